@@ -1,0 +1,101 @@
+package logfile
+
+import (
+	"context"
+	"iter"
+	"maps"
+	"slices"
+	"sort"
+	"sync"
+)
+
+// MemStore is a Store in memory, for tests. The zero value is ready to use.
+// It is safe for concurrent use. Put copies the body and metadata, and Get
+// returns copies, so callers may modify what they pass in and get back.
+type MemStore struct {
+	mu      sync.RWMutex
+	buckets map[string]map[string]Object
+}
+
+// NewMemStore returns an empty MemStore.
+func NewMemStore() *MemStore { return &MemStore{} }
+
+// Put stores obj, replacing any object at the same bucket and key.
+func (s *MemStore) Put(ctx context.Context, obj Object) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := CheckKey(obj.Bucket, obj.Key); err != nil {
+		return err
+	}
+	obj.Body = slices.Clone(obj.Body)
+	obj.Metadata = maps.Clone(obj.Metadata)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.buckets == nil {
+		s.buckets = map[string]map[string]Object{}
+	}
+	b := s.buckets[obj.Bucket]
+	if b == nil {
+		b = map[string]Object{}
+		s.buckets[obj.Bucket] = b
+	}
+	b[obj.Key] = obj
+	return nil
+}
+
+// Get returns a copy of the object at bucket and key.
+func (s *MemStore) Get(ctx context.Context, bucket, key string) (Object, error) {
+	if err := ctx.Err(); err != nil {
+		return Object{}, err
+	}
+	if err := CheckKey(bucket, key); err != nil {
+		return Object{}, err
+	}
+	s.mu.RLock()
+	obj, ok := s.buckets[bucket][key]
+	s.mu.RUnlock()
+	if !ok {
+		return Object{}, &NotFoundError{Bucket: bucket, Key: key}
+	}
+	obj.Body = slices.Clone(obj.Body)
+	obj.Metadata = maps.Clone(obj.Metadata)
+	return obj, nil
+}
+
+// Delete removes an object; it is not part of Store and exists for tests
+// that simulate lost files. Deleting a missing object is not an error.
+func (s *MemStore) Delete(bucket, key string) {
+	s.mu.Lock()
+	delete(s.buckets[bucket], key)
+	s.mu.Unlock()
+}
+
+// List yields the keys under prefix after startAfter in byte order. It works
+// on a snapshot taken when iteration starts.
+func (s *MemStore) List(ctx context.Context, bucket, prefix, startAfter string) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield("", err)
+			return
+		}
+		s.mu.RLock()
+		var keys []string
+		for k := range s.buckets[bucket] {
+			if len(k) >= len(prefix) && k[:len(prefix)] == prefix && k > startAfter {
+				keys = append(keys, k)
+			}
+		}
+		s.mu.RUnlock()
+		sort.Strings(keys)
+		for _, k := range keys {
+			if err := ctx.Err(); err != nil {
+				yield("", err)
+				return
+			}
+			if !yield(k, nil) {
+				return
+			}
+		}
+	}
+}
