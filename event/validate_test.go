@@ -1,0 +1,274 @@
+package event
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// corpusPath returns the real-record corpus, ../shared relative to the
+// module root, or skips the test when it is absent.
+func corpusPath(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("go.mod not found above the test directory; cannot locate ../shared")
+		}
+		dir = parent
+	}
+	p := filepath.Join(dir, "..", "shared", "cloudtrail-realdata", "records.jsonl")
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("real-record corpus not available (%v); it lives in ../shared next to the repository", err)
+	}
+	return p
+}
+
+func validAPICall() *Record {
+	tr, f := true, false
+	return &Record{
+		EventVersion: "1.11",
+		UserIdentity: &UserIdentity{
+			Type: IdentityAssumedRole, PrincipalID: "AROAEXAMPLEROLE00001:ci", ARN: "arn:aws:sts::444455556666:assumed-role/Ci/ci",
+			AccountID: "444455556666",
+			SessionContext: &SessionContext{
+				SessionIssuer: &SessionIssuer{Type: "Role", PrincipalID: "AROAEXAMPLEROLE00001", ARN: "arn:aws:iam::444455556666:role/Ci", AccountID: "444455556666", UserName: "Ci"},
+				Attributes:    &SessionAttributes{CreationDate: "2024-03-05T09:02:11Z", MFAAuthenticated: "false"},
+			},
+		},
+		EventTime:          time.Date(2024, 3, 5, 9, 16, 3, 0, time.UTC),
+		EventSource:        "ssm.amazonaws.com",
+		EventName:          "PutParameter",
+		AWSRegion:          "eu-west-1",
+		SourceIPAddress:    "198.51.100.23",
+		UserAgent:          "aws-cli/2.15.0",
+		RequestParameters:  json.RawMessage(`{"name":"/ci/build"}`),
+		ResponseElements:   json.RawMessage(`null`),
+		RequestID:          "0f6e2c1a-5b7d-4c33-9a60-2d1b8e4f7a10",
+		EventID:            "6c2d9b7e-1f3a-4e58-8c21-9b0e7d4a3f65",
+		ReadOnly:           &f,
+		EventType:          AwsAPICall,
+		ManagementEvent:    &tr,
+		RecipientAccountID: "444455556666",
+		EventCategory:      CategoryManagement,
+	}
+}
+
+func validInsight() *Record {
+	one, week := int64(1), int64(10080)
+	return &Record{
+		EventVersion:       "1.08",
+		EventTime:          time.Date(2024, 6, 11, 14, 20, 0, 0, time.UTC),
+		AWSRegion:          "eu-central-1",
+		EventID:            "9a1f3c52-7d4e-4b0a-8e21-5c6d7e8f9012",
+		EventType:          AwsCloudTrailInsight,
+		RecipientAccountID: "777788889999",
+		SharedEventID:      "3e5b7d90-2a4c-4f61-9b83-0d1e2f3a4b5c",
+		InsightDetails: &InsightDetails{
+			State: InsightStart, EventSource: "secretsmanager.amazonaws.com", EventName: "GetSecretValue",
+			InsightType: APIErrorRateInsight, ErrorCode: "AccessDeniedException",
+			InsightContext: &InsightContext{
+				Statistics:   &InsightStatistics{Baseline: &Average{Average: 0.01}, Insight: &Average{Average: 4.5}, InsightDuration: &one, BaselineDuration: &week},
+				Attributions: []Attribution{{Attribute: "userAgent", Insight: []AttributionValue{{Value: "aws-sdk-go-v2/1.24.0", Average: 4.5}}}},
+			},
+		},
+		EventCategory: CategoryInsight,
+	}
+}
+
+type wantProblem struct {
+	field string
+	code  ProblemCode
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		base func() *Record
+		mut  func(*Record)
+		want []wantProblem // exactly these, in any order
+	}{
+		{"valid api call", validAPICall, func(*Record) {}, nil},
+		{"valid insight", validInsight, func(*Record) {}, nil},
+		{"valid console sign-in with null requestParameters", validAPICall, func(r *Record) {
+			r.EventType, r.EventSource, r.EventName = AwsConsoleSignIn, "signin.amazonaws.com", "ConsoleLogin"
+			r.RequestParameters = json.RawMessage("null")
+			r.SessionCredentialFromConsole = "true"
+		}, nil},
+		{"nil record", func() *Record { return nil }, func(*Record) {}, []wantProblem{{"", ProblemMissing}}},
+		{"empty record", func() *Record { return &Record{} }, func(*Record) {}, []wantProblem{
+			{"eventVersion", ProblemMissing}, {"userIdentity", ProblemMissing}, {"eventTime", ProblemMissing},
+			{"eventSource", ProblemMissing}, {"eventName", ProblemMissing}, {"awsRegion", ProblemMissing},
+			{"sourceIPAddress", ProblemMissing}, {"requestParameters", ProblemMissing}, {"responseElements", ProblemMissing},
+			{"eventID", ProblemMissing}, {"eventType", ProblemMissing}, {"eventCategory", ProblemMissing},
+		}},
+		{"many problems at once", validAPICall, func(r *Record) {
+			r.EventVersion = "1.x"
+			r.EventTime = r.EventTime.Add(time.Millisecond)
+			r.UserIdentity.Type = "Robot"
+			r.EventCategory = "Everything"
+			r.ResponseElements = nil
+		}, []wantProblem{
+			{"eventVersion", ProblemMalformed}, {"eventTime", ProblemMalformed}, {"userIdentity.type", ProblemUnknownValue},
+			{"eventCategory", ProblemUnknownValue}, {"responseElements", ProblemMissing},
+		}},
+		{"nil nested pointers", validAPICall, func(r *Record) {
+			r.UserIdentity = &UserIdentity{Type: IdentityRoot, SessionContext: &SessionContext{}}
+			r.Addendum = &Addendum{}
+			r.ManagementEvent = nil
+		}, []wantProblem{{"addendum.reason", ProblemMissing}}},
+		{"version missing minor", validAPICall, func(r *Record) { r.EventVersion = "1." }, []wantProblem{{"eventVersion", ProblemMalformed}}},
+		{"version no dot", validAPICall, func(r *Record) { r.EventVersion = "111" }, []wantProblem{{"eventVersion", ProblemMalformed}}},
+		{"version sign", validAPICall, func(r *Record) { r.EventVersion = "1.+8" }, []wantProblem{{"eventVersion", ProblemMalformed}}},
+		{"version unicode digit", validAPICall, func(r *Record) { r.EventVersion = "1.٠٨" }, []wantProblem{{"eventVersion", ProblemMalformed}}},
+		{"version major 2", validAPICall, func(r *Record) { r.EventVersion = "2.1" }, []wantProblem{{"eventVersion", ProblemUnknownValue}}},
+		{"time not UTC", validAPICall, func(r *Record) { r.EventTime = r.EventTime.In(time.FixedZone("X", 3600)) }, []wantProblem{{"eventTime", ProblemMalformed}}},
+		{"time zero-offset zone not UTC", validAPICall, func(r *Record) { r.EventTime = r.EventTime.In(time.FixedZone("GMT", 0)) }, []wantProblem{{"eventTime", ProblemMalformed}}},
+		{"time sub-second", validAPICall, func(r *Record) { r.EventTime = r.EventTime.Add(1) }, []wantProblem{{"eventTime", ProblemMalformed}}},
+		{"time year 10000", validAPICall, func(r *Record) { r.EventTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, []wantProblem{{"eventTime", ProblemMalformed}}},
+		{"unknown eventType typo", validAPICall, func(r *Record) { r.EventType = "AwsConsoleSignin" }, []wantProblem{{"eventType", ProblemUnknownValue}}},
+		{"unknown identity type", validAPICall, func(r *Record) { r.UserIdentity.Type = "root" }, []wantProblem{{"userIdentity.type", ProblemUnknownValue}}},
+		{"missing identity type", validAPICall, func(r *Record) { r.UserIdentity.Type = "" }, []wantProblem{{"userIdentity.type", ProblemMissing}}},
+		{"service event identity without type", validAPICall, func(r *Record) {
+			r.EventType = AwsServiceEvent
+			r.UserIdentity = &UserIdentity{AccountID: "444455556666", InvokedBy: "AWS Internal"}
+		}, nil},
+		{"unknown session issuer type", validAPICall, func(r *Record) { r.UserIdentity.SessionContext.SessionIssuer.Type = "Group" },
+			[]wantProblem{{"userIdentity.sessionContext.sessionIssuer.type", ProblemUnknownValue}}},
+		{"mfaAuthenticated bool-ish", validAPICall, func(r *Record) { r.UserIdentity.SessionContext.Attributes.MFAAuthenticated = "True" },
+			[]wantProblem{{"userIdentity.sessionContext.attributes.mfaAuthenticated", ProblemUnknownValue}}},
+		{"sessionCredentialFromConsole false", validAPICall, func(r *Record) { r.SessionCredentialFromConsole = "false" },
+			[]wantProblem{{"sessionCredentialFromConsole", ProblemUnknownValue}}},
+		{"unknown addendum reason", validAPICall, func(r *Record) { r.Addendum = &Addendum{Reason: "LATE"} },
+			[]wantProblem{{"addendum.reason", ProblemUnknownValue}}},
+		{"resource with ARN and ARNPrefix", validAPICall, func(r *Record) {
+			r.Resources = []Resource{{ARN: "arn:aws:s3:::b"}, {ARN: "arn:aws:s3:::b/k", ARNPrefix: "arn:aws:s3:::b/"}}
+		}, []wantProblem{{"resources[1]", ProblemMalformed}}},
+		{"managementEvent contradicts Data", validAPICall, func(r *Record) { r.EventCategory = CategoryData },
+			[]wantProblem{{"managementEvent", ProblemInconsistent}}},
+		{"managementEvent false for Management", validAPICall, func(r *Record) { f := false; r.ManagementEvent = &f },
+			[]wantProblem{{"managementEvent", ProblemInconsistent}}},
+		{"category Insight on an API call", validAPICall, func(r *Record) { r.EventCategory = CategoryInsight; r.ManagementEvent = nil },
+			[]wantProblem{{"eventCategory", ProblemInconsistent}}},
+		{"insightDetails on an API call", validAPICall, func(r *Record) { r.InsightDetails = validInsight().InsightDetails },
+			[]wantProblem{{"insightDetails", ProblemNotAllowed}}},
+		{"network activity without requestParameters", validAPICall, func(r *Record) {
+			r.EventType, r.EventCategory, r.RequestParameters, r.ResponseElements = AwsVpceEvent, CategoryNetworkActivity, nil, nil
+			r.ManagementEvent = nil
+		}, nil},
+		// Old versions: fields are required only from the version that introduced them.
+		{"1.0 without eventID, eventType, eventCategory", validAPICall, func(r *Record) {
+			r.EventVersion, r.EventID, r.EventType, r.EventCategory, r.RecipientAccountID = "1.0", "", "", "", ""
+		}, nil},
+		{"1.01 needs eventID", validAPICall, func(r *Record) {
+			r.EventVersion, r.EventID, r.EventType, r.EventCategory = "1.01", "", "", ""
+		}, []wantProblem{{"eventID", ProblemMissing}}},
+		{"1.02 needs eventType", validAPICall, func(r *Record) {
+			r.EventVersion, r.EventType, r.EventCategory = "1.02", "", ""
+		}, []wantProblem{{"eventType", ProblemMissing}}},
+		{"1.06 does not need eventCategory", validAPICall, func(r *Record) { r.EventVersion, r.EventCategory = "1.06", "" }, nil},
+		{"1.07 needs eventCategory", validAPICall, func(r *Record) { r.EventVersion, r.EventCategory = "1.07", "" },
+			[]wantProblem{{"eventCategory", ProblemMissing}}},
+		{"1.10 compares minor as integer", validAPICall, func(r *Record) { r.EventVersion, r.EventCategory = "1.10", "" },
+			[]wantProblem{{"eventCategory", ProblemMissing}}},
+		{"malformed version judged by newest rules", validAPICall, func(r *Record) { r.EventVersion, r.EventCategory = "one", "" },
+			[]wantProblem{{"eventVersion", ProblemMalformed}, {"eventCategory", ProblemMissing}}},
+		// Insights.
+		{"insight with call fields", validInsight, func(r *Record) {
+			tr := true
+			r.UserIdentity = &UserIdentity{Type: IdentityRoot}
+			r.EventSource, r.EventName, r.SourceIPAddress, r.UserAgent = "ec2.amazonaws.com", "RunInstances", "192.0.2.1", "cli"
+			r.RequestParameters, r.ResponseElements, r.ReadOnly, r.ManagementEvent = json.RawMessage("null"), json.RawMessage("null"), &tr, &tr
+		}, []wantProblem{
+			{"userIdentity", ProblemNotAllowed}, {"eventSource", ProblemNotAllowed}, {"eventName", ProblemNotAllowed},
+			{"sourceIPAddress", ProblemNotAllowed}, {"userAgent", ProblemNotAllowed}, {"requestParameters", ProblemNotAllowed},
+			{"responseElements", ProblemNotAllowed}, {"readOnly", ProblemNotAllowed}, {"managementEvent", ProblemNotAllowed},
+		}},
+		{"insight missing its fields", validInsight, func(r *Record) {
+			r.InsightDetails, r.SharedEventID, r.RecipientAccountID, r.AWSRegion = nil, "", "", ""
+		}, []wantProblem{{"awsRegion", ProblemMissing}, {"recipientAccountId", ProblemMissing}, {"sharedEventID", ProblemMissing}, {"insightDetails", ProblemMissing}}},
+		{"insight details empty", validInsight, func(r *Record) { r.InsightDetails = &InsightDetails{} }, []wantProblem{
+			{"insightDetails.state", ProblemMissing}, {"insightDetails.eventSource", ProblemMissing},
+			{"insightDetails.eventName", ProblemMissing}, {"insightDetails.insightType", ProblemMissing},
+		}},
+		{"insight unknown enums", validInsight, func(r *Record) {
+			r.InsightDetails.State, r.InsightDetails.InsightType = "Started", "ApiLatencyInsight"
+			r.InsightDetails.InsightContext.Attributions[0].Attribute = "sourceIPAddress"
+		}, []wantProblem{
+			{"insightDetails.state", ProblemUnknownValue}, {"insightDetails.insightType", ProblemUnknownValue},
+			{"insightDetails.insightContext.attributions[0].attribute", ProblemUnknownValue},
+		}},
+		{"insight wrong category", validInsight, func(r *Record) { r.EventCategory = CategoryManagement },
+			[]wantProblem{{"eventCategory", ProblemInconsistent}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.base()
+			if r != nil {
+				tt.mut(r)
+			}
+			err := Validate(r)
+			checkProblems(t, err, tt.want)
+		})
+	}
+}
+
+func checkProblems(t *testing.T, err error, want []wantProblem) {
+	t.Helper()
+	if len(want) == 0 {
+		if err != nil {
+			t.Fatalf("Validate = %v, want nil", err)
+		}
+		return
+	}
+	if !errors.Is(err, ErrInvalidRecord) {
+		t.Fatalf("Validate = %v, want an ErrInvalidRecord", err)
+	}
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("Validate = %T, want *ValidationError", err)
+	}
+	got := map[wantProblem]bool{}
+	for _, p := range ve.Problems {
+		got[wantProblem{p.Field, p.Code}] = true
+		if p.Message == "" {
+			t.Errorf("problem %v has no message", p)
+		}
+	}
+	for _, w := range want {
+		if !got[w] {
+			t.Errorf("missing problem %s/%s in %v", w.field, w.code, err)
+		}
+		if !ve.Has(w.field, w.code) {
+			t.Errorf("Has(%q, %q) = false", w.field, w.code)
+		}
+	}
+	if len(ve.Problems) != len(want) {
+		t.Errorf("got %d problems, want %d: %v", len(ve.Problems), len(want), err)
+	}
+}
+
+func TestValidationErrorMessage(t *testing.T) {
+	r := validAPICall()
+	r.EventVersion = "x"
+	r.UserIdentity.Type = "Robot"
+	err := Validate(r)
+	want := `event: invalid record "6c2d9b7e-1f3a-4e58-8c21-9b0e7d4a3f65": eventVersion: malformed: eventVersion "x" is not <major>.<minor> in digits; userIdentity.type: unknown-value: unknown identity type "Robot"`
+	if err == nil || err.Error() != want {
+		t.Errorf("Error() =\n%v\nwant\n%s", err, want)
+	}
+	if !strings.HasPrefix(Validate(nil).Error(), "event: invalid record: missing: record is nil") {
+		t.Errorf("nil record message: %v", Validate(nil))
+	}
+}
