@@ -1,0 +1,401 @@
+package s3
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"net/url"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/trailkit/trailkit/logfile"
+)
+
+// Encryption selects the server-side encryption requested on Put. The
+// values are S3's x-amz-server-side-encryption header values.
+type Encryption string
+
+// The server-side encryption modes.
+const (
+	// EncryptionDefault sends no encryption header: the bucket's default
+	// encryption applies (SSE-S3 on every bucket created since 2023).
+	EncryptionDefault Encryption = ""
+	// EncryptionS3 requests SSE-S3 (S3-managed keys, AES256).
+	EncryptionS3 Encryption = "AES256"
+	// EncryptionKMS requests SSE-KMS. With Options.KMSKeyID empty, S3 uses
+	// the account's AWS managed key aws/s3.
+	EncryptionKMS Encryption = "aws:kms"
+)
+
+// DefaultMaxObjectSize is the Get size limit used when Options.MaxObjectSize
+// is zero. CloudTrail log files are at most 50 MB compressed, so this
+// leaves a wide margin while bounding what a hostile bucket can make a
+// validator allocate.
+const DefaultMaxObjectSize = 256 << 20
+
+// MaxMetadataSize is S3's limit on the user metadata of one object: the
+// names (without "x-amz-meta-") and values, in bytes, added up.
+const MaxMetadataSize = 2048
+
+// Options configures a Store. The zero value is ready to use: no encryption
+// header, pages of 1,000 keys, Gets limited to DefaultMaxObjectSize.
+type Options struct {
+	// Encryption is the server-side encryption requested on every Put.
+	Encryption Encryption
+	// KMSKeyID is the KMS key (id, ARN or alias) for EncryptionKMS, for
+	// example a trail's KmsKeyId. Setting it with EncryptionDefault selects
+	// EncryptionKMS; setting it with EncryptionS3 is an error.
+	KMSKeyID string
+	// ListPageSize is ListObjectsV2's MaxKeys, 1 to 1000; zero means 1000.
+	ListPageSize int
+	// MaxObjectSize caps the body Get reads; zero means
+	// DefaultMaxObjectSize. A larger object is refused with an error
+	// wrapping ErrObjectTooLarge.
+	MaxObjectSize int64
+}
+
+// Errors returned by the Store besides logfile's. Each is wrapped by a
+// struct error carrying the evidence.
+var (
+	// ErrOptions is wrapped by the error New returns for invalid Options.
+	ErrOptions = errors.New("s3: invalid options")
+	// ErrMetadata is wrapped by *MetadataError.
+	ErrMetadata = errors.New("s3: metadata S3 cannot store faithfully")
+	// ErrObjectTooLarge is wrapped by the *Error Get returns for an object
+	// larger than Options.MaxObjectSize.
+	ErrObjectTooLarge = errors.New("s3: object larger than MaxObjectSize")
+)
+
+// Store is a logfile.Store on Amazon S3 or an S3-compatible server. It is
+// safe for concurrent use, as the *s3.Client it wraps is.
+type Store struct {
+	client  *awss3.Client
+	opts    Options
+	pageMax int32
+	maxSize int64
+}
+
+var _ logfile.Store = (*Store)(nil)
+
+// New returns a Store that sends its requests through client, which keeps
+// the caller's credentials, region, endpoint, HTTP client and retryer. It
+// returns an error wrapping ErrOptions when opts is inconsistent.
+func New(client *awss3.Client, opts Options) (*Store, error) {
+	if client == nil {
+		return nil, fmt.Errorf("%w: nil client", ErrOptions)
+	}
+	switch opts.Encryption {
+	case EncryptionDefault:
+		if opts.KMSKeyID != "" {
+			opts.Encryption = EncryptionKMS
+		}
+	case EncryptionS3:
+		if opts.KMSKeyID != "" {
+			return nil, fmt.Errorf("%w: KMSKeyID %q given with SSE-S3 encryption", ErrOptions, opts.KMSKeyID)
+		}
+	case EncryptionKMS:
+	default:
+		return nil, fmt.Errorf("%w: unknown encryption %q", ErrOptions, opts.Encryption)
+	}
+	if opts.ListPageSize < 0 || opts.ListPageSize > 1000 {
+		return nil, fmt.Errorf("%w: ListPageSize %d not in 1..1000", ErrOptions, opts.ListPageSize)
+	}
+	if opts.MaxObjectSize < 0 {
+		return nil, fmt.Errorf("%w: negative MaxObjectSize %d", ErrOptions, opts.MaxObjectSize)
+	}
+	s := &Store{client: client, opts: opts, pageMax: 1000, maxSize: DefaultMaxObjectSize}
+	if opts.ListPageSize > 0 {
+		s.pageMax = int32(opts.ListPageSize)
+	}
+	if opts.MaxObjectSize > 0 {
+		s.maxSize = opts.MaxObjectSize
+	}
+	return s, nil
+}
+
+// Client returns the client the Store sends its requests through.
+func (s *Store) Client() *awss3.Client { return s.client }
+
+// Error reports a failed S3 request. Err is the SDK's error (errors.As
+// finds smithy.APIError and the SDK's types in it) or a context error.
+type Error struct {
+	// Op is the S3 operation: PutObject, GetObject or ListObjectsV2.
+	Op     string
+	Bucket string
+	// Key is the object key, or the prefix for ListObjectsV2.
+	Key string
+	Err error
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("s3: %s s3://%s/%s: %v", e.Op, e.Bucket, e.Key, e.Err)
+}
+
+// Unwrap returns Err.
+func (e *Error) Unwrap() error { return e.Err }
+
+// MetadataError reports user metadata that S3 would refuse or not return
+// unchanged. It wraps ErrMetadata.
+type MetadataError struct {
+	Bucket, Key string
+	// Name is the offending metadata name, empty for a size error.
+	Name   string
+	Reason string
+}
+
+func (e *MetadataError) Error() string {
+	if e.Name == "" {
+		return fmt.Sprintf("s3: metadata of s3://%s/%s: %s", e.Bucket, e.Key, e.Reason)
+	}
+	return fmt.Sprintf("s3: metadata %q of s3://%s/%s: %s", e.Name, e.Bucket, e.Key, e.Reason)
+}
+
+// Unwrap returns ErrMetadata.
+func (e *MetadataError) Unwrap() error { return ErrMetadata }
+
+// checkMetadata refuses what would not round-trip through S3: names that
+// are not HTTP tokens or that collide once lower-cased (S3 lower-cases
+// them), values outside printable ASCII or with leading or trailing spaces
+// (HTTP trims them), and more than MaxMetadataSize bytes in all.
+func checkMetadata(obj *logfile.Object) error {
+	bad := func(name, reason string) error {
+		return &MetadataError{Bucket: obj.Bucket, Key: obj.Key, Name: name, Reason: reason}
+	}
+	size := 0
+	seen := make(map[string]bool, len(obj.Metadata))
+	for name, value := range obj.Metadata {
+		if name == "" {
+			return bad(name, "empty name")
+		}
+		for i := 0; i < len(name); i++ {
+			if !isTokenByte(name[i]) {
+				return bad(name, fmt.Sprintf("name byte %#02x is not allowed in an HTTP header name", name[i]))
+			}
+		}
+		lower := strings.ToLower(name)
+		if seen[lower] {
+			return bad(name, "name differs only in case from another name")
+		}
+		seen[lower] = true
+		for i := 0; i < len(value); i++ {
+			if value[i] < 0x20 || value[i] > 0x7e {
+				return bad(name, fmt.Sprintf("value byte %#02x is not printable ASCII", value[i]))
+			}
+		}
+		if value != strings.TrimSpace(value) {
+			return bad(name, "value has leading or trailing spaces, which HTTP drops")
+		}
+		size += len(name) + len(value)
+	}
+	if size > MaxMetadataSize {
+		return bad("", fmt.Sprintf("%d bytes of user metadata, S3 allows %d", size, MaxMetadataSize))
+	}
+	return nil
+}
+
+// isTokenByte reports whether b may appear in an HTTP header name (RFC 9110 tchar).
+func isTokenByte(b byte) bool {
+	switch {
+	case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0
+}
+
+// Put stores obj with PutObject: the body as is (no Content-Encoding, so no
+// HTTP layer ever inflates a log file), the metadata as x-amz-meta-*
+// headers, and the configured server-side encryption. It refuses unsafe
+// keys with a *logfile.KeyError and unfaithful metadata with a
+// *MetadataError before sending anything.
+func (s *Store) Put(ctx context.Context, obj logfile.Object) error {
+	if err := logfile.CheckKey(obj.Bucket, obj.Key); err != nil {
+		return err
+	}
+	if err := checkMetadata(&obj); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return &Error{Op: "PutObject", Bucket: obj.Bucket, Key: obj.Key, Err: err}
+	}
+	in := &awss3.PutObjectInput{
+		Bucket:        aws.String(obj.Bucket),
+		Key:           aws.String(obj.Key),
+		Body:          bytes.NewReader(obj.Body),
+		ContentLength: aws.Int64(int64(len(obj.Body))),
+	}
+	if len(obj.Metadata) > 0 {
+		in.Metadata = make(map[string]string, len(obj.Metadata))
+		for name, value := range obj.Metadata {
+			in.Metadata[strings.ToLower(name)] = value
+		}
+	}
+	switch s.opts.Encryption {
+	case EncryptionS3:
+		in.ServerSideEncryption = types.ServerSideEncryptionAes256
+	case EncryptionKMS:
+		in.ServerSideEncryption = types.ServerSideEncryptionAwsKms
+		if s.opts.KMSKeyID != "" {
+			in.SSEKMSKeyId = aws.String(s.opts.KMSKeyID)
+		}
+	}
+	if _, err := s.client.PutObject(ctx, in); err != nil {
+		return &Error{Op: "PutObject", Bucket: obj.Bucket, Key: obj.Key, Err: err}
+	}
+	return nil
+}
+
+// Get returns the object at bucket and key with GetObject. Metadata names
+// are lower-cased. A missing key or bucket (NoSuchKey, NoSuchBucket, or a
+// bare 404) gives an error that wraps both *logfile.NotFoundError (so
+// logfile.ErrNotFound) and the SDK's error.
+func (s *Store) Get(ctx context.Context, bucket, key string) (logfile.Object, error) {
+	if err := logfile.CheckKey(bucket, key); err != nil {
+		return logfile.Object{}, err
+	}
+	fail := func(err error) (logfile.Object, error) {
+		return logfile.Object{}, &Error{Op: "GetObject", Bucket: bucket, Key: key, Err: err}
+	}
+	if err := ctx.Err(); err != nil {
+		return fail(err)
+	}
+	out, err := s.client.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		if isNotFound(err) {
+			return fail(fmt.Errorf("%w: %w", &logfile.NotFoundError{Bucket: bucket, Key: key}, err))
+		}
+		return fail(err)
+	}
+	defer out.Body.Close()
+	size := aws.ToInt64(out.ContentLength)
+	if size > s.maxSize {
+		return fail(fmt.Errorf("%w: %d bytes, limit %d", ErrObjectTooLarge, size, s.maxSize))
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, max(size, 0)))
+	n, err := buf.ReadFrom(io.LimitReader(out.Body, s.maxSize+1))
+	if err != nil {
+		return fail(err)
+	}
+	if n > s.maxSize {
+		return fail(fmt.Errorf("%w: more than %d bytes", ErrObjectTooLarge, s.maxSize))
+	}
+	obj := logfile.Object{Bucket: bucket, Key: key, Body: buf.Bytes()}
+	if len(out.Metadata) > 0 {
+		obj.Metadata = make(map[string]string, len(out.Metadata))
+		for name, value := range out.Metadata {
+			obj.Metadata[strings.ToLower(name)] = value
+		}
+	}
+	return obj, nil
+}
+
+// isNotFound reports whether err is S3's answer for a missing key or bucket.
+func isNotFound(err error) bool {
+	var (
+		noKey    *types.NoSuchKey
+		noBucket *types.NoSuchBucket
+		notFound *types.NotFound
+	)
+	if errors.As(err, &noKey) || errors.As(err, &noBucket) || errors.As(err, &notFound) {
+		return true
+	}
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.ErrorCode() {
+		case "NoSuchKey", "NoSuchBucket", "NotFound":
+			return true
+		}
+	}
+	return false
+}
+
+// List yields the keys under prefix after startAfter in byte order, with
+// ListObjectsV2 pages of Options.ListPageSize keys requested one at a time
+// as iteration proceeds. It asks for URL-encoded keys (EncodingType=url) so
+// that keys XML cannot carry survive, and decodes them. The bucket is
+// checked like Put's (an unsafe one yields a *logfile.KeyError); the keys
+// yielded are S3's, unfiltered, so a key written by another tool that
+// CheckKey refuses is listed, and Get refuses it. A missing bucket yields
+// an error wrapping logfile.ErrNotFound. Stopping early sends no more
+// requests.
+func (s *Store) List(ctx context.Context, bucket, prefix, startAfter string) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		fail := func(err error) {
+			yield("", &Error{Op: "ListObjectsV2", Bucket: bucket, Key: prefix, Err: err})
+		}
+		if err := logfile.CheckKey(bucket, "k"); err != nil {
+			var ke *logfile.KeyError
+			if errors.As(err, &ke) {
+				ke.Key = prefix
+			}
+			yield("", err)
+			return
+		}
+		in := &awss3.ListObjectsV2Input{
+			Bucket:       aws.String(bucket),
+			MaxKeys:      aws.Int32(s.pageMax),
+			EncodingType: types.EncodingTypeUrl,
+		}
+		if prefix != "" {
+			in.Prefix = aws.String(prefix)
+		}
+		// S3 lists keys after StartAfter even when they do not share the
+		// prefix, so a startAfter below the prefix changes nothing.
+		if startAfter != "" {
+			in.StartAfter = aws.String(startAfter)
+		}
+		last := startAfter
+		for {
+			if err := ctx.Err(); err != nil {
+				fail(err)
+				return
+			}
+			out, err := s.client.ListObjectsV2(ctx, in)
+			if err != nil {
+				if isNotFound(err) {
+					err = fmt.Errorf("%w: %w", &logfile.NotFoundError{Bucket: bucket, Key: prefix}, err)
+				}
+				fail(err)
+				return
+			}
+			for _, o := range out.Contents {
+				key := aws.ToString(o.Key)
+				if out.EncodingType == types.EncodingTypeUrl {
+					if key, err = url.QueryUnescape(key); err != nil {
+						fail(fmt.Errorf("undecodable key %q in listing: %w", aws.ToString(o.Key), err))
+						return
+					}
+				}
+				// S3 guarantees order; a server that breaks it would make
+				// callers that resume from the last key skip or repeat keys.
+				if key <= last || !strings.HasPrefix(key, prefix) {
+					fail(fmt.Errorf("server listed key %q out of order after %q or outside prefix", key, last))
+					return
+				}
+				last = key
+				if err := ctx.Err(); err != nil {
+					fail(err)
+					return
+				}
+				if !yield(key, nil) {
+					return
+				}
+			}
+			if !aws.ToBool(out.IsTruncated) {
+				return
+			}
+			token := aws.ToString(out.NextContinuationToken)
+			if token == "" {
+				fail(errors.New("truncated listing without a continuation token"))
+				return
+			}
+			in.ContinuationToken = aws.String(token)
+		}
+	}
+}

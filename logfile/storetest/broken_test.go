@@ -1,0 +1,122 @@
+package storetest_test
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/trailkit/trailkit/logfile"
+	"github.com/trailkit/trailkit/logfile/storetest"
+)
+
+// brokenStores each break one rule of the Store contract. TestSuiteCatches
+// runs the suite against each in a child process and expects the named
+// subtest to fail, so the suite is known to detect the breakage.
+var brokenStores = map[string]struct {
+	store   func() logfile.Store
+	failing string // a subtest that must fail
+}{
+	"CaseInsensitiveOrder": {func() logfile.Store { return &sortedBy{MemStore: logfile.NewMemStore(), less: strings.ToLower} }, "ListOrder"},
+	"InclusiveStartAfter":  {func() logfile.Store { return inclusive{logfile.NewMemStore()} }, "ListStartAfter"},
+	"NoKeyCheck":           {func() logfile.Store { return &noKeyCheck{MemStore: logfile.NewMemStore()} }, "HostileKeys"},
+	"PlainNotFound":        {func() logfile.Store { return plainNotFound{logfile.NewMemStore()} }, "Missing"},
+	"IgnoresContext":       {func() logfile.Store { return ignoresCtx{logfile.NewMemStore()} }, "Context"},
+}
+
+func TestBrokenStore(t *testing.T) {
+	name := os.Getenv("STORETEST_BROKEN")
+	if name == "" {
+		t.Skip("run by TestSuiteCatches in a child process")
+	}
+	b := brokenStores[name]
+	storetest.Run(t, func(t *testing.T) (logfile.Store, string) { return b.store(), "bucket" })
+}
+
+func TestSuiteCatches(t *testing.T) {
+	for name, b := range brokenStores {
+		t.Run(name, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenStore$", "-test.v")
+			cmd.Env = append(os.Environ(), "STORETEST_BROKEN="+name)
+			out, err := cmd.CombinedOutput()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) {
+				t.Fatalf("suite against a %s store: err %v, want a failing exit; output:\n%s", name, err, out)
+			}
+			if want := "--- FAIL: TestBrokenStore/" + b.failing; !strings.Contains(string(out), want) {
+				t.Errorf("suite against a %s store: output lacks %q:\n%s", name, want, out)
+			}
+		})
+	}
+}
+
+// sortedBy lists in the order of less(key) instead of byte order.
+type sortedBy struct {
+	*logfile.MemStore
+	less func(string) string
+}
+
+func (s *sortedBy) List(ctx context.Context, bucket, prefix, startAfter string) iter.Seq2[string, error] {
+	var keys []string
+	for k, err := range s.MemStore.List(ctx, bucket, prefix, startAfter) {
+		if err != nil {
+			return func(yield func(string, error) bool) { yield("", err) }
+		}
+		keys = append(keys, k)
+	}
+	slices.SortStableFunc(keys, func(a, b string) int { return strings.Compare(s.less(a), s.less(b)) })
+	return func(yield func(string, error) bool) {
+		for _, k := range keys {
+			if !yield(k, nil) {
+				return
+			}
+		}
+	}
+}
+
+type inclusive struct{ *logfile.MemStore }
+
+func (s inclusive) List(ctx context.Context, bucket, prefix, startAfter string) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		if _, err := s.Get(ctx, bucket, startAfter); err == nil && strings.HasPrefix(startAfter, prefix) {
+			if !yield(startAfter, nil) {
+				return
+			}
+		}
+		for k, err := range s.MemStore.List(ctx, bucket, prefix, startAfter) {
+			if !yield(k, err) {
+				return
+			}
+		}
+	}
+}
+
+// noKeyCheck stores hostile keys under a harmless encoding instead of refusing them.
+type noKeyCheck struct{ *logfile.MemStore }
+
+func (s *noKeyCheck) Put(ctx context.Context, obj logfile.Object) error {
+	if logfile.CheckKey(obj.Bucket, obj.Key) != nil {
+		return nil // silently "stored"
+	}
+	return s.MemStore.Put(ctx, obj)
+}
+
+type plainNotFound struct{ *logfile.MemStore }
+
+func (s plainNotFound) Get(ctx context.Context, bucket, key string) (logfile.Object, error) {
+	obj, err := s.MemStore.Get(ctx, bucket, key)
+	if errors.Is(err, logfile.ErrNotFound) {
+		return obj, os.ErrNotExist
+	}
+	return obj, err
+}
+
+type ignoresCtx struct{ *logfile.MemStore }
+
+func (s ignoresCtx) Put(_ context.Context, obj logfile.Object) error {
+	return s.MemStore.Put(context.Background(), obj)
+}
