@@ -1,0 +1,390 @@
+package digest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/trailkit/trailkit/logfile"
+)
+
+// ChainConfig configures a Chain. ChainID, Bucket, Signer and Store are
+// required.
+type ChainConfig struct {
+	ChainID
+	// Bucket receives the digests; deliveries to other buckets are ignored.
+	Bucket string
+	Signer Signer
+	Store  logfile.Store
+	// Now is the clock; nil means time.Now. Times are truncated to seconds.
+	Now func() time.Time
+	// Interval is the digest window; zero means one hour, as CloudTrail.
+	Interval time.Duration
+	// IncludeInsights lists Insights files (CloudTrail-Insight) in digests
+	// too. CloudTrail's behaviour is not documented; the default (false)
+	// lists only log files, which is what aws-cli validates either way.
+	IncludeInsights bool
+}
+
+// Chain writes one digest chain: every Interval it signs and stores a digest
+// listing the log files delivered in that window. It is safe for concurrent
+// use; Add can be a logfile.Writer subscriber.
+//
+// Windows are measured by delivery time (Delivery.DeliveredAt). The first
+// window starts when the chain is created (or, on resume, at the newest
+// stored digest's end). A delivery is listed in the first unwritten window
+// that ends after it, so a late delivery (DeliveredAt before the current
+// window) goes into the current window and none is ever dropped.
+type Chain struct {
+	cfg ChainConfig
+	re  func(string) bool
+
+	mu      sync.Mutex
+	closed  bool
+	start   time.Time // start of the current (unwritten) window
+	prev    *link     // the last stored digest, nil before the first
+	pending []pendingFile
+}
+
+type link struct {
+	bucket, key string
+	hash        Hash
+	signature   string
+}
+
+type pendingFile struct {
+	at time.Time
+	lf LogFile
+}
+
+// NewChain starts a new chain; its first digest is a starting digest (the
+// five previousDigest* members null). It does no I/O.
+func NewChain(cfg ChainConfig) (*Chain, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	return &Chain{cfg: cfg, start: cfg.now()}, nil
+}
+
+// ResumeChain continues the chain from the newest normal (non-backfill)
+// digest for cfg.ChainID in cfg.Store: the next window starts at its
+// digestEndTime and the next digest links to it (its key, the SHA-256 of its
+// uncompressed bytes, and its signature metadata). Without a stored digest
+// it returns NewChain(cfg). A newest digest that cannot be read or parsed is
+// an error: the caller decides whether to start a new chain instead.
+func ResumeChain(ctx context.Context, cfg ChainConfig) (*Chain, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	re := cfg.keyRegexp()
+	var newest string
+	var newestT string
+	for key, err := range cfg.Store.List(ctx, cfg.Bucket, cfg.DigestPrefix()+"/", "") {
+		if err != nil {
+			return nil, err
+		}
+		if IsBackfillKey(key) || !re.MatchString(key) {
+			continue
+		}
+		ts, _ := keyTimeText(key)
+		if _, ok := KeyTime(key); ok && ts >= newestT {
+			newest, newestT = key, ts
+		}
+	}
+	if newest == "" {
+		return NewChain(cfg)
+	}
+	obj, err := cfg.Store.Get(ctx, cfg.Bucket, newest)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := gunzipDigest(obj.Body, DefaultMaxDigestSize)
+	if err != nil {
+		return nil, err
+	}
+	d, err := Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	end, err := time.Parse(TimeFormat, d.DigestEndTime)
+	if err != nil {
+		return nil, &FormatError{Field: "digestEndTime", Value: clip(d.DigestEndTime), Err: err}
+	}
+	sig := metaValue(obj.Metadata, MetaSignature)
+	if _, err := ParseSignature(sig); err != nil {
+		return nil, err
+	}
+	c := &Chain{cfg: cfg, start: end, prev: &link{bucket: cfg.Bucket, key: newest, hash: SumHash(raw), signature: sig}}
+	return c, nil
+}
+
+func (cfg *ChainConfig) check() error {
+	switch {
+	case cfg.Account == "" || cfg.Region == "" || cfg.Trail == "" || cfg.HomeRegion == "":
+		return configErr("ChainID needs Account, Region, Trail and HomeRegion")
+	case cfg.Bucket == "":
+		return configErr("Bucket is required")
+	case cfg.Signer == nil:
+		return configErr("Signer is required")
+	case cfg.Store == nil:
+		return configErr("Store is required")
+	case cfg.Interval < 0 || (cfg.Interval > 0 && cfg.Interval < time.Second):
+		return configErr("Interval %v: need zero or at least one second", cfg.Interval)
+	}
+	if err := logfile.CheckKey(cfg.Bucket, cfg.DigestKey(time.Unix(0, 0), false)); err != nil {
+		return fmt.Errorf("%w: %w", ErrBadConfig, err)
+	}
+	return nil
+}
+
+func (cfg *ChainConfig) now() time.Time {
+	now := time.Now
+	if cfg.Now != nil {
+		now = cfg.Now
+	}
+	return now().UTC().Truncate(time.Second)
+}
+
+func (cfg *ChainConfig) interval() time.Duration {
+	if cfg.Interval == 0 {
+		return time.Hour
+	}
+	return cfg.Interval
+}
+
+// Accepts reports whether Add would list d: its Bucket, Account and Region
+// match the chain, and its Kind is a log file (or an Insights file with
+// IncludeInsights). Digest deliveries and everything else are ignored.
+func (c *Chain) Accepts(d logfile.Delivery) bool {
+	if d.Bucket != c.cfg.Bucket || d.Account != c.cfg.Account || d.Region != c.cfg.Region {
+		return false
+	}
+	return d.Kind == logfile.KindLog || (d.Kind == logfile.KindInsight && c.cfg.IncludeInsights)
+}
+
+// Add records a delivered file for the next digest. Deliveries the chain
+// does not accept (see Accepts) are ignored silently, so one Writer can feed
+// several chains; so is any delivery after Close (the chain has ended).
+// Add does no I/O and never blocks on the store.
+func (c *Chain) Add(d logfile.Delivery) {
+	if !c.Accepts(d) {
+		return
+	}
+	at := d.DeliveredAt.UTC()
+	if at.IsZero() {
+		at = c.cfg.now()
+	}
+	pf := pendingFile{at: at, lf: LogFile{
+		S3Bucket:        d.Bucket,
+		S3Object:        d.Key,
+		HashValue:       Hash(d.SHA256).String(),
+		HashAlgorithm:   HashAlgorithm,
+		NewestEventTime: d.NewestEventTime.UTC().Format(TimeFormat),
+		OldestEventTime: d.OldestEventTime.UTC().Format(TimeFormat),
+	}}
+	c.mu.Lock()
+	if !c.closed {
+		c.pending = append(c.pending, pf)
+	}
+	c.mu.Unlock()
+}
+
+// Tick writes every digest whose window has ended by the clock's now: one
+// per Interval, empty ones for quiet windows. Call it regularly (a
+// time.Ticker of a minute is plenty). If a Put fails the error is returned
+// and nothing is lost: the same digest is rebuilt and stored on the next
+// Tick or Close.
+func (c *Chain) Tick(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return ErrChainClosed
+	}
+	now := c.cfg.now()
+	iv := c.cfg.interval()
+	for !c.start.Add(iv).After(now) {
+		if err := c.emit(ctx, c.start.Add(iv)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close writes the final digest, covering the files delivered since the
+// last digest up to now (at least one second, so its key never collides
+// with the previous digest's), and ends the chain. After a failed Put,
+// Close can be called again.
+func (c *Chain) Close(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return ErrChainClosed
+	}
+	now := c.cfg.now()
+	iv := c.cfg.interval()
+	for !c.start.Add(iv).After(now) {
+		if err := c.emit(ctx, c.start.Add(iv)); err != nil {
+			return err
+		}
+	}
+	end := now
+	if !end.After(c.start) {
+		end = c.start.Add(time.Second)
+	}
+	if err := c.emit(ctx, end); err != nil {
+		return err
+	}
+	c.closed = true
+	return nil
+}
+
+// Digest returns the window start of the next digest and the key of the
+// newest digest stored ("" before the first).
+func (c *Chain) State() (nextStart time.Time, lastKey string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.prev != nil {
+		lastKey = c.prev.key
+	}
+	return c.start, lastKey
+}
+
+// emit builds, signs and stores the digest for [c.start, end). It advances
+// the chain only after the Put succeeded. c.mu is held.
+func (c *Chain) emit(ctx context.Context, end time.Time) error {
+	var files []LogFile
+	var rest []pendingFile
+	for _, p := range c.pending {
+		if p.at.Before(end) {
+			files = append(files, p.lf)
+		} else {
+			rest = append(rest, p)
+		}
+	}
+	obj, l, err := c.build(c.start, end, files)
+	if err != nil {
+		return err
+	}
+	if err := c.cfg.Store.Put(ctx, obj); err != nil {
+		return fmt.Errorf("digest: storing %s: %w", obj.Key, err)
+	}
+	c.prev = l
+	c.start = end
+	c.pending = slices.Clip(rest)
+	return nil
+}
+
+func (c *Chain) build(start, end time.Time, files []LogFile) (logfile.Object, *link, error) {
+	key := c.cfg.DigestKey(end, false)
+	d := Digest{
+		AWSAccountID:               c.cfg.Account,
+		DigestStartTime:            start.Format(TimeFormat),
+		DigestEndTime:              end.Format(TimeFormat),
+		DigestS3Bucket:             c.cfg.Bucket,
+		DigestS3Object:             key,
+		DigestPublicKeyFingerprint: c.cfg.Signer.Fingerprint().String(),
+		DigestSignatureAlgorithm:   SignatureAlgorithm,
+		LogFiles:                   files,
+	}
+	if d.LogFiles == nil {
+		d.LogFiles = []LogFile{}
+	}
+	if len(files) > 0 {
+		newest, oldest := files[0].NewestEventTime, files[0].OldestEventTime
+		for _, f := range files[1:] {
+			newest = max(newest, f.NewestEventTime) // TimeFormat sorts as text
+			oldest = min(oldest, f.OldestEventTime)
+		}
+		d.NewestEventTime, d.OldestEventTime = &newest, &oldest
+	}
+	if p := c.prev; p != nil {
+		h, alg, sig := p.hash.String(), HashAlgorithm, p.signature
+		d.PreviousDigestS3Bucket, d.PreviousDigestS3Object = &p.bucket, &p.key
+		d.PreviousDigestHashValue, d.PreviousDigestHashAlgorithm, d.PreviousDigestSignature = &h, &alg, &sig
+	}
+	body := d.AppendJSON(nil)
+	hash := SumHash(body)
+	sig, err := c.cfg.Signer.Sign(StringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, hash, d.PreviousDigestSignature))
+	if err != nil {
+		return logfile.Object{}, nil, fmt.Errorf("digest: signing %s: %w", key, err)
+	}
+	gz, err := gzipBytes(body)
+	if err != nil {
+		return logfile.Object{}, nil, err
+	}
+	obj := logfile.Object{
+		Bucket: c.cfg.Bucket,
+		Key:    key,
+		Body:   gz,
+		Metadata: map[string]string{
+			MetaSignature:          sig.String(),
+			MetaSignatureAlgorithm: SignatureAlgorithm,
+		},
+	}
+	return obj, &link{bucket: c.cfg.Bucket, key: key, hash: hash, signature: sig.String()}, nil
+}
+
+// Encode returns the stored form of d signed by s: the gzip body and the
+// metadata (signature, signature-algorithm). The digest's own members are
+// used as they are (fingerprint included), so tests can forge digests.
+func Encode(d *Digest, s Signer) (body []byte, metadata map[string]string, err error) {
+	raw := d.AppendJSON(nil)
+	sig, err := s.Sign(StringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, SumHash(raw), d.PreviousDigestSignature))
+	if err != nil {
+		return nil, nil, err
+	}
+	gz, err := gzipBytes(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	return gz, map[string]string{MetaSignature: sig.String(), MetaSignatureAlgorithm: SignatureAlgorithm}, nil
+}
+
+func gzipBytes(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// metaValue looks a metadata name up case-insensitively (SDKs differ in
+// how they canonicalise user metadata names).
+func metaValue(m map[string]string, name string) string {
+	if v, ok := m[name]; ok {
+		return v
+	}
+	for k, v := range m {
+		if len(k) == len(name) && equalFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
+func metaHas(m map[string]string, name string) bool {
+	if _, ok := m[name]; ok {
+		return true
+	}
+	for k := range m {
+		if equalFold(k, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func equalFold(a, b string) bool { return len(a) == len(b) && bytesEqualFold(a, b) }
+
+func bytesEqualFold(a, b string) bool { return bytes.EqualFold([]byte(a), []byte(b)) }
+
+var errNoDigest = errors.New("digest: no digest")

@@ -1,0 +1,91 @@
+package digest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"hash"
+	"io"
+	"sync"
+
+	kgzip "compress/gzip"
+)
+
+// DefaultMaxDigestSize caps a digest's uncompressed size (64 MiB; a digest
+// listing ten thousand files is about 4 MB).
+const DefaultMaxDigestSize = 64 << 20
+
+// DefaultMaxLogFileSize caps a log file's uncompressed size while hashing
+// (2 GiB; CloudTrail files are at most 50 MB compressed).
+const DefaultMaxLogFileSize = 2 << 30
+
+// ErrTrailingData reports bytes after the first gzip member. aws-cli ignores
+// them; Validate reports them as a strict finding.
+var ErrTrailingData = errors.New("digest: data after the gzip member")
+
+// gunzipDigest inflates the single gzip member of a digest object. Trailing
+// bytes are ignored here (as aws-cli does); hashGzip reports them.
+func gunzipDigest(body []byte, limit int64) ([]byte, error) {
+	zr, err := kgzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return nil, &FormatError{Field: "digest gzip", Err: err}
+	}
+	zr.Multistream(false)
+	out, err := io.ReadAll(io.LimitReader(zr, limit+1))
+	if err != nil {
+		return nil, &FormatError{Field: "digest gzip", Err: err}
+	}
+	if int64(len(out)) > limit {
+		return nil, &SizeError{What: "digest", Limit: limit}
+	}
+	return out, nil
+}
+
+type hasher struct {
+	zr  *kgzip.Reader
+	br  *bytes.Reader
+	h   hash.Hash
+	buf []byte
+}
+
+// hashers are pooled: a gzip reader holds ~40 KB of window and tables.
+var hashers = sync.Pool{New: func() any {
+	return &hasher{br: new(bytes.Reader), h: sha256.New(), buf: make([]byte, 64<<10)}
+}}
+
+// hashGzip returns the SHA-256 of the first gzip member of body, inflated,
+// and whether non-empty bytes follow that member (trailing). Errors: a
+// *FormatError (not gzip, corrupt, truncated) or a *SizeError.
+func hashGzip(body []byte, limit int64) (sum Hash, trailing bool, err error) {
+	hs := hashers.Get().(*hasher)
+	defer hashers.Put(hs)
+	hs.br.Reset(body)
+	if hs.zr == nil {
+		hs.zr, err = kgzip.NewReader(hs.br)
+	} else {
+		err = hs.zr.Reset(hs.br)
+	}
+	if err != nil {
+		hs.zr = nil
+		return Hash{}, false, &FormatError{Field: "log file gzip", Err: err}
+	}
+	hs.zr.Multistream(false)
+	hs.h.Reset()
+	var n int64
+	for {
+		m, rerr := hs.zr.Read(hs.buf)
+		n += int64(m)
+		if n > limit {
+			return Hash{}, false, &SizeError{What: "log file", Limit: limit}
+		}
+		hs.h.Write(hs.buf[:m])
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return Hash{}, false, &FormatError{Field: "log file gzip", Err: rerr}
+		}
+	}
+	hs.h.Sum(sum[:0])
+	return sum, hs.br.Len() > 0, nil
+}

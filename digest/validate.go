@@ -1,0 +1,643 @@
+package digest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/trailkit/trailkit/logfile"
+)
+
+// ValidateOptions says which chain to validate. Bucket, Start and Keys are
+// required, and either TrailARN or (Account, Trail, HomeRegion).
+type ValidateOptions struct {
+	// TrailARN, arn:<partition>:cloudtrail:<home>:<account>:trail/<name>,
+	// supplies HomeRegion, Trail and (unless Account is set) Account. It is
+	// also printed in the text report's header.
+	TrailARN   string
+	Account    string
+	Trail      string
+	HomeRegion string
+	// SourceRegion is the delivering region whose digests are checked;
+	// empty means HomeRegion (aws-cli: the CLI's --region).
+	SourceRegion string
+	Bucket       string
+	Prefix       string
+	OrgID        string
+	// Start and End bound the delivery times validated; a zero End is now.
+	Start, End time.Time
+	// Keys holds the public keys; only keys whose validity window overlaps
+	// [Start, End+2h] are used, as aws-cli asks ListPublicKeys.
+	Keys *KeyRing
+	// MaxDigestSize and MaxLogFileSize cap uncompressed sizes; zero means
+	// DefaultMaxDigestSize and DefaultMaxLogFileSize.
+	MaxDigestSize  int64
+	MaxLogFileSize int64
+	// Workers hash log files in parallel; zero means GOMAXPROCS.
+	Workers int
+	// Progress, when set, is called (never concurrently) after each log
+	// file is checked, with the number checked and the number queued so far.
+	Progress func(done, queued int)
+	// ReportMissingNewest adds a finding when the newest digest found ends
+	// more than Interval (zero: one hour) before End, i.e. digests are
+	// missing at the newest end of the range. aws-cli cannot notice this.
+	ReportMissingNewest bool
+	Interval            time.Duration
+	// Now is the clock for a zero End; nil means time.Now.
+	Now func() time.Time
+}
+
+// Status is the outcome for one digest or log file. Its text is the reason
+// aws-cli prints after "INVALID: " (or "valid").
+type Status string
+
+// Statuses. The reasons are aws-cli's.
+const (
+	StatusValid             Status = "valid"
+	StatusNotFound          Status = "not found"
+	StatusMoved             Status = "has been moved from its original location"
+	StatusInvalidFormat     Status = "invalid format"
+	StatusSignatureFailed   Status = "signature verification failed"
+	StatusPublicKeyNotFound Status = "public key not found"
+	StatusHashMismatch      Status = "hash value doesn't match"
+	StatusError             Status = "error" // anything else; Message has the text
+)
+
+// DigestResult is the outcome for one digest file.
+type DigestResult struct {
+	Bucket, Key string
+	Backfill    bool
+	Status      Status
+	// Message is the exact line aws-cli prints for this digest (without the
+	// "(backfill) " prefix, which WriteText adds).
+	Message string
+	// Err carries the evidence for an invalid digest (nil when valid).
+	Err error `json:"-"`
+	// Digest is the parsed digest when it could be parsed.
+	Digest *Digest `json:"-"`
+	// Hash is the SHA-256 of the uncompressed digest when it was read.
+	Hash Hash `json:"-"`
+	// Signature is the signature metadata as stored (hex).
+	Signature string `json:"-"`
+}
+
+// LogFileResult is the outcome for one listed log file.
+type LogFileResult struct {
+	Bucket, Key string
+	// Digest is the key of the digest listing the file.
+	Digest   string
+	Backfill bool
+	Status   Status
+	Err      error `json:"-"`
+}
+
+// Gap is a break in the chain: a starting digest with an older digest
+// before it. It is not an error.
+type Gap struct {
+	Backfill bool
+	// From is the end time of the next older digest, To the start time of
+	// the digest that starts the newer part of the chain.
+	From, To time.Time
+}
+
+// FindingKind names a problem only the strict checks see.
+type FindingKind string
+
+// Strict findings.
+const (
+	FindingPreviousHash      FindingKind = "previous digest hash value doesn't match"
+	FindingPreviousSignature FindingKind = "previous digest signature doesn't match"
+	FindingMalformedValue    FindingKind = "malformed value"
+	FindingAlgorithm         FindingKind = "unsupported algorithm"
+	FindingTrailingData      FindingKind = "data after the gzip member"
+	FindingDuplicateLogFile  FindingKind = "log file listed more than once"
+	FindingChainBroken       FindingKind = "chain link could not be verified"
+	FindingMissingNewest     FindingKind = "digests missing at the newest end of the range"
+	FindingWindow            FindingKind = "digest window does not continue the previous digest"
+)
+
+// Finding is one strict-check problem, about the object at Bucket/Key.
+type Finding struct {
+	Kind        FindingKind
+	Bucket, Key string
+	Detail      string
+}
+
+// Report is the outcome of Validate. Digests and LogFiles are in the order
+// aws-cli reports them.
+type Report struct {
+	TrailARN   string
+	Start, End time.Time
+	Digests    []DigestResult
+	LogFiles   []LogFileResult
+	Gaps       []Gap
+	Findings   []Finding
+	// FoundStart and FoundEnd span the valid digests, clipped to the range
+	// (zero when there is none).
+	FoundStart, FoundEnd time.Time
+
+	events []reportEvent
+}
+
+type reportEvent struct {
+	kind byte // 'd' digest, 'l' log, 'g' gap
+	i    int
+}
+
+// OK reports whether every digest and log file is valid (the aws-cli exit
+// status 0). Strict findings are not considered; see Strict.
+func (r *Report) OK() bool {
+	for _, d := range r.Digests {
+		if d.Status != StatusValid {
+			return false
+		}
+	}
+	for _, l := range r.LogFiles {
+		if l.Status != StatusValid {
+			return false
+		}
+	}
+	return true
+}
+
+// Strict reports OK() with no strict finding.
+func (r *Report) Strict() bool { return r.OK() && len(r.Findings) == 0 }
+
+var arnRE = regexp.MustCompile(`^arn:.+:cloudtrail:.+:\d{12}:trail/.+`)
+
+func (o *ValidateOptions) resolve() (ChainID, error) {
+	id := ChainID{Prefix: o.Prefix, OrgID: o.OrgID, Account: o.Account, Trail: o.Trail, HomeRegion: o.HomeRegion}
+	if o.TrailARN != "" {
+		if !arnRE.MatchString(o.TrailARN) {
+			return id, configErr("Invalid trail ARN provided: %s", o.TrailARN)
+		}
+		parts := strings.Split(o.TrailARN, ":")
+		id.HomeRegion = parts[3]
+		id.Trail = o.TrailARN[strings.LastIndexByte(o.TrailARN, '/')+1:]
+		if id.Account == "" {
+			id.Account = parts[4]
+		}
+	}
+	id.Region = o.SourceRegion
+	if id.Region == "" {
+		id.Region = id.HomeRegion
+	}
+	switch {
+	case id.Account == "" || id.Trail == "" || id.HomeRegion == "":
+		return id, configErr("need TrailARN or Account, Trail and HomeRegion")
+	case o.Bucket == "":
+		return id, configErr("Bucket is required")
+	case o.Start.IsZero():
+		return id, configErr("Start is required")
+	case o.Keys == nil:
+		return id, configErr("Keys is required")
+	}
+	return id, nil
+}
+
+// Validate walks the digest chain newest to oldest exactly as aws-cli's
+// validate-logs does (§3.9 of the format notes): it lists the chain's
+// digest keys in [Start, End+1h], starts at the newest, verifies each
+// digest (format, location, public key, signature), checks the log files
+// of valid digests, follows previousDigestS3Object links, reports gaps at
+// starting digests and resumes from the listing after a missing or invalid
+// digest, until a digest starts before Start; then it walks the backfill
+// digests the same way. On top it makes the strict checks listed with
+// FindingKind. Log files are hashed by a pool of Workers.
+//
+// The returned error is for failures to run at all (bad options, a List
+// error, no public keys in range, ctx done); problems with the objects are
+// in the Report.
+func Validate(ctx context.Context, store logfile.Store, opts ValidateOptions) (*Report, error) {
+	id, err := opts.resolve()
+	if err != nil {
+		return nil, err
+	}
+	end := opts.End
+	if end.IsZero() {
+		now := time.Now
+		if opts.Now != nil {
+			now = opts.Now
+		}
+		end = now()
+	}
+	start, end := opts.Start.UTC().Truncate(time.Second), end.UTC().Truncate(time.Second)
+	if start.After(end) {
+		return nil, configErr("Invalid time range specified: start-time must occur before end-time")
+	}
+	v := &validator{
+		store: store, id: id, opts: opts, start: start, end: end,
+		re:   id.keyRegexp(),
+		rep:  &Report{TrailARN: opts.TrailARN, Start: start, End: end},
+		seen: map[string]string{},
+	}
+	if v.maxDigest = opts.MaxDigestSize; v.maxDigest <= 0 {
+		v.maxDigest = DefaultMaxDigestSize
+	}
+	if v.maxLog = opts.MaxLogFileSize; v.maxLog <= 0 {
+		v.maxLog = DefaultMaxLogFileSize
+	}
+	v.startPool(ctx)
+	err = v.run(ctx)
+	v.stopPool()
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return v.rep, nil
+}
+
+type validator struct {
+	store             logfile.Store
+	id                ChainID
+	opts              ValidateOptions
+	start, end        time.Time
+	re                *regexp.Regexp
+	rep               *Report
+	maxDigest, maxLog int64
+	seen              map[string]string // log file s3 path -> digest key listing it
+	listed            map[string][2][]string
+	newestListed      time.Time
+
+	jobs   chan logJob
+	wg     sync.WaitGroup
+	mu     sync.Mutex // guards rep.LogFiles[i].Status/Err and progress
+	done   int
+	queued int
+	trails []Finding // trailing-data findings from workers
+}
+
+func (v *validator) run(ctx context.Context) error {
+	normal, backfill, err := v.list(ctx, v.opts.Bucket)
+	if err != nil {
+		return err
+	}
+	keys := v.opts.Keys.inRange(v.start, v.end.Add(2*time.Hour))
+	if len(keys) == 0 {
+		return fmt.Errorf("%w between %s and %s", ErrNoPublicKeys, v.start.Format(TimeFormat), v.end.Add(2*time.Hour).Format(TimeFormat))
+	}
+	if err := v.walk(ctx, normal, keys, false); err != nil {
+		return err
+	}
+	if v.opts.ReportMissingNewest {
+		iv := v.opts.Interval
+		if iv <= 0 {
+			iv = time.Hour
+		}
+		if v.newestListed.IsZero() || v.end.Sub(v.newestListed) > iv {
+			from := v.start
+			if !v.newestListed.IsZero() {
+				from = v.newestListed
+			}
+			v.finding(Finding{Kind: FindingMissingNewest, Bucket: v.opts.Bucket, Key: v.id.DigestPrefix(),
+				Detail: fmt.Sprintf("no digest covers %s to %s", from.Format(TimeFormat), v.end.Format(TimeFormat))})
+		}
+	}
+	// Backfill keys are loaded lazily by fingerprint, like aws-cli.
+	return v.walk(ctx, backfill, map[Fingerprint]*PublicKey{}, true)
+}
+
+// list returns the chain's normal and backfill digest keys in bucket, in
+// key order, filtered like aws-cli's DigestProvider.
+func (v *validator) list(ctx context.Context, bucket string) (normal, backfill []string, err error) {
+	if l, ok := v.listed[bucket]; ok {
+		return append([]string(nil), l[0]...), append([]string(nil), l[1]...), nil
+	}
+	marker := v.id.DigestKey(v.start.Add(-time.Minute), false)
+	lo := v.start.Format(keyTimeFormat)
+	hi := v.end.Add(time.Hour).Format(keyTimeFormat)
+	for key, err := range v.store.List(ctx, bucket, v.id.DigestPrefix(), marker) {
+		if err != nil {
+			return nil, nil, err
+		}
+		if !v.re.MatchString(key) {
+			continue
+		}
+		ts, ok := keyTimeText(key)
+		if !ok {
+			continue
+		}
+		if ts > hi {
+			break
+		}
+		if ts < lo {
+			continue
+		}
+		if _, ok := KeyTime(key); !ok {
+			continue // aws-cli would crash parsing this date; skip it
+		}
+		if IsBackfillKey(key) {
+			backfill = append(backfill, key)
+		} else {
+			normal = append(normal, key)
+			if t, _ := KeyTime(key); t.After(v.newestListed) {
+				v.newestListed = t
+			}
+		}
+	}
+	if v.listed == nil {
+		v.listed = map[string][2][]string{}
+	}
+	v.listed[bucket] = [2][]string{append([]string(nil), normal...), append([]string(nil), backfill...)}
+	return normal, backfill, nil
+}
+
+// popBefore implements aws-cli's _get_last_digest: it pops keys from the end
+// of *list until one is strictly older than before (or the newest when
+// before is "").
+func popBefore(list *[]string, before string) (string, time.Time) {
+	l := *list
+	if len(l) == 0 {
+		return "", time.Time{}
+	}
+	if before == "" {
+		k := l[len(l)-1]
+		*list = l[:len(l)-1]
+		t, _ := KeyTime(k)
+		return k, t
+	}
+	bt, _ := KeyTime(before)
+	for len(l) > 0 {
+		k := l[len(l)-1]
+		l = l[:len(l)-1]
+		if t, _ := KeyTime(k); t.Before(bt) {
+			*list = l
+			return k, t
+		}
+	}
+	*list = l
+	return "", time.Time{}
+}
+
+func (v *validator) walk(ctx context.Context, digests []string, keys map[Fingerprint]*PublicKey, backfill bool) error {
+	bucket := v.opts.Bucket
+	key, endDate := popBefore(&digests, "")
+	lastStart := endDate
+	var newer *DigestResult // the valid digest whose previous link led to key
+	for key != "" && !v.start.After(lastStart) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		res := v.check(ctx, bucket, key, keys, backfill)
+		v.addDigest(res)
+		if newer != nil {
+			v.checkLink(newer, res)
+		}
+		newer = nil
+		if res.Status != StatusValid {
+			key, endDate = popBefore(&digests, key)
+			continue
+		}
+		d := res.Digest
+		st, err := time.Parse(TimeFormat, d.DigestStartTime)
+		if err != nil {
+			// aws-cli fails parsing the start after counting the digest
+			// valid; it then reports it invalid with the parser's text.
+			res2 := *res
+			res2.Status, res2.Err = StatusError, err
+			res2.Message = digestLine(bucket, key, "Unable to parse date value: "+d.DigestStartTime)
+			v.rep.Digests[len(v.rep.Digests)-1] = res2
+			key, endDate = popBefore(&digests, key)
+			continue
+		}
+		lastStart = st
+		v.trackFound(d)
+		v.queueLogs(res)
+		if d.IsStarting() {
+			next, nextEnd := popBefore(&digests, key)
+			if next != "" {
+				v.rep.Gaps = append(v.rep.Gaps, Gap{Backfill: backfill, From: nextEnd, To: st})
+				v.rep.events = append(v.rep.events, reportEvent{'g', len(v.rep.Gaps) - 1})
+			}
+			key, endDate = next, nextEnd
+			continue
+		}
+		prevBucket, prevKey := *d.PreviousDigestS3Bucket, *d.PreviousDigestS3Object
+		newer = res
+		key = prevKey
+		if prevBucket != bucket {
+			if err := logfile.CheckKey(prevBucket, prevKey); err != nil {
+				v.addDigest(&DigestResult{Bucket: prevBucket, Key: prevKey, Backfill: backfill, Status: StatusError, Err: err,
+					Message: digestLine(prevBucket, prevKey, err.Error())})
+				newer = nil
+				key, endDate = popBefore(&digests, key)
+				continue
+			}
+			bucket = prevBucket
+			n, b, err := v.list(ctx, bucket)
+			if err != nil {
+				return err
+			}
+			if digests = n; backfill {
+				digests = b
+			}
+		}
+	}
+	_ = endDate
+	return nil
+}
+
+func digestLine(bucket, key, reason string) string {
+	return "Digest file\ts3://" + bucket + "/" + key + "\tINVALID: " + reason
+}
+
+func (v *validator) addDigest(res *DigestResult) {
+	v.rep.Digests = append(v.rep.Digests, *res)
+	v.rep.events = append(v.rep.events, reportEvent{'d', len(v.rep.Digests) - 1})
+}
+
+func (v *validator) finding(f Finding) {
+	v.rep.Findings = append(v.rep.Findings, f)
+}
+
+func (v *validator) trackFound(d *Digest) {
+	st, err1 := time.Parse(TimeFormat, d.DigestStartTime)
+	et, err2 := time.Parse(TimeFormat, d.DigestEndTime)
+	if err1 != nil || err2 != nil {
+		return
+	}
+	if st.Before(v.start) {
+		st = v.start
+	}
+	if et.After(v.end) {
+		et = v.end
+	}
+	if v.rep.FoundStart.IsZero() || st.Before(v.rep.FoundStart) {
+		v.rep.FoundStart = st
+	}
+	if v.rep.FoundEnd.IsZero() || et.After(v.rep.FoundEnd) {
+		v.rep.FoundEnd = et
+	}
+}
+
+// check loads and verifies one digest in aws-cli's order: fetch (not
+// found; gunzip and JSON: invalid format; signature metadata: signature
+// verification failed; backfill timestamp: invalid format), required
+// members (invalid format), location (moved), public key, signature.
+func (v *validator) check(ctx context.Context, bucket, key string, keys map[Fingerprint]*PublicKey, backfill bool) *DigestResult {
+	res := &DigestResult{Bucket: bucket, Key: key, Backfill: backfill}
+	fail := func(st Status, err error, reason string) *DigestResult {
+		res.Status, res.Err = st, err
+		if reason == "" {
+			reason = string(st)
+		}
+		res.Message = digestLine(bucket, key, reason)
+		return res
+	}
+	obj, err := v.store.Get(ctx, bucket, key)
+	if err != nil {
+		if errors.Is(err, logfile.ErrNotFound) {
+			return fail(StatusNotFound, err, "")
+		}
+		return fail(StatusError, err, err.Error())
+	}
+	raw, err := gunzipDigest(obj.Body, v.maxDigest)
+	if err != nil {
+		return fail(StatusInvalidFormat, err, "")
+	}
+	res.Hash = SumHash(raw)
+	d, err := Parse(raw)
+	if err != nil {
+		return fail(StatusInvalidFormat, err, "")
+	}
+	res.Digest = d
+	res.Signature = metaValue(obj.Metadata, MetaSignature)
+	if !metaHas(obj.Metadata, MetaSignature) || !metaHas(obj.Metadata, MetaSignatureAlgorithm) {
+		return fail(StatusSignatureFailed, fmt.Errorf("%w: signature metadata missing", ErrSignature), "")
+	}
+	if backfill && !metaHas(obj.Metadata, MetaBackfillGeneratedAt) {
+		return fail(StatusInvalidFormat, &FormatError{Field: "metadata", Reason: "backfill-generation-timestamp missing"}, "")
+	}
+	if d.DigestS3Bucket != bucket || d.DigestS3Object != key {
+		return fail(StatusMoved, fmt.Errorf("digest: s3://%s/%s names itself s3://%s/%s", bucket, key, clip(d.DigestS3Bucket), clip(d.DigestS3Object)), "")
+	}
+	fp, fperr := ParseFingerprint(d.DigestPublicKeyFingerprint)
+	pk := keys[fp]
+	if fperr == nil && pk == nil && backfill {
+		if bt, err := parseISO(metaValue(obj.Metadata, MetaBackfillGeneratedAt)); err == nil {
+			more := v.opts.Keys.inRange(bt.Add(-time.Hour), bt.Add(time.Hour))
+			if len(more) == 0 {
+				return fail(StatusError, ErrNoPublicKeys, fmt.Sprintf("No public keys found between %s and %s", bt.Add(-time.Hour).Format(TimeFormat), bt.Add(time.Hour).Format(TimeFormat)))
+			}
+			for f, k := range more {
+				keys[f] = k
+			}
+			pk = keys[fp]
+		}
+	}
+	if pk == nil {
+		return fail(StatusPublicKeyNotFound, fperr, fmt.Sprintf("public key not found in region %s for fingerprint %s", v.id.HomeRegion, d.DigestPublicKeyFingerprint))
+	}
+	sig, err := ParseSignature(metaValue(obj.Metadata, MetaSignature))
+	if err != nil {
+		return fail(StatusSignatureFailed, err, "")
+	}
+	sts := StringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, res.Hash, d.PreviousDigestSignature)
+	if err := pk.Verify(sts, sig); err != nil {
+		return fail(StatusSignatureFailed, err, "")
+	}
+	if _, err := time.Parse(TimeFormat, d.DigestEndTime); err != nil {
+		return fail(StatusError, err, "Unable to parse date value: "+d.DigestEndTime)
+	}
+	res.Status = StatusValid
+	res.Message = "Digest file\ts3://" + bucket + "/" + key + "\tvalid"
+	v.strictDigest(res, obj)
+	return res
+}
+
+func parseISO(s string) (time.Time, error) {
+	for _, l := range []string{TimeFormat, time.RFC3339Nano} {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, &FormatError{Field: "time", Value: clip(s)}
+}
+
+// strictDigest makes the checks aws-cli skips on a valid digest.
+func (v *validator) strictDigest(res *DigestResult, obj logfile.Object) {
+	d := res.Digest
+	at := func(kind FindingKind, detail string) {
+		v.finding(Finding{Kind: kind, Bucket: res.Bucket, Key: res.Key, Detail: detail})
+	}
+	if a := metaValue(obj.Metadata, MetaSignatureAlgorithm); a != SignatureAlgorithm {
+		at(FindingAlgorithm, fmt.Sprintf("signature-algorithm metadata %q", clip(a)))
+	}
+	if d.DigestSignatureAlgorithm != SignatureAlgorithm {
+		at(FindingAlgorithm, fmt.Sprintf("digestSignatureAlgorithm %q", clip(d.DigestSignatureAlgorithm)))
+	}
+	if _, err := gzipTrailing(obj.Body); err != nil {
+		at(FindingTrailingData, err.Error())
+	}
+	if !d.IsStarting() {
+		if d.PreviousDigestHashValue == nil {
+			at(FindingMalformedValue, "previousDigestHashValue is null")
+		} else if _, err := ParseHash(*d.PreviousDigestHashValue); err != nil {
+			at(FindingMalformedValue, err.Error())
+		}
+		if d.PreviousDigestHashAlgorithm == nil || *d.PreviousDigestHashAlgorithm != HashAlgorithm {
+			at(FindingAlgorithm, "previousDigestHashAlgorithm is not SHA-256")
+		}
+	}
+	for i, lf := range d.LogFiles {
+		if lf.HashAlgorithm != HashAlgorithm {
+			at(FindingAlgorithm, fmt.Sprintf("logFiles[%d].hashAlgorithm %q", i, clip(lf.HashAlgorithm)))
+		}
+		if _, err := ParseHash(lf.HashValue); err != nil {
+			at(FindingMalformedValue, fmt.Sprintf("logFiles[%d]: %v", i, err))
+		}
+	}
+}
+
+// checkLink verifies the newer digest's previousDigest* members against
+// the digest its link led to.
+func (v *validator) checkLink(newer, prev *DigestResult) {
+	d := newer.Digest
+	at := func(kind FindingKind, detail string) {
+		v.finding(Finding{Kind: kind, Bucket: newer.Bucket, Key: newer.Key, Detail: detail})
+	}
+	if prev.Status != StatusValid {
+		at(FindingChainBroken, fmt.Sprintf("previous digest s3://%s/%s is %s", prev.Bucket, prev.Key, prev.Status))
+		return
+	}
+	if h := prev.Hash.String(); d.PreviousDigestHashValue == nil || *d.PreviousDigestHashValue != h {
+		got := "null"
+		if d.PreviousDigestHashValue != nil {
+			got = clip(*d.PreviousDigestHashValue)
+		}
+		at(FindingPreviousHash, fmt.Sprintf("expected %s, calculated %s", got, h))
+	}
+	// The previous digest's signature is in its metadata; the store is
+	// re-read lazily only here, so keep it on the result instead.
+	if sig := prev.Signature; d.PreviousDigestSignature == nil || *d.PreviousDigestSignature != sig {
+		at(FindingPreviousSignature, fmt.Sprintf("previous digest's signature metadata is %s", clip(sig)))
+	}
+	if prev.Digest.DigestEndTime != d.DigestStartTime {
+		at(FindingWindow, fmt.Sprintf("digestStartTime %s, previous digestEndTime %s", d.DigestStartTime, prev.Digest.DigestEndTime))
+	}
+}
+
+func (v *validator) queueLogs(res *DigestResult) {
+	for _, lf := range res.Digest.LogFiles {
+		path := lf.S3Bucket + "/" + lf.S3Object
+		if first, dup := v.seen[path]; dup {
+			v.finding(Finding{Kind: FindingDuplicateLogFile, Bucket: lf.S3Bucket, Key: lf.S3Object,
+				Detail: fmt.Sprintf("listed in %s and %s", first, res.Key)})
+		} else {
+			v.seen[path] = res.Key
+		}
+		v.mu.Lock()
+		v.rep.LogFiles = append(v.rep.LogFiles, LogFileResult{Bucket: lf.S3Bucket, Key: lf.S3Object, Digest: res.Key, Backfill: res.Backfill})
+		i := len(v.rep.LogFiles) - 1
+		v.queued++
+		v.mu.Unlock()
+		v.rep.events = append(v.rep.events, reportEvent{'l', i})
+		v.jobs <- logJob{i, lf}
+	}
+}
