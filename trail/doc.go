@@ -1,0 +1,129 @@
+// Package trail models a CloudTrail trail's settings and selectors,
+// validates them with the service's rules, and decides offline, exactly
+// and without allocation, whether the trail records a given event.
+//
+// # Model and documents
+//
+// [Trail], [EventSelector], [DataResource], [AdvancedEventSelector],
+// [AdvancedFieldSelector] and [InsightSelector] use the CloudTrail API's
+// member names as JSON names, so the JSON aws-cli prints loads as is:
+// describe-trails ({"trailList":[…]}, [ParseDescribeTrails]), get-trail
+// and single trail objects ([ParseTrail]), get-event-selectors
+// ({"TrailARN":…,"EventSelectors"|"AdvancedEventSelectors":[…]},
+// [ParseEventSelectors]), get-insight-selectors ([ParseInsightSelectors])
+// and the bare arrays put-event-selectors takes ([ParseEventSelectorList],
+// [ParseAdvancedEventSelectorList]). [Parse] recognises the shape itself.
+// Unknown members are ignored; malformed JSON, a member of the wrong JSON
+// type, an unrecognised shape or input over [MaxDocumentSize] give a
+// *[LoadError] wrapping [ErrMalformed], [ErrUnknownShape] or [ErrTooLarge].
+//
+// Three members are trailkit extensions because the filter needs them and
+// the Trail shape lacks them: IsLogging (get-trail-status; nil = logging),
+// AccountId (default: the account in TrailARN) and OrganizationAccountIds
+// (the member accounts of an organization trail; empty = every account).
+//
+// # Validation
+//
+// [Trail.Validate] (or [ValidateOptions.Validate]) checks every rule of the
+// specification (spec/selectors-insights.md §2.2, §2.3, §3.1–§3.6, §4, §5,
+// §7.1) and reports all problems at once in a *[ValidationError]. Each
+// [Problem] carries the exception CloudTrail raises
+// ([InvalidEventSelectorsException], [InvalidTrailNameException],
+// [InvalidParameterCombinationException], [InvalidS3PrefixException],
+// [InvalidInsightSelectorsException], [InvalidSnsTopicNameException],
+// [InvalidKmsKeyIdException]), a stable rule id, the JSON path of the
+// offending member and a message: the service's exact text where it is
+// known (Problem.ServiceMessage), trailkit's wording otherwise.
+// errors.Is(err, InvalidEventSelectorsException) tells whether a problem
+// of that exception is present.
+//
+// # Filter
+//
+// [Compile] turns a trail into a [Filter]; [Filter.Match] decides in this
+// order, and [Filter.Explain] reports which step and which selector and
+// condition decided:
+//
+//  1. Logging: a trail whose IsLogging is false records nothing.
+//  2. Category: eventCategory (inferred for records older than 1.07:
+//     AwsVpceEvent → NetworkActivity, managementEvent false → Data, else
+//     Management). Insight events are never matched by selectors.
+//  3. Account: recipientAccountId must be the trail's account or, for an
+//     organization trail, a member account. A record without
+//     recipientAccountId, or a trail whose account is unknown, passes.
+//  4. Region: a single-Region trail takes its home Region only (unknown
+//     home Region: every Region). A global service event (eventSource iam,
+//     sts through the global endpoint, or cloudfront, with awsRegion
+//     us-east-1) needs IncludeGlobalServiceEvents and a trail that is
+//     multi-Region or homed in us-east-1. STS calls whose
+//     tlsDetails.clientProvidedHostHeader names a Regional endpoint are
+//     Regional events.
+//  5. Ownership (data events, spec §2.4): a record delivered to an account
+//     that is neither the resource owner (the first resources[].accountId)
+//     nor the caller (userIdentity.accountId) is not recorded. So a trail
+//     that selects another account's bucket records only its own calls on
+//     it, and the owner's trail records every caller.
+//  6. Selectors, OR'd. Basic (spec §2.5): ReadWriteType against readOnly;
+//     management events unless IncludeManagementEvents is false or the
+//     source is excluded; data events when a DataResources value matches a
+//     resource of the same type: S3 values are prefixes of the object ARN,
+//     Lambda values exact, DynamoDB values exact, and "arn:aws:s3",
+//     "arn:aws:s3:::", "arn:aws:lambda", "arn:aws:dynamodb" (any partition)
+//     match every resource of the type. Basic selectors never select
+//     NetworkActivity events. A trail with no selectors at all has the
+//     default: all management events. Advanced (spec §3.3): field
+//     selectors AND'd; within one, the positive operators (Equals,
+//     StartsWith, EndsWith) are OR'd and any value of a negative operator
+//     (NotEquals, NotStartsWith, NotEndsWith) that matches excludes;
+//     comparisons are exact and case-sensitive. resources.ARN is a
+//     resource's ARN, or its ARNPrefix when it has none.
+//
+// # Choices on the specification's open points
+//
+// Where CloudTrail's behaviour is not documented (spec §10) trailkit
+// chooses as follows; [Options] and [ValidateOptions] switch to the other
+// reading where a user could reasonably want it.
+//
+//   - DynamoDB basic values (§10.1): exact table ARN match.
+//     Options.DynamoDBTablePrefix makes them prefixes.
+//   - "arn:aws:s3:::" (§10.2): accepted as all buckets.
+//     ValidateOptions.RejectS3AllColons rejects it.
+//   - Narrow S3 prefix vs a bucket-level ARNPrefix (§10.3): compared like
+//     an ARN, so "arn:aws:s3:::b/images/" does not match ARNPrefix
+//     "arn:aws:s3:::b/". Options.ARNPrefixOverlap matches it.
+//   - Records without readOnly (§10.4): neither ReadOnly nor WriteOnly
+//     (nor readOnly Equals) matches them; All does. Options.AbsentReadOnly
+//     can treat them as writes or as reads (both selector kinds alike).
+//   - Absent fields (§10.5): fail every positive operator, pass every
+//     negative one. Options.AbsentFieldFailsNegative fails negatives too.
+//   - Several resources (§10.5): one resource entry must satisfy every
+//     resources.* condition of a selector together.
+//     Options.ResourceFieldsIndependent evaluates each condition over all
+//     entries on its own (positive: some entry; negative: no entry).
+//   - Case (§10.6): case-sensitive, not configurable (AWS compares ARNs
+//     and names exactly everywhere else).
+//   - Repeated fields (§10.7): invalid. ValidateOptions.AllowDuplicateFields.
+//   - Advanced selector count (§10.8): no cap besides 500 values;
+//     ValidateOptions.MaxAdvancedSelectors sets one.
+//   - Basic and advanced together (§10.9):
+//     InvalidParameterCombinationException; Compile refuses with
+//     ErrBothSelectorKinds.
+//   - Name length (§10.10): 1000 (service model);
+//     ValidateOptions.MaxAdvancedNameLength = CloudFormationNameLength.
+//   - Trail-name messages (§10.11): moto's wording for length, first and
+//     last character, and character set; trailkit's for adjacent
+//     punctuation and IP addresses.
+//
+// Other validation choices: eventCategory and resources.type take exactly
+// one Equals value; NetworkActivity eventSource exactly one; the 250
+// data-resource quota counts basic values other than the "all" values and
+// every resources.ARN value of advanced selectors; resources.ARN Equals and
+// NotEquals values must have the ARN form the docs give for the type (S3
+// objects: arn:<p>:s3:::<bucket>/<anything>), or for other types be a
+// well-formed ARN. Compile does not validate: it compiles what it is given.
+//
+// [AdvancedEquivalent] converts basic selectors to the advanced selectors
+// that record the same events.
+//
+// A Filter is immutable and safe for concurrent use; Match does not
+// allocate.
+package trail

@@ -1,0 +1,435 @@
+package trail
+
+import (
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/trailkit/trailkit/event"
+)
+
+// Options tunes the compiled filter where CloudTrail's behaviour is not
+// documented (spec §10). The zero value is trailkit's documented choice
+// for each point; see the package documentation.
+type Options struct {
+	// AbsentReadOnly says how a record without "readOnly" meets
+	// ReadWriteType ReadOnly/WriteOnly and advanced readOnly conditions.
+	AbsentReadOnly AbsentReadOnly
+	// AbsentFieldFailsNegative makes a field absent from the record fail
+	// negative operators too. By default an absent field fails every
+	// positive operator and passes every negative one.
+	AbsentFieldFailsNegative bool
+	// ResourceFieldsIndependent evaluates each resources.* condition over
+	// all of the record's resources on its own (positive part: some entry
+	// matches; negative part: no entry matches). By default one resource
+	// entry has to satisfy every resources.* condition of the selector.
+	ResourceFieldsIndependent bool
+	// ARNPrefixOverlap lets a selector prefix that is longer than a
+	// record's ARNPrefix match it (a bucket-level ListObjects on bkt/
+	// matches a selector on bkt/images/). By default an ARNPrefix is
+	// compared exactly like an ARN.
+	ARNPrefixOverlap bool
+	// DynamoDBTablePrefix makes basic AWS::DynamoDB::Table values prefix
+	// matches; by default they match the table ARN exactly.
+	DynamoDBTablePrefix bool
+	// IgnoreOwnerCaller turns off the owner/caller rule for data events
+	// (spec §2.4): by default a data event delivered to an account that is
+	// neither the resource owner nor the caller is not recorded.
+	IgnoreOwnerCaller bool
+	// GlobalServiceEventSources overrides the event sources whose us-east-1
+	// events are global service events; default iam, sts (global endpoint)
+	// and cloudfront.
+	GlobalServiceEventSources []string
+}
+
+// AbsentReadOnly is the policy for records without "readOnly".
+type AbsentReadOnly uint8
+
+// The AbsentReadOnly policies.
+const (
+	// AbsentReadOnlyNoMatch: neither ReadOnly nor WriteOnly (nor readOnly
+	// Equals true/false) matches; All does. The default.
+	AbsentReadOnlyNoMatch AbsentReadOnly = iota
+	// AbsentReadOnlyIsWrite treats the record as a write (readOnly false).
+	AbsentReadOnlyIsWrite
+	// AbsentReadOnlyIsRead treats the record as a read (readOnly true).
+	AbsentReadOnlyIsRead
+)
+
+// DefaultGlobalServiceEventSources are the sources whose events CloudTrail
+// records as us-east-1 global service events (spec §5).
+var DefaultGlobalServiceEventSources = []string{"iam.amazonaws.com", "sts.amazonaws.com", "cloudfront.amazonaws.com"}
+
+// ErrBothSelectorKinds: the trail has basic and advanced selectors at once.
+var ErrBothSelectorKinds = errors.New("trail: both EventSelectors and AdvancedEventSelectors are set")
+
+// ErrSelectorsNotLoaded: HasCustomEventSelectors is true but the trail
+// carries no selectors (describe-trails does not print them); load the
+// get-event-selectors output into the trail first.
+var ErrSelectorsNotLoaded = errors.New("trail: HasCustomEventSelectors is true but no selectors were loaded")
+
+// Filter is a compiled trail: it answers whether the trail records an
+// event. It is immutable and safe for concurrent use.
+type Filter struct {
+	opts       Options
+	logging    bool
+	account    string
+	org        bool
+	orgAll     bool
+	orgMembers map[string]struct{}
+	home       string
+	multi      bool
+	global     bool // IncludeGlobalServiceEvents
+	globalSrc  []string
+	kind       SelectorKind
+	basic      []basicSel
+	adv        []advSel
+}
+
+// SelectorKind says which kind of selectors decided.
+type SelectorKind uint8
+
+// The selector kinds.
+const (
+	// DefaultSelector is the implicit "all management events" selector of
+	// a trail that never had selectors set.
+	DefaultSelector SelectorKind = iota
+	BasicSelector
+	AdvancedSelector
+)
+
+func (k SelectorKind) String() string {
+	switch k {
+	case BasicSelector:
+		return "basic"
+	case AdvancedSelector:
+		return "advanced"
+	}
+	return "default"
+}
+
+// Compile builds the filter of t. opts may be nil. Compile does not run
+// Validate: it compiles whatever t holds (an unknown advanced Field is a
+// field no record has). It fails only when t has both selector kinds
+// (ErrBothSelectorKinds) or claims custom selectors it does not carry
+// (ErrSelectorsNotLoaded). The filter does not retain t.
+func Compile(t *Trail, opts *Options) (*Filter, error) {
+	if t == nil {
+		return nil, errors.New("trail: Compile of a nil *Trail")
+	}
+	f := &Filter{
+		logging: t.Logging(),
+		account: t.Account(),
+		org:     t.IsOrganizationTrail,
+		home:    t.Region(),
+		multi:   t.IsMultiRegionTrail,
+		global:  t.IncludeGlobalServiceEvents,
+	}
+	if opts != nil {
+		f.opts = *opts
+	}
+	f.globalSrc = DefaultGlobalServiceEventSources
+	if f.opts.GlobalServiceEventSources != nil {
+		f.globalSrc = slices.Clone(f.opts.GlobalServiceEventSources)
+	}
+	if f.org {
+		if len(t.OrganizationAccountIds) == 0 {
+			f.orgAll = true
+		} else {
+			f.orgMembers = make(map[string]struct{}, len(t.OrganizationAccountIds))
+			for _, a := range t.OrganizationAccountIds {
+				f.orgMembers[a] = struct{}{}
+			}
+		}
+	}
+	switch {
+	case len(t.EventSelectors) > 0 && len(t.AdvancedEventSelectors) > 0:
+		return nil, ErrBothSelectorKinds
+	case len(t.AdvancedEventSelectors) > 0:
+		f.kind = AdvancedSelector
+		for i := range t.AdvancedEventSelectors {
+			f.adv = append(f.adv, compileAdvanced(i, &t.AdvancedEventSelectors[i]))
+		}
+	case len(t.EventSelectors) > 0:
+		f.kind = BasicSelector
+		for i := range t.EventSelectors {
+			f.basic = append(f.basic, compileBasic(i, &t.EventSelectors[i]))
+		}
+	case t.HasCustomEventSelectors:
+		return nil, ErrSelectorsNotLoaded
+	default:
+		f.kind = DefaultSelector
+		f.basic = []basicSel{{index: 0, rw: All, mgmt: true}}
+	}
+	return f, nil
+}
+
+// Stage is the step of the evaluation pipeline (spec §1) that decided.
+type Stage uint8
+
+// The pipeline stages, in evaluation order.
+const (
+	StageLogging   Stage = iota // the trail is not logging
+	StageCategory               // Insight or unknown eventCategory
+	StageAccount                // recipientAccountId outside the trail's scope
+	StageRegion                 // awsRegion outside the trail's scope
+	StageOwnership              // data event: neither owner nor caller (spec §2.4)
+	StageSelectors              // the selectors decided
+)
+
+func (s Stage) String() string {
+	return [...]string{"logging", "category", "account", "region", "ownership", "selectors"}[s]
+}
+
+// Match reports whether the trail records r. It does not allocate.
+func (f *Filter) Match(r *event.Record) bool {
+	cat := effectiveCategory(r)
+	if st, _ := f.scope(r, cat); st != StageSelectors {
+		return false
+	}
+	if f.kind == AdvancedSelector {
+		for i := range f.adv {
+			if ok, _ := f.adv[i].eval(r, cat, &f.opts); ok {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range f.basic {
+		if ok, _ := f.basic[i].eval(r, cat, &f.opts); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// effectiveCategory is r's eventCategory, inferred for records older than
+// eventVersion 1.07: eventType AwsVpceEvent is NetworkActivity,
+// AwsCloudTrailInsight is Insight, managementEvent false is Data, anything
+// else Management.
+func effectiveCategory(r *event.Record) event.Category {
+	if r.EventCategory != "" {
+		return r.EventCategory
+	}
+	switch {
+	case r.EventType == event.AwsVpceEvent:
+		return event.CategoryNetworkActivity
+	case r.EventType == event.AwsCloudTrailInsight || r.InsightDetails != nil:
+		return event.CategoryInsight
+	case r.ManagementEvent != nil && !*r.ManagementEvent:
+		return event.CategoryData
+	}
+	return event.CategoryManagement
+}
+
+// scope runs pipeline steps 1–4 and the ownership rule. It returns
+// StageSelectors when the selectors have to decide, otherwise the stage
+// that rejected r, with a reason code for Explain.
+func (f *Filter) scope(r *event.Record, cat event.Category) (Stage, scopeWhy) {
+	if !f.logging {
+		return StageLogging, whyNotLogging
+	}
+	switch cat {
+	case event.CategoryManagement, event.CategoryData, event.CategoryNetworkActivity:
+	case event.CategoryInsight:
+		return StageCategory, whyInsight
+	default:
+		return StageCategory, whyUnknownCategory
+	}
+	if rc := r.RecipientAccountID; f.account != "" && rc != "" && rc != f.account {
+		if !f.org {
+			return StageAccount, whyOtherAccount
+		}
+		if !f.orgAll {
+			if _, ok := f.orgMembers[rc]; !ok {
+				return StageAccount, whyNotMember
+			}
+		}
+	}
+	if f.isGlobal(r) {
+		if !f.global {
+			return StageRegion, whyGlobalExcluded
+		}
+		if !f.multi && f.home != "" && f.home != "us-east-1" {
+			return StageRegion, whyGlobalOtherHome
+		}
+	} else if !f.multi && f.home != "" && r.AWSRegion != f.home {
+		return StageRegion, whyOtherRegion
+	}
+	if cat == event.CategoryData && !f.opts.IgnoreOwnerCaller {
+		rc := r.RecipientAccountID
+		owner := ""
+		for i := range r.Resources {
+			if a := r.Resources[i].AccountID; a != "" {
+				owner = a
+				break
+			}
+		}
+		caller := ""
+		if r.UserIdentity != nil {
+			caller = r.UserIdentity.AccountID
+		}
+		if rc != "" && owner != "" && caller != "" && owner != rc && caller != rc {
+			return StageOwnership, whyNeitherOwnerNorCaller
+		}
+	}
+	return StageSelectors, whyNone
+}
+
+type scopeWhy uint8
+
+const (
+	whyNone scopeWhy = iota
+	whyNotLogging
+	whyInsight
+	whyUnknownCategory
+	whyOtherAccount
+	whyNotMember
+	whyGlobalExcluded
+	whyGlobalOtherHome
+	whyOtherRegion
+	whyNeitherOwnerNorCaller
+)
+
+// isGlobal reports whether r is a global service event: a global source
+// recorded in us-east-1. STS calls whose Host header names a Regional
+// endpoint (sts.us-east-1.amazonaws.com) are Regional.
+func (f *Filter) isGlobal(r *event.Record) bool {
+	if r.AWSRegion != "us-east-1" {
+		return false
+	}
+	for _, s := range f.globalSrc {
+		if r.EventSource == s {
+			if s == "sts.amazonaws.com" && r.TLSDetails != nil {
+				if h := r.TLSDetails.ClientProvidedHostHeader; h != "" && h != "sts.amazonaws.com" {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// readOnlyOf returns the record's readOnly under the AbsentReadOnly policy.
+func readOnlyOf(r *event.Record, o *Options) (ro, known bool) {
+	if r.ReadOnly != nil {
+		return *r.ReadOnly, true
+	}
+	switch o.AbsentReadOnly {
+	case AbsentReadOnlyIsWrite:
+		return false, true
+	case AbsentReadOnlyIsRead:
+		return true, true
+	}
+	return false, false
+}
+
+// ---- basic selectors
+
+type basicRes struct {
+	typ    string
+	all    bool
+	values []string
+}
+
+type basicSel struct {
+	index   int
+	rw      ReadWriteType
+	mgmt    bool
+	exclude []string
+	data    []basicRes
+}
+
+func compileBasic(i int, s *EventSelector) basicSel {
+	b := basicSel{index: i, rw: s.ReadWriteType, mgmt: s.IncludesManagementEvents(), exclude: slices.Clone(s.ExcludeManagementEventSources)}
+	if b.rw == "" {
+		b.rw = All
+	}
+	for _, d := range s.DataResources {
+		br := basicRes{typ: d.Type}
+		for _, v := range d.Values {
+			if allValue(d.Type, v, true) {
+				br.all = true
+			}
+			br.values = append(br.values, v)
+		}
+		b.data = append(b.data, br)
+	}
+	return b
+}
+
+// basicWhy says why a basic selector did not match.
+type basicWhy uint8
+
+const (
+	basicOK basicWhy = iota
+	basicNoManagement
+	basicReadWrite
+	basicExcludedSource
+	basicNoDataResource
+	basicNetwork
+)
+
+func (b *basicSel) eval(r *event.Record, cat event.Category, o *Options) (bool, basicWhy) {
+	if cat == event.CategoryNetworkActivity {
+		return false, basicNetwork
+	}
+	if cat == event.CategoryManagement && !b.mgmt {
+		return false, basicNoManagement
+	}
+	if b.rw != All {
+		ro, known := readOnlyOf(r, o)
+		if !known || ro != (b.rw == ReadOnly) {
+			return false, basicReadWrite
+		}
+	}
+	if cat == event.CategoryManagement {
+		for _, s := range b.exclude {
+			if r.EventSource == s {
+				return false, basicExcludedSource
+			}
+		}
+		return true, basicOK
+	}
+	for i := range b.data {
+		d := &b.data[i]
+		for j := range r.Resources {
+			res := &r.Resources[j]
+			if res.Type != d.typ {
+				continue
+			}
+			if d.all {
+				return true, basicOK
+			}
+			for _, v := range d.values {
+				if basicValueMatches(d.typ, v, res, o) {
+					return true, basicOK
+				}
+			}
+		}
+	}
+	return false, basicNoDataResource
+}
+
+// basicValueMatches applies spec §2.3: S3 values are prefixes, Lambda
+// values exact, DynamoDB values exact (or prefixes, by option). The
+// resource's ARN, or its ARNPrefix when it has no ARN, is compared.
+func basicValueMatches(typ, v string, res *event.Resource, o *Options) bool {
+	arn, isPrefix := res.ARN, false
+	if arn == "" {
+		arn, isPrefix = res.ARNPrefix, true
+	}
+	if arn == "" {
+		return false
+	}
+	switch typ {
+	case typeS3Object:
+		return strings.HasPrefix(arn, v) || isPrefix && o.ARNPrefixOverlap && strings.HasPrefix(v, arn)
+	case typeDynamoDBTable:
+		if o.DynamoDBTablePrefix {
+			return strings.HasPrefix(arn, v)
+		}
+	}
+	return arn == v
+}

@@ -1,0 +1,335 @@
+package trail
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// MaxDocumentSize bounds the JSON documents the loaders read (16 MiB); a
+// trail's whole configuration is far smaller.
+const MaxDocumentSize = 16 << 20
+
+// Sentinel errors of the loaders; each *LoadError wraps one of them.
+var (
+	// ErrMalformed: the input is not valid JSON, or a member has the wrong
+	// JSON type (for example "IsMultiRegionTrail": "yes").
+	ErrMalformed = errors.New("trail: malformed JSON")
+	// ErrUnknownShape: valid JSON that is none of the documents Parse knows.
+	ErrUnknownShape = errors.New("trail: unrecognised document shape")
+	// ErrTooLarge: the input exceeds MaxDocumentSize.
+	ErrTooLarge = errors.New("trail: document too large")
+)
+
+// LoadError is a loader failure with its context.
+type LoadError struct {
+	// Document is what was being read, e.g. "describe-trails".
+	Document string
+	// Offset is the byte offset of the problem in the input, when known (-1 otherwise).
+	Offset int64
+	// Path is the JSON member being decoded, e.g. "trailList.IsMultiRegionTrail", when known.
+	Path string
+	// Err is ErrMalformed, ErrUnknownShape or ErrTooLarge.
+	Err error
+	// Cause is the underlying error (a *json.SyntaxError, *json.UnmarshalTypeError, …), or nil.
+	Cause error
+}
+
+func (e *LoadError) Error() string {
+	s := fmt.Sprintf("trail: reading %s: %v", e.Document, e.Err)
+	if e.Path != "" {
+		s += " at " + e.Path
+	}
+	if e.Offset >= 0 {
+		s += fmt.Sprintf(" (offset %d)", e.Offset)
+	}
+	if e.Cause != nil {
+		s += ": " + e.Cause.Error()
+	}
+	return s
+}
+
+// Unwrap returns the sentinel and the cause.
+func (e *LoadError) Unwrap() []error {
+	if e.Cause == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.Cause}
+}
+
+func decode(doc string, data []byte, v any) error {
+	if len(data) > MaxDocumentSize {
+		return &LoadError{Document: doc, Offset: -1, Err: ErrTooLarge}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(v); err != nil {
+		le := &LoadError{Document: doc, Offset: -1, Err: ErrMalformed, Cause: err}
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			le.Offset = se.Offset
+		case errors.As(err, &te):
+			le.Offset, le.Path = te.Offset, te.Field
+		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			le.Offset = int64(len(data))
+		}
+		return le
+	}
+	// Nothing but white space may follow the value.
+	if _, err := dec.Token(); err != io.EOF {
+		return &LoadError{Document: doc, Offset: dec.InputOffset(), Err: ErrMalformed, Cause: errors.New("data after the JSON value")}
+	}
+	return nil
+}
+
+// ParseTrail reads one trail object, as in the elements of describe-trails'
+// trailList or get-trail's {"Trail": {...}} (both accepted).
+func ParseTrail(data []byte) (*Trail, error) {
+	var w struct {
+		Trail *Trail `json:"Trail"`
+	}
+	if err := decode("trail", data, &w); err != nil {
+		return nil, err
+	}
+	if w.Trail != nil {
+		return w.Trail, nil
+	}
+	var t Trail
+	if err := decode("trail", data, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// ParseDescribeTrails reads `aws cloudtrail describe-trails` output:
+// {"trailList": [...]}.
+func ParseDescribeTrails(data []byte) ([]Trail, error) {
+	var w struct {
+		TrailList *[]Trail `json:"trailList"`
+	}
+	if err := decode("describe-trails", data, &w); err != nil {
+		return nil, err
+	}
+	if w.TrailList == nil {
+		return nil, &LoadError{Document: "describe-trails", Offset: -1, Err: ErrUnknownShape, Cause: errors.New(`no "trailList" member`)}
+	}
+	return *w.TrailList, nil
+}
+
+// EventSelectorsOutput is `aws cloudtrail get-event-selectors` output.
+type EventSelectorsOutput struct {
+	TrailARN               string                  `json:"TrailARN,omitempty"`
+	EventSelectors         []EventSelector         `json:"EventSelectors,omitempty"`
+	AdvancedEventSelectors []AdvancedEventSelector `json:"AdvancedEventSelectors,omitempty"`
+}
+
+// ParseEventSelectors reads get-event-selectors output.
+func ParseEventSelectors(data []byte) (*EventSelectorsOutput, error) {
+	var o EventSelectorsOutput
+	if err := decode("get-event-selectors", data, &o); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// InsightSelectorsOutput is `aws cloudtrail get-insight-selectors` output.
+type InsightSelectorsOutput struct {
+	TrailARN         string            `json:"TrailARN,omitempty"`
+	InsightSelectors []InsightSelector `json:"InsightSelectors,omitempty"`
+}
+
+// ParseInsightSelectors reads get-insight-selectors output.
+func ParseInsightSelectors(data []byte) (*InsightSelectorsOutput, error) {
+	var o InsightSelectorsOutput
+	if err := decode("get-insight-selectors", data, &o); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// ParseEventSelectorList reads the bare array that
+// `put-event-selectors --event-selectors file://…` takes.
+func ParseEventSelectorList(data []byte) ([]EventSelector, error) {
+	var l []EventSelector
+	if err := decode("event selector list", data, &l); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// ParseAdvancedEventSelectorList reads the bare array that
+// `put-event-selectors --advanced-event-selectors file://…` takes.
+func ParseAdvancedEventSelectorList(data []byte) ([]AdvancedEventSelector, error) {
+	var l []AdvancedEventSelector
+	if err := decode("advanced event selector list", data, &l); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Shape is the kind of document Parse recognised.
+type Shape uint8
+
+// The document shapes Parse recognises.
+const (
+	ShapeDescribeTrails       Shape = iota + 1 // {"trailList": [...]}
+	ShapeTrail                                 // a trail object, or {"Trail": {...}}
+	ShapeEventSelectors                        // get-event-selectors output
+	ShapeInsightSelectors                      // get-insight-selectors output
+	ShapeEventSelectorList                     // [ {ReadWriteType…}, … ]
+	ShapeAdvancedSelectorList                  // [ {FieldSelectors…}, … ]
+)
+
+func (s Shape) String() string {
+	switch s {
+	case ShapeDescribeTrails:
+		return "describe-trails"
+	case ShapeTrail:
+		return "trail"
+	case ShapeEventSelectors:
+		return "get-event-selectors"
+	case ShapeInsightSelectors:
+		return "get-insight-selectors"
+	case ShapeEventSelectorList:
+		return "event selector list"
+	case ShapeAdvancedSelectorList:
+		return "advanced event selector list"
+	}
+	return "unknown"
+}
+
+// Parse recognises any of the documents above and returns their trails:
+// all of describe-trails' trails, or one trail for the other shapes. For
+// selector documents the trail carries TrailARN (when given) and the
+// selectors; for a bare selector array only the selectors. Name is filled
+// from TrailARN when the document has no Name, so Validate and Compile can
+// use the account and Region of the ARN.
+//
+// Sniffing: an array whose first element has "FieldSelectors" is an
+// advanced list, any other array (including []) a basic list; an object
+// with "trailList" is describe-trails, with "Trail" get-trail; an object
+// with "Name" or "S3BucketName" is a trail; with "EventSelectors" or
+// "AdvancedEventSelectors" get-event-selectors; with "InsightSelectors"
+// get-insight-selectors. Member names are matched exactly.
+func Parse(data []byte) ([]Trail, Shape, error) {
+	shape, err := sniff(data)
+	if err != nil {
+		return nil, 0, err
+	}
+	var t Trail
+	switch shape {
+	case ShapeDescribeTrails:
+		ts, err := ParseDescribeTrails(data)
+		if err != nil {
+			return nil, 0, err
+		}
+		for i := range ts {
+			fillName(&ts[i])
+		}
+		return ts, shape, nil
+	case ShapeTrail:
+		p, err := ParseTrail(data)
+		if err != nil {
+			return nil, 0, err
+		}
+		t = *p
+	case ShapeEventSelectors:
+		o, err := ParseEventSelectors(data)
+		if err != nil {
+			return nil, 0, err
+		}
+		t = Trail{TrailARN: o.TrailARN, EventSelectors: o.EventSelectors, AdvancedEventSelectors: o.AdvancedEventSelectors,
+			HasCustomEventSelectors: len(o.EventSelectors)+len(o.AdvancedEventSelectors) > 0}
+	case ShapeInsightSelectors:
+		o, err := ParseInsightSelectors(data)
+		if err != nil {
+			return nil, 0, err
+		}
+		t = Trail{TrailARN: o.TrailARN, InsightSelectors: o.InsightSelectors, HasInsightSelectors: len(o.InsightSelectors) > 0}
+	case ShapeEventSelectorList:
+		l, err := ParseEventSelectorList(data)
+		if err != nil {
+			return nil, 0, err
+		}
+		t = Trail{EventSelectors: l, HasCustomEventSelectors: len(l) > 0}
+	case ShapeAdvancedSelectorList:
+		l, err := ParseAdvancedEventSelectorList(data)
+		if err != nil {
+			return nil, 0, err
+		}
+		t = Trail{AdvancedEventSelectors: l, HasCustomEventSelectors: len(l) > 0}
+	}
+	fillName(&t)
+	return []Trail{t}, shape, nil
+}
+
+func fillName(t *Trail) {
+	if t.Name == "" {
+		if _, _, n, ok := ParseTrailARN(t.TrailARN); ok {
+			t.Name = n
+		}
+	}
+}
+
+func sniff(data []byte) (Shape, error) {
+	const doc = "trail document"
+	var top json.RawMessage
+	if err := decode(doc, data, &top); err != nil {
+		return 0, err
+	}
+	top = bytes.TrimSpace(top)
+	switch {
+	case len(top) > 0 && top[0] == '[':
+		var elems []map[string]json.RawMessage
+		if err := decode(doc, data, &elems); err != nil {
+			return 0, err
+		}
+		if len(elems) > 0 && elems[0]["FieldSelectors"] != nil {
+			return ShapeAdvancedSelectorList, nil
+		}
+		return ShapeEventSelectorList, nil
+	case len(top) > 0 && top[0] == '{':
+		var m map[string]json.RawMessage
+		if err := decode(doc, data, &m); err != nil {
+			return 0, err
+		}
+		has := func(k string) bool { _, ok := m[k]; return ok }
+		switch {
+		case has("trailList"):
+			return ShapeDescribeTrails, nil
+		case has("Trail"), has("Name"), has("S3BucketName"):
+			return ShapeTrail, nil
+		case has("EventSelectors"), has("AdvancedEventSelectors"):
+			return ShapeEventSelectors, nil
+		case has("InsightSelectors"):
+			return ShapeInsightSelectors, nil
+		}
+	}
+	return 0, &LoadError{Document: doc, Offset: -1, Err: ErrUnknownShape}
+}
+
+// ReadAll reads r (at most MaxDocumentSize bytes) and Parses it.
+func ReadAll(r io.Reader) ([]Trail, Shape, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxDocumentSize+1))
+	if err != nil {
+		return nil, 0, err
+	}
+	return Parse(data)
+}
+
+// MergeSelectors copies the selectors of o (get-event-selectors output)
+// into t, replacing both kinds as PutEventSelectors does, and sets
+// HasCustomEventSelectors.
+func (t *Trail) MergeSelectors(o *EventSelectorsOutput) {
+	t.EventSelectors, t.AdvancedEventSelectors = o.EventSelectors, o.AdvancedEventSelectors
+	t.HasCustomEventSelectors = len(o.EventSelectors)+len(o.AdvancedEventSelectors) > 0
+}
+
+// MergeInsightSelectors copies get-insight-selectors output into t.
+func (t *Trail) MergeInsightSelectors(o *InsightSelectorsOutput) {
+	t.InsightSelectors = o.InsightSelectors
+	t.HasInsightSelectors = len(o.InsightSelectors) > 0
+}
