@@ -1,0 +1,522 @@
+package logfile
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/trailkit/trailkit/event"
+)
+
+// Reader defaults; see ReaderOptions.
+const (
+	DefaultMaxDecompressedSize = 1 << 30
+	DefaultMaxRecordBytes      = 1 << 20
+)
+
+// Errors of Reader. Each comes wrapped in a *ReadError that says where.
+var (
+	// ErrDigestFile: the input is a CloudTrail digest file (its top-level
+	// object starts with a digest member such as "awsAccountId"), not a log file.
+	ErrDigestFile = errors.New("logfile: this is a digest file, not a log file")
+	// ErrNotLogFile: the input is JSON but not {"Records":[…]}.
+	ErrNotLogFile = errors.New("logfile: not a CloudTrail log file")
+	// ErrMalformedLogFile: the JSON is malformed or truncated, a record
+	// cannot be decoded, or the gzip data is corrupt.
+	ErrMalformedLogFile = errors.New("logfile: malformed log file")
+	// ErrDecompressedTooLarge: the input inflates to more than
+	// ReaderOptions.MaxDecompressedSize bytes.
+	ErrDecompressedTooLarge = errors.New("logfile: log file inflates past the size limit")
+	// ErrRecordSpanTooLarge: one element of Records is longer than
+	// ReaderOptions.MaxRecordBytes.
+	ErrRecordSpanTooLarge = errors.New("logfile: record longer than the reader's limit")
+	// ErrTrailingData: bytes follow the gzip member, or the JSON object.
+	ErrTrailingData = errors.New("logfile: trailing data after the log file")
+)
+
+// ReadError reports why a Reader stopped. Offset is the byte offset in the
+// uncompressed JSON where the problem was found (for gzip errors, how far
+// inflation got). Record is the index of the record being read, or -1 before
+// the Records array. Kind is one of the Reader's sentinel errors; Err is the
+// underlying cause (an *event.SyntaxError, a gzip error, …) or nil.
+type ReadError struct {
+	Offset int64
+	Record int
+	Kind   error
+	Err    error
+	Msg    string
+}
+
+func (e *ReadError) Error() string {
+	s := fmt.Sprintf("%v at offset %d", e.Kind, e.Offset)
+	if e.Record >= 0 {
+		s += fmt.Sprintf(" (record %d)", e.Record)
+	}
+	if e.Msg != "" {
+		s += ": " + e.Msg
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns Kind and Err.
+func (e *ReadError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{e.Kind}
+	}
+	return []error{e.Kind, e.Err}
+}
+
+// ReaderOptions configures a Reader; the zero value selects the defaults.
+type ReaderOptions struct {
+	// MaxDecompressedSize caps the uncompressed bytes read (default 1 GiB,
+	// 20 times the largest file CloudTrail writes; negative: no cap).
+	MaxDecompressedSize int64
+	// MaxRecordBytes caps the length of one record's JSON (default 1 MiB,
+	// four times CloudTrail's 256 KB limit). It bounds the Reader's memory.
+	MaxRecordBytes int
+}
+
+// digestMembers are the top-level keys of a digest file.
+var digestMembers = map[string]bool{
+	"awsAccountId": true, "digestStartTime": true, "digestEndTime": true, "digestS3Bucket": true,
+	"digestS3Object": true, "digestPublicKeyFingerprint": true, "digestSignatureAlgorithm": true,
+	"newestEventTime": true, "oldestEventTime": true, "previousDigestS3Bucket": true,
+	"previousDigestS3Object": true, "previousDigestHashValue": true, "previousDigestHashAlgorithm": true,
+	"previousDigestSignature": true, "logFiles": true,
+}
+
+// Reader streams the records of one log file or Insights file: gzip
+// (recognised by the magic bytes 1f 8b) or plain JSON of the form
+// {"Records":[…]} with any JSON whitespace between tokens. It never holds
+// more than one record's JSON plus a 32 KiB window, whatever the file's
+// size: a scanner finds each element's bytes inside the Records array and
+// event.Unmarshal decodes them.
+//
+// What it accepts and rejects: the top-level object must start with the
+// member "Records" whose value is an array of objects, and end right after
+// it (like the AWS CloudTrail Processing Library). A digest file gives
+// ErrDigestFile; other JSON gives ErrNotLogFile; a gzip stream must be a
+// single member followed by nothing (ErrTrailingData), and plain JSON may
+// be followed only by whitespace. Every error is a *ReadError; after an error
+// the Reader returns the same error again.
+type Reader struct {
+	br      *bufio.Reader
+	gz      *gzip.Reader
+	src     io.Reader // the uncompressed bytes
+	opts    ReaderOptions
+	buf     []byte
+	pos     int   // next unread byte in buf
+	end     int   // end of valid bytes in buf
+	off     int64 // offset of buf[0] in the uncompressed stream
+	total   int64 // uncompressed bytes read so far
+	eof     bool
+	state   int
+	records int
+	kind    ObjectKind
+	pending *event.Record
+	err     error
+}
+
+const (
+	stateStart = iota
+	stateFirst // after '[': an element or ']'
+	stateNext  // after an element: ',' or ']'
+	stateDone  // after the final '}' and the checks
+)
+
+// NewReader returns a Reader of the log file in r. It reads nothing until
+// the first call of Next, Kind or All.
+func NewReader(r io.Reader, opts ReaderOptions) *Reader {
+	if opts.MaxDecompressedSize == 0 {
+		opts.MaxDecompressedSize = DefaultMaxDecompressedSize
+	}
+	if opts.MaxRecordBytes <= 0 {
+		opts.MaxRecordBytes = DefaultMaxRecordBytes
+	}
+	return &Reader{br: bufio.NewReaderSize(r, 32<<10), opts: opts}
+}
+
+func (r *Reader) fail(kind error, cause error, msg string) error {
+	rec := r.records
+	if r.state == stateStart {
+		rec = -1
+	}
+	r.err = &ReadError{Offset: r.off + int64(r.pos), Record: rec, Kind: kind, Err: cause, Msg: msg}
+	return r.err
+}
+
+// open detects gzip and sets up src.
+func (r *Reader) open() error {
+	magic, err := r.br.Peek(2)
+	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		r.gz, err = gzip.NewReader(r.br)
+		if err != nil {
+			return r.fail(ErrMalformedLogFile, err, "gzip header")
+		}
+		r.gz.Multistream(false)
+		r.src = r.gz
+	} else {
+		if err != nil && err != io.EOF {
+			return r.fail(ErrMalformedLogFile, err, "")
+		}
+		r.src = r.br
+	}
+	r.buf = make([]byte, 32<<10)
+	return nil
+}
+
+// fill reads more uncompressed bytes, compacting the buffer first and
+// growing it when the unread part fills it. It returns io.EOF at the end.
+func (r *Reader) fill() error {
+	if r.eof {
+		return io.EOF
+	}
+	if r.pos > 0 {
+		n := copy(r.buf, r.buf[r.pos:r.end])
+		r.off += int64(r.pos)
+		r.pos, r.end = 0, n
+	}
+	if r.end == len(r.buf) {
+		if len(r.buf) >= r.opts.MaxRecordBytes+64 {
+			return r.fail(ErrRecordSpanTooLarge, nil, fmt.Sprintf("over %d bytes", r.opts.MaxRecordBytes))
+		}
+		nb := make([]byte, min(2*len(r.buf), r.opts.MaxRecordBytes+64))
+		copy(nb, r.buf[:r.end])
+		r.buf = nb
+	}
+	for {
+		n, err := r.src.Read(r.buf[r.end:])
+		r.end += n
+		r.total += int64(n)
+		if r.opts.MaxDecompressedSize > 0 && r.total > r.opts.MaxDecompressedSize {
+			return r.fail(ErrDecompressedTooLarge, nil, fmt.Sprintf("more than %d bytes", r.opts.MaxDecompressedSize))
+		}
+		if err == io.EOF {
+			r.eof = true
+			if n > 0 {
+				return nil
+			}
+			return io.EOF
+		}
+		if err != nil {
+			r.pos = r.end
+			return r.fail(ErrMalformedLogFile, err, "reading input")
+		}
+		if n > 0 {
+			return nil
+		}
+	}
+}
+
+// peek skips JSON whitespace and returns the next byte without consuming it.
+func (r *Reader) peek() (byte, error) {
+	for {
+		for r.pos < r.end {
+			switch c := r.buf[r.pos]; c {
+			case ' ', '\t', '\n', '\r':
+				r.pos++
+			default:
+				return c, nil
+			}
+		}
+		if err := r.fill(); err != nil {
+			return 0, err
+		}
+	}
+}
+
+// expect consumes byte want after whitespace.
+func (r *Reader) expect(want byte, what string) error {
+	c, err := r.peek()
+	if err == io.EOF {
+		return r.fail(ErrMalformedLogFile, io.ErrUnexpectedEOF, "want "+what)
+	}
+	if err != nil {
+		return err
+	}
+	if c != want {
+		return r.fail(ErrMalformedLogFile, nil, fmt.Sprintf("want %s, found %q", what, c))
+	}
+	r.pos++
+	return nil
+}
+
+// header reads up to and including the '[' of the Records array.
+func (r *Reader) header() error {
+	if err := r.open(); err != nil {
+		return err
+	}
+	c, err := r.peek()
+	if err == io.EOF {
+		return r.fail(ErrNotLogFile, nil, "empty input")
+	}
+	if err != nil {
+		return err
+	}
+	if c != '{' {
+		return r.fail(ErrNotLogFile, nil, fmt.Sprintf("want a JSON object, found %q", c))
+	}
+	r.pos++
+	if c, err = r.peek(); err != nil && err != io.EOF {
+		return err
+	}
+	if err == io.EOF || c != '"' {
+		return r.fail(ErrNotLogFile, nil, `want the member "Records"`)
+	}
+	// The first key: read it raw (CloudTrail and digest keys need no escapes).
+	r.pos++
+	start := r.pos
+	for {
+		if r.pos == r.end {
+			shift := r.pos - start
+			r.pos = start
+			if err := r.fill(); err != nil {
+				if err == io.EOF {
+					return r.fail(ErrMalformedLogFile, io.ErrUnexpectedEOF, "in the first member name")
+				}
+				return err
+			}
+			start, r.pos = r.pos, r.pos+shift
+		}
+		if r.buf[r.pos] == '"' {
+			break
+		}
+		if r.pos-start > 64 {
+			return r.fail(ErrNotLogFile, nil, `want the member "Records"`)
+		}
+		r.pos++
+	}
+	key := string(r.buf[start:r.pos])
+	r.pos++
+	switch {
+	case key == "Records":
+	case digestMembers[key]:
+		return r.fail(ErrDigestFile, nil, fmt.Sprintf("first member %q", key))
+	default:
+		return r.fail(ErrNotLogFile, nil, fmt.Sprintf("first member is %q, want \"Records\"", key))
+	}
+	if err := r.expect(':', "':'"); err != nil {
+		return err
+	}
+	if c, err = r.peek(); err == nil && c != '[' {
+		return r.fail(ErrNotLogFile, nil, fmt.Sprintf("Records is not an array: found %q", c))
+	}
+	if err := r.expect('[', "'['"); err != nil {
+		return err
+	}
+	r.state = stateFirst
+	return nil
+}
+
+// span returns the bytes of the JSON object starting at r.pos and consumes
+// them. The slice is valid until the next fill.
+func (r *Reader) span() ([]byte, error) {
+	i, depth, inStr, esc := r.pos, 0, false, false
+	for {
+		buf := r.buf[:r.end]
+		for ; i < len(buf); i++ {
+			c := buf[i]
+			if inStr {
+				switch {
+				case esc:
+					esc = false
+				case c == '\\':
+					esc = true
+				case c == '"':
+					inStr = false
+				}
+				continue
+			}
+			switch c {
+			case '"':
+				inStr = true
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					rec := buf[r.pos : i+1]
+					r.pos = i + 1
+					return rec, nil
+				}
+			}
+		}
+		if i-r.pos > r.opts.MaxRecordBytes {
+			return nil, r.fail(ErrRecordSpanTooLarge, nil, fmt.Sprintf("over %d bytes", r.opts.MaxRecordBytes))
+		}
+		shift := r.pos
+		if err := r.fill(); err != nil {
+			if err == io.EOF {
+				r.pos = r.end
+				return nil, r.fail(ErrMalformedLogFile, io.ErrUnexpectedEOF, "truncated record")
+			}
+			return nil, err
+		}
+		i -= shift
+	}
+}
+
+// finish checks what follows the Records array: '}', then nothing.
+func (r *Reader) finish() error {
+	if err := r.expect('}', "'}' after the Records array"); err != nil {
+		return err
+	}
+	switch c, err := r.peek(); {
+	case err == nil:
+		return r.fail(ErrTrailingData, nil, fmt.Sprintf("%q after the JSON object", c))
+	case err != io.EOF:
+		return err
+	}
+	if r.gz != nil {
+		// The member's CRC and length were checked by the gzip reader when it
+		// returned io.EOF; now nothing may follow it.
+		if _, err := r.br.ReadByte(); err == nil {
+			return r.fail(ErrTrailingData, nil, "bytes after the gzip member")
+		} else if err != io.EOF {
+			return r.fail(ErrMalformedLogFile, err, "reading input")
+		}
+	}
+	r.state = stateDone
+	return nil
+}
+
+// Next returns the next record, or io.EOF after the last one. Errors are
+// *ReadError values; see the sentinels.
+func (r *Reader) Next() (*event.Record, error) {
+	if p := r.pending; p != nil {
+		r.pending = nil
+		return p, nil
+	}
+	return r.next()
+}
+
+func (r *Reader) next() (*event.Record, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if r.state == stateStart {
+		if err := r.header(); err != nil {
+			return nil, err
+		}
+	}
+	if r.state == stateDone {
+		return nil, io.EOF
+	}
+	c, err := r.peek()
+	if err == io.EOF {
+		return nil, r.fail(ErrMalformedLogFile, io.ErrUnexpectedEOF, "unterminated Records array")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.state == stateNext {
+		switch c {
+		case ',':
+			r.pos++
+			if c, err = r.peek(); err == io.EOF {
+				return nil, r.fail(ErrMalformedLogFile, io.ErrUnexpectedEOF, "unterminated Records array")
+			} else if err != nil {
+				return nil, err
+			}
+			if c != '{' {
+				return nil, r.fail(ErrMalformedLogFile, nil, fmt.Sprintf("want a record object after ',', found %q", c))
+			}
+		case ']':
+		default:
+			return nil, r.fail(ErrMalformedLogFile, nil, fmt.Sprintf("want ',' or ']' in Records, found %q", c))
+		}
+	}
+	if c == ']' {
+		r.pos++
+		if err := r.finish(); err != nil {
+			return nil, err
+		}
+		if r.kind == "" {
+			r.kind = KindLog
+		}
+		return nil, io.EOF
+	}
+	if c != '{' {
+		return nil, r.fail(ErrMalformedLogFile, nil, fmt.Sprintf("want a record object, found %q", c))
+	}
+	start := r.off + int64(r.pos)
+	data, err := r.span()
+	if err != nil {
+		return nil, err
+	}
+	rec := new(event.Record)
+	if err := event.Unmarshal(data, rec); err != nil {
+		off := start
+		var se *event.SyntaxError
+		var te *event.TimeError
+		if errors.As(err, &se) {
+			off += se.Offset
+		} else if errors.As(err, &te) {
+			off += te.Offset
+		}
+		r.err = &ReadError{Offset: off, Record: r.records, Kind: ErrMalformedLogFile, Err: err}
+		return nil, r.err
+	}
+	if r.kind == "" {
+		r.kind = KindLog
+		if rec.EventType == event.AwsCloudTrailInsight || rec.InsightDetails != nil {
+			r.kind = KindInsight
+		}
+	}
+	r.records++
+	r.state = stateNext
+	return rec, nil
+}
+
+// Kind reports whether the input is a log file (KindLog) or an Insights file
+// (KindInsight: its first record is an Insights event), reading ahead to the
+// first record if needed; Next still returns that record. A file with no
+// records is KindLog. For a digest file it returns KindDigest with the
+// ErrDigestFile error; for other bad input, "" and the error.
+func (r *Reader) Kind() (ObjectKind, error) {
+	if r.kind == "" && r.err == nil && r.pending == nil {
+		rec, err := r.next()
+		switch {
+		case err == nil:
+			r.pending = rec
+		case err != io.EOF:
+			if errors.Is(err, ErrDigestFile) {
+				return KindDigest, err
+			}
+			return "", err
+		}
+	}
+	if r.kind == "" && r.err != nil {
+		if errors.Is(r.err, ErrDigestFile) {
+			return KindDigest, r.err
+		}
+		return "", r.err
+	}
+	return r.kind, nil
+}
+
+// Records returns how many records Next has decoded so far.
+func (r *Reader) Records() int { return r.records }
+
+// All returns an iterator over the remaining records. It stops after the
+// last record, or after yielding (nil, err) for the first error.
+func (r *Reader) All() iter.Seq2[*event.Record, error] {
+	return func(yield func(*event.Record, error) bool) {
+		for {
+			rec, err := r.Next()
+			if err == io.EOF {
+				return
+			}
+			if !yield(rec, err) || err != nil {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,529 @@
+package logfile
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/trailkit/trailkit/event"
+)
+
+// Limits of CloudTrail log files and records.
+const (
+	// MaxFileSize is the largest compressed log file CloudTrail delivers.
+	MaxFileSize = 50_000_000
+	// MaxRecordSize is the largest record, in bytes of compact JSON.
+	MaxRecordSize = 256 << 10
+)
+
+// Writer defaults; see WriterOptions.
+const (
+	DefaultMaxRecords = 10_000
+	DefaultMaxBytes   = 16 << 20
+	DefaultMaxAge     = 5 * time.Minute
+	// DefaultLevel is the gzip level used when WriterOptions.Level is 0. Level
+	// 5 of klauspost/compress compresses CloudTrail JSON about as well as
+	// gzip -6 at several times its speed.
+	DefaultLevel = 5
+	// maxBatchBytes bounds MaxBytes so that a batch, even if it did not
+	// compress at all (deflate adds at most 5 bytes per 64 KiB block, gzip 18
+	// bytes), stays under MaxFileSize.
+	maxBatchBytes = 49_000_000
+)
+
+// ErrClosed is returned by Write after Close.
+var ErrClosed = errors.New("logfile: writer closed")
+
+// ErrUnroutableRecord is wrapped by every *UnroutableRecordError.
+var ErrUnroutableRecord = errors.New("logfile: record cannot be routed to a log file")
+
+// UnroutableRecordError reports a record whose recipientAccountId or
+// awsRegion cannot name a log file: empty, or not a 12-digit account id or a
+// Region name. The record was not written. It wraps ErrUnroutableRecord.
+type UnroutableRecordError struct {
+	EventID string
+	Field   string // "recipientAccountId" or "awsRegion"
+	Value   string
+}
+
+func (e *UnroutableRecordError) Error() string {
+	return fmt.Sprintf("logfile: record %q: %s %q cannot name a log file", e.EventID, e.Field, e.Value)
+}
+
+// Unwrap returns ErrUnroutableRecord.
+func (e *UnroutableRecordError) Unwrap() error { return ErrUnroutableRecord }
+
+// ErrRecordTooLarge is wrapped by every *RecordTooLargeError.
+var ErrRecordTooLarge = errors.New("logfile: record larger than 256 KB")
+
+// RecordTooLargeError reports a record whose JSON is over MaxRecordSize
+// bytes. The record was not written. It wraps ErrRecordTooLarge.
+type RecordTooLargeError struct {
+	EventID string
+	Size    int
+}
+
+func (e *RecordTooLargeError) Error() string {
+	return fmt.Sprintf("logfile: record %q is %d bytes of JSON, over the %d-byte limit", e.EventID, e.Size, MaxRecordSize)
+}
+
+// Unwrap returns ErrRecordTooLarge.
+func (e *RecordTooLargeError) Unwrap() error { return ErrRecordTooLarge }
+
+// ErrDeliveryFailed is wrapped by every *DeliveryError.
+var ErrDeliveryFailed = errors.New("logfile: log file delivery failed")
+
+// DeliveryError reports a log file whose Put failed. The batch is kept and
+// retried by the next Write to its stream, Tick, Flush or Close, under a new
+// key with the time of that attempt. It wraps both ErrDeliveryFailed and
+// the Store's error.
+type DeliveryError struct {
+	Bucket, Key string
+	Records     int
+	Err         error
+}
+
+func (e *DeliveryError) Error() string {
+	return fmt.Sprintf("logfile: delivering %d records to s3://%s/%s: %v", e.Records, e.Bucket, e.Key, e.Err)
+}
+
+// Unwrap returns ErrDeliveryFailed and the Store's error.
+func (e *DeliveryError) Unwrap() []error { return []error{ErrDeliveryFailed, e.Err} }
+
+// WriterOptions configures a Writer. The zero value of every field but
+// Bucket selects the default.
+type WriterOptions struct {
+	// Bucket is the S3 bucket the files go to. Required.
+	Bucket string
+	// Prefix is the trail's S3 key prefix, without a trailing "/"; OrgID the
+	// organization id of an organization trail. Both are optional.
+	Prefix string
+	OrgID  string
+	// Kind is KindLog (the default) or KindInsight, to write Insights files
+	// under CloudTrail-Insight/.
+	Kind ObjectKind
+	// A batch is delivered when it holds MaxRecords records (default
+	// 10,000), when the next record would take its uncompressed JSON over
+	// MaxBytes (default 16 MiB; values over 49,000,000 are lowered to it, so
+	// that no file can exceed 50 MB compressed), or MaxAge after its first
+	// record (default 5 minutes). A single record larger than MaxBytes gets
+	// a file of its own.
+	MaxRecords int
+	MaxBytes   int64
+	MaxAge     time.Duration
+	// Level is the gzip level: 1 (fastest) to 9 (smallest), or
+	// gzip.HuffmanOnly, gzip.StatelessCompression; 0 selects DefaultLevel.
+	Level int
+	// Now is the clock for key times, Delivery.DeliveredAt and batch ages.
+	// When nil, Writer uses time.Now and a background goroutine delivers
+	// batches that reach MaxAge. When set, no goroutine runs: the caller
+	// drives age-based delivery by calling Tick, which suits simulated time.
+	Now func() time.Time
+	// Rand is the source of the key's unique strings; nil is crypto/rand.
+	Rand io.Reader
+	// OnError, if set, receives the errors of the background goroutine's
+	// deliveries (only in real-time mode). The batches are kept either way.
+	OnError func(error)
+}
+
+// Writer batches records into CloudTrail log files and puts them in a Store.
+//
+// Records are grouped by stream, the pair (recipientAccountId, awsRegion);
+// each stream's batch becomes one gzip file holding the compact JSON
+// {"Records":[…]}, records in the order Write accepted them, stored under
+// the key
+//
+//	[Prefix/]AWSLogs/[OrgID/]<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<unique>.json.gz
+//
+// whose time is the delivery time to the minute (CloudTrail-Insight in place
+// of CloudTrail for Insights files). Records are encoded with
+// event.Record.AppendJSON and compressed as they arrive, so a batch is held
+// compressed in memory.
+//
+// After each successful Put every subscriber is called with the Delivery, in
+// the order of subscription, one delivery at a time (never concurrently), and
+// in key order within a stream. A failed Put is returned to the caller whose
+// call tried it (Write when its record completed a batch, Tick, Flush,
+// Close) as a *DeliveryError; the batch is kept and tried again, so no
+// accepted record is lost while the Writer lives. A Write that returns a
+// *DeliveryError did accept its record. Any other error from Write means the
+// record was not accepted.
+//
+// Writer is safe for use by many goroutines. Encoding happens without locks;
+// each stream has its own lock, held while a record is compressed into its
+// batch, and Puts of different streams run in parallel.
+type Writer struct {
+	store Store
+	opts  WriterOptions
+	now   func() time.Time
+
+	mu      sync.RWMutex // guards streams and closed
+	streams map[streamID]*stream
+	closed  bool
+
+	subMu    sync.Mutex // guards subs; held while subscribers run
+	subs     []func(Delivery)
+	randMu   sync.Mutex // guards opts.Rand
+	stopOnce sync.Once
+	stop     chan struct{}
+	done     chan struct{}
+	gzPool   sync.Pool
+}
+
+type streamID struct{ account, region string }
+
+type stream struct {
+	id        streamID
+	mu        sync.Mutex // guards open and sealed
+	open      *batch
+	sealed    []*batch
+	deliverMu sync.Mutex // serializes this stream's Puts
+}
+
+type batch struct {
+	buf      bytes.Buffer // the gzip bytes
+	gz       *gzip.Writer
+	sum      hash.Hash // SHA-256 of the uncompressed bytes
+	records  int
+	size     int64 // uncompressed bytes so far
+	oldest   time.Time
+	newest   time.Time
+	created  time.Time
+	digest   [32]byte
+	writeErr error
+}
+
+var encodePool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// NewWriter returns a Writer that puts files in store. It returns an error
+// when opts has no Bucket, an invalid Prefix, OrgID or Kind.
+func NewWriter(store Store, opts WriterOptions) (*Writer, error) {
+	if store == nil {
+		return nil, errors.New("logfile: NewWriter: nil store")
+	}
+	if opts.Kind == "" {
+		opts.Kind = KindLog
+	}
+	if opts.Kind != KindLog && opts.Kind != KindInsight {
+		return nil, fmt.Errorf("logfile: NewWriter: Kind %q: want CloudTrail or CloudTrail-Insight", opts.Kind)
+	}
+	probe := Key{Kind: opts.Kind, Prefix: opts.Prefix, OrgID: opts.OrgID, Account: "000000000000",
+		Region: "us-east-1", Time: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), Unique: "x"}
+	if err := probe.Validate(); err != nil {
+		return nil, fmt.Errorf("logfile: NewWriter: %w", err)
+	}
+	if err := CheckKey(opts.Bucket, "k"); err != nil {
+		return nil, fmt.Errorf("logfile: NewWriter: %w", err)
+	}
+	if opts.MaxRecords <= 0 {
+		opts.MaxRecords = DefaultMaxRecords
+	}
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = DefaultMaxBytes
+	}
+	opts.MaxBytes = min(opts.MaxBytes, maxBatchBytes)
+	if opts.MaxAge <= 0 {
+		opts.MaxAge = DefaultMaxAge
+	}
+	if opts.Level == 0 {
+		opts.Level = DefaultLevel
+	}
+	if _, err := gzip.NewWriterLevel(io.Discard, opts.Level); err != nil {
+		return nil, fmt.Errorf("logfile: NewWriter: %w", err)
+	}
+	w := &Writer{store: store, opts: opts, now: opts.Now, streams: map[streamID]*stream{}}
+	if w.now == nil {
+		w.now = time.Now
+		w.stop = make(chan struct{})
+		w.done = make(chan struct{})
+		go w.background()
+	}
+	return w, nil
+}
+
+func (w *Writer) background() {
+	defer close(w.done)
+	every := min(max(w.opts.MaxAge/10, 100*time.Millisecond), time.Minute)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-w.stop:
+			return
+		case <-t.C:
+			if err := w.Tick(context.Background()); err != nil && w.opts.OnError != nil {
+				w.opts.OnError(err)
+			}
+		}
+	}
+}
+
+// Subscribe registers fn to be called after each successful delivery.
+func (w *Writer) Subscribe(fn func(Delivery)) {
+	w.subMu.Lock()
+	w.subs = append(w.subs, fn)
+	w.subMu.Unlock()
+}
+
+// Write adds r to its stream's batch, and delivers the batch if r completed
+// it. r is encoded before Write returns; the caller may reuse it.
+//
+// Errors: ErrClosed after Close; *UnroutableRecordError when
+// recipientAccountId or awsRegion is empty or malformed;
+// *RecordTooLargeError over MaxRecordSize; ctx's error when ctx is done. In
+// these cases the record was not accepted. A *DeliveryError means the record
+// was accepted but a delivery failed and will be retried.
+func (w *Writer) Write(ctx context.Context, r *event.Record) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	id := streamID{r.RecipientAccountID, r.AWSRegion}
+	if !validAccount(id.account) {
+		return &UnroutableRecordError{EventID: r.EventID, Field: "recipientAccountId", Value: id.account}
+	}
+	if !validRegion(id.region) {
+		return &UnroutableRecordError{EventID: r.EventID, Field: "awsRegion", Value: id.region}
+	}
+	bp := encodePool.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= 1<<20 {
+			encodePool.Put(bp)
+		}
+	}()
+	data := r.AppendJSON((*bp)[:0])
+	*bp = data
+	if len(data) > MaxRecordSize {
+		return &RecordTooLargeError{EventID: r.EventID, Size: len(data)}
+	}
+
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return ErrClosed
+	}
+	s := w.streams[id]
+	if s == nil {
+		w.mu.RUnlock()
+		w.mu.Lock()
+		if w.closed {
+			w.mu.Unlock()
+			return ErrClosed
+		}
+		if s = w.streams[id]; s == nil {
+			s = &stream{id: id}
+			w.streams[id] = s
+		}
+		w.mu.Unlock()
+		w.mu.RLock()
+		if w.closed { // Close ran between the locks; it has not seen r.
+			w.mu.RUnlock()
+			return ErrClosed
+		}
+	}
+	s.mu.Lock()
+	if b := s.open; b != nil && b.size+int64(len(data))+3 > w.opts.MaxBytes {
+		w.seal(s)
+	}
+	if s.open == nil {
+		s.open = w.newBatch()
+	}
+	w.appendRecord(s.open, data, r.EventTime)
+	if s.open.records >= w.opts.MaxRecords || s.open.size+2 >= w.opts.MaxBytes {
+		w.seal(s)
+	}
+	due := len(s.sealed) > 0
+	s.mu.Unlock()
+	w.mu.RUnlock()
+	if due {
+		return w.deliverStream(ctx, s)
+	}
+	return nil
+}
+
+func (w *Writer) newBatch() *batch {
+	b := &batch{sum: sha256.New(), created: w.now()}
+	if gz, ok := w.gzPool.Get().(*gzip.Writer); ok {
+		gz.Reset(&b.buf)
+		b.gz = gz
+	} else {
+		b.gz, _ = gzip.NewWriterLevel(&b.buf, w.opts.Level) // level checked in NewWriter
+	}
+	b.write([]byte(`{"Records":[`))
+	return b
+}
+
+func (b *batch) write(p []byte) {
+	if b.writeErr == nil {
+		_, b.writeErr = b.gz.Write(p) // writes to a bytes.Buffer: cannot fail short of a panic
+	}
+	b.sum.Write(p)
+	b.size += int64(len(p))
+}
+
+// appendRecord is called with the stream's lock held.
+func (w *Writer) appendRecord(b *batch, data []byte, t time.Time) {
+	if b.records > 0 {
+		b.write([]byte{','})
+	}
+	b.write(data)
+	if b.records == 0 || t.Before(b.oldest) {
+		b.oldest = t
+	}
+	if b.records == 0 || t.After(b.newest) {
+		b.newest = t
+	}
+	b.records++
+}
+
+// seal closes the stream's open batch and queues it; called with s.mu held.
+func (w *Writer) seal(s *stream) {
+	b := s.open
+	if b == nil {
+		return
+	}
+	s.open = nil
+	b.write([]byte(`]}`))
+	if err := b.gz.Close(); b.writeErr == nil {
+		b.writeErr = err
+	}
+	w.gzPool.Put(b.gz)
+	b.gz = nil
+	b.sum.Sum(b.digest[:0])
+	b.sum = nil
+	s.sealed = append(s.sealed, b)
+}
+
+// deliverStream puts the stream's sealed batches in order, stopping at the
+// first failure.
+func (w *Writer) deliverStream(ctx context.Context, s *stream) error {
+	s.deliverMu.Lock()
+	defer s.deliverMu.Unlock()
+	for {
+		s.mu.Lock()
+		if len(s.sealed) == 0 {
+			s.mu.Unlock()
+			return nil
+		}
+		b := s.sealed[0]
+		s.mu.Unlock()
+		if err := w.deliver(ctx, s.id, b); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		s.sealed[0] = nil
+		s.sealed = s.sealed[1:]
+		s.mu.Unlock()
+	}
+}
+
+func (w *Writer) deliver(ctx context.Context, id streamID, b *batch) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	at := w.now().UTC()
+	w.randMu.Lock()
+	unique, err := NewUniqueString(w.opts.Rand)
+	w.randMu.Unlock()
+	if err != nil {
+		return err
+	}
+	key := Key{Kind: w.opts.Kind, Prefix: w.opts.Prefix, OrgID: w.opts.OrgID, Account: id.account,
+		Region: id.region, Time: at.Truncate(time.Minute), Unique: unique}.String()
+	if b.writeErr != nil {
+		return &DeliveryError{Bucket: w.opts.Bucket, Key: key, Records: b.records, Err: b.writeErr}
+	}
+	body := b.buf.Bytes()
+	if err := w.store.Put(ctx, Object{Bucket: w.opts.Bucket, Key: key, Body: body}); err != nil {
+		return &DeliveryError{Bucket: w.opts.Bucket, Key: key, Records: b.records, Err: err}
+	}
+	d := Delivery{
+		Bucket: w.opts.Bucket, Key: key, Kind: w.opts.Kind, Account: id.account, Region: id.region,
+		SHA256: b.digest, OldestEventTime: b.oldest, NewestEventTime: b.newest, Records: b.records,
+		CompressedSize: int64(len(body)), UncompressedSize: b.size, DeliveredAt: at,
+	}
+	w.subMu.Lock()
+	for _, fn := range w.subs {
+		fn(d)
+	}
+	w.subMu.Unlock()
+	return nil
+}
+
+// Tick seals the batches that are MaxAge old or older by the Writer's clock
+// and delivers every sealed batch, including ones whose earlier delivery
+// failed. With an injected clock the caller calls Tick as simulated time
+// advances; in real-time mode a background goroutine calls it.
+func (w *Writer) Tick(ctx context.Context) error {
+	now := w.now()
+	return w.sealAndDeliver(ctx, func(b *batch) bool { return now.Sub(b.created) >= w.opts.MaxAge })
+}
+
+// Flush seals every non-empty batch and delivers all sealed batches now. It
+// returns the joined errors of the deliveries that failed; those batches are
+// kept for the next attempt.
+func (w *Writer) Flush(ctx context.Context) error {
+	return w.sealAndDeliver(ctx, func(*batch) bool { return true })
+}
+
+func (w *Writer) sealAndDeliver(ctx context.Context, due func(*batch) bool) error {
+	w.mu.RLock()
+	streams := make([]*stream, 0, len(w.streams))
+	for _, s := range w.streams {
+		s.mu.Lock()
+		if s.open != nil && due(s.open) {
+			w.seal(s)
+		}
+		if len(s.sealed) > 0 {
+			streams = append(streams, s)
+		}
+		s.mu.Unlock()
+	}
+	w.mu.RUnlock()
+	var errs []error
+	for _, s := range streams {
+		if err := w.deliverStream(ctx, s); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Close stops accepting records, stops the background goroutine and
+// delivers everything (like Flush). If a delivery fails, Close returns the
+// error and keeps the batches; call Close or Flush again to retry.
+func (w *Writer) Close(ctx context.Context) error {
+	w.mu.Lock()
+	w.closed = true
+	w.mu.Unlock()
+	if w.stop != nil {
+		w.stopOnce.Do(func() { close(w.stop) })
+		<-w.done
+	}
+	return w.Flush(ctx)
+}
+
+// Pending returns the number of records accepted but not yet delivered.
+func (w *Writer) Pending() int {
+	n := 0
+	w.mu.RLock()
+	for _, s := range w.streams {
+		s.mu.Lock()
+		if s.open != nil {
+			n += s.open.records
+		}
+		for _, b := range s.sealed {
+			n += b.records
+		}
+		s.mu.Unlock()
+	}
+	w.mu.RUnlock()
+	return n
+}
