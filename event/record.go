@@ -222,6 +222,8 @@ type InsightStatistics struct {
 type Average struct {
 	Average float64 // "average"
 	Unknown Members
+
+	text string // the number as read, when not in canonical form; see the package doc
 }
 
 // Attribution is one element of "insightContext.attributions".
@@ -237,4 +239,6 @@ type AttributionValue struct {
 	Value   string  // "value"; "null" (the string) for "no error"
 	Average float64 // "average"
 	Unknown Members
+
+	text string // the number as read, when not in canonical form; see the package doc
 }

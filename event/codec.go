@@ -1,0 +1,224 @@
+package event
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"strconv"
+)
+
+// ErrSyntax is the sentinel of every malformed-JSON error the decoder
+// returns: errors.Is(err, ErrSyntax) reports whether a record was rejected
+// because its bytes are not a well-formed JSON object. The error itself is a
+// *SyntaxError carrying the byte offset.
+var ErrSyntax = errors.New("event: malformed JSON")
+
+// SyntaxError reports malformed JSON in a record. It wraps ErrSyntax.
+type SyntaxError struct {
+	Offset int64  // byte offset in the input at which the problem was found
+	Msg    string // what was wrong, e.g. "invalid character 'x' after object key"
+}
+
+func (e *SyntaxError) Error() string {
+	return "event: malformed JSON at offset " + strconv.FormatInt(e.Offset, 10) + ": " + e.Msg
+}
+
+// Unwrap returns ErrSyntax.
+func (e *SyntaxError) Unwrap() error { return ErrSyntax }
+
+// ErrUnencodable is the sentinel of the errors MarshalJSON returns for a
+// record that cannot be written as valid CloudTrail JSON: a raw member or
+// Unknown value that is not valid JSON, a NaN or infinite average, or an
+// eventTime outside the years 0000–9999. The error is an *EncodeError.
+var ErrUnencodable = errors.New("event: record cannot be encoded")
+
+// EncodeError names the member that made MarshalJSON fail. It wraps
+// ErrUnencodable and, where there is one, the underlying cause.
+type EncodeError struct {
+	Member string // dotted path of the member, e.g. "requestParameters" or "userIdentity.Unknown[foo]"
+	Msg    string
+	Err    error // underlying cause (a *SyntaxError for invalid raw JSON), or nil
+}
+
+func (e *EncodeError) Error() string {
+	s := "event: cannot encode " + e.Member + ": " + e.Msg
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns ErrUnencodable and the underlying cause.
+func (e *EncodeError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrUnencodable}
+	}
+	return []error{ErrUnencodable, e.Err}
+}
+
+// Unmarshal decodes one record, a JSON object, from data into r. On success
+// it replaces the whole of *r; on error *r is left unchanged. Leading and
+// trailing JSON whitespace is allowed; anything else after the object is a
+// syntax error. The record does not alias data: data may be reused as soon as
+// Unmarshal returns.
+//
+// The only error is a *SyntaxError (errors.Is ErrSyntax), for malformed JSON
+// or a value that is not an object. Well-formed members the model cannot hold
+// (an eventTime of "redacted", "readOnly":"true") are not errors: they are
+// kept in Unknown.
+func Unmarshal(data []byte, r *Record) error {
+	var tmp Record
+	d := decoder{data: data}
+	if err := d.record(&tmp); err != nil {
+		return err
+	}
+	*r = tmp
+	return nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler; it is Unmarshal, except that
+// the JSON literal null leaves r unchanged, following the json.Unmarshaler
+// convention.
+func (r *Record) UnmarshalJSON(data []byte) error {
+	if string(data) == "null" {
+		return nil
+	}
+	return Unmarshal(data, r)
+}
+
+// AppendJSON appends the record as compact CloudTrail JSON to dst and returns
+// the extended slice. It does not allocate when dst has enough capacity.
+// The encoding rules are in the package documentation ("Encoding").
+//
+// AppendJSON does not check the record: raw members and Unknown values are
+// written verbatim, so a caller that sets them must supply valid JSON;
+// MarshalJSON checks them.
+func (r *Record) AppendJSON(dst []byte) []byte {
+	return appendRecord(dst, r)
+}
+
+// MarshalJSON implements json.Marshaler. It returns what AppendJSON writes,
+// after checking that the result is valid JSON (see ErrUnencodable).
+// It has a value receiver so that json.Marshal encodes Record values as well
+// as pointers the same way.
+func (r Record) MarshalJSON() ([]byte, error) {
+	if err := r.checkEncodable(); err != nil {
+		return nil, err
+	}
+	return appendRecord(make([]byte, 0, 2048), &r), nil
+}
+
+// checkEncodable finds what AppendJSON would write as invalid JSON.
+func (r *Record) checkEncodable() error {
+	if !r.EventTime.IsZero() {
+		if y := r.EventTime.UTC().Year(); y < 0 || y > 9999 {
+			return &EncodeError{Member: "eventTime", Msg: "year " + strconv.Itoa(y) + " outside 0000-9999"}
+		}
+	}
+	var err error
+	check := func(path string, raw json.RawMessage) {
+		if err != nil || len(raw) == 0 {
+			return
+		}
+		if e := validJSON(raw); e != nil {
+			err = &EncodeError{Member: path, Msg: "raw value is not valid JSON", Err: e}
+		}
+	}
+	checkMembers := func(path string, m Members) {
+		for _, x := range m {
+			check(path+".Unknown["+x.Key+"]", x.Value)
+		}
+	}
+	checkAvg := func(path string, f float64) {
+		if err == nil && (math.IsNaN(f) || math.IsInf(f, 0)) {
+			err = &EncodeError{Member: path, Msg: "average " + strconv.FormatFloat(f, 'g', -1, 64) + " is not a JSON number"}
+		}
+	}
+	check("requestParameters", r.RequestParameters)
+	check("responseElements", r.ResponseElements)
+	check("additionalEventData", r.AdditionalEventData)
+	check("serviceEventDetails", r.ServiceEventDetails)
+	check("edgeDeviceDetails", r.EdgeDeviceDetails)
+	check("eventContext", r.EventContext)
+	checkMembers("record", r.Unknown)
+	if u := r.UserIdentity; u != nil {
+		checkMembers("userIdentity", u.Unknown)
+		if s := u.SessionContext; s != nil {
+			checkMembers("userIdentity.sessionContext", s.Unknown)
+			if s.SessionIssuer != nil {
+				checkMembers("userIdentity.sessionContext.sessionIssuer", s.SessionIssuer.Unknown)
+			}
+			if w := s.WebIDFederationData; w != nil {
+				check("userIdentity.sessionContext.webIdFederationData.attributes", w.Attributes)
+				checkMembers("userIdentity.sessionContext.webIdFederationData", w.Unknown)
+			}
+			if s.Attributes != nil {
+				checkMembers("userIdentity.sessionContext.attributes", s.Attributes.Unknown)
+			}
+		}
+		if u.InvokedByDelegate != nil {
+			checkMembers("userIdentity.invokedByDelegate", u.InvokedByDelegate.Unknown)
+		}
+		if u.OnBehalfOf != nil {
+			checkMembers("userIdentity.onBehalfOf", u.OnBehalfOf.Unknown)
+		}
+		if u.InScopeOf != nil {
+			checkMembers("userIdentity.inScopeOf", u.InScopeOf.Unknown)
+		}
+	}
+	for i := range r.Resources {
+		checkMembers("resources["+strconv.Itoa(i)+"]", r.Resources[i].Unknown)
+	}
+	if a := r.Addendum; a != nil {
+		check("addendum.updatedFields", a.UpdatedFields)
+		checkMembers("addendum", a.Unknown)
+	}
+	if t := r.TLSDetails; t != nil {
+		checkMembers("tlsDetails", t.Unknown)
+	}
+	if in := r.InsightDetails; in != nil {
+		checkMembers("insightDetails", in.Unknown)
+		if c := in.InsightContext; c != nil {
+			checkMembers("insightDetails.insightContext", c.Unknown)
+			if s := c.Statistics; s != nil {
+				p := "insightDetails.insightContext.statistics"
+				checkMembers(p, s.Unknown)
+				if s.Baseline != nil {
+					checkAvg(p+".baseline", s.Baseline.Average)
+					checkMembers(p+".baseline", s.Baseline.Unknown)
+				}
+				if s.Insight != nil {
+					checkAvg(p+".insight", s.Insight.Average)
+					checkMembers(p+".insight", s.Insight.Unknown)
+				}
+			}
+			for i, a := range c.Attributions {
+				p := "insightDetails.insightContext.attributions[" + strconv.Itoa(i) + "]"
+				checkMembers(p, a.Unknown)
+				for j, v := range a.Insight {
+					checkAvg(p+".insight["+strconv.Itoa(j)+"]", v.Average)
+					checkMembers(p+".insight["+strconv.Itoa(j)+"]", v.Unknown)
+				}
+				for j, v := range a.Baseline {
+					checkAvg(p+".baseline["+strconv.Itoa(j)+"]", v.Average)
+					checkMembers(p+".baseline["+strconv.Itoa(j)+"]", v.Unknown)
+				}
+			}
+		}
+	}
+	return err
+}
+
+// validJSON reports whether b is exactly one JSON value, optionally
+// surrounded by whitespace.
+func validJSON(b []byte) error {
+	d := decoder{data: b}
+	d.skipWS()
+	if err := d.skipValue(); err != nil {
+		return err
+	}
+	if d.skipWS() != 0 || d.pos < len(d.data) {
+		return d.syntaxError("trailing data after JSON value")
+	}
+	return nil
+}

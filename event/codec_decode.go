@@ -1,0 +1,765 @@
+package event
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// maxDepth bounds the nesting of objects and arrays, as encoding/json does,
+// so hostile input cannot exhaust the stack.
+const maxDepth = 10000
+
+// decoder is a hand-written, reflection-free JSON reader specialised for
+// records. It works on the whole input at once.
+type decoder struct {
+	data  []byte
+	pos   int
+	depth int
+	buf   []byte // scratch for unescaping strings
+}
+
+// objectFields is implemented by every typed object of the record model.
+type objectFields interface {
+	// decodeMember decodes the value at d.pos into the typed field named
+	// key. It returns the field's index (or -1 for an unknown key) and
+	// whether the field took the value. When ok is false the caller rewinds
+	// and keeps the member in Unknown. The field is reset to its zero value
+	// before anything else, so a later duplicate key wins.
+	decodeMember(d *decoder, key []byte) (idx int, ok bool, err error)
+	// fieldIndex returns the index decodeMember would return for key.
+	fieldIndex(key []byte) int
+	// unknownMembers returns the object's Unknown list.
+	unknownMembers() *Members
+}
+
+func (d *decoder) syntaxError(msg string) error {
+	return &SyntaxError{Offset: int64(d.pos), Msg: msg}
+}
+
+func (d *decoder) unexpected(context string) error {
+	if d.pos >= len(d.data) {
+		return d.syntaxError("unexpected end of input " + context)
+	}
+	return d.syntaxError("invalid character " + quoteChar(d.data[d.pos]) + " " + context)
+}
+
+func quoteChar(c byte) string {
+	if c == '\'' {
+		return `'\''`
+	}
+	if c == '"' {
+		return `'"'`
+	}
+	s := strconv.Quote(string(rune(c)))
+	if c >= utf8.RuneSelf {
+		s = `"\x` + strconv.FormatUint(uint64(c), 16) + `"`
+	}
+	return "'" + s[1:len(s)-1] + "'"
+}
+
+// skipWS advances past JSON whitespace and returns the next byte, or 0 at
+// the end of input (check d.pos to tell a NUL byte from the end).
+func (d *decoder) skipWS() byte {
+	for d.pos < len(d.data) {
+		switch c := d.data[d.pos]; c {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return c
+		}
+	}
+	return 0
+}
+
+// record decodes a whole input holding one record.
+func (d *decoder) record(r *Record) error {
+	if c := d.skipWS(); c != '{' || d.pos >= len(d.data) {
+		if d.pos >= len(d.data) {
+			return d.syntaxError("unexpected end of input: a record is a JSON object")
+		}
+		return d.syntaxError("a record is a JSON object; found " + quoteChar(c))
+	}
+	if err := d.object(r); err != nil {
+		return err
+	}
+	d.skipWS()
+	if d.pos < len(d.data) {
+		return d.syntaxError("invalid character " + quoteChar(d.data[d.pos]) + " after top-level value")
+	}
+	return nil
+}
+
+// object decodes the object at d.pos (which holds '{') into o.
+func (d *decoder) object(o objectFields) error {
+	d.depth++
+	if d.depth > maxDepth {
+		return d.syntaxError("exceeded max depth")
+	}
+	d.pos++
+	u := o.unknownMembers()
+	var okMask, failMask uint64
+	typedUnknown := false
+	c := d.skipWS()
+	if c == '}' {
+		d.pos++
+		d.depth--
+		return nil
+	}
+	for {
+		if c != '"' || d.pos >= len(d.data) {
+			return d.unexpected("looking for beginning of object key string")
+		}
+		key, err := d.key()
+		if err != nil {
+			return err
+		}
+		if d.skipWS() != ':' {
+			return d.unexpected("after object key")
+		}
+		d.pos++
+		if c := d.skipWS(); d.pos >= len(d.data) {
+			return d.unexpected("looking for beginning of value")
+		} else if c == '}' || c == ',' || c == ']' {
+			return d.unexpected("looking for beginning of value")
+		}
+		start := d.pos
+		idx, ok, err := o.decodeMember(d, key)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if idx >= 0 {
+				okMask |= 1 << uint(idx)
+				failMask &^= 1 << uint(idx)
+			}
+		} else {
+			d.pos = start
+			if err := d.skipValue(); err != nil {
+				return err
+			}
+			if idx >= 0 {
+				failMask |= 1 << uint(idx)
+				okMask &^= 1 << uint(idx)
+				typedUnknown = true
+			}
+			*u = append(*u, Member{Key: string(key), Value: cloneBytes(d.data[start:d.pos])})
+		}
+		switch d.skipWS() {
+		case ',':
+			d.pos++
+			c = d.skipWS()
+			continue
+		case '}':
+			d.pos++
+		default:
+			return d.unexpected("after object key:value pair")
+		}
+		break
+	}
+	if len(*u) > 1 || (typedUnknown && okMask != 0) {
+		dedupeMembers(u, o, okMask, typedUnknown)
+	}
+	d.depth--
+	return nil
+}
+
+// dedupeMembers applies "the last duplicate key wins" to the Unknown list:
+// it drops a member whose key a later Unknown member repeats, and a member
+// whose key belongs to a typed field that took a later value (okMask).
+func dedupeMembers(u *Members, o objectFields, okMask uint64, typedUnknown bool) {
+	m := *u
+	keep := m[:0]
+	var later map[string]int // last index of each key, for long lists
+	if len(m) > 16 {
+		later = make(map[string]int, len(m))
+		for i, x := range m {
+			later[x.Key] = i
+		}
+	}
+	for i, x := range m {
+		if typedUnknown && okMask != 0 {
+			if idx := o.fieldIndex([]byte(x.Key)); idx >= 0 && okMask&(1<<uint(idx)) != 0 {
+				continue
+			}
+		}
+		dup := false
+		if later != nil {
+			dup = later[x.Key] != i
+		} else {
+			for _, y := range m[i+1:] {
+				if y.Key == x.Key {
+					dup = true
+					break
+				}
+			}
+		}
+		if !dup {
+			keep = append(keep, x)
+		}
+	}
+	clear(m[len(keep):])
+	if len(keep) == 0 {
+		keep = nil
+	}
+	*u = keep
+}
+
+func cloneBytes(b []byte) []byte {
+	out := make([]byte, len(b))
+	copy(out, b)
+	return out
+}
+
+// key reads the object key at d.pos (which holds '"'). The result aliases
+// d.data when the key has no escapes; otherwise it is a fresh slice.
+func (d *decoder) key() ([]byte, error) {
+	start := d.pos + 1
+	for i := start; i < len(d.data); i++ {
+		c := d.data[i]
+		if c == '"' {
+			d.pos = i + 1
+			return d.data[start:i], nil
+		}
+		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			break
+		}
+	}
+	s, err := d.slowString()
+	if err != nil {
+		return nil, err
+	}
+	return []byte(s), nil
+}
+
+// str reads the string at d.pos (which holds '"').
+func (d *decoder) string() (string, error) {
+	start := d.pos + 1
+	for i := start; i < len(d.data); i++ {
+		c := d.data[i]
+		if c == '"' {
+			d.pos = i + 1
+			return string(d.data[start:i]), nil
+		}
+		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			break
+		}
+	}
+	return d.slowString()
+}
+
+// slowString reads a string with escapes or non-ASCII bytes. Invalid UTF-8
+// and unpaired surrogate escapes become U+FFFD, as in encoding/json.
+func (d *decoder) slowString() (string, error) {
+	b := d.buf[:0]
+	i := d.pos + 1
+	for {
+		if i >= len(d.data) {
+			d.pos = i
+			return "", d.syntaxError("unexpected end of input in string literal")
+		}
+		c := d.data[i]
+		switch {
+		case c == '"':
+			d.pos = i + 1
+			d.buf = b
+			return string(b), nil
+		case c == '\\':
+			if i+1 >= len(d.data) {
+				d.pos = i + 1
+				return "", d.syntaxError("unexpected end of input in string escape code")
+			}
+			e := d.data[i+1]
+			switch e {
+			case '"', '\\', '/':
+				b = append(b, e)
+				i += 2
+			case 'b':
+				b = append(b, '\b')
+				i += 2
+			case 'f':
+				b = append(b, '\f')
+				i += 2
+			case 'n':
+				b = append(b, '\n')
+				i += 2
+			case 'r':
+				b = append(b, '\r')
+				i += 2
+			case 't':
+				b = append(b, '\t')
+				i += 2
+			case 'u':
+				r1, ok := hex4(d.data, i+2)
+				if !ok {
+					d.pos = i + 2
+					return "", d.syntaxError("invalid \\u escape in string literal")
+				}
+				i += 6
+				if utf16.IsSurrogate(r1) {
+					// A high surrogate followed by an escaped low one is
+					// one character; anything else is U+FFFD.
+					if i+1 < len(d.data) && d.data[i] == '\\' && d.data[i+1] == 'u' {
+						if r2, ok := hex4(d.data, i+2); ok {
+							if dec := utf16.DecodeRune(r1, r2); dec != utf8.RuneError {
+								b = utf8.AppendRune(b, dec)
+								i += 6
+								continue
+							}
+						}
+					}
+					r1 = utf8.RuneError
+				}
+				b = utf8.AppendRune(b, r1)
+			default:
+				d.pos = i + 1
+				return "", d.syntaxError("invalid character " + quoteChar(e) + " in string escape code")
+			}
+		case c < 0x20:
+			d.pos = i
+			return "", d.syntaxError("invalid control character " + quoteChar(c) + " in string literal")
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(d.data[i:])
+			if r == utf8.RuneError && size == 1 {
+				b = append(b, "\uFFFD"...)
+			} else {
+				b = append(b, d.data[i:i+size]...)
+			}
+			i += size
+		}
+	}
+}
+
+// hex4 decodes the four hex digits at data[i:].
+func hex4(data []byte, i int) (rune, bool) {
+	if i+4 > len(data) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range data[i : i+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+// skipValue advances past one JSON value, checking its syntax.
+func (d *decoder) skipValue() error {
+	if d.pos >= len(d.data) {
+		return d.syntaxError("unexpected end of input looking for beginning of value")
+	}
+	switch c := d.data[d.pos]; c {
+	case '{':
+		d.depth++
+		if d.depth > maxDepth {
+			return d.syntaxError("exceeded max depth")
+		}
+		d.pos++
+		c := d.skipWS()
+		if c == '}' {
+			d.pos++
+			d.depth--
+			return nil
+		}
+		for {
+			if c != '"' || d.pos >= len(d.data) {
+				return d.unexpected("looking for beginning of object key string")
+			}
+			if err := d.skipString(); err != nil {
+				return err
+			}
+			if d.skipWS() != ':' {
+				return d.unexpected("after object key")
+			}
+			d.pos++
+			d.skipWS()
+			if err := d.skipValue(); err != nil {
+				return err
+			}
+			switch d.skipWS() {
+			case ',':
+				d.pos++
+				c = d.skipWS()
+				continue
+			case '}':
+				d.pos++
+				d.depth--
+				return nil
+			}
+			return d.unexpected("after object key:value pair")
+		}
+	case '[':
+		d.depth++
+		if d.depth > maxDepth {
+			return d.syntaxError("exceeded max depth")
+		}
+		d.pos++
+		if d.skipWS() == ']' {
+			d.pos++
+			d.depth--
+			return nil
+		}
+		for {
+			if err := d.skipValue(); err != nil {
+				return err
+			}
+			switch d.skipWS() {
+			case ',':
+				d.pos++
+				d.skipWS()
+				continue
+			case ']':
+				d.pos++
+				d.depth--
+				return nil
+			}
+			return d.unexpected("after array element")
+		}
+	case '"':
+		return d.skipString()
+	case 't':
+		return d.literal("true")
+	case 'f':
+		return d.literal("false")
+	case 'n':
+		return d.literal("null")
+	default:
+		if c == '-' || ('0' <= c && c <= '9') {
+			_, err := d.number()
+			return err
+		}
+		return d.unexpected("looking for beginning of value")
+	}
+}
+
+func (d *decoder) literal(lit string) error {
+	for i := 0; i < len(lit); i++ {
+		if d.pos >= len(d.data) || d.data[d.pos] != lit[i] {
+			return d.unexpected("in literal " + lit + " (expecting " + quoteChar(lit[i]) + ")")
+		}
+		d.pos++
+	}
+	return nil
+}
+
+// skipString advances past the string at d.pos, checking escapes and
+// control characters. Invalid UTF-8 is accepted (as by encoding/json).
+func (d *decoder) skipString() error {
+	i := d.pos + 1
+	for i < len(d.data) {
+		c := d.data[i]
+		switch {
+		case c == '"':
+			d.pos = i + 1
+			return nil
+		case c == '\\':
+			if i+1 >= len(d.data) {
+				d.pos = i + 1
+				return d.syntaxError("unexpected end of input in string escape code")
+			}
+			switch e := d.data[i+1]; e {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if _, ok := hex4(d.data, i+2); !ok {
+					d.pos = i + 2
+					return d.syntaxError("invalid \\u escape in string literal")
+				}
+				i += 6
+			default:
+				d.pos = i + 1
+				return d.syntaxError("invalid character " + quoteChar(e) + " in string escape code")
+			}
+		case c < 0x20:
+			d.pos = i
+			return d.syntaxError("invalid control character " + quoteChar(c) + " in string literal")
+		default:
+			i++
+		}
+	}
+	d.pos = i
+	return d.syntaxError("unexpected end of input in string literal")
+}
+
+// number advances past the number at d.pos and returns its text, checking
+// the JSON grammar -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?.
+func (d *decoder) number() ([]byte, error) {
+	start := d.pos
+	i := d.pos
+	if i < len(d.data) && d.data[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(d.data) && '0' <= d.data[i] && d.data[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(d.data) && d.data[i] == '0' {
+		i++
+	} else if digits() == 0 {
+		d.pos = i
+		return nil, d.unexpected("in numeric literal")
+	}
+	if i < len(d.data) && d.data[i] == '.' {
+		i++
+		if digits() == 0 {
+			d.pos = i
+			return nil, d.unexpected("after decimal point in numeric literal")
+		}
+	}
+	if i < len(d.data) && (d.data[i] == 'e' || d.data[i] == 'E') {
+		i++
+		if i < len(d.data) && (d.data[i] == '+' || d.data[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			d.pos = i
+			return nil, d.unexpected("in exponent of numeric literal")
+		}
+	}
+	d.pos = i
+	return d.data[start:i], nil
+}
+
+// Typed field readers. Each resets the field, then reports whether the value
+// at d.pos has a JSON type (and form) the field can hold.
+
+func (d *decoder) str(p *string) (bool, error) {
+	*p = ""
+	if d.data[d.pos] != '"' {
+		return false, nil
+	}
+	s, err := d.string()
+	if err != nil || s == "" {
+		return false, err
+	}
+	*p = s
+	return true, nil
+}
+
+func (d *decoder) raw(p *json.RawMessage) (bool, error) {
+	*p = nil
+	start := d.pos
+	if err := d.skipValue(); err != nil {
+		return false, err
+	}
+	*p = cloneBytes(d.data[start:d.pos])
+	return true, nil
+}
+
+func (d *decoder) boolean(p **bool) (bool, error) {
+	*p = nil
+	var v bool
+	switch d.data[d.pos] {
+	case 't':
+		if err := d.literal("true"); err != nil {
+			return false, err
+		}
+		v = true
+	case 'f':
+		if err := d.literal("false"); err != nil {
+			return false, err
+		}
+	default:
+		return false, nil
+	}
+	*p = &v
+	return true, nil
+}
+
+func (d *decoder) eventTime(p *time.Time) (bool, error) {
+	*p = time.Time{}
+	if d.data[d.pos] != '"' {
+		return false, nil
+	}
+	s, err := d.string()
+	if err != nil {
+		return false, err
+	}
+	t, ok := parseTimeLayout(s)
+	if !ok {
+		// Real logs hold "redacted" and "..." here: not an error, the
+		// member stays verbatim in Unknown.
+		if t, err = time.Parse(time.RFC3339Nano, s); err != nil {
+			return false, nil
+		}
+		t = t.UTC()
+	}
+	if t.IsZero() {
+		return false, nil // the zero time means "absent": keep the member verbatim
+	}
+	*p = t
+	return true, nil
+}
+
+// parseTimeLayout is a fast path for TimeLayout.
+func parseTimeLayout(s string) (time.Time, bool) {
+	if len(s) != len(TimeLayout) || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+		s[13] != ':' || s[16] != ':' || s[19] != 'Z' {
+		return time.Time{}, false
+	}
+	num := func(i, n int) int {
+		v := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	year, month, day := num(0, 4), num(5, 2), num(8, 2)
+	hour, minute, sec := num(11, 2), num(14, 2), num(17, 2)
+	if year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 ||
+		minute < 0 || minute > 59 || sec < 0 || sec > 59 {
+		return time.Time{}, false
+	}
+	if day > daysIn(time.Month(month), year) {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC), true
+}
+
+func daysIn(m time.Month, year int) int {
+	switch m {
+	case time.February:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
+
+// average reads a JSON number into *f. When the number's text is not what
+// the encoder would write for the value (8.82145e-05, 2.0), the text is kept
+// in *text so the encoder can write it back unchanged.
+func (d *decoder) average(f *float64, text *string) (bool, error) {
+	*f, *text = 0, ""
+	c := d.data[d.pos]
+	if c != '-' && (c < '0' || c > '9') {
+		return false, nil
+	}
+	num, err := d.number()
+	if err != nil {
+		return false, err
+	}
+	v, err := strconv.ParseFloat(string(num), 64)
+	if err != nil || math.IsInf(v, 0) {
+		return false, nil // out of float64 range: keep it verbatim in Unknown
+	}
+	*f = v
+	var tmp [32]byte
+	if string(strconv.AppendFloat(tmp[:0], v, 'f', -1, 64)) != string(num) {
+		*text = string(num)
+	}
+	return true, nil
+}
+
+// minutes reads a JSON integer in canonical form (no fraction, exponent or
+// "-0") that fits in int64.
+func (d *decoder) minutes(p **int64) (bool, error) {
+	*p = nil
+	c := d.data[d.pos]
+	if c != '-' && (c < '0' || c > '9') {
+		return false, nil
+	}
+	num, err := d.number()
+	if err != nil {
+		return false, err
+	}
+	v, err := strconv.ParseInt(string(num), 10, 64)
+	if err != nil {
+		return false, nil
+	}
+	var tmp [24]byte
+	if string(strconv.AppendInt(tmp[:0], v, 10)) != string(num) {
+		return false, nil
+	}
+	*p = &v
+	return true, nil
+}
+
+// obj decodes an object into a fresh *T.
+func obj[T any, PT interface {
+	*T
+	objectFields
+}](d *decoder, p *PT) (bool, error) {
+	*p = nil
+	if d.data[d.pos] != '{' {
+		return false, nil
+	}
+	v := PT(new(T))
+	if err := d.object(v); err != nil {
+		return false, err
+	}
+	*p = v
+	return true, nil
+}
+
+// array decodes an array of objects into *p. Any element that is not an
+// object makes the whole array unfit for the field.
+func array[T any, PT interface {
+	*T
+	objectFields
+}](d *decoder, p *[]T) (bool, error) {
+	*p = nil
+	if d.data[d.pos] != '[' {
+		return false, nil
+	}
+	d.depth++
+	if d.depth > maxDepth {
+		return false, d.syntaxError("exceeded max depth")
+	}
+	d.pos++
+	s := make([]T, 0, 4)
+	c := d.skipWS()
+	if c == ']' {
+		d.pos++
+		d.depth--
+		*p = s
+		return true, nil
+	}
+	for {
+		if c != '{' || d.pos >= len(d.data) {
+			d.depth--
+			return false, nil
+		}
+		s = append(s, *new(T))
+		if err := d.object(PT(&s[len(s)-1])); err != nil {
+			return false, err
+		}
+		switch d.skipWS() {
+		case ',':
+			d.pos++
+			c = d.skipWS()
+			continue
+		case ']':
+			d.pos++
+			d.depth--
+			*p = s
+			return true, nil
+		}
+		return false, d.unexpected("after array element")
+	}
+}

@@ -1,0 +1,131 @@
+// Package event is the AWS CloudTrail event record: the typed model
+// ([Record] and its nested types), its JSON codec, builders for services that
+// emit events, and validation.
+//
+// # The model
+//
+// A [Record] is one element of a log file's "Records" array. Its fields carry
+// CloudTrail's exact JSON names (see the comment on each field). The presence
+// rules are stated on [Record]: an empty string is absent, a nil raw member
+// is absent while the 4 bytes "null" are JSON null, a nil pointer is absent,
+// and a member the typed fields cannot hold (an unknown key, matched
+// case-sensitively, or a JSON type the field cannot hold) is kept verbatim,
+// in input order, in the Unknown list of the object it appeared in.
+//
+// # Decoding
+//
+// [Unmarshal] and [Record.UnmarshalJSON] read one record with a hand-written
+// decoder (no reflection). The input must be exactly one JSON object,
+// optionally surrounded by JSON whitespace, and well-formed per RFC 8259:
+// anything else is a [*SyntaxError] (errors.Is [ErrSyntax]) with the byte
+// offset of the problem; the decoder never panics. Nesting deeper than
+// 10000 is a syntax error. On error the destination is left unchanged; on
+// success it is replaced wholesale.
+//
+// What the decoder accepts and how each value lands in the model:
+//
+//   - Strings are unescaped; invalid UTF-8 and unpaired surrogate escapes in
+//     a typed string become U+FFFD, as in encoding/json. An empty string
+//     ("errorCode":"") does not fit a typed string field (empty means absent),
+//     so it is kept in Unknown.
+//   - eventTime is read in CloudTrail's layout [TimeLayout]
+//     (2006-01-02T15:04:05Z) or as any RFC 3339 time, with a fraction or an
+//     offset; the result is converted to UTC. A string that is neither (the
+//     real corpus has "redacted" and "...") and the instant
+//     0001-01-01T00:00:00Z (the zero time, which means absent) are kept in
+//     Unknown, so EventTime is zero for them.
+//   - readOnly and managementEvent take JSON true and false; anything else
+//     (LookupEvents' "true") goes to Unknown.
+//   - Raw members (requestParameters, responseElements, additionalEventData,
+//     serviceEventDetails, edgeDeviceDetails, eventContext,
+//     webIdFederationData.attributes, addendum.updatedFields) take any JSON
+//     value and keep its bytes exactly as they appeared in the input,
+//     inner whitespace included. Unknown members are kept the same way.
+//   - insightDuration and baselineDuration take integers written in
+//     canonical form that fit in int64; 5.0, 1e3 or -0 go to Unknown.
+//   - average takes any JSON number in float64 range. When its text is not
+//     the canonical form the encoder writes (8.82145e-05, 2.0, 0.0), the text
+//     is remembered and written back unchanged for as long as Average still
+//     holds the value it denotes.
+//   - Arrays of objects (resources, attributions, insight, baseline) must
+//     hold only objects; otherwise the whole member goes to Unknown.
+//   - Duplicate keys: the last one wins, whether it lands in a typed field
+//     or in Unknown; earlier occurrences are dropped.
+//
+// The decoded record owns its memory: every string and raw member is a copy,
+// so the input buffer may be reused as soon as the call returns.
+//
+// # Encoding
+//
+// [Record.AppendJSON] appends a record as compact JSON and allocates nothing
+// when the destination has room; [Record.MarshalJSON] returns the same bytes
+// after checking that they are valid JSON (a raw member or Unknown value that
+// is not, a NaN or infinite average, or an eventTime outside years 0–9999 is
+// an [*EncodeError], errors.Is [ErrUnencodable]). json.Marshal of a record
+// yields the MarshalJSON bytes except that encoding/json escapes <, > and &
+// as \u003c, \u003e and \u0026 in every Marshaler's output.
+//
+// Members are written in CloudTrail's observed order, absent members left
+// out, and each object's Unknown members after its typed ones in their
+// stored order. The top-level order is
+//
+//	eventVersion userIdentity eventTime eventSource eventName awsRegion
+//	sourceIPAddress userAgent errorCode errorMessage requestParameters
+//	responseElements additionalEventData requestID eventID readOnly resources
+//	eventType apiVersion managementEvent recipientAccountId sharedEventID
+//	vpcEndpointId vpcEndpointAccountId serviceEventDetails eventCategory
+//	addendum tlsDetails sessionCredentialFromConsole edgeDeviceDetails
+//	eventContext annotation
+//
+// except that a record with InsightDetails set starts with the Insights order
+// eventVersion eventTime awsRegion eventID eventType recipientAccountId
+// sharedEventID insightDetails eventCategory and continues with whatever else
+// is set in the order above. Nested orders:
+//
+//	userIdentity: type principalId arn accountId accessKeyId userName
+//	  sessionContext invokedBy identityProvider onBehalfOf credentialId
+//	  invokedByDelegate inScopeOf
+//	sessionContext: sessionIssuer webIdFederationData attributes
+//	  sourceIdentity ec2RoleDelivery ec2IssuedInVPC assumedRoot signInSessionArn
+//	sessionIssuer: type principalId arn accountId userName
+//	webIdFederationData: federatedProvider attributes
+//	attributes: creationDate mfaAuthenticated
+//	onBehalfOf: userId identityStoreArn
+//	inScopeOf: sourceArn sourceAccount issuerType credentialsIssuedTo
+//	resources[]: accountId type ARN ARNPrefix
+//	addendum: reason updatedFields originalRequestID originalEventID
+//	tlsDetails: tlsVersion cipherSuite clientProvidedHostHeader keyExchange
+//	insightDetails: state eventSource eventName insightType errorCode insightContext
+//	insightContext: statistics attributions
+//	statistics: baseline insight insightDuration baselineDuration
+//	attributions[]: attribute insight baseline
+//	insight[], baseline[]: value average
+//
+// Values:
+//
+//   - Strings are escaped as encoding/json does with HTML escaping off:
+//     " and \ with a backslash; \b \f \n \r \t; other bytes below 0x20 as
+//     \u00XX; U+2028 and U+2029 as \u2028 and \u2029; invalid UTF-8 as
+//     \ufffd. Everything else, including / < > &, is written literally.
+//   - eventTime is converted to UTC and written as [TimeLayout] when it is a
+//     whole second. A time with a sub-second part is written in RFC 3339 with
+//     the shortest fraction (2024-03-05T09:16:03.5Z) rather than silently
+//     truncated; builders never produce one, and Validate reports it.
+//   - average is written in plain decimal notation, strconv 'f' with the
+//     shortest precision (never an exponent), unless the decoder remembered
+//     its text (above). Durations are integers.
+//   - Raw members and Unknown values are written verbatim, byte for byte; an
+//     empty (len 0) raw member or Unknown value is absent. A caller who sets
+//     them must supply valid JSON, compact if the output is to be compact.
+//   - A non-nil empty Resources or Attributions slice is written as [];
+//     a nil one is absent. A non-nil empty nested object is written as {}.
+//
+// Decoding the output of AppendJSON yields the same record, and encoding
+// that record again yields the same bytes.
+//
+// # Builders and validation
+//
+// (Builders, Validate and the eventtest generator are documented in this
+// section by their author: what each constructor fills in, the read-only
+// rule, and the problems Validate reports.)
+package event
