@@ -57,7 +57,7 @@ type EventSelector struct {
 	// ReadWriteType is ReadOnly, WriteOnly or All; empty means All.
 	ReadWriteType ReadWriteType `json:"ReadWriteType,omitempty"`
 	// IncludeManagementEvents defaults to true when nil (absent in JSON).
-	IncludeManagementEvents *bool `json:"IncludeManagementEvents,omitempty"`
+	IncludeManagementEvents *bool          `json:"IncludeManagementEvents,omitempty"`
 	DataResources           []DataResource `json:"DataResources,omitempty"`
 	// ExcludeManagementEventSources may hold kms.amazonaws.com and
 	// rdsdata.amazonaws.com.
