@@ -1,0 +1,373 @@
+package insights
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+	"time"
+
+	"github.com/trailkit/trailkit/event"
+)
+
+// Errors returned by the observation entry and by UnmarshalBinary.
+var (
+	// ErrInvalidSeriesKey: a SeriesKey lacks a Region, EventSource or
+	// EventName, has an unknown InsightType, or its ErrorCode does not fit
+	// its type (required for ApiErrorRateInsight, empty otherwise).
+	ErrInvalidSeriesKey = errors.New("insights: invalid series key")
+	// ErrInvalidCount: a negative count.
+	ErrInvalidCount = errors.New("insights: negative count")
+	// ErrLate: the minute was already scored (older than the watermark
+	// minus Options.Lateness); the observation was dropped and counted in
+	// Stats.Late.
+	ErrLate = errors.New("insights: observation later than the allowed lateness")
+	// ErrTooManySeries: the observation would create a series beyond
+	// Options.MaxSeries; it was dropped and counted in Stats.SeriesDropped.
+	ErrTooManySeries = errors.New("insights: too many series")
+	// ErrPendingInsights: MarshalBinary was called with emitted records not
+	// yet taken with Drain; take them first so that none is lost.
+	ErrPendingInsights = errors.New("insights: undrained insight records")
+	// ErrCorruptState: the state given to UnmarshalBinary is malformed.
+	ErrCorruptState = errors.New("insights: corrupt saved state")
+	// ErrIncompatibleState: the state was saved under options that shape
+	// the series differently (BaselineWindow or Lateness).
+	ErrIncompatibleState = errors.New("insights: saved state does not match the options")
+)
+
+// Stats counts what a Detector did since it was created (or restored).
+type Stats struct {
+	Records       uint64 // records given to Add
+	Counted       uint64 // observations counted into some series (a record may count twice)
+	Ignored       uint64 // records not analysed (reads, non-management, Insights records, no time)
+	Late          uint64 // observations dropped because their minute was already scored
+	SeriesDropped uint64 // observations dropped by MaxSeries
+	Evicted       uint64 // series evicted as idle
+	Started       uint64 // Start records emitted
+	Ended         uint64 // End records emitted
+}
+
+// Detector learns per-series baselines and emits Insights records. It is
+// not safe for concurrent use: feed it from one goroutine (CloudTrail
+// itself analyses each Region separately; shard by Region for parallelism).
+type Detector struct {
+	cfg       config
+	hourDecay float32
+	index     map[SeriesKey]*series
+	list      []*series // creation order: the order of emission within a minute
+	started   bool
+	first     int64 // first minute of history (warm-up origin)
+	scored    int64 // every minute <= scored is final
+	watermark int64 // unix seconds of the newest time seen
+	batch     []*event.Record
+	out       []*event.Record
+	stats     Stats
+}
+
+// New returns a Detector with the given options (nil means defaults).
+func New(opts *Options) *Detector {
+	c := opts.resolve()
+	return &Detector{
+		cfg:       c,
+		hourDecay: float32(math.Exp(-1 / float64(c.windowHours))),
+		index:     make(map[SeriesKey]*series),
+	}
+}
+
+// Stats returns the counters.
+func (d *Detector) Stats() Stats { return d.stats }
+
+// Series returns the number of live series.
+func (d *Detector) Series() int { return len(d.index) }
+
+// Drain returns the Insights records emitted since the last call, in
+// emission order (by eventTime, then series creation order), and forgets
+// them.
+func (d *Detector) Drain() []*event.Record {
+	out := d.out
+	d.out = nil
+	return out
+}
+
+func minuteOf(unix int64) int64 { return floorDiv(unix, 60) }
+
+// start fixes the warm-up origin at the first time seen, allowing Lateness
+// for records a little older than the first one.
+func (d *Detector) start(unix int64) {
+	d.started = true
+	d.watermark = unix
+	d.first = minuteOf(unix) - d.cfg.lateness
+	d.scored = d.first - 1
+}
+
+// Advance moves the watermark to now (if later) and scores every minute
+// that is then final. Call it when time passes without records, so that
+// drops to silence are seen and open insights close.
+func (d *Detector) Advance(now time.Time) {
+	d.advance(now.Unix())
+}
+
+func (d *Detector) advance(unix int64) {
+	if !d.started {
+		d.start(unix)
+	}
+	if unix <= d.watermark {
+		return
+	}
+	d.watermark = unix
+	target := minuteOf(unix) - d.cfg.lateness - 1
+	if target > d.scored {
+		d.scoreTo(target)
+	}
+}
+
+// Observe counts n calls (or errors) of series key in the minute holding
+// t, then advances the watermark to t. It is the entry for rates that do
+// not come from records; series fed only through Observe have no
+// attributions.
+func (d *Detector) Observe(key SeriesKey, t time.Time, n int) error {
+	if err := checkKey(&key); err != nil {
+		return err
+	}
+	if n < 0 {
+		return fmt.Errorf("%w: %d", ErrInvalidCount, n)
+	}
+	unix := t.Unix()
+	d.advance(unix)
+	m := minuteOf(unix)
+	if m <= d.scored {
+		d.stats.Late++
+		return fmt.Errorf("%w: minute %s, scored through %s", ErrLate,
+			time.Unix(m*60, 0).UTC().Format(event.TimeLayout), time.Unix(d.scored*60, 0).UTC().Format(event.TimeLayout))
+	}
+	s := d.seriesFor(&key)
+	if s == nil {
+		return ErrTooManySeries
+	}
+	s.count(m, uint32(min(n, math.MaxUint32)))
+	d.stats.Counted++
+	return nil
+}
+
+func checkKey(k *SeriesKey) error {
+	switch {
+	case k.Region == "" || k.EventSource == "" || k.EventName == "":
+		return fmt.Errorf("%w: Region, EventSource and EventName are required", ErrInvalidSeriesKey)
+	case k.InsightType == event.APICallRateInsight && k.ErrorCode != "":
+		return fmt.Errorf("%w: ErrorCode %q on an ApiCallRateInsight series", ErrInvalidSeriesKey, k.ErrorCode)
+	case k.InsightType == event.APIErrorRateInsight && k.ErrorCode == "":
+		return fmt.Errorf("%w: ApiErrorRateInsight series without ErrorCode", ErrInvalidSeriesKey)
+	case !k.InsightType.Known():
+		return fmt.Errorf("%w: InsightType %q", ErrInvalidSeriesKey, k.InsightType)
+	}
+	return nil
+}
+
+func (s *series) count(m int64, n uint32) {
+	i := mod(m, int64(len(s.pending)))
+	if v := s.pending[i] + n; v >= s.pending[i] {
+		s.pending[i] = v
+	} else {
+		s.pending[i] = math.MaxUint32
+	}
+	if m > s.lastCall {
+		s.lastCall = m
+	}
+}
+
+func (d *Detector) seriesFor(k *SeriesKey) *series {
+	if s, ok := d.index[*k]; ok {
+		return s
+	}
+	if len(d.index) >= d.cfg.maxSeries {
+		d.stats.SeriesDropped++
+		return nil
+	}
+	s := newSeries(d, *k)
+	d.index[*k] = s
+	d.list = append(d.list, s)
+	return s
+}
+
+// Add analyses one record. Counted are, by the record's eventTime:
+//   - for ApiCallRateInsight, write management calls (eventCategory
+//     Management, readOnly false) and, with Options.DataEvents, data calls;
+//   - for ApiErrorRateInsight, the same categories' calls (read or write)
+//     that carry an errorCode.
+//
+// Other records (reads for the call rate, network activity, Insights
+// records, records without eventTime or awsRegion) are counted in
+// Stats.Ignored. A record whose minute was already scored is counted in
+// Stats.Late.
+func (d *Detector) Add(r *event.Record) {
+	d.stats.Records++
+	var data bool
+	switch r.EventCategory {
+	case event.CategoryManagement:
+	case event.CategoryData:
+		data = true
+	case "":
+		// Records older than eventVersion 1.07 have no category.
+		data = r.ManagementEvent != nil && !*r.ManagementEvent
+	default:
+		d.stats.Ignored++
+		return
+	}
+	if data && !d.cfg.dataEvents || r.EventTime.IsZero() || r.AWSRegion == "" ||
+		r.EventSource == "" || r.EventName == "" || r.EventType == event.AwsCloudTrailInsight {
+		d.stats.Ignored++
+		return
+	}
+	write := data || (r.ReadOnly != nil && !*r.ReadOnly)
+	if !write && r.ErrorCode == "" {
+		d.stats.Ignored++
+		return
+	}
+	unix := r.EventTime.Unix()
+	d.advance(unix)
+	m := minuteOf(unix)
+	if m <= d.scored {
+		d.stats.Late++
+		return
+	}
+	var hs [numAttrs]uint64
+	var vs [numAttrs]string
+	if r.UserIdentity != nil {
+		vs[attrUser] = r.UserIdentity.ARN
+	}
+	vs[attrAgent] = r.UserAgent
+	vs[attrError] = r.ErrorCode
+	if vs[attrError] == "" {
+		vs[attrError] = "null"
+	}
+	for i, v := range vs {
+		if v != "" {
+			hs[i] = hashValue(v)
+		}
+	}
+	key := SeriesKey{AccountID: r.RecipientAccountID, Region: r.AWSRegion,
+		EventSource: r.EventSource, EventName: r.EventName}
+	if write {
+		key.InsightType = event.APICallRateInsight
+		d.countRecord(&key, m, &hs, &vs, numAttrs)
+	}
+	if r.ErrorCode != "" {
+		key.InsightType = event.APIErrorRateInsight
+		key.ErrorCode = r.ErrorCode
+		d.countRecord(&key, m, &hs, &vs, attrError)
+	}
+}
+
+func (d *Detector) countRecord(k *SeriesKey, m int64, hs *[numAttrs]uint64, vs *[numAttrs]string, nattr int) {
+	s := d.seriesFor(k)
+	if s == nil {
+		return
+	}
+	d.stats.Counted++
+	s.count(m, 1)
+	s.hasAttrs = true
+	for a := range nattr {
+		if o := s.open; o != nil {
+			o.attr[a].addValue(hs[a], vs[a], &s.base[a])
+			continue
+		}
+		s.base[a].addValue(hs[a], vs[a], &s.recent[a])
+		s.recent[a].addValue(hs[a], vs[a], &s.base[a])
+	}
+}
+
+// addValue counts one call with value v; an absent value ("") counts in
+// the total only, so that shares stay shares of all calls.
+func (t *topK) addValue(h uint64, v string, sibling *topK) {
+	if v == "" {
+		t.total++
+		return
+	}
+	t.add(h, v, 1, sibling)
+}
+
+// scoreTo scores every series through minute target. A gap longer than
+// the baseline window plus MaxInsightDuration (a stream restarted after a
+// long pause, or a far-future eventTime) is not walked minute by minute:
+// after the first such span every series is reset to a silent baseline.
+func (d *Detector) scoreTo(target int64) {
+	from := d.scored + 1
+	limit := int64(d.cfg.windowHours)*60 + d.cfg.maxDur + 60
+	walkTo := target
+	if target-from+1 > limit {
+		walkTo = from + limit - 1
+	}
+	evict := false
+	for _, s := range d.list {
+		for m := from; m <= walkTo; m++ {
+			s.score(d, m)
+		}
+		if walkTo-s.lastCall > d.cfg.idle && s.open == nil && walkTo >= s.cooldown {
+			s.evicted = true
+			evict = true
+		}
+	}
+	d.scored = target
+	if walkTo < target {
+		for _, s := range d.list {
+			if s.evicted {
+				continue
+			}
+			d.fillSilent(s)
+			s.riseBits, s.dropBits = 0, 0
+			s.last = [lastSize]uint32{}
+			clear(s.pending)
+		}
+	}
+	if evict {
+		d.list = slices.DeleteFunc(d.list, func(s *series) bool {
+			if s.evicted {
+				delete(d.index, s.key)
+				d.stats.Evicted++
+				return true
+			}
+			return false
+		})
+	}
+	if len(d.batch) > 0 {
+		slices.SortStableFunc(d.batch, func(a, b *event.Record) int { return a.EventTime.Compare(b.EventTime) })
+		d.out = append(d.out, d.batch...)
+		clear(d.batch)
+		d.batch = d.batch[:0]
+	}
+}
+
+// openInsight opens an insight at scored minute m; window holds the
+// anomalous minutes of the open window (bit j is minute m-j).
+func (d *Detector) openInsight(s *series, m int64, rise bool, window uint16) {
+	start := m - int64(bits.Len16(window)-1)
+	o := &openInsight{rise: rise, start: start, lastAnom: m, sharedID: d.cfg.newID()}
+	for t := start; t <= m; t++ {
+		o.sum += float64(s.last[mod(t, lastSize)])
+	}
+	o.startCount = s.last[mod(start, lastSize)]
+	if s.totM > 0 {
+		o.baseAvg = float64(s.totC) / float64(s.totM)
+	}
+	earliest := max(d.first, (floorDiv(m, 60)-int64(len(s.hourCount))+1)*60)
+	o.baseDur = max(start-earliest, 0)
+	o.attr = s.recent
+	s.open = o
+	s.riseBits, s.dropBits = 0, 0
+	if s.hasAttrs {
+		o.baseAttr = make([]event.Attribution, 0, numAttrs)
+	}
+	d.batch = append(d.batch, d.insightRecord(s, o, event.InsightStart, start, float64(o.startCount), 1, &s.recent))
+	d.stats.Started++
+}
+
+func (d *Detector) closeInsight(s *series, end int64) {
+	o := s.open
+	dur := end - o.start
+	avg := o.sum / float64(dur)
+	d.batch = append(d.batch, d.insightRecord(s, o, event.InsightEnd, end, avg, dur, &o.attr))
+	s.open = nil
+	s.riseBits, s.dropBits = 0, 0
+	d.stats.Ended++
+}

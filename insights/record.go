@@ -1,0 +1,86 @@
+package insights
+
+import (
+	"math"
+	"time"
+
+	"github.com/trailkit/trailkit/event"
+)
+
+// EventVersion is the eventVersion of the Insights records the detector
+// writes (the version of CloudTrail's published Insights examples).
+const EventVersion = "1.08"
+
+// round10 rounds to 10 decimal places, as CloudTrail prints averages.
+func round10(x float64) float64 { return math.Round(x*1e10) / 1e10 }
+
+// insightRecord builds a Start or End record. rate is the insight average;
+// sk holds the insight-window attributions.
+func (d *Detector) insightRecord(s *series, o *openInsight, state event.InsightState, minute int64,
+	rate float64, dur int64, sk *[numAttrs]topK) *event.Record {
+	baseDur := o.baseDur
+	stats := &event.InsightStatistics{
+		Baseline:         &event.Average{Average: round10(o.baseAvg)},
+		Insight:          &event.Average{Average: round10(rate)},
+		InsightDuration:  &dur,
+		BaselineDuration: &baseDur,
+	}
+	ctx := &event.InsightContext{Statistics: stats}
+	if s.hasAttrs {
+		nattr := numAttrs
+		if s.key.InsightType == event.APIErrorRateInsight {
+			nattr = attrError // the error code is the series itself
+		}
+		if state == event.InsightStart {
+			for a := range nattr {
+				o.baseAttr = append(o.baseAttr, event.Attribution{
+					Attribute: attrNames[a],
+					Baseline:  attributionValues(&s.base[a], o.baseAvg),
+				})
+			}
+		}
+		ctx.Attributions = make([]event.Attribution, nattr)
+		for a := range nattr {
+			ctx.Attributions[a] = event.Attribution{
+				Attribute: attrNames[a],
+				Insight:   attributionValues(&sk[a], rate),
+				Baseline:  o.baseAttr[a].Baseline,
+			}
+		}
+	}
+	k := &s.key
+	det := &event.InsightDetails{
+		State:          state,
+		EventSource:    k.EventSource,
+		EventName:      k.EventName,
+		InsightType:    k.InsightType,
+		ErrorCode:      k.ErrorCode,
+		InsightContext: ctx,
+	}
+	return &event.Record{
+		EventVersion:       EventVersion,
+		EventTime:          time.Unix(minute*60, 0).UTC(),
+		AWSRegion:          k.Region,
+		EventID:            d.cfg.newID(),
+		EventType:          event.AwsCloudTrailInsight,
+		RecipientAccountID: k.AccountID,
+		SharedEventID:      o.sharedID,
+		InsightDetails:     det,
+		EventCategory:      event.CategoryInsight,
+	}
+}
+
+// attributionValues turns a sketch into at most 5 values whose averages are
+// their share of the sketch times rate, highest first. Values with a zero
+// average are left out; the list is empty, not absent, when none remains.
+func attributionValues(t *topK, rate float64) []event.AttributionValue {
+	out := []event.AttributionValue{}
+	for _, sh := range t.shares(5) {
+		avg := round10(sh.share * rate)
+		if avg <= 0 {
+			continue
+		}
+		out = append(out, event.AttributionValue{Value: sh.value, Average: avg})
+	}
+	return out
+}
