@@ -1,0 +1,13 @@
+//go:build !unix
+
+package s3_test
+
+import "os/exec"
+
+func setProcessGroup(cmd *exec.Cmd) {}
+
+func killProcess(cmd *exec.Cmd) {
+	if cmd.Process != nil {
+		cmd.Process.Kill()
+	}
+}
