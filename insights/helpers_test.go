@@ -52,6 +52,12 @@ type api struct {
 // eventTime order, seeded, and adds them to d.
 func feed(t *testing.T, d *Detector, seed uint64, start time.Time, minutes int, apis []api) {
 	t.Helper()
+	feedWith(t, seed, start, minutes, apis, d.Add, d.Advance)
+}
+
+// feedWith is feed with the record sink and the final Advance given.
+func feedWith(t *testing.T, seed uint64, start time.Time, minutes int, apis []api, add func(*event.Record), advance func(time.Time)) {
+	t.Helper()
 	r := rand.New(rand.NewPCG(seed, 7))
 	users := []string{
 		"arn:aws:iam::111122223333:user/alice",
@@ -79,11 +85,11 @@ func feed(t *testing.T, d *Detector, seed uint64, start time.Time, minutes int, 
 					EventCategory:      event.CategoryManagement,
 					RecipientAccountID: "111122223333",
 				}
-				d.Add(rec)
+				add(rec)
 			}
 		}
 	}
-	d.Advance(start.Add(time.Duration(minutes) * time.Minute))
+	advance(start.Add(time.Duration(minutes) * time.Minute))
 }
 
 func constRate(v float64) func(time.Time) float64 { return func(time.Time) float64 { return v } }

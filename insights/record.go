@@ -26,7 +26,9 @@ func (d *Detector) insightRecord(s *series, o *openInsight, state event.InsightS
 		BaselineDuration: &baseDur,
 	}
 	ctx := &event.InsightContext{Statistics: stats}
-	if s.hasAttrs {
+	// Attributions are decided when the insight opens: a series fed only
+	// through Observe until then has none, in Start and End alike.
+	if o.baseAttr != nil {
 		nattr := numAttrs
 		if s.key.InsightType == event.APIErrorRateInsight {
 			nattr = attrError // the error code is the series itself
