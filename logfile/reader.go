@@ -455,11 +455,8 @@ func (r *Reader) next() (*event.Record, error) {
 	if err := event.Unmarshal(data, rec); err != nil {
 		off := start
 		var se *event.SyntaxError
-		var te *event.TimeError
 		if errors.As(err, &se) {
 			off += se.Offset
-		} else if errors.As(err, &te) {
-			off += te.Offset
 		}
 		r.err = &ReadError{Offset: off, Record: r.records, Kind: ErrMalformedLogFile, Err: err}
 		return nil, r.err

@@ -1,0 +1,37 @@
+// Package logfile writes, stores, finds and reads CloudTrail log files.
+//
+// # Log files
+//
+// A log file is one gzip member (RFC 1952) holding the UTF-8 JSON object
+// {"Records":[r1,r2,…]}: compact, no whitespace between tokens, the records
+// as event.Record.AppendJSON writes them. It carries records of one
+// recipient account and one Region, at most 50 MB compressed; each record
+// is at most 256 KB. Insights files are the same with Insights records.
+//
+// # Keys
+//
+// Objects live under AWSLogs/ in the trail's bucket, after the optional
+// trail prefix and, for organization trails, the organization id:
+//
+//	[prefix/]AWSLogs/[o-id/]<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<unique>.json.gz
+//	[prefix/]AWSLogs/[o-id/]<account>/CloudTrail-Insight/<region>/YYYY/MM/DD/<account>_CloudTrail-Insight_<region>_YYYYMMDDTHHmmZ_<unique>.json.gz
+//	[prefix/]AWSLogs/[o-id/]<account>/CloudTrail-Digest/<region>/YYYY/MM/DD/<account>_CloudTrail-Digest_<region>_<trail>_<home region>_YYYYMMDDTHHMMSSZ[_backfill].json.gz
+//
+// For log and Insights files the time is the UTC delivery time to the
+// minute, and <unique> is 16 characters drawn uniformly from [A-Za-z0-9]
+// (NewUniqueString); for digests the time is the digest end time to the
+// second. The date folders are the date of that time. For example:
+//
+//	AWSLogs/444455556666/CloudTrail/eu-west-1/2024/03/05/444455556666_CloudTrail_eu-west-1_20240305T0925Z_Q3xv9LmA0bTz7KpE.json.gz
+//
+// Key builds and ParseKey parses all three kinds; DigestChain lists and
+// matches one trail's digests like aws-cli validate-logs.
+//
+// # Stores, writing and reading
+//
+// A Store holds objects: DirStore in a local directory, MemStore in memory.
+// A Writer batches records into log files per (account, Region), puts them
+// in a Store and reports each Delivery to its subscribers (the digest chain).
+// A Reader streams the records of one file with bounded memory; Scan finds
+// and reads the files of an account, Region and time range.
+package logfile

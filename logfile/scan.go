@@ -1,0 +1,170 @@
+package logfile
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"time"
+
+	"github.com/trailkit/trailkit/event"
+)
+
+// DefaultScanSlack is how long after a record's eventTime Scan still looks
+// for the file that delivered it, when ScanOptions.Slack is 0.
+const DefaultScanSlack = time.Hour
+
+// ScanOptions selects the records Scan yields.
+type ScanOptions struct {
+	// Bucket, Prefix and OrgID locate the trail's files, as in WriterOptions.
+	Bucket string
+	Prefix string
+	OrgID  string
+	// Account and Region select one stream: the key's account and Region.
+	Account string
+	Region  string
+	// Kind is KindLog (the default) or KindInsight.
+	Kind ObjectKind
+	// Start and End bound eventTime, both inclusive. A zero Start or End
+	// leaves that side open.
+	Start, End time.Time
+	// Slack is how much later than End a file may have been delivered and
+	// still hold records of the range (default DefaultScanSlack, one hour).
+	// CloudTrail delivers within about 5 minutes; a record delivered later
+	// than End+Slack is missed.
+	Slack time.Duration
+	// Reader configures the reading of each file.
+	Reader ReaderOptions
+}
+
+// ScanError reports a file Scan could not read. It wraps the Store's or
+// the Reader's error. Scan goes on with the next file if the caller's loop
+// continues.
+type ScanError struct {
+	Bucket, Key string
+	Err         error
+}
+
+func (e *ScanError) Error() string {
+	return fmt.Sprintf("logfile: scanning s3://%s/%s: %v", e.Bucket, e.Key, e.Err)
+}
+
+// Unwrap returns the underlying error.
+func (e *ScanError) Unwrap() error { return e.Err }
+
+// Scan yields the records of one account and Region whose eventTime is in
+// [Start, End], for event-history lookups.
+//
+// A file is delivered at or after the eventTime of every record it holds,
+// and its key carries its delivery minute. So Scan lists only the date
+// folders from Start's date to the date of End+Slack, starts each listing
+// at Start's minute, stops at the first key later than End+Slack, and
+// filters the records by eventTime. Records come file by file in key order,
+// and in file order within a file (not sorted by eventTime).
+//
+// Keys in the folders that do not parse as keys of the wanted kind, account
+// and Region are skipped. A file that cannot be read yields (nil,
+// *ScanError); the scan continues with the next file if the loop goes on.
+// Invalid options yield one error.
+func Scan(ctx context.Context, store Store, opts ScanOptions) iter.Seq2[*event.Record, error] {
+	return func(yield func(*event.Record, error) bool) {
+		if opts.Kind == "" {
+			opts.Kind = KindLog
+		}
+		if opts.Slack <= 0 {
+			opts.Slack = DefaultScanSlack
+		}
+		probe := Key{Kind: opts.Kind, Prefix: opts.Prefix, OrgID: opts.OrgID, Account: opts.Account,
+			Region: opts.Region, Time: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), Unique: "x"}
+		if err := probe.Validate(); err != nil || opts.Kind == KindDigest {
+			if err == nil {
+				err = fmt.Errorf("logfile: Scan reads log and Insights files, not %s", opts.Kind)
+			}
+			yield(nil, err)
+			return
+		}
+		if !opts.End.IsZero() && opts.End.Before(opts.Start) {
+			yield(nil, errors.New("logfile: Scan: End before Start"))
+			return
+		}
+		start := opts.Start.UTC().Truncate(time.Minute)
+		var last time.Time // latest key time to read
+		if !opts.End.IsZero() {
+			last = opts.End.UTC().Add(opts.Slack)
+		}
+		dir := KindDir(opts.Prefix, opts.OrgID, opts.Account, opts.Kind, opts.Region)
+		head := opts.Account + "_" + string(opts.Kind) + "_" + opts.Region + "_"
+
+		// Walk the date folders one by one. With an open side, or a range
+		// over a year, list the whole kind folder from Start's minute on.
+		var days iter.Seq[string]
+		if start.IsZero() || last.IsZero() || last.Sub(start) > 366*24*time.Hour {
+			days = func(y func(string) bool) { y("") }
+		} else {
+			days = func(y func(string) bool) {
+				for d := start.Truncate(24 * time.Hour); !d.After(last); d = d.AddDate(0, 0, 1) {
+					if !y(d.Format("2006/01/02/")) {
+						return
+					}
+				}
+			}
+		}
+		for day := range days {
+			startAfter := ""
+			if !start.IsZero() && (day == "" || day == start.Format("2006/01/02/")) {
+				// A strict prefix of every key of Start's minute, after every earlier key.
+				startAfter = dir + start.Format("2006/01/02/") + head + start.Format(logTimeLayout)
+			}
+			for key, err := range store.List(ctx, opts.Bucket, dir+day, startAfter) {
+				if err != nil {
+					yield(nil, err)
+					return
+				}
+				k, err := ParseKey(key)
+				if err != nil || k.Kind != opts.Kind || k.Account != opts.Account || k.Region != opts.Region ||
+					k.Prefix != opts.Prefix || k.OrgID != opts.OrgID {
+					continue
+				}
+				if k.Time.Before(start) {
+					continue
+				}
+				if !last.IsZero() && k.Time.After(last) {
+					return
+				}
+				if !scanFile(ctx, store, opts, key, yield) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// scanFile yields the file's records in range; false means stop.
+func scanFile(ctx context.Context, store Store, opts ScanOptions, key string, yield func(*event.Record, error) bool) bool {
+	obj, err := store.Get(ctx, opts.Bucket, key)
+	if err != nil {
+		if ctx.Err() != nil {
+			yield(nil, ctx.Err())
+			return false
+		}
+		return yield(nil, &ScanError{Bucket: opts.Bucket, Key: key, Err: err})
+	}
+	rd := NewReader(bytes.NewReader(obj.Body), opts.Reader)
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			return true
+		}
+		if err != nil {
+			return yield(nil, &ScanError{Bucket: opts.Bucket, Key: key, Err: err})
+		}
+		if rec.EventTime.Before(opts.Start) || !opts.End.IsZero() && rec.EventTime.After(opts.End) {
+			continue
+		}
+		if !yield(rec, nil) {
+			return false
+		}
+	}
+}
