@@ -158,7 +158,7 @@ func benchSelectors() []AdvancedEventSelector {
 			eq(FieldEventCategory, "Data"), eq(FieldResourcesType, "AWS::Lambda::Function"), eq(FieldEventSource, "lambda.amazonaws.com"),
 			eq(FieldEventName, "Invoke", "InvokeAsync"), ne(FieldEventType, "AwsServiceEvent"),
 			sw(FieldResourcesARN, "arn:aws:lambda:us-east-1:", "arn:aws:lambda:us-west-2:"), nend(FieldResourcesARN, ":function:f1"),
-			ns(FieldUserIdentityARN, "arn:aws:sts::"+acctA+":assumed-role/ci-"), nend(FieldUserIdentityARN, "/bot"), ne(FieldReadOnly, "true")}},
+			ns(FieldUserIdentityARN, "arn:aws:sts::"+acctA+":assumed-role/ci-"), nend(FieldUserIdentityARN, "/bot"), eq(FieldReadOnly, "false")}},
 		{Name: "DynamoDB writes on orders", FieldSelectors: []AdvancedFieldSelector{
 			eq(FieldEventCategory, "Data"), eq(FieldResourcesType, "AWS::DynamoDB::Table"), eq(FieldEventSource, "dynamodb.amazonaws.com"),
 			ne(FieldEventName, "GetRecords", "GetShardIterator", "DescribeStream"), eq(FieldReadOnly, "false"), ne(FieldEventType, "AwsServiceEvent"),
@@ -172,7 +172,7 @@ func benchSelectors() []AdvancedEventSelector {
 		{Name: "Management writes minus KMS and RDS Data", FieldSelectors: []AdvancedFieldSelector{
 			eq(FieldEventCategory, "Management"), eq(FieldReadOnly, "false"), ne(FieldEventSource, "kms.amazonaws.com"),
 			ne(FieldEventSource, "rdsdata.amazonaws.com"), ne(FieldEventSource, "kms.amazonaws.com", "rdsdata.amazonaws.com"),
-			eq(FieldReadOnly, "false"), ne(FieldReadOnly, "true"), ne(FieldEventSource, "rdsdata.amazonaws.com"),
+			eq(FieldReadOnly, "false"), eq(FieldReadOnly, "false"), ne(FieldEventSource, "rdsdata.amazonaws.com"),
 			ne(FieldEventSource, "kms.amazonaws.com"), eq(FieldReadOnly, "false")}},
 	}
 }

@@ -308,6 +308,8 @@ var fieldRules = map[string]fieldRule{
 	FieldVPCEndpointID:                {categories: []string{"NetworkActivity"}},
 }
 
+var trailCategories = []string{"Management", "Data", "NetworkActivity"}
+
 var fieldNameRE = regexp.MustCompile(`^[\w|\d|\.|_]+$`)
 
 func (v *validator) advanced(sels []AdvancedEventSelector) {
@@ -402,7 +404,7 @@ func (v *validator) fieldSelector(f *AdvancedFieldSelector, fp, category, resTyp
 	rule, known := fieldRules[f.Field]
 	if !known {
 		v.add(exc, "UnknownField", fp+".Field", fmt.Sprintf("Field %s is not supported for trails.", f.Field), false)
-	} else if category != "" && !slices.Contains(rule.categories, category) {
+	} else if slices.Contains(trailCategories, category) && !slices.Contains(rule.categories, category) {
 		v.add(exc, "FieldNotAllowedForCategory", fp+".Field",
 			fmt.Sprintf("Field %s is not supported when eventCategory is %s.", f.Field, category), false)
 	}
