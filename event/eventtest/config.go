@@ -1,0 +1,199 @@
+package eventtest
+
+import (
+	"fmt"
+	"time"
+)
+
+// Config sets what a Generator produces. The zero value is one hour of
+// activity at 60 records per minute in one account and region. Fields left
+// at zero take the defaults documented on them.
+type Config struct {
+	// Seed selects the activity; the same Config always yields the same
+	// records, byte for byte.
+	Seed int64
+	// Start is the first minute (truncated to the minute, in UTC); default
+	// 2024-03-05T00:00:00Z.
+	Start time.Time
+	// Duration is how much activity to generate, rounded up to whole
+	// minutes; default 1h.
+	Duration time.Duration
+	// Accounts are the 12-digit accounts the activity belongs to (each
+	// record's recipientAccountId); default {"111122223333"}.
+	Accounts []string
+	// Regions are the regions of regional services; default {"us-east-1"}.
+	// Global services (IAM, STS's AssumeRoleWithSAML, Route 53,
+	// Organizations, console sign-in) are recorded in us-east-1 whatever
+	// this says, as CloudTrail records global service events.
+	Regions []string
+	// Rate is the mean number of records per minute of the built-in mix,
+	// over all accounts and regions (explicit Series come on top); default
+	// 60. A negative Rate turns the built-in mix off, so that only Series
+	// produce records.
+	Rate float64
+	// Seasonality is the amplitude A of the daily cycle: the rate at time t
+	// is mean·(1 + A·cos(2π(t − 14:00 UTC)/24h)), so the peak is at 14:00
+	// UTC and the mean over a whole day is the configured rate. Default
+	// 0.5; values above 1 count as 1; a negative value means no cycle.
+	Seasonality float64
+	// Series are extra series added to the mix, with their own rates; they
+	// follow the same daily cycle.
+	Series []Series
+	// Anomalies are injected into the activity; see Anomaly.
+	Anomalies []Anomaly
+	// OrgID is the AWS Organizations id (o-…) shown in Organizations
+	// responses; default o-a1b2c3d4e5. Other packages use it for the
+	// organization-trail key layout.
+	OrgID string
+}
+
+// Series is one stream of records: one API of one service in one region of
+// one account, successful calls or one error code.
+type Series struct {
+	Region      string
+	EventSource string // e.g. "ec2.amazonaws.com"
+	EventName   string // e.g. "RunInstances"
+	ErrorCode   string // "" for successful calls
+	// Rate is the mean records per minute over a whole day (before the
+	// daily cycle and anomalies).
+	Rate     float64
+	ReadOnly bool // the records' readOnly
+	Data     bool // data event (eventCategory Data, managementEvent false)
+	// Account is the recipient account; "" in Config.Series means the
+	// first of Config.Accounts.
+	Account string
+}
+
+// AnomalyKind is the shape of an injected anomaly.
+type AnomalyKind string
+
+// The anomaly kinds.
+const (
+	// Spike multiplies the call rate of an API by Factor (default 5).
+	Spike AnomalyKind = "spike"
+	// Drop stops an API's calls: its rate is zero for the duration.
+	Drop AnomalyKind = "drop"
+	// ErrorBurst adds Factor errors per minute (default 12) with ErrorCode.
+	ErrorBurst AnomalyKind = "error-burst"
+)
+
+// Anomaly is an injected deviation from the baseline, and after
+// resolution by New (see Generator.Anomalies) its ground truth.
+//
+// Spike and Drop act on every series of (Region, EventSource, EventName) in
+// every account, successful calls and errors alike; ErrorCode is ignored
+// and resolved to "". ErrorBurst acts on the error series (Region,
+// EventSource, EventName, ErrorCode) of every account that has calls of
+// that API (or of the first account if none has), creating the series with
+// base rate 0 if the mix does not have it; its added errors follow no daily
+// cycle.
+type Anomaly struct {
+	Kind AnomalyKind
+	// The series. Empty fields are chosen by the generator: from the
+	// busiest write management APIs (successful, readOnly false, not data)
+	// that match the fields given, the i-th anomaly taking the (i mod 3)-th
+	// busiest, so that several anomalies land on different APIs. An empty
+	// ErrorCode of an ErrorBurst becomes the service's access-denied code
+	// (AccessDenied, AccessDeniedException or Client.UnauthorizedOperation).
+	Region, EventSource, EventName, ErrorCode string
+	// Start is the first minute of the anomaly (truncated to the minute);
+	// zero means the middle of the generated span. Duration is rounded up
+	// to whole minutes; zero means 10 minutes. The anomaly covers
+	// [Start, Start+Duration) and is clipped to the generated span.
+	Start    time.Time
+	Duration time.Duration
+	// Factor: for Spike the rate multiplier (default 5), for ErrorBurst the
+	// errors per minute (default 12); resolved to 0 for Drop.
+	Factor float64
+}
+
+// End returns Start+Duration, the first minute after the anomaly.
+func (a Anomaly) End() time.Time { return a.Start.Add(a.Duration) }
+
+// Default values of Config.
+var (
+	DefaultStart    = time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)
+	DefaultDuration = time.Hour
+	DefaultAccounts = []string{"111122223333"}
+	DefaultRegions  = []string{"us-east-1"}
+)
+
+const (
+	defaultRate        = 60
+	defaultSeasonality = 0.5
+	defaultOrgID       = "o-a1b2c3d4e5"
+	defaultAnomalyLen  = 10 * time.Minute
+	defaultSpike       = 5
+	defaultBurst       = 12
+)
+
+// resolved is a Config with every default applied.
+func (c Config) resolved() Config {
+	if c.Start.IsZero() {
+		c.Start = DefaultStart
+	}
+	c.Start = c.Start.UTC().Truncate(time.Minute)
+	if c.Duration <= 0 {
+		c.Duration = DefaultDuration
+	}
+	c.Duration = roundUpMinute(c.Duration)
+	if len(c.Accounts) == 0 {
+		c.Accounts = DefaultAccounts
+	}
+	if len(c.Regions) == 0 {
+		c.Regions = DefaultRegions
+	}
+	switch {
+	case c.Rate == 0:
+		c.Rate = defaultRate
+	case c.Rate < 0:
+		c.Rate = 0
+	}
+	switch {
+	case c.Seasonality == 0:
+		c.Seasonality = defaultSeasonality
+	case c.Seasonality < 0:
+		c.Seasonality = 0
+	case c.Seasonality > 1:
+		c.Seasonality = 1
+	}
+	if c.OrgID == "" {
+		c.OrgID = defaultOrgID
+	}
+	return c
+}
+
+func roundUpMinute(d time.Duration) time.Duration {
+	return (d + time.Minute - 1).Truncate(time.Minute)
+}
+
+func (c Config) check() {
+	for _, a := range c.Accounts {
+		if a == "" {
+			panic("eventtest: empty account id in Config.Accounts")
+		}
+	}
+	for _, r := range c.Regions {
+		if r == "" {
+			panic("eventtest: empty region in Config.Regions")
+		}
+	}
+	for i, s := range c.Series {
+		if s.EventSource == "" || s.EventName == "" {
+			panic(fmt.Sprintf("eventtest: Config.Series[%d] needs EventSource and EventName", i))
+		}
+		if s.Rate < 0 {
+			panic(fmt.Sprintf("eventtest: Config.Series[%d] has negative Rate %v", i, s.Rate))
+		}
+	}
+	for i, a := range c.Anomalies {
+		switch a.Kind {
+		case Spike, Drop, ErrorBurst:
+		default:
+			panic(fmt.Sprintf("eventtest: Config.Anomalies[%d] has unknown kind %q", i, a.Kind))
+		}
+		if a.Factor < 0 || a.Duration < 0 {
+			panic(fmt.Sprintf("eventtest: Config.Anomalies[%d] has negative Factor or Duration", i))
+		}
+	}
+}
