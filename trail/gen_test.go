@@ -25,7 +25,7 @@ func pick[T any](g *rand.Rand, xs ...T) T { return xs[g.IntN(len(xs))] }
 var (
 	genAccounts = []string{acctA, acctA, acctA, acctB, acctC}
 	genRegions  = []string{"us-east-1", "us-east-1", "us-west-2", "eu-west-1"}
-	genBuckets  = []string{"bkt", "b1", "logs", "bkt2"}
+	genBuckets  = []string{"bkt", "bk1", "logs", "bkt2"}
 	genKeys     = []string{"images/x.png", "docs/a.csv", "scratch/tmp.txt", "keep.csv", "a.txt", "images/deep/y.jpg"}
 	genFns      = []string{"helloworld", "helloworld2", "f1"}
 	genTables   = []string{"orders", "orders2", "users"}
@@ -144,15 +144,23 @@ func genRecord(g *rand.Rand) *event.Record {
 // selectors first and a management selector last, so management records
 // are rejected by four selectors before they match.
 func benchSelectors() []AdvancedEventSelector {
-	ns := func(f string, v ...string) AdvancedFieldSelector { return AdvancedFieldSelector{Field: f, NotStartsWith: v} }
-	ne := func(f string, v ...string) AdvancedFieldSelector { return AdvancedFieldSelector{Field: f, NotEquals: v} }
-	sw := func(f string, v ...string) AdvancedFieldSelector { return AdvancedFieldSelector{Field: f, StartsWith: v} }
-	nend := func(f string, v ...string) AdvancedFieldSelector { return AdvancedFieldSelector{Field: f, NotEndsWith: v} }
+	ns := func(f string, v ...string) AdvancedFieldSelector {
+		return AdvancedFieldSelector{Field: f, NotStartsWith: v}
+	}
+	ne := func(f string, v ...string) AdvancedFieldSelector {
+		return AdvancedFieldSelector{Field: f, NotEquals: v}
+	}
+	sw := func(f string, v ...string) AdvancedFieldSelector {
+		return AdvancedFieldSelector{Field: f, StartsWith: v}
+	}
+	nend := func(f string, v ...string) AdvancedFieldSelector {
+		return AdvancedFieldSelector{Field: f, NotEndsWith: v}
+	}
 	return []AdvancedEventSelector{
 		{Name: "S3 writes in data buckets", FieldSelectors: []AdvancedFieldSelector{
 			eq(FieldEventCategory, "Data"), eq(FieldResourcesType, "AWS::S3::Object"), eq(FieldReadOnly, "false"),
 			eq(FieldEventSource, "s3.amazonaws.com"), ns(FieldEventName, "Head"), ne(FieldEventType, "AwsServiceEvent"),
-			sw(FieldResourcesARN, "arn:aws:s3:::bkt/", "arn:aws:s3:::b1/"), ns(FieldResourcesARN, "arn:aws:s3:::bkt/scratch/"),
+			sw(FieldResourcesARN, "arn:aws:s3:::bkt/", "arn:aws:s3:::bk1/"), ns(FieldResourcesARN, "arn:aws:s3:::bkt/scratch/"),
 			ns(FieldUserIdentityARN, "arn:aws:sts::"+acctA+":assumed-role/ci-"), nend(FieldUserIdentityARN, "/bot")}},
 		{Name: "Lambda invocations", FieldSelectors: []AdvancedFieldSelector{
 			eq(FieldEventCategory, "Data"), eq(FieldResourcesType, "AWS::Lambda::Function"), eq(FieldEventSource, "lambda.amazonaws.com"),

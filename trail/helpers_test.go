@@ -44,7 +44,9 @@ func region(s string) func(*event.Record)  { return func(r *event.Record) { r.AW
 func recipient(a string) func(*event.Record) {
 	return func(r *event.Record) { r.RecipientAccountID = a }
 }
-func caller(a string) func(*event.Record) { return func(r *event.Record) { r.UserIdentity.AccountID = a } }
+func caller(a string) func(*event.Record) {
+	return func(r *event.Record) { r.UserIdentity.AccountID = a }
+}
 func userARN(a string) func(*event.Record) { return func(r *event.Record) { r.UserIdentity.ARN = a } }
 
 func data(r *event.Record) {

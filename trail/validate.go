@@ -43,6 +43,12 @@ type ValidateOptions struct {
 	// MaxAdvancedSelectors caps the number of advanced selectors; 0 means
 	// no cap (none is documented; the 500-value quota bounds them).
 	MaxAdvancedSelectors int
+	// SkipInsightPrerequisites skips the checks that the trail logs the
+	// events its Insights analyse, for documents that carry insight
+	// selectors without the event selectors (get-insight-selectors output
+	// on its own). The checks are also skipped when HasCustomEventSelectors
+	// is true but no selectors are loaded.
+	SkipInsightPrerequisites bool
 	// ExtraResourceTypes are accepted as resources.type in addition to
 	// ResourceTypes (AWS adds types often).
 	ExtraResourceTypes []string
@@ -558,6 +564,8 @@ func recordsKinds(t *Trail) (mgmtWrite, mgmtAny, data bool) {
 func (v *validator) insights(t *Trail) {
 	const exc = InvalidInsightSelectorsException
 	mgmtWrite, mgmtAny, data := recordsKinds(t)
+	prereq := !v.opts.SkipInsightPrerequisites &&
+		!(t.HasCustomEventSelectors && len(t.EventSelectors)+len(t.AdvancedEventSelectors) == 0)
 	seen := map[string]bool{}
 	for i, s := range t.InsightSelectors {
 		p := fmt.Sprintf("InsightSelectors[%d]", i)
@@ -580,14 +588,14 @@ func (v *validator) insights(t *Trail) {
 			cp := fmt.Sprintf("%s.EventCategories[%d]", p, j)
 			switch c {
 			case "Management":
-				if s.InsightType == "ApiCallRateInsight" && !mgmtWrite {
+				if prereq && s.InsightType == "ApiCallRateInsight" && !mgmtWrite {
 					v.add(exc, "InsightPrerequisite", cp, "ApiCallRateInsight on management events needs the trail to log write management events.", false)
 				}
-				if s.InsightType == "ApiErrorRateInsight" && !mgmtAny {
+				if prereq && s.InsightType == "ApiErrorRateInsight" && !mgmtAny {
 					v.add(exc, "InsightPrerequisite", cp, "ApiErrorRateInsight on management events needs the trail to log read or write management events.", false)
 				}
 			case "Data":
-				if !data {
+				if prereq && !data {
 					v.add(exc, "InsightPrerequisite", cp, "Insights on data events need the trail to log data events.", false)
 				}
 			default:

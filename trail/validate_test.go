@@ -104,7 +104,9 @@ func validateCases() []validateCase {
 		{name: "SNS 257", mod: func(t *Trail) { t.SnsTopicName = strings.Repeat("s", 257) }, rules: []string{"SnsTopicNameTooLong"}, exc: InvalidSnsTopicNameException},
 		{name: "KMS alias", mod: func(t *Trail) { t.KmsKeyId = "alias/trail-key" }},
 		{name: "KMS key id", mod: func(t *Trail) { t.KmsKeyId = "1234abcd-12ab-34cd-56ef-1234567890ab" }},
-		{name: "KMS key ARN", mod: func(t *Trail) { t.KmsKeyId = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }},
+		{name: "KMS key ARN", mod: func(t *Trail) {
+			t.KmsKeyId = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+		}},
 		{name: "KMS bad", mod: func(t *Trail) { t.KmsKeyId = "my key" }, rules: []string{"KmsKeyIdForm"}, exc: InvalidKmsKeyIdException},
 		// §2.2 basic limits.
 		{name: "5 selectors", mod: withBasic(EventSelector{}, EventSelector{}, EventSelector{}, EventSelector{}, EventSelector{})},
@@ -233,7 +235,9 @@ func validateCases() []validateCase {
 		{name: "advanced selector cap", mod: withAdv(mgmtSel(), mgmtSel(), mgmtSel()), opts: ValidateOptions{MaxAdvancedSelectors: 2}, rules: []string{"TooManyAdvancedSelectors"}, exc: E},
 		{name: "no advanced selector cap by default", mod: withAdv(mgmtSel(), mgmtSel(), mgmtSel(), mgmtSel(), mgmtSel(), mgmtSel(), mgmtSel())},
 		// §7.1 insight selectors.
-		{name: "insights default", mod: func(t *Trail) { t.InsightSelectors = []InsightSelector{{InsightType: "ApiCallRateInsight"}, {InsightType: "ApiErrorRateInsight"}} }},
+		{name: "insights default", mod: func(t *Trail) {
+			t.InsightSelectors = []InsightSelector{{InsightType: "ApiCallRateInsight"}, {InsightType: "ApiErrorRateInsight"}}
+		}},
 		{name: "insight type bad", mod: func(t *Trail) { t.InsightSelectors = []InsightSelector{{InsightType: "ApiRateInsight"}} }, rules: []string{"InsightType"}, exc: I},
 		{name: "insight type twice", mod: func(t *Trail) {
 			t.InsightSelectors = []InsightSelector{{InsightType: "ApiCallRateInsight"}, {InsightType: "ApiCallRateInsight"}}
@@ -244,6 +248,13 @@ func validateCases() []validateCase {
 		{name: "data insights without data events", mod: func(t *Trail) {
 			t.InsightSelectors = []InsightSelector{{InsightType: "ApiCallRateInsight", EventCategories: []string{"Data"}}}
 		}, rules: []string{"InsightPrerequisite"}, exc: I},
+		{name: "data insights, prerequisites skipped", mod: func(t *Trail) {
+			t.InsightSelectors = []InsightSelector{{InsightType: "ApiCallRateInsight", EventCategories: []string{"Data"}}}
+		}, opts: ValidateOptions{SkipInsightPrerequisites: true}},
+		{name: "data insights, selectors not loaded", mod: func(t *Trail) {
+			t.HasCustomEventSelectors = true
+			t.InsightSelectors = []InsightSelector{{InsightType: "ApiCallRateInsight", EventCategories: []string{"Data"}}}
+		}},
 		{name: "data insights with data events", mod: func(t *Trail) {
 			t.EventSelectors = []EventSelector{s3DR("arn:aws:s3")}
 			t.InsightSelectors = []InsightSelector{{InsightType: "ApiCallRateInsight", EventCategories: []string{"Data", "Management"}}}

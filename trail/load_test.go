@@ -1,0 +1,344 @@
+package trail
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func readTestdata(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestParseDescribeTrails(t *testing.T) {
+	ts, err := ParseDescribeTrails(readTestdata(t, "describe-trails.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ts) != 2 {
+		t.Fatalf("%d trails", len(ts))
+	}
+	want := Trail{
+		Name: "management-events", S3BucketName: "aws-cloudtrail-logs-111122223333-abcd1234", S3KeyPrefix: "org",
+		SnsTopicName: "trail-notify", SnsTopicARN: "arn:aws:sns:us-east-1:111122223333:trail-notify",
+		IncludeGlobalServiceEvents: true, IsMultiRegionTrail: true, HomeRegion: "us-east-1",
+		TrailARN:                  "arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events",
+		LogFileValidationEnabled:  true,
+		CloudWatchLogsLogGroupArn: "arn:aws:logs:us-east-1:111122223333:log-group:CloudTrail/logs:*",
+		CloudWatchLogsRoleArn:     "arn:aws:iam::111122223333:role/CloudTrail_CloudWatchLogs_Role",
+		KmsKeyId:                  "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+		HasCustomEventSelectors:   true, HasInsightSelectors: true,
+	}
+	if !reflect.DeepEqual(ts[0], want) {
+		t.Errorf("trail 0 =\n%+v\nwant\n%+v", ts[0], want)
+	}
+	if ts[1].Name != "eu-data" || ts[1].Region() != "eu-west-1" || ts[1].Account() != "111122223333" || ts[1].IsMultiRegionTrail {
+		t.Errorf("trail 1 = %+v", ts[1])
+	}
+	for i := range ts {
+		if err := ts[i].Validate(); err != nil {
+			t.Errorf("trail %d: %v", i, err)
+		}
+	}
+	// HasCustomEventSelectors without the selectors: Compile refuses.
+	if _, err := Compile(&ts[0], nil); !errors.Is(err, ErrSelectorsNotLoaded) {
+		t.Errorf("Compile = %v", err)
+	}
+	sels, err := ParseEventSelectors(readTestdata(t, "get-event-selectors-advanced.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts[0].MergeSelectors(sels)
+	ins, err := ParseInsightSelectors(readTestdata(t, "get-insight-selectors.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts[0].MergeInsightSelectors(ins)
+	if err := ts[0].Validate(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Compile(&ts[0], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !f.Match(rec(s3Object("bkt", "k", acctA))) || f.Match(rec(s3Object("bkt", "k", acctA), readOnly(true))) {
+		t.Error("merged selectors do not decide as loaded")
+	}
+}
+
+func TestParseEventSelectors(t *testing.T) {
+	o, err := ParseEventSelectors(readTestdata(t, "get-event-selectors-basic.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &EventSelectorsOutput{
+		TrailARN: "arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events",
+		EventSelectors: []EventSelector{{ReadWriteType: All, IncludeManagementEvents: ptr(true),
+			DataResources:                 []DataResource{{Type: "AWS::S3::Object", Values: []string{"arn:aws:s3:::bkt/"}}},
+			ExcludeManagementEventSources: []string{"kms.amazonaws.com"}}},
+	}
+	if !reflect.DeepEqual(o, want) {
+		t.Errorf("got %+v", o)
+	}
+	o, err = ParseEventSelectors(readTestdata(t, "get-event-selectors-advanced.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.AdvancedEventSelectors) != 2 || o.AdvancedEventSelectors[1].FieldSelectors[3].StartsWith[0] != "arn:aws:s3:::bkt/" || o.EventSelectors != nil {
+		t.Errorf("got %+v", o)
+	}
+}
+
+func TestParseInsightSelectors(t *testing.T) {
+	o, err := ParseInsightSelectors(readTestdata(t, "get-insight-selectors.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []InsightSelector{{InsightType: "ApiCallRateInsight"}, {InsightType: "ApiErrorRateInsight", EventCategories: []string{"Management", "Data"}}}
+	if !reflect.DeepEqual(o.InsightSelectors, want) || !strings.HasSuffix(o.TrailARN, "trail/management-events") {
+		t.Errorf("got %+v", o)
+	}
+}
+
+func TestParseSelectorLists(t *testing.T) {
+	a, err := ParseAdvancedEventSelectorList(readTestdata(t, "advanced-selectors.json"))
+	if err != nil || len(a) != 2 || a[1].Name != "KMS VPCE denials" || a[1].FieldSelectors[2].Equals[0] != "VpceAccessDenied" {
+		t.Fatalf("advanced list: %+v, %v", a, err)
+	}
+	b, err := ParseEventSelectorList(readTestdata(t, "event-selectors.json"))
+	if err != nil || len(b) != 2 || b[0].ReadWriteType != WriteOnly || b[1].IncludesManagementEvents() || b[1].DataResources[0].Type != "AWS::Lambda::Function" {
+		t.Fatalf("basic list: %+v, %v", b, err)
+	}
+}
+
+func TestParseSniff(t *testing.T) {
+	cases := []struct {
+		file  string
+		shape Shape
+		n     int
+		check func(*testing.T, []Trail)
+	}{
+		{"describe-trails.json", ShapeDescribeTrails, 2, nil},
+		{"get-trail.json", ShapeTrail, 1, func(t *testing.T, ts []Trail) {
+			if ts[0].Name != "org-trail" || !ts[0].IsOrganizationTrail {
+				t.Errorf("%+v", ts[0])
+			}
+		}},
+		{"get-event-selectors-basic.json", ShapeEventSelectors, 1, func(t *testing.T, ts []Trail) {
+			if ts[0].Name != "management-events" || len(ts[0].EventSelectors) != 1 || !ts[0].HasCustomEventSelectors {
+				t.Errorf("%+v", ts[0])
+			}
+		}},
+		{"get-event-selectors-advanced.json", ShapeEventSelectors, 1, nil},
+		{"get-insight-selectors.json", ShapeInsightSelectors, 1, func(t *testing.T, ts []Trail) {
+			if len(ts[0].InsightSelectors) != 2 || !ts[0].HasInsightSelectors {
+				t.Errorf("%+v", ts[0])
+			}
+		}},
+		{"advanced-selectors.json", ShapeAdvancedSelectorList, 1, func(t *testing.T, ts []Trail) {
+			if len(ts[0].AdvancedEventSelectors) != 2 {
+				t.Errorf("%+v", ts[0])
+			}
+		}},
+		{"event-selectors.json", ShapeEventSelectorList, 1, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			ts, shape, err := ReadAll(bytes.NewReader(readTestdata(t, c.file)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if shape != c.shape || len(ts) != c.n {
+				t.Fatalf("shape %v n %d, want %v %d", shape, len(ts), c.shape, c.n)
+			}
+			if c.check != nil {
+				c.check(t, ts)
+			}
+			for i := range ts {
+				o := ValidateOptions{SelectorsOnly: ts[i].S3BucketName == "", SkipInsightPrerequisites: shape == ShapeInsightSelectors}
+				if err := o.Validate(&ts[i]); err != nil {
+					t.Errorf("trail %d: %v", i, err)
+				}
+			}
+		})
+	}
+	// A single trail object without wrapper.
+	ts, shape, err := Parse([]byte(`{"Name":"abc","IsMultiRegionTrail":false}`))
+	if err != nil || shape != ShapeTrail || ts[0].Name != "abc" {
+		t.Errorf("bare trail: %v %v %v", ts, shape, err)
+	}
+	// Empty array: a basic list with no selectors.
+	ts, shape, err = Parse([]byte(` [] `))
+	if err != nil || shape != ShapeEventSelectorList || len(ts[0].EventSelectors) != 0 {
+		t.Errorf("empty list: %v %v %v", ts, shape, err)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	cases := []struct {
+		name     string
+		input    string
+		parse    func([]byte) error
+		sentinel error
+		offset   int64
+		path     string
+	}{
+		{"truncated", `{"trailList": [`, func(b []byte) error { _, err := ParseDescribeTrails(b); return err }, ErrMalformed, 15, ""},
+		{"syntax", `{"trailList": [}`, func(b []byte) error { _, err := ParseDescribeTrails(b); return err }, ErrMalformed, 16, ""},
+		{"wrong type", `{"trailList": [{"IsMultiRegionTrail": "yes"}]}`, func(b []byte) error { _, err := ParseDescribeTrails(b); return err }, ErrMalformed, -2, "trailList.IsMultiRegionTrail"},
+		{"values not strings", `[{"Name":"x","FieldSelectors":[{"Field":"eventCategory","Equals":[1]}]}]`, func(b []byte) error { _, err := ParseAdvancedEventSelectorList(b); return err }, ErrMalformed, -2, "FieldSelectors.Equals"},
+		{"trailing data", `{"TrailARN":"x"} {}`, func(b []byte) error { _, err := ParseEventSelectors(b); return err }, ErrMalformed, -2, ""},
+		{"no trailList", `{"trails": []}`, func(b []byte) error { _, err := ParseDescribeTrails(b); return err }, ErrUnknownShape, -1, ""},
+		{"unknown shape", `{"foo": 1}`, func(b []byte) error { _, _, err := Parse(b); return err }, ErrUnknownShape, -1, ""},
+		{"scalar", `42`, func(b []byte) error { _, _, err := Parse(b); return err }, ErrUnknownShape, -1, ""},
+		{"empty", ``, func(b []byte) error { _, _, err := Parse(b); return err }, ErrMalformed, 0, ""},
+		{"object where list expected", `{"a":1}`, func(b []byte) error { _, err := ParseEventSelectorList(b); return err }, ErrMalformed, -2, ""},
+		{"too large", `[` + strings.Repeat(" ", MaxDocumentSize) + `]`, func(b []byte) error { _, _, err := Parse(b); return err }, ErrTooLarge, -1, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.parse([]byte(c.input))
+			var le *LoadError
+			if !errors.As(err, &le) || !errors.Is(err, c.sentinel) {
+				t.Fatalf("err = %v, want *LoadError wrapping %v", err, c.sentinel)
+			}
+			if c.offset != -2 && le.Offset != c.offset {
+				t.Errorf("offset %d, want %d (%v)", le.Offset, c.offset, err)
+			}
+			if c.path != "" && !strings.Contains(le.Path, c.path) {
+				t.Errorf("path %q, want %q", le.Path, c.path)
+			}
+			if le.Document == "" || !strings.Contains(err.Error(), le.Document) {
+				t.Errorf("error lacks context: %v", err)
+			}
+		})
+	}
+	var se *json.SyntaxError
+	if _, err := ParseEventSelectorList([]byte(`[}`)); !errors.As(err, &se) {
+		t.Errorf("cause not reachable: %v", err)
+	}
+}
+
+// JSON round trip: what the loaders read, json.Marshal writes back with
+// the API's member names.
+func TestTrailJSONRoundTrip(t *testing.T) {
+	ts, err := ParseDescribeTrails(readTestdata(t, "describe-trails.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(map[string]any{"trailList": ts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseDescribeTrails(b)
+	if err != nil || !reflect.DeepEqual(back, ts) {
+		t.Errorf("round trip: %v\n%s", err, b)
+	}
+	for _, name := range []string{`"S3BucketName"`, `"IsMultiRegionTrail"`, `"TrailARN"`, `"KmsKeyId"`, `"CloudWatchLogsLogGroupArn"`} {
+		if !bytes.Contains(b, []byte(name)) {
+			t.Errorf("marshalled JSON lacks %s", name)
+		}
+	}
+}
+
+func TestParseTrailARN(t *testing.T) {
+	r, a, n, ok := ParseTrailARN("arn:aws-us-gov:cloudtrail:us-gov-west-1:111122223333:trail/my.trail")
+	if !ok || r != "us-gov-west-1" || a != "111122223333" || n != "my.trail" {
+		t.Errorf("got %q %q %q %v", r, a, n, ok)
+	}
+	for _, bad := range []string{"", "arn:aws:s3:::bkt", "arn:aws:cloudtrail:us-east-1:1:channel/x", "arn:aws:cloudtrail:us-east-1:1:trail/"} {
+		if _, _, _, ok := ParseTrailARN(bad); ok {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"describe-trails.json", "get-trail.json", "get-event-selectors-basic.json", "get-event-selectors-advanced.json",
+		"get-insight-selectors.json", "advanced-selectors.json", "event-selectors.json"} {
+		f.Add(readTestdata(f, name))
+	}
+	f.Add([]byte(`[{"FieldSelectors":null}]`))
+	f.Add([]byte(`{"Trail":null}`))
+	f.Add([]byte(`{"trailList":[null]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ts, shape, err := Parse(data)
+		if err != nil {
+			var le *LoadError
+			if !errors.As(err, &le) {
+				t.Fatalf("untyped error %T %v", err, err)
+			}
+			return
+		}
+		if shape == 0 || len(ts) == 0 && shape != ShapeDescribeTrails {
+			t.Fatalf("shape %v with %d trails", shape, len(ts))
+		}
+		// Whatever loads can be validated, compiled and matched without panic.
+		for i := range ts {
+			_ = ts[i].Validate()
+			fl, err := Compile(&ts[i], nil)
+			if err != nil {
+				continue
+			}
+			for _, r := range fuzzRecords {
+				if fl.Match(r) != fl.Explain(r).Recorded {
+					t.Fatal("Explain disagrees with Match")
+				}
+			}
+		}
+	})
+}
+
+var fuzzRecords = recordMix(50, 11)
+
+func FuzzParseLists(f *testing.F) {
+	f.Add(readTestdata(f, "advanced-selectors.json"))
+	f.Add(readTestdata(f, "event-selectors.json"))
+	f.Add([]byte(specExample))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		check := func(err error) {
+			var le *LoadError
+			if err != nil && !errors.As(err, &le) {
+				t.Fatalf("untyped error %T %v", err, err)
+			}
+		}
+		a, err := ParseAdvancedEventSelectorList(data)
+		check(err)
+		b, err2 := ParseEventSelectorList(data)
+		check(err2)
+		_, err = ParseEventSelectors(data)
+		check(err)
+		_, err = ParseInsightSelectors(data)
+		check(err)
+		_, err = ParseTrail(data)
+		check(err)
+		_, err = ParseDescribeTrails(data)
+		check(err)
+		tr := baseTrail()
+		tr.AdvancedEventSelectors = a
+		_ = tr.Validate()
+		if fl, err := Compile(tr, &Options{ResourceFieldsIndependent: true}); err == nil {
+			for _, r := range fuzzRecords {
+				fl.Match(r)
+			}
+		}
+		tr = baseTrail()
+		tr.EventSelectors = b
+		_ = tr.Validate()
+		if fl, err := Compile(tr, nil); err == nil {
+			for _, r := range fuzzRecords {
+				fl.Match(r)
+			}
+		}
+	})
+}
