@@ -118,6 +118,7 @@ const (
 	FindingChainBroken       FindingKind = "chain link could not be verified"
 	FindingMissingNewest     FindingKind = "digests missing at the newest end of the range"
 	FindingWindow            FindingKind = "digest window does not continue the previous digest"
+	FindingNotVisited        FindingKind = "digest in range never reached by the walk"
 )
 
 // Finding is one strict-check problem, about the object at Bucket/Key.
@@ -282,7 +283,7 @@ func (v *validator) run(ctx context.Context) error {
 	if len(keys) == 0 {
 		return fmt.Errorf("%w between %s and %s", ErrNoPublicKeys, v.start.Format(TimeFormat), v.end.Add(2*time.Hour).Format(TimeFormat))
 	}
-	if err := v.walk(ctx, normal, keys, false); err != nil {
+	if err := v.walk(ctx, append([]string(nil), normal...), keys, false); err != nil {
 		return err
 	}
 	if v.opts.ReportMissingNewest {
@@ -300,7 +301,21 @@ func (v *validator) run(ctx context.Context) error {
 		}
 	}
 	// Backfill keys are loaded lazily by fingerprint, like aws-cli.
-	return v.walk(ctx, backfill, map[Fingerprint]*PublicKey{}, true)
+	if err := v.walk(ctx, append([]string(nil), backfill...), map[Fingerprint]*PublicKey{}, true); err != nil {
+		return err
+	}
+	// aws-cli's walk can skip listed digests (for example every digest
+	// newer than a moved one that sorts last); say so.
+	visited := map[string]bool{}
+	for _, d := range v.rep.Digests {
+		visited[d.Bucket+"/"+d.Key] = true
+	}
+	for _, k := range append(append([]string(nil), normal...), backfill...) {
+		if !visited[v.opts.Bucket+"/"+k] {
+			v.finding(Finding{Kind: FindingNotVisited, Bucket: v.opts.Bucket, Key: k, Detail: "listed in the range but not validated"})
+		}
+	}
+	return nil
 }
 
 // list returns the chain's normal and backfill digest keys in bucket, in

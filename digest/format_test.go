@@ -1,0 +1,174 @@
+package digest_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trailkit/trailkit/digest"
+)
+
+func TestRealDigestParsesAndReencodesByteForByte(t *testing.T) {
+	f, err := os.Open(filepath.Join(sharedDir(t), "cloudtrail-realdata", "digests.jsonl"))
+	if err != nil {
+		t.Skipf("real digest sample absent: %v", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	n := 0
+	for sc.Scan() {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		n++
+		d, err := digest.Parse(line)
+		if err != nil {
+			t.Fatalf("line %d: %v", n, err)
+		}
+		// The sample stores the JSON decoded from CloudTrail's bytes;
+		// CloudTrail's own bytes escape '/', which AppendJSON reproduces.
+		want := strings.ReplaceAll(string(line), "/", `\/`)
+		if got := string(d.AppendJSON(nil)); got != want {
+			t.Fatalf("re-encoding differs\n got %s\nwant %s", got, want)
+		}
+		if d.PreviousDigestHashValue != nil {
+			_, err := digest.ParseHash(*d.PreviousDigestHashValue)
+			if len(*d.PreviousDigestHashValue) == 63 && !errors.Is(err, digest.ErrInvalidFormat) {
+				t.Fatalf("63-digit previousDigestHashValue accepted by ParseHash")
+			}
+		}
+		if _, err := digest.ParseFingerprint(d.DigestPublicKeyFingerprint); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no digests in sample")
+	}
+}
+
+func TestRealPublicKeys(t *testing.T) {
+	path := filepath.Join(sharedDir(t), "cloudtrail-realdata", "public-keys.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Skipf("absent: %v", err)
+	}
+	var r digest.KeyRing
+	if err := r.LoadPublicKeys(bytes.NewReader(b)); err != nil {
+		t.Fatal(err)
+	}
+	ks := r.Keys()
+	if len(ks) != 1 || ks[0].Fingerprint.String() != "7f3f401420072e50a65a141430817ab3" || ks[0].ValidityStart.Unix() != 1453076702 || ks[0].ValidityEnd.Unix() != 1455668702 {
+		t.Fatalf("keys %+v", ks)
+	}
+	// A wrong fingerprint is refused and leaves the ring unchanged.
+	bad := bytes.Replace(b, []byte("7f3f401420072e50a65a141430817ab3"), []byte("00000000000000000000000000000000"), 1)
+	var r2 digest.KeyRing
+	if err := r2.LoadPublicKeys(bytes.NewReader(bad)); !errors.Is(err, digest.ErrInvalidFormat) || len(r2.Keys()) != 0 {
+		t.Fatalf("bad fingerprint: %v", err)
+	}
+}
+
+func TestPublicKeysWriteLoadRoundTrip(t *testing.T) {
+	s := testSigner(t)
+	r := ring(s)
+	var buf bytes.Buffer
+	if err := r.WritePublicKeys(&buf); err != nil {
+		t.Fatal(err)
+	}
+	// Value is base64(base64(DER)): what aws-cli needs after botocore's decode.
+	var r2 digest.KeyRing
+	if err := r2.LoadPublicKeys(bytes.NewReader(buf.Bytes())); err != nil {
+		t.Fatal(err)
+	}
+	k := r2.Lookup(s.Fingerprint())
+	if k == nil || !bytes.Equal(k.Value, s.PublicKey().Value) {
+		t.Fatalf("round trip lost the key: %s", buf.String())
+	}
+	once := base64.StdEncoding.EncodeToString(k.Value)
+	if !strings.Contains(buf.String(), base64.StdEncoding.EncodeToString([]byte(once))) {
+		t.Fatal("Value not double-base64")
+	}
+	// ISO times and single encoding load too.
+	js := `{"PublicKeyList":[{"Value":"` + once + `","ValidityStartTime":"2024-01-01T00:00:00Z","ValidityEndTime":"2024-01-31T00:00:00+00:00","Fingerprint":"` + s.Fingerprint().String() + `"}]}`
+	var r3 digest.KeyRing
+	if err := r3.LoadPublicKeys(strings.NewReader(js)); err != nil || r3.Lookup(s.Fingerprint()).ValidityEnd.Day() != 31 {
+		t.Fatalf("ISO/single: %v", err)
+	}
+	for _, bad := range []string{`{"PublicKeyList":[{"Value":"!!"}]}`, `{"PublicKeyList":[{"Value":"AAAA"}]}`, `[`, `{"PublicKeyList":[{"Value":"` + once + `","ValidityStartTime":"yesterday"}]}`} {
+		if err := new(digest.KeyRing).LoadPublicKeys(strings.NewReader(bad)); !errors.Is(err, digest.ErrInvalidFormat) {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}
+
+func TestStringToSignExact(t *testing.T) {
+	h, _ := digest.ParseHash(strings.Repeat("ab", 32))
+	got := digest.StringToSign("2024-03-05T10:17:42Z", "bkt", "a/b.json.gz", h, nil)
+	want := "2024-03-05T10:17:42Z\nbkt/a/b.json.gz\n" + strings.Repeat("ab", 32) + "\nnull"
+	if string(got) != want {
+		t.Fatalf("%q", got)
+	}
+	sig := "0f"
+	if got := digest.StringToSign("t", "b", "k", h, &sig); !strings.HasSuffix(string(got), "\n0f") || bytes.Count(got, []byte("\n")) != 3 {
+		t.Fatalf("%q", got)
+	}
+}
+
+func TestDigestJSONEscaping(t *testing.T) {
+	d := &digest.Digest{AWSAccountID: "1", DigestS3Object: "a/b\"c\\d\n\x01é<&>", LogFiles: []digest.LogFile{}}
+	got := string(d.AppendJSON(nil))
+	if !strings.Contains(got, `"digestS3Object":"a\/b\"c\\d\n\u0001é<&>"`) || !strings.Contains(got, `"newestEventTime":null`) {
+		t.Fatal(got)
+	}
+	d2, err := digest.Parse([]byte(got))
+	if err != nil || d2.DigestS3Object != d.DigestS3Object {
+		t.Fatalf("%v %q", err, d2.DigestS3Object)
+	}
+}
+
+func TestWireValues(t *testing.T) {
+	for _, bad := range []string{"", strings.Repeat("A", 64), strings.Repeat("a", 63), strings.Repeat("g", 64)} {
+		if _, err := digest.ParseHash(bad); !errors.Is(err, digest.ErrInvalidFormat) {
+			t.Errorf("ParseHash(%q) = %v", bad, err)
+		}
+	}
+	if _, err := digest.ParseSignature("abc"); !errors.Is(err, digest.ErrInvalidFormat) {
+		t.Error("odd signature accepted")
+	}
+	var f digest.Fingerprint
+	if err := f.UnmarshalText([]byte("zz")); err == nil || f != (digest.Fingerprint{}) {
+		t.Error("fingerprint assigned on failure")
+	}
+}
+
+// FuzzParse: Parse never panics, and whatever it accepts re-encodes to JSON
+// that parses to the same digest.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(`{"awsAccountId":"1","digestStartTime":"2024-01-01T00:00:00Z","digestEndTime":"2024-01-01T01:00:00Z","digestS3Bucket":"b","digestS3Object":"k\/x","digestPublicKeyFingerprint":"00","digestSignatureAlgorithm":"SHA256withRSA","newestEventTime":null,"oldestEventTime":null,"previousDigestS3Bucket":null,"previousDigestS3Object":null,"previousDigestHashValue":null,"previousDigestHashAlgorithm":null,"previousDigestSignature":null,"logFiles":[{"s3Bucket":"b","s3Object":"l","hashValue":"00","hashAlgorithm":"SHA-256","newestEventTime":"x","oldestEventTime":"y"}]}`))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"logFiles":[1]}`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := digest.Parse(b)
+		if err != nil {
+			if !errors.Is(err, digest.ErrInvalidFormat) {
+				t.Fatalf("untyped error %v", err)
+			}
+			return
+		}
+		again, err := digest.Parse(d.AppendJSON(nil))
+		if err != nil {
+			t.Fatalf("re-encoded digest does not parse: %v", err)
+		}
+		if string(again.AppendJSON(nil)) != string(d.AppendJSON(nil)) {
+			t.Fatal("round trip differs")
+		}
+	})
+}
