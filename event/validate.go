@@ -138,8 +138,12 @@ func (e *ValidationError) Has(field string, code ProblemCode) bool {
 // attribution attributes are documented values; managementEvent agrees with
 // eventCategory (false for Data and NetworkActivity, true for Management);
 // sessionCredentialFromConsole is "true" when present; mfaAuthenticated is
-// "true" or "false"; no resource has both ARN and ARNPrefix; the compact JSON
-// is at most MaxRecordSize bytes (checked for every version).
+// "true" or "false"; no resource has both ARN and ARNPrefix; raw members
+// (requestParameters, …) and Unknown values are valid JSON (only the first
+// invalid one is reported, with the codec's path); an average in
+// insightDetails is a finite number; the compact JSON written by
+// [Record.AppendJSON] is at most MaxRecordSize bytes (checked for every
+// version, although the limit was documented from 1.05).
 //
 // Values CloudTrail does not constrain are not checked: awsRegion,
 // sourceIPAddress and account ids are opaque strings (real logs hold
@@ -338,7 +342,14 @@ func (v *validator) record() {
 		v.notAllowed("insightDetails", "insightDetails appears only in AwsCloudTrailInsight records")
 	}
 
-	if n, ok := encodedSize(r); ok && n > MaxRecordSize {
+	// Raw members and Unknown values must be valid JSON (checked by the
+	// codec; it reports the first bad member). The eventTime year is
+	// reported above.
+	if ee, ok := r.checkEncodable().(*EncodeError); ok && ee.Member != "eventTime" {
+		v.add(ee.Member, ProblemMalformed, ee.Msg)
+	}
+
+	if n := encodedSize(r); n > MaxRecordSize {
 		v.add("", ProblemTooLarge, "record is "+strconv.Itoa(n)+" bytes of JSON, over the "+strconv.Itoa(MaxRecordSize)+"-byte limit")
 	}
 }
@@ -423,21 +434,14 @@ func (v *validator) insightDetails(d *InsightDetails) {
 // stream of records does not allocate a buffer per record.
 var sizeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
-// encodedSize returns the length of r's compact JSON. ok is false only while
-// the codec is unavailable (the package's placeholder panics); then the size
-// check is skipped rather than the whole validation failing.
-func encodedSize(r *Record) (n int, ok bool) {
+// encodedSize returns the length of r's compact JSON, as AppendJSON writes it.
+func encodedSize(r *Record) int {
 	bp := sizeBuffers.Get().(*[]byte)
-	defer func() {
-		if recover() != nil {
-			n, ok = 0, false
-		}
-	}()
 	b := r.AppendJSON((*bp)[:0])
-	n = len(b)
-	if cap(b) <= 1<<20 { // do not pin huge buffers in the pool
+	n := len(b)
+	if cap(b) <= 1<<20 { // do not keep huge buffers in the pool
 		*bp = b[:0]
 		sizeBuffers.Put(bp)
 	}
-	return n, true
+	return n
 }
