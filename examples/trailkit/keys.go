@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/trailkit/trailkit/digest"
+)
+
+// loadOrCreateSigner reads the RSA private key in the PEM file at path
+// (PKCS#1 "RSA PRIVATE KEY" or PKCS#8 "PRIVATE KEY"). When the file does not
+// exist it generates a 2048-bit key and writes it there (PKCS#1, mode 0600),
+// and created is true.
+func loadOrCreateSigner(path string) (s *digest.RSASigner, created bool, err error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		key, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			return nil, false, err
+		}
+		if err := writeSigningKey(path, key); err != nil {
+			return nil, false, err
+		}
+		s, err := digest.NewRSASigner(key)
+		return s, err == nil, err
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	s, err = parseSigningKey(b)
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, false, nil
+}
+
+// parseSigningKey parses a PEM RSA private key.
+func parseSigningKey(b []byte) (*digest.RSASigner, error) {
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		return nil, errors.New("no PEM block found (want an RSA private key)")
+	}
+	var key *rsa.PrivateKey
+	switch blk.Type {
+	case "RSA PRIVATE KEY":
+		k, err := x509.ParsePKCS1PrivateKey(blk.Bytes)
+		if err != nil {
+			return nil, err
+		}
+		key = k
+	case "PRIVATE KEY":
+		k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+		if err != nil {
+			return nil, err
+		}
+		rk, ok := k.(*rsa.PrivateKey)
+		if !ok {
+			return nil, fmt.Errorf("the key is a %T, not an RSA key", k)
+		}
+		key = rk
+	default:
+		return nil, fmt.Errorf("PEM block %q is not a private key", blk.Type)
+	}
+	return digest.NewRSASigner(key)
+}
+
+// writeSigningKey writes key to path as PKCS#1 PEM, readable only by its
+// owner.
+func writeSigningKey(path string, key *rsa.PrivateKey) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	b := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	return os.WriteFile(path, b, 0o600)
+}
+
+// publicKeysJSON returns the list-public-keys JSON for s, with a validity
+// window covering [start, end] (at least the 30 days CloudTrail's keys last).
+func publicKeysJSON(s *digest.RSASigner, start, end time.Time) ([]byte, error) {
+	pk, err := digest.ParsePublicKey(s.PublicKey().Value)
+	if err != nil {
+		return nil, err
+	}
+	pk.ValidityStart = start.UTC().Truncate(24 * time.Hour)
+	pk.ValidityEnd = pk.ValidityStart.Add(30 * 24 * time.Hour)
+	if pk.ValidityEnd.Before(end) {
+		pk.ValidityEnd = end.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
+	}
+	var ring digest.KeyRing
+	ring.Add(pk)
+	var buf bytes.Buffer
+	if err := ring.WritePublicKeys(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
