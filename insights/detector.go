@@ -63,6 +63,7 @@ type Detector struct {
 	batch     []*event.Record
 	out       []*event.Record
 	stats     Stats
+	intern    *interner
 }
 
 // New returns a Detector with the given options (nil means defaults).
@@ -72,6 +73,7 @@ func New(opts *Options) *Detector {
 		cfg:       c,
 		hourDecay: float32(math.Exp(-1 / float64(c.windowHours))),
 		index:     make(map[SeriesKey]*series),
+		intern:    new(interner),
 	}
 }
 
@@ -184,8 +186,18 @@ func (d *Detector) seriesFor(k *SeriesKey) *series {
 		d.stats.SeriesDropped++
 		return nil
 	}
-	s := newSeries(d, *k)
-	d.index[*k] = s
+	// The key's strings may point into a decoder's buffer: keep copies.
+	in := d.intern
+	key := SeriesKey{
+		AccountID:   in.get(hashValue(k.AccountID), k.AccountID),
+		Region:      in.get(hashValue(k.Region), k.Region),
+		EventSource: in.get(hashValue(k.EventSource), k.EventSource),
+		EventName:   in.get(hashValue(k.EventName), k.EventName),
+		InsightType: k.InsightType,
+		ErrorCode:   in.get(hashValue(k.ErrorCode), k.ErrorCode),
+	}
+	s := newSeries(d, key)
+	d.index[key] = s
 	d.list = append(d.list, s)
 	return s
 }
@@ -267,24 +279,25 @@ func (d *Detector) countRecord(k *SeriesKey, m int64, hs *[numAttrs]uint64, vs *
 	d.stats.Counted++
 	s.count(m, 1)
 	s.hasAttrs = true
-	for a := range nattr {
-		if o := s.open; o != nil {
-			o.attr[a].addValue(hs[a], vs[a], &s.base[a])
-			continue
+	if o := s.open; o != nil {
+		for a := range nattr {
+			o.attr[a].addValue(hs[a], vs[a], d.intern)
 		}
-		s.base[a].addValue(hs[a], vs[a], &s.recent[a])
-		s.recent[a].addValue(hs[a], vs[a], &s.base[a])
+		return
+	}
+	for a := range nattr {
+		s.attrs[a].add(hs[a], vs[a], d.intern)
 	}
 }
 
 // addValue counts one call with value v; an absent value ("") counts in
 // the total only, so that shares stay shares of all calls.
-func (t *topK) addValue(h uint64, v string, sibling *topK) {
+func (t *topK) addValue(h uint64, v string, in *interner) {
 	if v == "" {
 		t.total++
 		return
 	}
-	t.add(h, v, 1, sibling)
+	t.add(h, v, 1, nil, in)
 }
 
 // scoreTo scores every series through minute target. A gap longer than
@@ -352,13 +365,15 @@ func (d *Detector) openInsight(s *series, m int64, rise bool, window uint16) {
 	}
 	earliest := max(d.first, (floorDiv(m, 60)-int64(len(s.hourCount))+1)*60)
 	o.baseDur = max(start-earliest, 0)
-	o.attr = s.recent
+	for a := range s.attrs {
+		o.attr[a] = s.attrs[a].sketch(true)
+	}
 	s.open = o
 	s.riseBits, s.dropBits = 0, 0
 	if s.hasAttrs {
 		o.baseAttr = make([]event.Attribution, 0, numAttrs)
 	}
-	d.batch = append(d.batch, d.insightRecord(s, o, event.InsightStart, start, float64(o.startCount), 1, &s.recent))
+	d.batch = append(d.batch, d.insightRecord(s, o, event.InsightStart, start, float64(o.startCount), 1, &o.attr))
 	d.stats.Started++
 }
 

@@ -37,7 +37,7 @@ func (d *Detector) insightRecord(s *series, o *openInsight, state event.InsightS
 			for a := range nattr {
 				o.baseAttr = append(o.baseAttr, event.Attribution{
 					Attribute: attrNames[a],
-					Baseline:  attributionValues(&s.base[a], o.baseAvg),
+					Baseline:  attributionValues(ptr(s.attrs[a].sketch(false)), o.baseAvg),
 				})
 			}
 		}
@@ -86,3 +86,5 @@ func attributionValues(t *topK, rate float64) []event.AttributionValue {
 	}
 	return out
 }
+
+func ptr[T any](v T) *T { return &v }

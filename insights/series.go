@@ -49,8 +49,7 @@ type series struct {
 	open      *openInsight
 	hasAttrs  bool
 	evicted   bool
-	base      [numAttrs]topK // baseline attributions, decayed hourly
-	recent    [numAttrs]topK // recent minutes, halved every minute
+	attrs     [numAttrs]attrTable
 }
 
 // openInsight is an insight between its Start and End records.
@@ -193,8 +192,8 @@ func (s *series) rollHour(d *Detector, h int64) {
 	s.hourCount[i], s.hourMins[i] = 0, 0
 	s.computeProfile(d, h)
 	f := d.hourDecay
-	for a := range s.base {
-		s.base[a].decay(f)
+	for a := range s.attrs {
+		s.attrs[a].decayBase(f)
 	}
 }
 
@@ -208,8 +207,10 @@ func (s *series) score(d *Detector, m int64) {
 	if mod(m, 60) == 0 {
 		s.rollHour(d, floorDiv(m, 60))
 	}
-	for a := range s.recent {
-		s.recent[a].decay(0.5)
+	if s.hasAttrs {
+		for a := range s.attrs {
+			s.attrs[a].decayRecent(0.5)
+		}
 	}
 	lam := s.expected(m)
 	xf := float64(x)

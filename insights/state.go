@@ -79,8 +79,7 @@ func (s *series) append(b []byte) []byte {
 	b = binary.AppendVarint(b, s.cooldown)
 	b = appendBool(b, s.hasAttrs)
 	for a := range numAttrs {
-		b = s.base[a].append(b)
-		b = s.recent[a].append(b)
+		b = s.attrs[a].append(b)
 	}
 	b = appendBool(b, s.open != nil)
 	if o := s.open; o != nil {
@@ -139,6 +138,7 @@ func (d *Detector) UnmarshalBinary(data []byte) error {
 	}
 	nd := New(nil)
 	nd.cfg, nd.hourDecay = d.cfg, d.hourDecay
+	r.in = nd.intern
 	nd.started = r.bool()
 	nd.first, nd.scored, nd.watermark = r.varint(), r.varint(), r.varint()
 	st := &nd.stats
@@ -174,6 +174,7 @@ func (d *Detector) UnmarshalBinary(data []byte) error {
 type stateReader struct {
 	b   []byte
 	err error
+	in  *interner
 }
 
 func (r *stateReader) fail(format string, args ...any) {
@@ -321,8 +322,7 @@ func (r *stateReader) series(d *Detector) *series {
 	s.lastCall, s.cooldown = r.varint(), r.varint()
 	s.hasAttrs = r.bool()
 	for a := range numAttrs {
-		r.topK(&s.base[a])
-		r.topK(&s.recent[a])
+		r.attrTable(&s.attrs[a])
 	}
 	if r.bool() {
 		o := &openInsight{}
@@ -385,6 +385,34 @@ func (r *stateReader) topK(t *topK) {
 	t.total = r.float32()
 	for i := range int(n) {
 		v := r.string()
-		t.e[i] = topEntry{hash: hashValue(v), value: v, count: r.float32()}
+		h := hashValue(v)
+		t.e[i] = topEntry{hash: h, value: r.in.get(h, v), count: r.float32()}
+	}
+}
+
+func (t *attrTable) append(b []byte) []byte {
+	b = append(b, t.n)
+	b = binary.AppendUvarint(b, uint64(math.Float32bits(t.baseTotal)))
+	b = binary.AppendUvarint(b, uint64(math.Float32bits(t.recentTotal)))
+	for i := range int(t.n) {
+		b = appendString(b, t.e[i].value)
+		b = binary.AppendUvarint(b, uint64(math.Float32bits(t.e[i].base)))
+		b = binary.AppendUvarint(b, uint64(math.Float32bits(t.e[i].recent)))
+	}
+	return b
+}
+
+func (r *stateReader) attrTable(t *attrTable) {
+	n := r.byte()
+	if n > attrK {
+		r.fail("attribute table of %d entries", n)
+		return
+	}
+	t.n = n
+	t.baseTotal, t.recentTotal = r.float32(), r.float32()
+	for i := range int(n) {
+		v := r.string()
+		h := hashValue(v)
+		t.e[i] = attrEntry{hash: h, value: r.in.get(h, v), base: r.float32(), recent: r.float32()}
 	}
 }

@@ -13,7 +13,7 @@ import (
 // exact when a series has at most 5 distinct values of an attribute, and
 // otherwise correct for any value with a share above 20%, with averages at
 // most 20% of the total too high (Metwally, Agrawal, El Abbadi 2005).
-const topKSize = 5
+const topKSize = 6
 
 // hashSeed only speeds up comparisons; results never depend on it.
 var hashSeed = maphash.MakeSeed()
@@ -33,10 +33,31 @@ type topK struct {
 	total float32
 }
 
+// internSize is the number of slots of a Detector's string cache.
+const internSize = 4096
+
+// interner shares attribute strings between sketches and series: a
+// direct-mapped cache of internSize cloned strings indexed by hash. Values
+// are cloned so that a sketch never pins a decoder's buffer; the cache
+// makes the clone (an allocation) rare for recurring values, and bounds
+// what it holds to internSize strings.
+type interner struct {
+	slot [internSize]string
+}
+
+func (in *interner) get(h uint64, v string) string {
+	i := h % internSize
+	if in.slot[i] == v {
+		return in.slot[i]
+	}
+	c := strings.Clone(v)
+	in.slot[i] = c
+	return c
+}
+
 // add counts value v (hash h) with weight w. sibling, when not nil, is a
-// sketch whose strings may be shared instead of cloning v: values are
-// cloned so that a sketch never pins a decoder's buffer.
-func (t *topK) add(h uint64, v string, w float32, sibling *topK) {
+// sketch whose string may be shared; otherwise in supplies it.
+func (t *topK) add(h uint64, v string, w float32, sibling *topK, in *interner) {
 	t.total += w
 	n := int(t.n)
 	for i := range n {
@@ -59,10 +80,10 @@ func (t *topK) add(h uint64, v string, w float32, sibling *topK) {
 		}
 		base = t.e[slot].count
 	}
-	t.e[slot] = topEntry{hash: h, count: base + w, value: t.own(h, v, sibling)}
+	t.e[slot] = topEntry{hash: h, count: base + w, value: t.own(h, v, sibling, in)}
 }
 
-func (t *topK) own(h uint64, v string, sibling *topK) string {
+func (t *topK) own(h uint64, v string, sibling *topK, in *interner) string {
 	if sibling != nil {
 		for i := range int(sibling.n) {
 			if sibling.e[i].hash == h && sibling.e[i].value == v {
@@ -70,7 +91,7 @@ func (t *topK) own(h uint64, v string, sibling *topK) string {
 			}
 		}
 	}
-	return strings.Clone(v)
+	return in.get(h, v)
 }
 
 // decay multiplies every count by f (0 < f <= 1).
@@ -113,4 +134,91 @@ func (t *topK) shares(k int) []share {
 type share struct {
 	value string
 	share float64
+}
+
+// attrK is the number of counters of one attribute's table.
+const attrK = topKSize
+
+// attrEntry is one value of an attribute with two counters: calls of the
+// baseline (decayed hourly) and of the recent minutes (halved every minute).
+type attrEntry struct {
+	hash         uint64
+	value        string
+	base, recent float32
+}
+
+// attrTable tracks one attribute of one series outside insights: a
+// space-saving sketch whose two counters share their entries, so a record
+// costs one scan. The victim of a replacement is the entry with the least
+// baseline count; both counters inherit the victim's counts, as in
+// space-saving, so each count overestimates by at most the victim's count
+// (recent counts never exceed baseline counts, which decay more slowly).
+type attrTable struct {
+	e                      [attrK]attrEntry
+	n                      uint8
+	baseTotal, recentTotal float32
+}
+
+func (t *attrTable) add(h uint64, v string, in *interner) {
+	t.baseTotal++
+	t.recentTotal++
+	if v == "" {
+		return
+	}
+	n := int(t.n)
+	for i := range n {
+		if t.e[i].hash == h && t.e[i].value == v {
+			t.e[i].base++
+			t.e[i].recent++
+			return
+		}
+	}
+	if n < attrK {
+		t.e[n] = attrEntry{hash: h, value: in.get(h, v), base: 1, recent: 1}
+		t.n++
+		return
+	}
+	slot := 0
+	for i := 1; i < attrK; i++ {
+		if t.e[i].base < t.e[slot].base {
+			slot = i
+		}
+	}
+	x := &t.e[slot]
+	*x = attrEntry{hash: h, value: in.get(h, v), base: x.base + 1, recent: x.recent + 1}
+}
+
+func (t *attrTable) decayBase(f float32) {
+	for i := range int(t.n) {
+		t.e[i].base *= f
+	}
+	t.baseTotal *= f
+}
+
+func (t *attrTable) decayRecent(f float32) {
+	for i := range int(t.n) {
+		t.e[i].recent *= f
+	}
+	t.recentTotal *= f
+}
+
+// sketch returns the baseline (recent false) or recent counters as a topK.
+func (t *attrTable) sketch(recent bool) topK {
+	var k topK
+	for i := range int(t.n) {
+		c := t.e[i].base
+		if recent {
+			c = t.e[i].recent
+		}
+		if c <= 0 {
+			continue
+		}
+		k.e[k.n] = topEntry{hash: t.e[i].hash, value: t.e[i].value, count: c}
+		k.n++
+	}
+	k.total = t.baseTotal
+	if recent {
+		k.total = t.recentTotal
+	}
+	return k
 }
