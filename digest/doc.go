@@ -1,0 +1,65 @@
+// Package digest implements CloudTrail log file integrity validation: the
+// hourly, signed, chained digest files, and a validator that walks a chain
+// exactly like `aws cloudtrail validate-logs` and checks more than it does.
+//
+// # Digest objects
+//
+// A chain belongs to one (account, delivering region, trail). Its digests
+// are stored in the trail's bucket under
+//
+//	[<prefix>/]AWSLogs/[<org-id>/]<account>/CloudTrail-Digest/<region>/<YYYY>/<MM>/<DD>/
+//	    <account>_CloudTrail-Digest_<region>_<trail>_<home-region>_<YYYYMMDD>T<HHMMSS>Z.json.gz
+//
+// where the time and date folders are the digest's end time (UTC, with
+// seconds); backfill digests end in "_backfill.json.gz". The object body is
+// one gzip member holding compact JSON with exactly these members, in this
+// order (Digest.AppendJSON writes them so; every '/' is escaped as "\/"):
+//
+//	awsAccountId, digestStartTime, digestEndTime, digestS3Bucket,
+//	digestS3Object, digestPublicKeyFingerprint, digestSignatureAlgorithm,
+//	newestEventTime, oldestEventTime, previousDigestS3Bucket,
+//	previousDigestS3Object, previousDigestHashValue,
+//	previousDigestHashAlgorithm, previousDigestSignature, logFiles
+//
+// and each logFiles entry: s3Bucket, s3Object, hashValue, hashAlgorithm,
+// newestEventTime, oldestEventTime. Times are "2006-01-02T15:04:05Z".
+// newestEventTime and oldestEventTime are null when logFiles is empty; the
+// five previousDigest* members are null in a starting digest. hashValue is
+// the lowercase hex SHA-256 of the log file's uncompressed bytes;
+// previousDigestHashValue that of the previous digest's uncompressed bytes;
+// previousDigestSignature the previous digest's signature.
+//
+// The object's user metadata holds "signature" (lowercase hex) and
+// "signature-algorithm" ("SHA256withRSA"). The signature is RSASSA-PKCS1-v1_5
+// with SHA-256 over StringToSign:
+//
+//	<digestEndTime> LF <digestS3Bucket>/<digestS3Object> LF
+//	<hex SHA-256 of the uncompressed digest> LF <previousDigestSignature or "null">
+//
+// (no trailing newline). Public keys are identified by their fingerprint,
+// the lowercase hex MD5 of the key's DER bytes as published (PKCS#1
+// RSAPublicKey; SubjectPublicKeyInfo is accepted too). KeyRing loads and
+// writes the JSON of `aws cloudtrail list-public-keys`.
+//
+// # Writing
+//
+// A Chain (or a ChainSet routing many) receives logfile.Delivery values,
+// typically as a logfile.Writer subscriber, and Tick writes one digest per
+// hour of delivery time, an empty one for a quiet hour; Close writes the
+// final digest. ResumeChain continues a stored chain after a restart.
+// Deliveries not yet digested are held in memory only: a crash loses them
+// from the chain (the log files themselves are stored), as a restart
+// without Close would in CloudTrail.
+//
+// # Validating
+//
+// Validate reads any logfile.Store, so a bucket copied to disk (DirStore)
+// can be validated offline. It reproduces aws-cli's walk, statuses and
+// output (Report.WriteText prints validate-logs' exact lines) and adds
+// strict checks aws-cli lacks (Finding): the previousDigestHashValue and
+// previousDigestSignature links, SHA-256 only, bytes after a gzip member,
+// log files listed twice, digests the walk skips, and digests missing at
+// the newest end of the range. Keys read from a digest pass through the
+// store, which refuses unsafe keys (logfile.CheckKey), so a hostile digest
+// cannot make Validate read outside a DirStore's root.
+package digest

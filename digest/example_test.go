@@ -1,0 +1,70 @@
+package digest_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/digest/internal/fixture"
+	"github.com/trailkit/trailkit/logfile"
+)
+
+func ExampleStringToSign() {
+	h := digest.SumHash([]byte(`{"awsAccountId":"444455556666"}`))
+	fmt.Printf("%s\n", digest.StringToSign("2024-03-05T10:17:42Z", "example-trail-bucket", "AWSLogs/444455556666/x.json.gz", h, nil))
+	// Output:
+	// 2024-03-05T10:17:42Z
+	// example-trail-bucket/AWSLogs/444455556666/x.json.gz
+	// 3abe54cf1e473faa313a5c51362c46ee99ab28e191e50314f5a82721fb406fa9
+	// null
+}
+
+func ExampleChain() {
+	ctx := context.Background()
+	store := logfile.NewMemStore()
+	signer, _ := fixture.LoadKey("testdata/testkey.pem")
+	clock := &fixture.Clock{T: time.Date(2024, 3, 5, 9, 17, 42, 0, time.UTC)}
+	chain, _ := digest.NewChain(digest.ChainConfig{
+		ChainID: digest.ChainID{Account: "444455556666", Region: "eu-west-1", Trail: "org-audit", HomeRegion: "us-east-1"},
+		Bucket:  "example-trail-bucket", Signer: signer, Store: store, Now: clock.Now,
+	})
+	clock.T = clock.T.Add(25 * time.Minute)
+	chain.Add(logfile.Delivery{Bucket: "example-trail-bucket", Kind: logfile.KindLog, Account: "444455556666", Region: "eu-west-1",
+		Key:         "AWSLogs/444455556666/CloudTrail/eu-west-1/2024/03/05/444455556666_CloudTrail_eu-west-1_20240305T0942Z_Q3xv9LmA0bTz7KpE.json.gz",
+		DeliveredAt: clock.T, OldestEventTime: clock.T.Add(-4 * time.Minute), NewestEventTime: clock.T.Add(-time.Minute)})
+	clock.T = clock.T.Add(2 * time.Hour) // the first hour has a file, the second is quiet
+	if err := chain.Tick(ctx); err != nil {
+		fmt.Println(err)
+	}
+	for key := range store.List(ctx, "example-trail-bucket", "", "") {
+		fmt.Println(key)
+	}
+	// Output:
+	// AWSLogs/444455556666/CloudTrail-Digest/eu-west-1/2024/03/05/444455556666_CloudTrail-Digest_eu-west-1_org-audit_us-east-1_20240305T101742Z.json.gz
+	// AWSLogs/444455556666/CloudTrail-Digest/eu-west-1/2024/03/05/444455556666_CloudTrail-Digest_eu-west-1_org-audit_us-east-1_20240305T111742Z.json.gz
+}
+
+func ExampleReport_WriteText() {
+	store := logfile.NewMemStore()
+	signer, _ := fixture.LoadKey("testdata/testkey.pem")
+	res, _ := fixture.Build(context.Background(), store, fixture.Options{Hours: 2, Regions: []string{"us-east-1"}, Signer: signer})
+	store.Delete(res.Bucket, res.Logs["us-east-1"][1])
+	keys := &digest.KeyRing{}
+	keys.Add(signer.PublicKey())
+	rep, _ := digest.Validate(context.Background(), store, res.ValidateOptions("us-east-1", keys))
+	code, _ := rep.WriteText(os.Stdout, os.Stdout, digest.TextOptions{})
+	fmt.Println("exit status", code)
+	// Output:
+	// Validating log files for trail arn:aws:cloudtrail:us-east-1:111122223333:trail/audit_trail-1.x between 2024-03-05T09:17:42Z and 2024-03-05T11:24:42Z
+	//
+	// Log file	s3://trailkit-fixture-bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05/111122223333_CloudTrail_us-east-1_20240305T0940Z_kfm6zuNuvplGikiQ.json.gz	INVALID: not found
+	//
+	// Results requested for 2024-03-05T09:17:42Z to 2024-03-05T11:24:42Z
+	// Results found for 2024-03-05T09:17:42Z to 2024-03-05T11:24:42Z:
+	//
+	// 3/3 digest files valid
+	// 7/8 log files valid, 1/8 log files INVALID
+	// exit status 1
+}
