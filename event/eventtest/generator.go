@@ -96,7 +96,11 @@ func New(cfg Config) *Generator {
 	// The built-in mix: per account, per API, per region (one region for
 	// global services), the successful series then its error series.
 	var total float64
-	for _, acct := range cfg.Accounts {
+	accounts := cfg.Accounts
+	if cfg.Rate == 0 {
+		accounts = nil
+	}
+	for _, acct := range accounts {
 		for ai := range catalogue {
 			a := &catalogue[ai]
 			regions := cfg.Regions
@@ -122,7 +126,9 @@ func New(cfg Config) *Generator {
 		}
 	}
 	for _, s := range g.series {
-		s.Rate = cfg.Rate * s.Rate / total
+		if total > 0 {
+			s.Rate = cfg.Rate * s.Rate / total
+		}
 	}
 
 	// Explicit series.
@@ -597,7 +603,7 @@ func (b *builder) pick(s *series, x uint64) *principal {
 
 func (b *builder) build(s *series, t time.Time) *event.Record {
 	if len(b.slab) == 0 {
-		b.slab = make([]event.Record, 256)
+		b.slab = make([]event.Record, 32)
 	}
 	r := &b.slab[0]
 	b.slab = b.slab[1:]
