@@ -71,7 +71,7 @@ func TestConcurrentIteration(t *testing.T) {
 }
 
 type seriesKey struct {
-	minute                                      int64
+	minute                                   int64
 	account, region, source, name, errorCode string
 }
 
