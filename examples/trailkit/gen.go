@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/trailkit/trailkit/insights"
+	"github.com/trailkit/trailkit/logfile"
+)
+
+const genAbout = `Usage: trailkit gen --dir DIR [flags]
+
+Writes a deterministic fixture bucket: generated activity (eventtest) for
+one account in the given Regions, sent through a multi-Region trail homed in
+the first Region (advanced selectors: every management event, S3 object
+writes) into DIR/BUCKET as CloudTrail log files, delivered every 5 simulated
+minutes, with a signed digest chain per delivering Region (hourly, and a
+final digest 5 minutes after the activity ends). Global service events are
+recorded in us-east-1, so us-east-1 always delivers. Objects are at
+DIR/BUCKET/KEY; a digest's signature metadata is in the sidecar
+DIR/BUCKET/KEY.metadata.json, as logfile.DirStore writes it.
+
+The signing key is read from --signing-key (PEM, RSA); when the file does
+not exist a 2048-bit key is generated and written there. The same flags and
+the same key give the same bytes, file for file. --public-keys receives the
+key in the JSON shape 'aws cloudtrail list-public-keys' prints.
+
+--anomalies N injects N anomalies in the second half of the span (spikes of
+ten times the rate of a busy write API and bursts of 12 errors a minute,
+alternating, in the Regions in turn); each is printed as a line
+"anomaly KIND REGION SOURCE NAME [ERRORCODE] START DURATION".
+With --insights the Insights detector also runs (warm-up --warm-up) and its
+records are written as Insights files. DIR/BUCKET must not exist yet.`
+
+func runGen(e *env, args []string) int {
+	fs := newFlags("gen", genAbout)
+	dir := fs.String("dir", "", "root `directory` of the bucket (required)")
+	bucket := fs.String("bucket", "trailkit-fixture-bucket", "bucket `name`")
+	account := fs.String("account", "111122223333", "12-digit account `id`")
+	var regions listFlag = []string{"us-east-1"}
+	fs.Var(&regions, "regions", "comma-separated `Regions`; the first is the trail's home Region")
+	trailName := fs.String("trail", "fixture-trail", "trail `name`")
+	prefix := fs.String("prefix", "", "S3 key `prefix` of the trail")
+	orgID := fs.String("org-id", "", "organization `id` (o-…) for an organization trail's key layout")
+	start := &timeFlag{time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)}
+	fs.Var(start, "start", "first minute of the activity (RFC 3339)")
+	hours := fs.Int("hours", 3, "hours of activity")
+	rate := fs.Float64("rate", 60, "mean records per minute over all Regions")
+	anomalies := fs.Int("anomalies", 0, "number of injected anomalies")
+	seed := fs.Int64("seed", 1, "random seed")
+	keyPath := fs.String("signing-key", "", "RSA private key `file` (PEM); default DIR/signing-key.pem, generated when absent")
+	pubPath := fs.String("public-keys", "", "output `file` for the list-public-keys JSON; default DIR/public-keys.json")
+	trailOut := fs.String("trail-json", "", "also write the trail (with its selectors) as JSON to `file`")
+	withInsights := fs.Bool("insights", false, "run the Insights detector and write Insights files")
+	warmUp := fs.Duration("warm-up", 0, "Insights detector warm-up; default half the span")
+	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	if ok, code := parseFlags(e, fs, args); !ok {
+		return code
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usageError(e, fs, "unexpected argument %q", fs.Arg(0))
+	case *dir == "":
+		return usageError(e, fs, "--dir is required")
+	case *hours < 1 || *hours > 24*92:
+		return usageError(e, fs, "--hours must be 1 to 2208")
+	case *rate <= 0:
+		return usageError(e, fs, "--rate must be positive")
+	case *anomalies < 0 || *anomalies > 4**hours:
+		return usageError(e, fs, "--anomalies must be 0 to 4 per hour")
+	case start.t.Truncate(time.Minute) != start.t:
+		return usageError(e, fs, "--start must be a whole minute")
+	}
+	if err := checkAccount(*account); err != nil {
+		return usageError(e, fs, "%v", err)
+	}
+	if err := checkRegions(regions); err != nil {
+		return usageError(e, fs, "%v", err)
+	}
+	if err := logfile.CheckTrailName(*trailName); err != nil {
+		return usageError(e, fs, "--trail: %v", err)
+	}
+	if err := logfile.CheckKey(*bucket, "x"); err != nil || strings.Contains(*bucket, "/") {
+		return usageError(e, fs, "--bucket %q is not a bucket name", *bucket)
+	}
+	if *keyPath == "" {
+		*keyPath = filepath.Join(*dir, "signing-key.pem")
+	}
+	if *pubPath == "" {
+		*pubPath = filepath.Join(*dir, "public-keys.json")
+	}
+	if _, err := os.Stat(filepath.Join(*dir, *bucket)); err == nil {
+		return usageError(e, fs, "%s already exists; gen writes a new bucket", filepath.Join(*dir, *bucket))
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return ioError(e, "gen", err)
+	}
+	signer, created, err := loadOrCreateSigner(*keyPath)
+	if err != nil {
+		return ioError(e, "gen", err)
+	}
+	if created {
+		fmt.Fprintf(e.stderr, "trailkit gen: generated a signing key in %s\n", *keyPath)
+	}
+	a := &activity{
+		Dir: *dir, Bucket: *bucket, Account: *account, Regions: regions, TrailName: *trailName,
+		Prefix: *prefix, OrgID: *orgID, Start: start.t, Hours: *hours, Rate: *rate,
+		Anomalies: *anomalies, Seed: *seed, Signer: signer, Progress: newProgress(e.stderr, *quiet),
+	}
+	if *withInsights {
+		w := *warmUp
+		if w == 0 {
+			w = time.Duration(*hours) * time.Hour / 2
+		}
+		a.Insights = &insights.Options{WarmUp: w}
+	}
+	out, err := generate(context.Background(), a)
+	if err != nil {
+		return ioError(e, "gen", err)
+	}
+	pub, err := publicKeysJSON(signer, a.Start, out.Finish)
+	if err != nil {
+		return ioError(e, "gen", err)
+	}
+	files := map[string][]byte{*pubPath: pub}
+	if *trailOut != "" {
+		tj, _ := json.MarshalIndent(out.Trail, "", "  ")
+		files[*trailOut] = append(tj, '\n')
+	}
+	if err := writeFiles(files); err != nil {
+		return ioError(e, "gen", err)
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "bucket %s\n", filepath.Join(*dir, *bucket))
+	fmt.Fprintf(w, "trail %s\n", out.Trail.TrailARN)
+	fmt.Fprintf(w, "regions %s\n", strings.Join(out.DeliveringRegions, ","))
+	fmt.Fprintf(w, "time %s %s\n", a.Start.Format(time.RFC3339), out.Finish.Format(time.RFC3339))
+	fmt.Fprintf(w, "records %d generated, %d recorded\n", out.Generated, out.Recorded)
+	fmt.Fprintf(w, "files %d log files, %d digests, %d Insights files\n", out.LogFiles, out.Digests, out.InsightFiles)
+	fmt.Fprintf(w, "public-keys %s\n", *pubPath)
+	for _, an := range out.Anomalies {
+		fmt.Fprintf(w, "anomaly %s %s %s %s%s %s %s\n", an.Kind, an.Region, an.EventSource, an.EventName,
+			suffix(" ", an.ErrorCode), an.Start.Format(time.RFC3339), an.Duration)
+	}
+	return exitOK
+}

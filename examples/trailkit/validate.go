@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/logfile"
+	"github.com/trailkit/trailkit/trail"
+)
+
+const validateAbout = `Usage: trailkit validate --dir DIR --bucket B --trail-arn ARN --start T --public-keys FILE [flags]
+
+Validates a trail's digest chain in a local bucket exactly as
+'aws cloudtrail validate-logs --s3-bucket B' does: it lists the digests of
+one account and delivering Region from --start to --end (+1h), walks them
+newest to oldest, checks each digest's location, public key and signature
+and the SHA-256 of every log file it lists, follows the chain and reports
+gaps. The output is validate-logs' own: header and summary (and with
+--verbose a line per valid file) on stdout, one line per invalid or missing
+file and per gap on stderr; or, with --json, one JSON object on stdout.
+
+The public keys come from --public-keys, the JSON 'aws cloudtrail
+list-public-keys' prints (gen and demo write it). The delivering Region is
+--region, by default the trail's home Region (the ARN's); the account is
+--account-id, by default the ARN's (set it to a member account for an
+organization trail, with --org-id).
+
+Beyond aws-cli, --strict also checks the previousDigestHashValue and
+previousDigestSignature links, trailing bytes after gzip data, duplicate
+listings and digests missing at the newest end of the range, and counts
+them as problems.
+
+Exit status: 0 when every digest and log file is valid, 1 when any is
+invalid or missing, 2 for usage errors and when validation cannot run.`
+
+func runValidate(e *env, args []string) int {
+	fs := newFlags("validate", validateAbout)
+	dir := fs.String("dir", "", "root `directory` holding the bucket (required)")
+	bucket := fs.String("bucket", "", "bucket `name` (required)")
+	arn := fs.String("trail-arn", "", "trail `ARN`, arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME (required)")
+	start := &timeFlag{}
+	fs.Var(start, "start", "start of the range, RFC 3339 (required)")
+	end := &timeFlag{}
+	fs.Var(end, "end", "end of the range, RFC 3339 (default now)")
+	pubPath := fs.String("public-keys", "", "list-public-keys JSON `file` (required)")
+	prefix := fs.String("prefix", "", "the trail's S3 key `prefix`")
+	account := fs.String("account-id", "", "account `id` whose logs to validate (default the ARN's)")
+	orgID := fs.String("org-id", "", "organization `id` of an organization trail")
+	region := fs.String("region", "", "delivering `Region` whose digests to validate (default the trail's home Region)")
+	verbose := fs.Bool("verbose", false, "print a line for every valid digest and log file")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	strict := fs.Bool("strict", false, "also check the chain links aws-cli does not check, and fail on them")
+	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	if ok, code := parseFlags(e, fs, args); !ok {
+		return code
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usageError(e, fs, "unexpected argument %q", fs.Arg(0))
+	case *dir == "" || *bucket == "" || *arn == "" || start.t.IsZero() || *pubPath == "":
+		return usageError(e, fs, "--dir, --bucket, --trail-arn, --start and --public-keys are required")
+	}
+	if _, _, _, ok := trail.ParseTrailARN(*arn); !ok {
+		return usageError(e, fs, "--trail-arn %q is not arn:<partition>:cloudtrail:<region>:<account>:trail/<name>", *arn)
+	}
+	endT := end.t
+	if endT.IsZero() {
+		endT = time.Now().UTC().Truncate(time.Second)
+	}
+	if start.t.After(endT) {
+		fmt.Fprintln(e.stderr, "Invalid time range specified: start-time must occur before end-time")
+		return exitUsage
+	}
+	if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
+		return ioError(e, "validate", fmt.Errorf("--dir %s is not a directory", *dir))
+	}
+	var ring digest.KeyRing
+	f, err := os.Open(*pubPath)
+	if err != nil {
+		return ioError(e, "validate", err)
+	}
+	err = ring.LoadPublicKeys(f)
+	f.Close()
+	if err != nil {
+		return ioError(e, "validate", fmt.Errorf("%s: %w", *pubPath, err))
+	}
+	store, err := logfile.NewDirStore(*dir)
+	if err != nil {
+		return ioError(e, "validate", err)
+	}
+	prog := newProgress(e.stderr, *quiet)
+	rep, err := digest.Validate(context.Background(), store, digest.ValidateOptions{
+		TrailARN: *arn, Account: *account, SourceRegion: *region, Bucket: *bucket, Prefix: *prefix, OrgID: *orgID,
+		Start: start.t, End: endT, Keys: &ring, ReportMissingNewest: *strict,
+		Progress: func(done, queued int) { prog.update("validated %d of %d log files", done, queued) },
+	})
+	prog.done()
+	if err != nil {
+		return ioError(e, "validate", err)
+	}
+	if *asJSON {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return ioError(e, "validate", err)
+		}
+		e.stdout.Write(append(b, '\n'))
+		return rep.ExitStatus(*strict)
+	}
+	code, err := rep.WriteText(e.stdout, e.stderr, digest.TextOptions{Verbose: *verbose, Strict: *strict})
+	if err != nil {
+		return ioError(e, "validate", err)
+	}
+	return code
+}
