@@ -384,3 +384,40 @@ func TestValidateCorpus(t *testing.T) {
 		t.Errorf("%d records validate clean, want 700", clean)
 	}
 }
+
+// FuzzValidate decodes arbitrary input and validates whatever decodes:
+// Validate must not panic, must be deterministic, and every problem it
+// reports must carry a known code and a message.
+func FuzzValidate(f *testing.F) {
+	for _, r := range []*Record{validAPICall(), validInsight(), {}} {
+		f.Add(r.AppendJSON(nil))
+	}
+	f.Add([]byte(`{"eventVersion":"1.0","eventTime":"2014-07-15T21:40:14Z","userIdentity":{"sessionContext":{"attributes":{"mfaAuthenticated":"yes"},"sessionIssuer":{}}}}`))
+	f.Add([]byte(`{"eventType":"AwsCloudTrailInsight","insightDetails":{"insightContext":{"attributions":[{"attribute":"x"}]}},"addendum":{}}`))
+	f.Add([]byte(`{"resources":[{"ARN":"a","ARNPrefix":"b"}],"sessionCredentialFromConsole":"false","eventVersion":"99999999999999999999.1"}`))
+	known := map[ProblemCode]bool{ProblemMissing: true, ProblemNotAllowed: true, ProblemUnknownValue: true,
+		ProblemMalformed: true, ProblemInconsistent: true, ProblemTooLarge: true}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var r Record
+		if Unmarshal(data, &r) != nil {
+			return
+		}
+		err := Validate(&r)
+		again := Validate(&r)
+		if (err == nil) != (again == nil) || (err != nil && err.Error() != again.Error()) {
+			t.Fatalf("Validate not deterministic: %v / %v", err, again)
+		}
+		if err == nil {
+			return
+		}
+		var ve *ValidationError
+		if !errors.As(err, &ve) || !errors.Is(err, ErrInvalidRecord) || len(ve.Problems) == 0 {
+			t.Fatalf("bad error %T %v", err, err)
+		}
+		for _, p := range ve.Problems {
+			if !known[p.Code] || p.Message == "" {
+				t.Fatalf("bad problem %+v", p)
+			}
+		}
+	})
+}

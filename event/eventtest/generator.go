@@ -694,16 +694,21 @@ func (b *builder) ids(r *event.Record, s *series, cross bool) {
 func appendUUID(dst []byte, hi, lo uint64) []byte {
 	hi = hi&^0xf000 | 0x4000       // version 4
 	lo = lo&^(0xc0<<56) | 0x80<<56 // RFC 4122 variant
-	var u [16]byte
-	for i := range 8 {
-		u[i] = byte(hi >> (56 - 8*i))
-		u[8+i] = byte(lo >> (56 - 8*i))
-	}
-	for i, c := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			dst = append(dst, '-')
-		}
-		dst = append(dst, hexDigits[c>>4], hexDigits[c&15])
+	dst = appendHex(dst, hi>>32, 8)
+	dst = append(dst, '-')
+	dst = appendHex(dst, hi>>16, 4)
+	dst = append(dst, '-')
+	dst = appendHex(dst, hi, 4)
+	dst = append(dst, '-')
+	dst = appendHex(dst, lo>>48, 4)
+	dst = append(dst, '-')
+	return appendHex(dst, lo, 12)
+}
+
+// appendHex appends the low n hex digits of v, most significant first.
+func appendHex(dst []byte, v uint64, n int) []byte {
+	for i := (n - 1) * 4; i >= 0; i -= 4 {
+		dst = append(dst, hexDigits[(v>>uint(i))&15])
 	}
 	return dst
 }
