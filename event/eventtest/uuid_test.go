@@ -1,5 +1,10 @@
 package eventtest
-import ("testing";"github.com/google/uuid")
+
+import (
+	"github.com/google/uuid"
+	"testing"
+)
+
 func TestUUIDFormat(t *testing.T) {
 	for _, c := range [][2]uint64{{0, 0}, {^uint64(0), ^uint64(0)}, {0x0123456789abcdef, 0xfedcba9876543210}} {
 		s := string(appendUUID(nil, c[0], c[1]))
