@@ -283,6 +283,7 @@ func readEventIDs(ctx context.Context, t *testing.T, store logfile.Store, bucket
 // chains from S3 with digest.Validate and with the unmodified
 // `aws cloudtrail validate-logs`, which must agree.
 func TestEndToEnd(t *testing.T) {
+	t.Parallel() // mostly waits: backoff, aws-cli, moto
 	store, bucket := newStore(t, s3store.Options{Encryption: s3store.EncryptionS3})
 	ctx := context.Background()
 	rig := newTrailRig(t, store, bucket)

@@ -17,6 +17,7 @@ import (
 // once the server is back the next Flush delivers it, and in the end every
 // record is in exactly one digested log file and both chains validate.
 func TestFlushDuringOutage(t *testing.T) {
+	t.Parallel() // mostly waits: backoff, aws-cli, moto
 	proxy := newFaultProxy(t, motoURL(t))
 	client := newClient(t, endpoint(proxy.url))
 	store, err := s3store.New(client, s3store.Options{})

@@ -1,3 +1,89 @@
+// Package s3 is a logfile.Store on Amazon S3 or an S3-compatible server,
+// built on the AWS SDK for Go v2. It is a module of its own
+// (github.com/trailkit/trailkit/logfile/s3), so that importing trailkit
+// does not bring in the SDK; import it under another name, for example
+// s3store, when you also import the SDK's s3 package.
+//
+// # Mapping to S3
+//
+//   - Put is one PutObject of the body as given (gzip bytes for log and
+//     digest files), with no Content-Encoding, so no HTTP layer inflates
+//     it. Each metadata entry becomes an x-amz-meta-<name> header with the
+//     name lower-cased: the digest chain's "signature" and
+//     "signature-algorithm" land in x-amz-meta-signature and
+//     x-amz-meta-signature-algorithm, where aws-cli validate-logs reads
+//     them. Metadata S3 would refuse or change (names that are not HTTP
+//     tokens or collide when lower-cased, values outside printable ASCII or
+//     with leading or trailing spaces, more than MaxMetadataSize bytes) is
+//     refused with a *MetadataError before anything is sent. With
+//     Options.Encryption the request asks for SSE-S3 (AES256) or SSE-KMS
+//     (aws:kms, with the trail's KmsKeyId as Options.KMSKeyID).
+//   - Get is one GetObject; the body is read whole, up to
+//     Options.MaxObjectSize, and metadata names are lower-cased (S3 returns
+//     them lower-cased; other servers and SDKs may canonicalise them).
+//     NoSuchKey, NoSuchBucket and a bare 404 give an error wrapping
+//     *logfile.NotFoundError, hence logfile.ErrNotFound.
+//   - List is ListObjectsV2 with Prefix, StartAfter (S3's start-after is
+//     exclusive, as the Store contract wants), MaxKeys =
+//     Options.ListPageSize and EncodingType=url, following continuation
+//     tokens one page at a time as the caller iterates. S3 lists keys in
+//     UTF-8 binary order, which is byte order; the store checks that each
+//     key sorts after the previous one and is under the prefix, and yields
+//     an error if a server breaks that, since callers resume from the last
+//     key seen.
+//
+// Every request goes through the *s3.Client given to New, so its retryer
+// applies: by default the SDK's standard retryer, three attempts with
+// jittered exponential backoff on throttling, 5xx answers and broken
+// connections. Retrying a Put is safe: it writes the same body to the same
+// key. Every method checks ctx first and passes it to the SDK, so a
+// cancelled ctx stops a request and its retries; List also checks ctx
+// between keys. A Store is safe for concurrent use.
+//
+// Keys and buckets pass logfile.CheckKey, like every trailkit store,
+// although S3 itself would take a key such as "a/../b": a key one store
+// refuses is refused by all, a bucket copied from S3 to a DirStore holds
+// the same keys, and a digest naming a hostile log file key is treated
+// the same whatever the store. List yields whatever keys the bucket holds;
+// Get refuses a key written by another tool that CheckKey refuses.
+//
+// Errors: *logfile.KeyError (unsafe bucket or key), *MetadataError
+// (ErrMetadata), and *Error for a failed request, which wraps the SDK's
+// error (errors.As finds smithy.APIError, *types.NoSuchKey, …), a context
+// error, ErrObjectTooLarge or, for missing objects and buckets,
+// *logfile.NotFoundError. New and NewClient return errors wrapping
+// ErrOptions.
+//
+// # Scale-out layout
+//
+// CloudTrail's layout lets many writers share one bucket without
+// coordination, and this is how to run trailkit the same way:
+//
+//   - Many writers, one bucket. Each process runs its own logfile.Writer
+//     on its own Store. Log file keys end in 16 random characters
+//     ([A-Za-z0-9], from crypto/rand), so writers never overwrite each
+//     other and need no lock or lease; S3 makes each PutObject atomic.
+//   - One digest chain per account, Region and trail. A digest.Chain links
+//     each digest to the previous one, so exactly one Chain may write a
+//     given (account, Region, trail) at a time. Give each writer process
+//     its own trail name (for example "audit-web-1", "audit-web-2"; one
+//     bucket, one prefix), or shard streams so that one process owns each
+//     (account, Region); subscribe that process's chains to its Writer.
+//     After a restart, digest.ResumeChain continues the chain from the
+//     newest digest in the bucket.
+//   - Query the bucket with Athena or Trino: keys are partitioned as
+//     AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/, which
+//     CloudTrail table definitions with partition projection expect.
+//     Validate each trail's chains with digest.Validate or aws cloudtrail
+//     validate-logs, one run per source Region.
+//
+// # Servers
+//
+// NewClient builds a client from an Endpoint: Amazon S3 with the default
+// credential chain, or an S3-compatible server (MinIO, Ceph, moto) with a
+// URL, path-style addressing and static credentials. The tests run the
+// logfile/storetest conformance suite against moto_server, and an end-to-end
+// trail whose chains both digest.Validate and aws-cli validate-logs check.
 package s3
 
 import (

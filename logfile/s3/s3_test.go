@@ -295,6 +295,7 @@ func TestForeignKeys(t *testing.T) {
 // TestRetries checks that the SDK's retries apply: a server that answers
 // 503 SlowDown once, or hangs up once, does not fail a Put, Get or List.
 func TestRetries(t *testing.T) {
+	t.Parallel() // mostly waits: backoff, aws-cli, moto
 	proxy := newFaultProxy(t, motoURL(t))
 	client := newClient(t, endpoint(proxy.url))
 	s, err := s3store.New(client, s3store.Options{})
