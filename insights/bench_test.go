@@ -129,7 +129,11 @@ func BenchmarkMemoryPerSeries(b *testing.B) {
 }
 
 func TestMemoryPerSeries(t *testing.T) {
-	per := seriesMemory(t, 4000)
+	n := 4000
+	if raceEnabled {
+		n = 1000
+	}
+	per := seriesMemory(t, n)
 	t.Logf("%.0f bytes per series", per)
 	if per > 4096 {
 		t.Errorf("%.0f bytes per series, want at most 4096", per)

@@ -94,13 +94,16 @@ func (d *Detector) Drain() []*event.Record {
 
 func minuteOf(unix int64) int64 { return floorDiv(unix, 60) }
 
-// start fixes the warm-up origin at the first time seen, allowing Lateness
-// for records a little older than the first one.
+// start fixes the history and warm-up origin at the first minute seen.
+// Records up to Lateness older than the first one are still counted (their
+// minutes are scored and learnt like any other), but history is not
+// assumed before the first minute: a series created later is taken to have
+// been silent since then.
 func (d *Detector) start(unix int64) {
 	d.started = true
 	d.watermark = unix
-	d.first = minuteOf(unix) - d.cfg.lateness
-	d.scored = d.first - 1
+	d.first = minuteOf(unix)
+	d.scored = d.first - d.cfg.lateness - 1
 }
 
 // Advance moves the watermark to now (if later) and scores every minute

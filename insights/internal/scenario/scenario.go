@@ -94,7 +94,9 @@ func Run(cfg eventtest.Config, opts *insights.Options, records bool) (*Result, e
 		}
 	}
 	end := c.Start.Add(c.Duration)
-	now = end.Add(time.Hour)
+	// Score the last minutes, but do not run past the end of the activity
+	// (that silence would be a drop).
+	now = end.Add(insights.DefaultLateness)
 	d.Advance(now)
 	drain()
 

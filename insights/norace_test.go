@@ -1,0 +1,5 @@
+//go:build !race
+
+package insights
+
+const raceEnabled = false
