@@ -53,6 +53,9 @@ type api struct {
 	errors []apiError
 	// invokers: service principals that call this API as AWSService.
 	invokers []string
+	// agent, if set, is the user agent of every non-service, non-console
+	// caller (an API that only one client calls).
+	agent string
 }
 
 type apiError struct {
@@ -264,7 +267,8 @@ var catalogue = []api{
 	{source: "ssm.amazonaws.com", name: "GetParameter", weight: 3, req: `{"name":"/app/prod/feature-flags-{n}","withDecryption":true}`, errors: []apiError{{"ParameterNotFound", 0.02}, {"ThrottlingException", 0.01}}},
 	{source: "ssm.amazonaws.com", name: "GetParameters", weight: 1, req: `{"names":["/app/prod/db-host","/app/prod/db-port-{n}"],"withDecryption":true}`},
 	{source: "ssm.amazonaws.com", name: "PutParameter", weight: 0.15, req: `{"name":"/ci/build-number-{n}","type":"String","overwrite":true}`, resp: `{"version":4{n},"tier":"Standard"}`},
-	{source: "ssm.amazonaws.com", name: "UpdateInstanceInformation", weight: 1.5, req: `{"instanceId":"i-0a1b2c3d4e5f6078{n}","agentVersion":"3.3.40.0","agentStatus":"Active","platformType":"Linux","platformName":"Amazon Linux","platformVersion":"2023","iPAddress":"10.0.{n}.15","computerName":"ip-10-0-{n}-15.ec2.internal","agentName":"amazon-ssm-agent","availabilityZone":"{region}a"}`},
+	{source: "ssm.amazonaws.com", name: "UpdateInstanceInformation", weight: 1.5, req: `{"instanceId":"i-0a1b2c3d4e5f6078{n}","agentVersion":"3.3.40.0","agentStatus":"Active","platformType":"Linux","platformName":"Amazon Linux","platformVersion":"2023","iPAddress":"10.0.{n}.15","computerName":"ip-10-0-{n}-15.ec2.internal","agentName":"amazon-ssm-agent","availabilityZone":"{region}a"}`,
+		agent: agentSSMAgent},
 	{source: "ssm.amazonaws.com", name: "SendCommand", weight: 0.1, req: `{"instanceIds":["i-0a1b2c3d4e5f6078{n}"],"documentName":"AWS-RunShellScript","parameters":"HIDDEN_DUE_TO_SECURITY_REASONS","interactive":false}`,
 		resp: `{"command":{"commandId":"3f6b9c1e-2d4a-4e7b-8c9d-0a1b2c3d4e5{n}","documentName":"AWS-RunShellScript","status":"Pending","targetCount":1}}`},
 	// Secrets Manager

@@ -617,6 +617,9 @@ func (b *builder) build(s *series, t time.Time) *event.Record {
 	r.EventSource, r.EventName, r.AWSRegion = s.EventSource, s.EventName, s.Region
 	r.SourceIPAddress = p.ips[(x>>24)%uint64(len(p.ips))]
 	r.UserAgent = p.agents[(x>>32)%uint64(len(p.agents))]
+	if s.api != nil && s.api.agent != "" && !p.service && !p.console {
+		r.UserAgent = s.api.agent
+	}
 	r.RequestParameters, r.ResponseElements = v.req, v.resp
 	r.AdditionalEventData, r.Resources, r.ServiceEventDetails = v.add, v.resources, v.details
 	if s.ErrorCode != "" {

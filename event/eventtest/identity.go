@@ -141,10 +141,9 @@ func newAccount(acct, other, region, created string) *account {
 	assumed := func(roleName, rolePath, session string, mk func(*event.UserIdentity, *event.SessionContext), agents []string, console bool) *principal {
 		issuer := role(roleName)
 		issuer.ARN = roleArn(rolePath, roleName)
+		// Federated (SSO) console sessions, like workload sessions, are
+		// not MFA-authenticated as far as STS knows.
 		sc := &event.SessionContext{SessionIssuer: issuer, Attributes: attrs("false")}
-		if console {
-			sc.Attributes.MFAAuthenticated = "true"
-		}
 		u := &event.UserIdentity{
 			Type:           event.IdentityAssumedRole,
 			PrincipalID:    issuer.PrincipalID + ":" + session,
