@@ -281,3 +281,39 @@ func TestBuilderRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestBuilderAndValidateConcurrent runs the default builder and Validate
+// from several goroutines (meaningful under -race): eventIDs stay unique.
+func TestBuilderAndValidateConcurrent(t *testing.T) {
+	const workers, each = 4, 200
+	ids := make(chan string, workers*each)
+	done := make(chan struct{})
+	for range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range each {
+				r := NewAPICall(Record{UserIdentity: iamUser(), EventSource: "s3.amazonaws.com", EventName: "ListBuckets",
+					AWSRegion: "us-east-1", SourceIPAddress: "192.0.2.1"})
+				if err := Validate(r); err != nil {
+					t.Error(err)
+					return
+				}
+				ids <- r.EventID
+			}
+		}()
+	}
+	for range workers {
+		<-done
+	}
+	close(ids)
+	seen := map[string]bool{}
+	for id := range ids {
+		if seen[id] {
+			t.Fatalf("duplicate eventID %s", id)
+		}
+		seen[id] = true
+	}
+	if len(seen) != workers*each {
+		t.Errorf("%d ids", len(seen))
+	}
+}
