@@ -8,7 +8,7 @@ import (
 	"io"
 	"sync"
 
-	kgzip "compress/gzip"
+	kgzip "github.com/klauspost/compress/gzip"
 )
 
 // DefaultMaxDigestSize caps a digest's uncompressed size (64 MiB; a digest

@@ -146,6 +146,7 @@ var interopTampers = []tamper{
 // Validate over the same objects, untouched and after each tampering, and
 // requires the same exit status and byte-identical stdout and stderr.
 func TestAWSCLIInterop(t *testing.T) {
+	t.Parallel()
 	py := needPython(t)
 	base := logfile.NewMemStore()
 	res := build(t, base, fixture.Options{Prefix: "audit", Hours: 3, QuietHour: 2})
@@ -175,6 +176,9 @@ func TestAWSCLIInterop(t *testing.T) {
 		os.Mkdir(dir, 0o755)
 		export(t, s, res.Bucket, dir)
 		for _, region := range res.Regions {
+			if key != "" && region != "eu-west-1" {
+				continue // tampering touches eu-west-1 only; the other chain ran untouched
+			}
 			opts := res.ValidateOptions(region, keys)
 			opts.Start, opts.End = start, end
 			runs = append(runs, run{tp.name, region, key, want, validate(t, s, opts)})

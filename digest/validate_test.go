@@ -63,18 +63,19 @@ func TestChainAndValidateRoundTrip(t *testing.T) {
 }
 
 func TestDaysOfSimulatedTime(t *testing.T) {
-	hours := 24 * 5
-	if testing.Short() {
-		hours = 48
+	t.Parallel()
+	hours, files := 24*5, 12
+	if testing.Short() || raceEnabled {
+		hours, files = 48, 4
 	}
 	store := logfile.NewMemStore()
 	start := time.Now()
-	res := build(t, store, fixture.Options{Hours: hours, Regions: []string{"ap-northeast-1"}, FilesPerHour: 12, Records: 1})
+	res := build(t, store, fixture.Options{Hours: hours, Regions: []string{"ap-northeast-1"}, FilesPerHour: files, Records: 1})
 	if n := len(res.Digests["ap-northeast-1"]); n != hours+1 {
 		t.Fatalf("%d digests, want %d", n, hours+1)
 	}
 	rep := validate(t, store, res.ValidateOptions("ap-northeast-1", ring(testSigner(t))))
-	if !rep.Strict() || len(rep.LogFiles) != hours*12 || len(rep.Digests) != hours+1 {
+	if !rep.Strict() || len(rep.LogFiles) != hours*files || len(rep.Digests) != hours+1 {
 		t.Fatalf("digests %d logs %d findings %v", len(rep.Digests), len(rep.LogFiles), rep.Findings)
 	}
 	t.Logf("%d simulated hours written and validated in %v", hours, time.Since(start))
