@@ -2,6 +2,7 @@ package eventtest
 
 import (
 	"crypto/sha256"
+	"encoding/json"
 	"math"
 	"slices"
 	"strings"
@@ -543,7 +544,7 @@ func BenchmarkRecords(b *testing.B) {
 // BenchmarkRecordsEncode is Records followed by AppendJSON of every record:
 // the cost of writing generated fixtures.
 func BenchmarkRecordsEncode(b *testing.B) {
-	g := New(Config{Seed: 1, Duration: 6 * time.Hour, Rate: 600})
+	g := New(Config{Seed: 1, Duration: 2 * time.Hour, Rate: 600})
 	var buf []byte
 	n := 0
 	b.ReportAllocs()
@@ -551,6 +552,24 @@ func BenchmarkRecordsEncode(b *testing.B) {
 	for b.Loop() {
 		for r := range g.Records() {
 			buf = r.AppendJSON(buf[:0])
+			n++
+		}
+	}
+	reportRate(b, n, cpuTime()-cpu0)
+}
+
+// BenchmarkRecordsEncodeStdlib is the baseline of BenchmarkRecordsEncode:
+// the same records written with encoding/json.Marshal.
+func BenchmarkRecordsEncodeStdlib(b *testing.B) {
+	g := New(Config{Seed: 1, Duration: 2 * time.Hour, Rate: 600})
+	n := 0
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		for r := range g.Records() {
+			if _, err := json.Marshal(r); err != nil {
+				b.Fatal(err)
+			}
 			n++
 		}
 	}
