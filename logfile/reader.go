@@ -342,6 +342,9 @@ func (r *Reader) span() ([]byte, error) {
 			case '}', ']':
 				depth--
 				if depth == 0 {
+					if i+1-r.pos > r.opts.MaxRecordBytes {
+						return nil, r.fail(ErrRecordSpanTooLarge, nil, fmt.Sprintf("over %d bytes", r.opts.MaxRecordBytes))
+					}
 					rec := buf[r.pos : i+1]
 					r.pos = i + 1
 					return rec, nil

@@ -1,0 +1,336 @@
+package logfile
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/trailkit/trailkit/event"
+)
+
+func gz(b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+// readErr reads everything and returns the records and the first error.
+func readErr(data []byte, opts ReaderOptions) ([]*event.Record, error) {
+	var out []*event.Record
+	rd := NewReader(bytes.NewReader(data), opts)
+	for {
+		r, err := rd.Next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			if _, err2 := rd.Next(); err2 != err {
+				return out, errors.New("a second Next returned a different error")
+			}
+			return out, err
+		}
+		out = append(out, r)
+	}
+}
+
+const rec1 = `{"eventVersion":"1.09","eventTime":"2024-03-05T09:16:03Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-east-1","eventID":"e1","recipientAccountId":"111122223333"}`
+const rec2 = `{"eventVersion":"1.09","eventTime":"2024-03-05T09:16:04Z","eventName":"PutObject","eventID":"e2","requestParameters":{"s":"a \"}]\\ {[\u0022"}}`
+
+func TestReaderAccepts(t *testing.T) {
+	compact := []byte(`{"Records":[` + rec1 + `,` + rec2 + `]}`)
+	pretty := []byte(" \n{ \"Records\" :\t[\n  " + rec1 + " ,\r\n " + rec2 + "\n ]\n}\n\n")
+	for name, data := range map[string][]byte{
+		"compact": compact, "compact gzip": gz(compact), "pretty": pretty, "pretty gzip": gz(pretty),
+	} {
+		recs, err := readErr(data, ReaderOptions{})
+		if err != nil || len(recs) != 2 || recs[0].EventID != "e1" || recs[1].EventID != "e2" {
+			t.Errorf("%s: %d records, %v", name, len(recs), err)
+			continue
+		}
+		var want event.Record
+		event.Unmarshal([]byte(rec2), &want)
+		if !reflect.DeepEqual(recs[1], &want) {
+			t.Errorf("%s: record 2 decoded as %+v", name, recs[1])
+		}
+	}
+	for _, empty := range []string{`{"Records":[]}`, `{"Records":[ ]}`} {
+		recs, err := readErr([]byte(empty), ReaderOptions{})
+		if err != nil || len(recs) != 0 {
+			t.Errorf("%s: %v %v", empty, recs, err)
+		}
+		rd := NewReader(strings.NewReader(empty), ReaderOptions{})
+		if k, err := rd.Kind(); k != KindLog || err != nil {
+			t.Errorf("Kind of %s = %q, %v", empty, k, err)
+		}
+	}
+}
+
+func TestReaderRejects(t *testing.T) {
+	good := []byte(`{"Records":[` + rec1 + `]}`)
+	goodGz := gz(good)
+	corruptCRC := bytes.Clone(goodGz)
+	corruptCRC[len(corruptCRC)-6] ^= 0xff
+	corruptData := bytes.Clone(goodGz)
+	corruptData[15] ^= 0x55
+	digest := []byte(`{"awsAccountId":"111122223333","digestStartTime":"2024-01-01T00:00:00Z","logFiles":[]}`)
+	tests := []struct {
+		name string
+		data []byte
+		opts ReaderOptions
+		kind error
+	}{
+		{"empty", nil, ReaderOptions{}, ErrNotLogFile},
+		{"whitespace", []byte(" \n"), ReaderOptions{}, ErrNotLogFile},
+		{"array", []byte(`[` + rec1 + `]`), ReaderOptions{}, ErrNotLogFile},
+		{"other object", []byte(`{"foo":[]}`), ReaderOptions{}, ErrNotLogFile},
+		{"empty object", []byte(`{}`), ReaderOptions{}, ErrNotLogFile},
+		{"digest", digest, ReaderOptions{}, ErrDigestFile},
+		{"digest gzip", gz(digest), ReaderOptions{}, ErrDigestFile},
+		{"Records object", []byte(`{"Records":{}}`), ReaderOptions{}, ErrNotLogFile},
+		{"Records null", []byte(`{"Records":null}`), ReaderOptions{}, ErrNotLogFile},
+		{"no colon", []byte(`{"Records"[]}`), ReaderOptions{}, ErrMalformedLogFile},
+		{"number element", []byte(`{"Records":[1]}`), ReaderOptions{}, ErrMalformedLogFile},
+		{"trailing comma", []byte(`{"Records":[` + rec1 + `,]}`), ReaderOptions{}, ErrMalformedLogFile},
+		{"missing comma", []byte(`{"Records":[` + rec1 + rec1 + `]}`), ReaderOptions{}, ErrMalformedLogFile},
+		{"bad record", []byte(`{"Records":[{"eventID":}]}`), ReaderOptions{}, ErrMalformedLogFile},
+		{"mismatched brackets", []byte(`{"Records":[{"a":[1}]]}`), ReaderOptions{}, ErrMalformedLogFile},
+		{"truncated", good[:len(good)-20], ReaderOptions{}, ErrMalformedLogFile},
+		{"unterminated array", good[:len(good)-2], ReaderOptions{}, ErrMalformedLogFile},
+		{"no closing brace", good[:len(good)-1], ReaderOptions{}, ErrMalformedLogFile},
+		{"member after Records", []byte(`{"Records":[],"x":1}`), ReaderOptions{}, ErrMalformedLogFile},
+		{"trailing JSON", append(bytes.Clone(good), `{}`...), ReaderOptions{}, ErrTrailingData},
+		{"truncated gzip", goodGz[:len(goodGz)-10], ReaderOptions{}, ErrMalformedLogFile},
+		{"gzip header only", goodGz[:5], ReaderOptions{}, ErrMalformedLogFile},
+		{"gzip bad CRC", corruptCRC, ReaderOptions{}, ErrMalformedLogFile},
+		{"gzip corrupt data", corruptData, ReaderOptions{}, ErrMalformedLogFile},
+		{"bytes after gzip", append(bytes.Clone(goodGz), 0), ReaderOptions{}, ErrTrailingData},
+		{"two gzip members", append(bytes.Clone(goodGz), goodGz...), ReaderOptions{}, ErrTrailingData},
+		{"decompression cap", gz(bytes.Repeat([]byte(" "), 1<<20)), ReaderOptions{MaxDecompressedSize: 1 << 16}, ErrDecompressedTooLarge},
+		{"record cap", []byte(`{"Records":[{"a":"` + strings.Repeat("x", 5000) + `"}]}`), ReaderOptions{MaxRecordBytes: 1000}, ErrRecordSpanTooLarge},
+		{"deep nesting", []byte(`{"Records":[` + strings.Repeat("[", 3000) + `]}`), ReaderOptions{}, ErrMalformedLogFile},
+	}
+	for _, tt := range tests {
+		_, err := readErr(tt.data, tt.opts)
+		var re *ReadError
+		if !errors.As(err, &re) || !errors.Is(err, tt.kind) {
+			t.Errorf("%s: error %v, want %v", tt.name, err, tt.kind)
+		}
+	}
+	// Offsets point at the problem.
+	_, err := readErr([]byte(`{"Records":[`+rec1+`, {"eventID":x}]}`), ReaderOptions{})
+	var re *ReadError
+	if !errors.As(err, &re) || re.Record != 1 || re.Offset != int64(len(`{"Records":[`+rec1+`, {"eventID":`)) || !errors.Is(err, event.ErrSyntax) {
+		t.Errorf("malformed record 1: %+v", re)
+	}
+	// Kind reports a digest as such.
+	if k, err := NewReader(bytes.NewReader(gz(digest)), ReaderOptions{}).Kind(); k != KindDigest || !errors.Is(err, ErrDigestFile) {
+		t.Errorf("Kind(digest) = %q, %v", k, err)
+	}
+}
+
+func repoShared(t testing.TB) string {
+	t.Helper()
+	dir, _ := os.Getwd()
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("go.mod not found above the test directory")
+		}
+		dir = parent
+	}
+	shared := filepath.Join(dir, "..", "shared")
+	if _, err := os.Stat(shared); err != nil {
+		t.Skipf("../shared not found next to the repository (%v): skipping the real-record corpus", err)
+	}
+	return shared
+}
+
+// TestReaderRealCorpus packs every real record into one log file and
+// streams it back.
+func TestReaderRealCorpus(t *testing.T) {
+	path := filepath.Join(repoShared(t), "cloudtrail-realdata", "records.jsonl")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Skipf("corpus missing: %v", err)
+	}
+	defer f.Close()
+	var lines [][]byte
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 4<<20)
+	for sc.Scan() {
+		if l := bytes.TrimSpace(sc.Bytes()); len(l) > 0 {
+			lines = append(lines, bytes.Clone(l))
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	file := append([]byte(`{"Records":[`), bytes.Join(lines, []byte(","))...)
+	file = append(file, "]}"...)
+	recs, err := readErr(gz(file), ReaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != len(lines) {
+		t.Fatalf("read %d records, corpus has %d", len(recs), len(lines))
+	}
+	for i, l := range lines {
+		var want event.Record
+		if err := event.Unmarshal(l, &want); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		if !reflect.DeepEqual(recs[i], &want) {
+			t.Fatalf("record %d differs from decoding its line alone", i)
+		}
+		var m map[string]any
+		json.Unmarshal(l, &m)
+		if id, _ := m["eventID"].(string); recs[i].EventID != id {
+			t.Fatalf("record %d: eventID %q, want %q", i, recs[i].EventID, id)
+		}
+	}
+	t.Logf("%d real records streamed", len(recs))
+}
+
+// bigLogFile returns a gzip log file of at least size uncompressed bytes.
+func bigLogFile(t testing.TB, size int) (gzBody []byte, records int, raw int) {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, DefaultLevel)
+	zw.Write([]byte(`{"Records":[`))
+	raw = 12
+	t0 := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)
+	var b []byte
+	for i := 0; raw < size; i++ {
+		b = b[:0]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = genRecord(9, i, genAccounts[0], genRegions[0], t0).AppendJSON(b)
+		zw.Write(b)
+		raw += len(b)
+		records++
+	}
+	zw.Write([]byte(`]}`))
+	zw.Close()
+	return buf.Bytes(), records, raw + 2
+}
+
+// TestReaderBoundedMemory reads a 50 MB (uncompressed) file from disk and
+// samples the heap: it must stay under 8 MB whatever the file's size. Under
+// the race detector or -short the file is 10 MB.
+func TestReaderBoundedMemory(t *testing.T) {
+	size := 50_000_000
+	if raceEnabled || testing.Short() {
+		size = 10_000_000
+	}
+	body, n, _ := bigLogFile(t, size)
+	path := filepath.Join(t.TempDir(), "big.json.gz")
+	if err := os.WriteFile(path, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	body = nil
+	peak, count := readPeakHeap(t, path)
+	if count != n {
+		t.Fatalf("read %d records, wrote %d", count, n)
+	}
+	t.Logf("peak heap while reading %d records (%d MB uncompressed): %.2f MB", n, size/1e6, float64(peak)/1e6)
+	if peak >= 8<<20 {
+		t.Fatalf("peak heap %d bytes, want under 8 MiB", peak)
+	}
+}
+
+// readPeakHeap reads the file at path and returns the highest HeapAlloc seen
+// (sampled every 64 records) and the record count.
+func readPeakHeap(t testing.TB, path string) (peak uint64, count int) {
+	runtime.GC()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var ms runtime.MemStats
+	rd := NewReader(f, ReaderOptions{})
+	for {
+		_, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		count++
+		if count%64 == 0 {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+		}
+	}
+	return peak, count
+}
+
+func FuzzReader(f *testing.F) {
+	f.Add([]byte(`{"Records":[` + rec1 + `,` + rec2 + `]}`))
+	f.Add(gz([]byte(`{"Records":[` + rec1 + `]}`)))
+	f.Add([]byte(`{"awsAccountId":"1","logFiles":[]}`))
+	f.Add([]byte(`{"Records":[{"a":[{"b":"\"]}"}]}]}`))
+	f.Add([]byte(`{"Records":[]} x`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rd := NewReader(bytes.NewReader(data), ReaderOptions{MaxDecompressedSize: 1 << 20, MaxRecordBytes: 1 << 16})
+		n := 0
+		for {
+			r, err := rd.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				var re *ReadError
+				if !errors.As(err, &re) || re.Kind == nil {
+					t.Fatalf("error %v is not a *ReadError", err)
+				}
+				return
+			}
+			if r == nil {
+				t.Fatal("nil record without error")
+			}
+			n++
+		}
+		if n != rd.Records() {
+			t.Fatalf("Records() = %d, read %d", rd.Records(), n)
+		}
+		// Whatever was accepted re-encodes to a file that reads the same.
+		if n > 0 && n < 100 {
+			rd2 := NewReader(bytes.NewReader(data), ReaderOptions{MaxDecompressedSize: 1 << 20, MaxRecordBytes: 1 << 16})
+			var out []byte
+			out = append(out, `{"Records":[`...)
+			i := 0
+			for r, err := range rd2.All() {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if i > 0 {
+					out = append(out, ',')
+				}
+				out = r.AppendJSON(out)
+				i++
+			}
+			out = append(out, "]}"...)
+			if recs, err := readErr(out, ReaderOptions{}); err != nil || len(recs) != n {
+				t.Fatalf("re-encoded file: %d records, %v", len(recs), err)
+			}
+		}
+	})
+}
