@@ -95,10 +95,9 @@ func (d *Detector) Drain() []*event.Record {
 func minuteOf(unix int64) int64 { return floorDiv(unix, 60) }
 
 // start fixes the history and warm-up origin at the first minute seen.
-// Records up to Lateness older than the first one are still counted (their
-// minutes are scored and learnt like any other), but history is not
-// assumed before the first minute: a series created later is taken to have
-// been silent since then.
+// Records up to Lateness older than the first one are accepted but not
+// learnt (the baseline starts at the first minute); a series created later
+// is taken to have been silent since the first minute.
 func (d *Detector) start(unix int64) {
 	d.started = true
 	d.watermark = unix

@@ -212,6 +212,11 @@ func (s *series) score(d *Detector, m int64) {
 			s.attrs[a].decayRecent(0.5)
 		}
 	}
+	if m < d.first {
+		// Before the first minute seen there is no history to learn:
+		// the few records that arrived this late are not learnt.
+		return
+	}
 	lam := s.expected(m)
 	xf := float64(x)
 
