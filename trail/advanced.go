@@ -98,6 +98,38 @@ func (c *cond) test(s string, present, isPrefix bool, o *Options) (bool, verdict
 	return c.negative(s)
 }
 
+// pass is test without the verdict: Match's path.
+func (c *cond) pass(s string, present, isPrefix bool, o *Options) bool {
+	if !present {
+		return !c.hasPositive && !o.AbsentFieldFailsNegative
+	}
+	if c.hasPositive && !c.positive(s, isPrefix && o.ARNPrefixOverlap) {
+		return false
+	}
+	if c.neqSet != nil {
+		if _, ok := c.neqSet[s]; ok {
+			return false
+		}
+	} else {
+		for _, v := range c.neq {
+			if s == v {
+				return false
+			}
+		}
+	}
+	for _, v := range c.nsw {
+		if strings.HasPrefix(s, v) {
+			return false
+		}
+	}
+	for _, v := range c.nes {
+		if strings.HasSuffix(s, v) {
+			return false
+		}
+	}
+	return true
+}
+
 func (c *cond) positive(s string, overlap bool) bool {
 	if c.eqSet != nil {
 		if _, ok := c.eqSet[s]; ok {
@@ -203,6 +235,7 @@ type advSel struct {
 	name  string
 	conds []cond
 	res   []cond
+	nCat  int // conds[:nCat] are the eventCategory conditions
 }
 
 func compileAdvanced(i int, s *AdvancedEventSelector) advSel {
@@ -221,7 +254,66 @@ func compileAdvanced(i int, s *AdvancedEventSelector) advSel {
 			a.conds[y], a.conds[y-1] = a.conds[y-1], a.conds[y]
 		}
 	}
+	for a.nCat < len(a.conds) && a.conds[a.nCat].field == fCategory {
+		a.nCat++
+	}
 	return a
+}
+
+// match is eval without the failure, for Match. It skips the eventCategory
+// conditions: Match only calls it for selectors that admit the category.
+func (a *advSel) match(r *event.Record, cat event.Category, o *Options) bool {
+	for i := a.nCat; i < len(a.conds); i++ {
+		c := &a.conds[i]
+		s, present := recordField(c.field, r, cat, o)
+		if !c.pass(s, present, false, o) {
+			return false
+		}
+	}
+	if len(a.res) == 0 {
+		return true
+	}
+	if o.ResourceFieldsIndependent {
+		ok, _ := a.evalResourcesIndependent(r, o)
+		return ok
+	}
+	if len(r.Resources) == 0 {
+		for i := range a.res {
+			if !a.res[i].pass("", false, false, o) {
+				return false
+			}
+		}
+		return true
+	}
+	for j := range r.Resources {
+		res := &r.Resources[j]
+		ok := true
+		for i := range a.res {
+			c := &a.res[i]
+			s, present, isPrefix := resourceField(c.field, res)
+			if !c.pass(s, present, isPrefix, o) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// admits reports whether the selector's eventCategory conditions accept
+// category cat (every other condition is left to eval).
+func (a *advSel) admits(cat event.Category, o *Options) bool {
+	for i := range a.conds {
+		if c := &a.conds[i]; c.field == fCategory {
+			if ok, _ := c.test(string(cat), true, false, o); !ok {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // failure identifies the condition that rejected a record.

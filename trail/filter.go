@@ -84,7 +84,26 @@ type Filter struct {
 	kind       SelectorKind
 	basic      []basicSel
 	adv        []advSel
+	// advByCat lists, per category (catIndex), the advanced selectors whose
+	// eventCategory conditions admit it; the others cannot match a record
+	// of that category, so Match skips them.
+	advByCat [3][]*advSel
 }
+
+// catIndex numbers the three categories selectors can match; -1 otherwise.
+func catIndex(c event.Category) int {
+	switch c {
+	case event.CategoryManagement:
+		return 0
+	case event.CategoryData:
+		return 1
+	case event.CategoryNetworkActivity:
+		return 2
+	}
+	return -1
+}
+
+var selectableCategories = [3]event.Category{event.CategoryManagement, event.CategoryData, event.CategoryNetworkActivity}
 
 // SelectorKind says which kind of selectors decided.
 type SelectorKind uint8
@@ -150,6 +169,14 @@ func Compile(t *Trail, opts *Options) (*Filter, error) {
 		for i := range t.AdvancedEventSelectors {
 			f.adv = append(f.adv, compileAdvanced(i, &t.AdvancedEventSelectors[i]))
 		}
+		for i := range f.adv {
+			a := &f.adv[i]
+			for ci, cat := range selectableCategories {
+				if a.admits(cat, &f.opts) {
+					f.advByCat[ci] = append(f.advByCat[ci], a)
+				}
+			}
+		}
 	case len(t.EventSelectors) > 0:
 		f.kind = BasicSelector
 		for i := range t.EventSelectors {
@@ -188,8 +215,8 @@ func (f *Filter) Match(r *event.Record) bool {
 		return false
 	}
 	if f.kind == AdvancedSelector {
-		for i := range f.adv {
-			if ok, _ := f.adv[i].eval(r, cat, &f.opts); ok {
+		for _, a := range f.advByCat[catIndex(cat)] {
+			if a.match(r, cat, &f.opts) {
 				return true
 			}
 		}

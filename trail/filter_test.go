@@ -318,3 +318,54 @@ func TestMatchAllocs(t *testing.T) {
 		t.Errorf("basic Match allocates %v", n)
 	}
 }
+
+// Match (the fast path) and Explain (the tracing path) agree on every
+// record, for many trails and every combination of the boolean options.
+func TestMatchAgreesWithExplain(t *testing.T) {
+	recs := recordMix(5000, 13)
+	var trails []*Trail
+	add := func(mod func(*Trail)) {
+		tr := baseTrail()
+		mod(tr)
+		trails = append(trails, tr)
+	}
+	add(func(tr *Trail) { tr.AdvancedEventSelectors = benchSelectors() })
+	add(func(tr *Trail) {
+		tr.AdvancedEventSelectors = []AdvancedEventSelector{
+			sel(op(FieldEventCategory, NotEquals, "Management"), op(FieldEventName, StartsWith, "Get", "Put")),
+			sel(eq(FieldEventCategory, "Data", "NetworkActivity"), eq(FieldEventCategory, "Data"), op(FieldResourcesARN, NotEndsWith, ".csv")),
+			sel(op(FieldUserIdentityARN, EndsWith, "/alice")),
+		}
+	})
+	for _, c := range equivalenceConfigs() {
+		c := c
+		add(func(tr *Trail) { tr.EventSelectors = c.basic })
+		add(func(tr *Trail) { tr.AdvancedEventSelectors = c.advanced })
+	}
+	for _, c := range filterCases() {
+		if c.trail != nil {
+			add(c.trail)
+		}
+	}
+	for mask := 0; mask < 64; mask += 5 { // 13 of the 64 combinations, covering each option both ways
+		o := &Options{
+			AbsentReadOnly:            AbsentReadOnly(mask % 3),
+			AbsentFieldFailsNegative:  mask&2 != 0,
+			ResourceFieldsIndependent: mask&4 != 0,
+			ARNPrefixOverlap:          mask&8 != 0,
+			DynamoDBTablePrefix:       mask&16 != 0,
+			IgnoreOwnerCaller:         mask&32 != 0,
+		}
+		for ti, tr := range trails {
+			f, err := Compile(tr, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range recs[ti*37%4000:][:150] {
+				if m, e := f.Match(r), f.Explain(r); m != e.Recorded {
+					t.Fatalf("options %+v trail %d: Match %v, Explain %v\n%s", o, ti, m, e.Recorded, e)
+				}
+			}
+		}
+	}
+}
