@@ -135,6 +135,24 @@ var interopTampers = []tamper{
 		reencode(t, s, k, func(d *digest.Digest) { d.DigestPublicKeyFingerprint = other.Fingerprint().String() }, other)
 		return k, digest.StatusPublicKeyNotFound
 	}},
+	{"backfill-digest", func(t *testing.T, s *logfile.MemStore, r *fixture.Result) (string, digest.Status) {
+		// A starting backfill digest listing one log file of the first hour again.
+		id := digest.ChainID{Prefix: r.Prefix, Account: fixture.Account, Region: "eu-west-1", Trail: fixture.Trail, HomeRegion: fixture.HomeRegion}
+		end := r.Start.Add(90 * time.Minute)
+		o, _ := s.Get(context.Background(), r.Bucket, r.Digests["eu-west-1"][0])
+		src, _ := digest.Parse(gunzip(t, o.Body))
+		key := id.DigestKey(end, true)
+		d := &digest.Digest{AWSAccountID: fixture.Account, DigestStartTime: r.Start.Add(30 * time.Minute).Format(digest.TimeFormat), DigestEndTime: end.Format(digest.TimeFormat),
+			DigestS3Bucket: r.Bucket, DigestS3Object: key, DigestPublicKeyFingerprint: testSigner(t).Fingerprint().String(), DigestSignatureAlgorithm: digest.SignatureAlgorithm,
+			NewestEventTime: src.NewestEventTime, OldestEventTime: src.OldestEventTime, LogFiles: src.LogFiles[:1]}
+		body, meta, err := digest.Encode(d, testSigner(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		meta[digest.MetaBackfillGeneratedAt] = end.Add(3 * time.Hour).Format(digest.TimeFormat)
+		s.Put(context.Background(), logfile.Object{Bucket: r.Bucket, Key: key, Body: body, Metadata: meta})
+		return "", ""
+	}},
 	{"resign-same-fingerprint", func(t *testing.T, s *logfile.MemStore, r *fixture.Result) (string, digest.Status) {
 		k := r.Digests["eu-west-1"][0]
 		reencode(t, s, k, func(d *digest.Digest) {}, otherSigner(t))
@@ -215,8 +233,11 @@ func TestAWSCLIInterop(t *testing.T) {
 			continue
 		}
 		if r.key == "" || r.region != "eu-west-1" {
-			if aws.RC != 0 || !strings.Contains(aws.Stdout, "/4 digest files valid\n") {
+			if aws.RC != 0 || !strings.Contains(aws.Stdout, "\n4/4 digest files valid") {
 				t.Errorf("%s: aws-cli did not accept the untouched chain: exit %d\n%s%s", name, aws.RC, aws.Stdout, aws.Stderr)
+			}
+			if r.tamper == "backfill-digest" && r.region == "eu-west-1" && !strings.Contains(aws.Stdout, "\n1/1 backfill digest files valid") {
+				t.Errorf("%s: backfill digest not validated:\n%s", name, aws.Stdout)
 			}
 			continue
 		}
