@@ -44,9 +44,11 @@
 // condition decided:
 //
 //  1. Logging: a trail whose IsLogging is false records nothing.
-//  2. Category: eventCategory (inferred for records older than 1.07:
-//     AwsVpceEvent → NetworkActivity, managementEvent false → Data, else
-//     Management). Insight events are never matched by selectors.
+//  2. Category: eventCategory, inferred for records older than 1.07:
+//     eventType AwsVpceEvent → NetworkActivity, AwsCloudTrailInsight →
+//     Insight, then managementEvent when present (1.06+), then (before
+//     1.06) an AWS::S3::Object resource or a Lambda Invoke → Data, else
+//     Management. Insight events are never matched by selectors.
 //  3. Account: recipientAccountId must be the trail's account or, for an
 //     organization trail, a member account. A record without
 //     recipientAccountId, or a trail whose account is unknown, passes.

@@ -232,8 +232,11 @@ func (f *Filter) Match(r *event.Record) bool {
 
 // effectiveCategory is r's eventCategory, inferred for records older than
 // eventVersion 1.07: eventType AwsVpceEvent is NetworkActivity,
-// AwsCloudTrailInsight is Insight, managementEvent false is Data, anything
-// else Management.
+// AwsCloudTrailInsight (or insightDetails) is Insight, managementEvent
+// decides when present (1.06+), and before 1.06 a record with an
+// AWS::S3::Object resource, or an Invoke with an AWS::Lambda::Function
+// resource, is Data (the only data events of that time); anything else is
+// Management.
 func effectiveCategory(r *event.Record) event.Category {
 	if r.EventCategory != "" {
 		return r.EventCategory
@@ -243,8 +246,21 @@ func effectiveCategory(r *event.Record) event.Category {
 		return event.CategoryNetworkActivity
 	case r.EventType == event.AwsCloudTrailInsight || r.InsightDetails != nil:
 		return event.CategoryInsight
-	case r.ManagementEvent != nil && !*r.ManagementEvent:
+	case r.ManagementEvent != nil:
+		if *r.ManagementEvent {
+			return event.CategoryManagement
+		}
 		return event.CategoryData
+	}
+	for i := range r.Resources {
+		switch r.Resources[i].Type {
+		case typeS3Object:
+			return event.CategoryData
+		case typeLambdaFunction:
+			if r.EventName == "Invoke" {
+				return event.CategoryData
+			}
+		}
 	}
 	return event.CategoryManagement
 }
