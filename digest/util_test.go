@@ -3,6 +3,7 @@ package digest_test
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha1"
 	"io"
 	"math/rand/v2"
 	"testing"
@@ -30,3 +31,5 @@ func gz(t testing.TB, b []byte) []byte {
 }
 
 func nil2rng(seed int) *rand.Rand { return rand.New(rand.NewPCG(uint64(seed), 1)) }
+
+func sha1Sum(b []byte) []byte { s := sha1.Sum(b); return s[:] }

@@ -1,0 +1,153 @@
+package digest_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/digest/internal/fixture"
+	"github.com/trailkit/trailkit/logfile"
+)
+
+func TestReportJSON(t *testing.T) {
+	store := logfile.NewMemStore()
+	res := build(t, store, fixture.Options{Hours: 2, Regions: []string{"us-east-1"}})
+	store.Delete(res.Bucket, res.Logs["us-east-1"][0])
+	rep := validate(t, store, res.ValidateOptions("us-east-1", ring(testSigner(t))))
+	b, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		TrailArn, Start, End string
+		FoundStart           *string
+		Digests, LogFiles    []struct {
+			Bucket, Key, Status, Error string
+			Valid                      bool
+		}
+		OK, StrictOK bool
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.OK || got.StrictOK || len(got.Digests) != 3 || len(got.LogFiles) != 8 || got.FoundStart == nil || *got.FoundStart != "2024-03-05T09:17:42Z" {
+		t.Fatalf("%s", b)
+	}
+	bad := 0
+	for _, l := range got.LogFiles {
+		if !l.Valid {
+			bad++
+			if l.Status != "not found" || l.Key != res.Logs["us-east-1"][0] || !strings.Contains(l.Error, "not found") {
+				t.Fatalf("%+v", l)
+			}
+		}
+	}
+	if bad != 1 {
+		t.Fatalf("%d invalid", bad)
+	}
+}
+
+func TestIncludeInsightsOption(t *testing.T) {
+	ctx := context.Background()
+	for _, include := range []bool{false, true} {
+		store := logfile.NewMemStore()
+		clock := &fixture.Clock{T: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
+		c, err := digest.NewChain(digest.ChainConfig{ChainID: digest.ChainID{Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"},
+			Bucket: "b", Signer: testSigner(t), Store: store, Now: clock.Now, IncludeInsights: include})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Add(logfile.Delivery{Bucket: "b", Key: "AWSLogs/x/CloudTrail/l.json.gz", Kind: logfile.KindLog, Account: fixture.Account, Region: "us-east-1", DeliveredAt: clock.T})
+		c.Add(logfile.Delivery{Bucket: "b", Key: "AWSLogs/x/CloudTrail-Insight/i.json.gz", Kind: logfile.KindInsight, Account: fixture.Account, Region: "us-east-1", DeliveredAt: clock.T})
+		clock.T = clock.T.Add(time.Hour)
+		if err := c.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		_, key := c.State()
+		o, _ := store.Get(ctx, "b", key)
+		d, _ := digest.Parse(gunzip(t, o.Body))
+		if want := map[bool]int{false: 1, true: 2}[include]; len(d.LogFiles) != want {
+			t.Fatalf("IncludeInsights=%v: %d files listed", include, len(d.LogFiles))
+		}
+	}
+}
+
+func TestChainConfigErrors(t *testing.T) {
+	good := digest.ChainConfig{ChainID: digest.ChainID{Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"},
+		Bucket: "b", Signer: testSigner(t), Store: logfile.NewMemStore()}
+	for name, mod := range map[string]func(*digest.ChainConfig){
+		"no account":     func(c *digest.ChainConfig) { c.Account = "" },
+		"no bucket":      func(c *digest.ChainConfig) { c.Bucket = "" },
+		"no signer":      func(c *digest.ChainConfig) { c.Signer = nil },
+		"no store":       func(c *digest.ChainConfig) { c.Store = nil },
+		"tiny interval":  func(c *digest.ChainConfig) { c.Interval = time.Millisecond },
+		"unsafe prefix":  func(c *digest.ChainConfig) { c.Prefix = "../x" },
+		"unsafe trail":   func(c *digest.ChainConfig) { c.Trail = "a\x00b" },
+		"bucket slashes": func(c *digest.ChainConfig) { c.Bucket = "a/b" },
+	} {
+		c := good
+		mod(&c)
+		if _, err := digest.NewChain(c); !errors.Is(err, digest.ErrBadConfig) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := digest.NewRSASigner(nil); !errors.Is(err, digest.ErrBadConfig) {
+		t.Error("nil key accepted")
+	}
+}
+
+func TestKeyValidityWindows(t *testing.T) {
+	store := logfile.NewMemStore()
+	res := build(t, store, fixture.Options{Hours: 1, Regions: []string{"us-east-1"}})
+	k := testSigner(t).PublicKey()
+	// A key that expired a day before the range is not used, as
+	// ListPublicKeys would not return it.
+	k.ValidityStart, k.ValidityEnd = res.Start.Add(-60*24*time.Hour), res.Start.Add(-24*time.Hour)
+	r := &digest.KeyRing{}
+	r.Add(k)
+	if _, err := digest.Validate(context.Background(), store, res.ValidateOptions("us-east-1", r)); !errors.Is(err, digest.ErrNoPublicKeys) {
+		t.Fatalf("expired key: %v", err)
+	}
+	// An unrelated key in range: the digests' key is "not found".
+	o := otherSigner(t).PublicKey()
+	r.Add(o)
+	rep := validate(t, store, res.ValidateOptions("us-east-1", r))
+	if len(rep.Digests) == 0 || rep.Digests[0].Status != digest.StatusPublicKeyNotFound {
+		t.Fatalf("%+v", rep.Digests)
+	}
+	k.ValidityEnd = res.End
+	r.Add(k)
+	if rep := validate(t, store, res.ValidateOptions("us-east-1", r)); !rep.Strict() {
+		t.Fatalf("key valid in range refused: %+v", rep.Digests)
+	}
+}
+
+func TestBackfillNeedsGenerationTimestamp(t *testing.T) {
+	ctx := context.Background()
+	store := logfile.NewMemStore()
+	id := digest.ChainID{Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"}
+	end := time.Date(2024, 1, 1, 1, 0, 0, 0, time.UTC)
+	key := id.DigestKey(end, true)
+	d := &digest.Digest{AWSAccountID: fixture.Account, DigestStartTime: "2024-01-01T00:00:00Z", DigestEndTime: end.Format(digest.TimeFormat),
+		DigestS3Bucket: "b", DigestS3Object: key, DigestPublicKeyFingerprint: testSigner(t).Fingerprint().String(), DigestSignatureAlgorithm: digest.SignatureAlgorithm, LogFiles: []digest.LogFile{}}
+	body, meta, _ := digest.Encode(d, testSigner(t))
+	store.Put(ctx, logfile.Object{Bucket: "b", Key: key, Body: body, Metadata: meta})
+	opts := digest.ValidateOptions{Account: fixture.Account, Trail: "t", HomeRegion: "us-east-1", Bucket: "b", Start: end.Add(-2 * time.Hour), End: end, Keys: ring(testSigner(t))}
+	rep := validate(t, store, opts)
+	if len(rep.Digests) != 1 || !rep.Digests[0].Backfill || rep.Digests[0].Status != digest.StatusInvalidFormat {
+		t.Fatalf("%+v", rep.Digests)
+	}
+	meta[digest.MetaBackfillGeneratedAt] = "2024-01-01T05:00:00Z"
+	store.Put(ctx, logfile.Object{Bucket: "b", Key: key, Body: body, Metadata: meta})
+	rep = validate(t, store, opts)
+	var out, errw bytes.Buffer
+	rep.WriteText(&out, &errw, digest.TextOptions{Verbose: true})
+	if !rep.Strict() || !strings.Contains(out.String(), "(backfill) Digest file\ts3://b/"+key+"\tvalid\n") || !strings.Contains(out.String(), "\n1/1 backfill digest files valid\n") {
+		t.Fatalf("%s%s", out.String(), errw.String())
+	}
+}
