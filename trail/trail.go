@@ -24,7 +24,7 @@ type Trail struct {
 	LogFileValidationEnabled  bool   `json:"LogFileValidationEnabled"`
 	CloudWatchLogsLogGroupArn string `json:"CloudWatchLogsLogGroupArn,omitempty"`
 	CloudWatchLogsRoleArn     string `json:"CloudWatchLogsRoleArn,omitempty"`
-	KmsKeyId                  string `json:"KmsKeyId,omitempty"` //nolint:revive // the API's spelling
+	KmsKeyId                  string `json:"KmsKeyId,omitempty"`
 	HasCustomEventSelectors   bool   `json:"HasCustomEventSelectors"`
 	HasInsightSelectors       bool   `json:"HasInsightSelectors"`
 	IsOrganizationTrail       bool   `json:"IsOrganizationTrail"`
@@ -43,13 +43,13 @@ type Trail struct {
 	// AccountId is the 12-digit account that owns the trail. When empty, the
 	// account of TrailARN is used; when both are empty the filter does not
 	// check accounts. trailkit extension.
-	AccountId string `json:"AccountId,omitempty"` //nolint:revive // API spelling
+	AccountId string `json:"AccountId,omitempty"`
 	// OrganizationAccountIds lists the member accounts an organization trail
 	// covers (besides AccountId). For an organization trail with an empty
 	// list the filter accepts every account, since the organization's
 	// membership is not known offline. Ignored unless IsOrganizationTrail.
 	// trailkit extension.
-	OrganizationAccountIds []string `json:"OrganizationAccountIds,omitempty"` //nolint:revive // API spelling
+	OrganizationAccountIds []string `json:"OrganizationAccountIds,omitempty"`
 }
 
 // EventSelector is a basic event selector.
