@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -243,7 +243,7 @@ func (c *Chain) Close(ctx context.Context) error {
 	return nil
 }
 
-// Digest returns the window start of the next digest and the key of the
+// State returns the window start of the next digest and the key of the
 // newest digest stored ("" before the first).
 func (c *Chain) State() (nextStart time.Time, lastKey string) {
 	c.mu.Lock()
@@ -330,8 +330,10 @@ func (c *Chain) build(start, end time.Time, files []LogFile) (logfile.Object, *l
 }
 
 // Encode returns the stored form of d signed by s: the gzip body and the
-// metadata (signature, signature-algorithm). The digest's own members are
-// used as they are (fingerprint included), so tests can forge digests.
+// metadata (signature, signature-algorithm). d is used exactly as it is
+// (fingerprint and previousDigest* included), for tools that write digests
+// outside a Chain, such as backfill digests or test fixtures. The caller
+// adds backfill-generation-timestamp for a backfill digest.
 func Encode(d *Digest, s Signer) (body []byte, metadata map[string]string, err error) {
 	raw := d.AppendJSON(nil)
 	sig, err := s.Sign(StringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, SumHash(raw), d.PreviousDigestSignature))
@@ -364,7 +366,7 @@ func metaValue(m map[string]string, name string) string {
 		return v
 	}
 	for k, v := range m {
-		if len(k) == len(name) && equalFold(k, name) {
+		if equalFold(k, name) {
 			return v
 		}
 	}
@@ -383,8 +385,4 @@ func metaHas(m map[string]string, name string) bool {
 	return false
 }
 
-func equalFold(a, b string) bool { return len(a) == len(b) && bytesEqualFold(a, b) }
-
-func bytesEqualFold(a, b string) bool { return bytes.EqualFold([]byte(a), []byte(b)) }
-
-var errNoDigest = errors.New("digest: no digest")
+func equalFold(a, b string) bool { return len(a) == len(b) && strings.EqualFold(a, b) }

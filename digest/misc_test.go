@@ -151,3 +151,52 @@ func TestBackfillNeedsGenerationTimestamp(t *testing.T) {
 		t.Fatalf("%s%s", out.String(), errw.String())
 	}
 }
+
+// A digest like the real sample, whose previousDigestHashValue has 63 hex
+// digits: aws-cli accepts it (it never reads the member); the strict
+// validator flags it.
+func TestMalformedPreviousHashFlagged(t *testing.T) {
+	ctx := context.Background()
+	store := logfile.NewMemStore()
+	id := digest.ChainID{Account: fixture.Account, Region: "us-west-2", Trail: "leh-ct-test", HomeRegion: "us-west-2"}
+	end := time.Date(2020, 9, 11, 19, 36, 49, 0, time.UTC)
+	prevKey := id.DigestKey(end.Add(-time.Hour), false)
+	h63 := "531914fcfa0dbacf0c9dd1475a1fdcb5dea6e85921409f3c3ec0ba39063c860"
+	b, alg, sig := "b", "SHA-256", strings.Repeat("ab", 256)
+	d := &digest.Digest{AWSAccountID: id.Account, DigestStartTime: "2020-09-11T18:36:49Z", DigestEndTime: end.Format(digest.TimeFormat),
+		DigestS3Bucket: b, DigestS3Object: id.DigestKey(end, false), DigestPublicKeyFingerprint: testSigner(t).Fingerprint().String(), DigestSignatureAlgorithm: "SHA256withRSA",
+		PreviousDigestS3Bucket: &b, PreviousDigestS3Object: &prevKey, PreviousDigestHashValue: &h63, PreviousDigestHashAlgorithm: &alg, PreviousDigestSignature: &sig, LogFiles: []digest.LogFile{}}
+	body, meta, _ := digest.Encode(d, testSigner(t))
+	store.Put(ctx, logfile.Object{Bucket: b, Key: d.DigestS3Object, Body: body, Metadata: meta})
+	rep := validate(t, store, digest.ValidateOptions{Account: id.Account, Trail: id.Trail, HomeRegion: id.HomeRegion, Bucket: b,
+		Start: end.Add(-30 * time.Minute), End: end, Keys: ring(testSigner(t))})
+	if rep.Digests[0].Status != digest.StatusValid {
+		t.Fatalf("%+v", rep.Digests[0])
+	}
+	kinds := map[digest.FindingKind]bool{}
+	for _, f := range rep.Findings {
+		kinds[f.Kind] = true
+	}
+	if !kinds[digest.FindingMalformedValue] {
+		t.Fatalf("63-digit previous hash not flagged: %+v", rep.Findings)
+	}
+}
+
+// The digest keys built here are the ones logfile's key builder makes.
+func TestDigestKeyMatchesLogfileKeys(t *testing.T) {
+	for _, id := range []digest.ChainID{
+		{Account: "444455556666", Region: "ap-northeast-1", Trail: "llm-guard-trail", HomeRegion: "us-west-2"},
+		{Prefix: "o-a1b2c3d4e5", OrgID: "o-a1b2c3d4e5", Account: "123456789015", Region: "ca-central-1", Trail: "org_trail.v2", HomeRegion: "us-east-1"},
+	} {
+		for _, backfill := range []bool{false, true} {
+			end := time.Date(2023, 10, 15, 23, 4, 4, 0, time.UTC)
+			lk := logfile.DigestChain{Prefix: id.Prefix, OrgID: id.OrgID, Account: id.Account, Region: id.Region, Trail: id.Trail, HomeRegion: id.HomeRegion}.Key(end, backfill).String()
+			if got := id.DigestKey(end, backfill); got != lk {
+				t.Errorf("%s\n!= logfile %s", got, lk)
+			}
+			if kt, ok := digest.KeyTime(lk); !ok || !kt.Equal(end) || digest.IsBackfillKey(lk) != backfill {
+				t.Errorf("KeyTime(%s) = %v %v", lk, kt, ok)
+			}
+		}
+	}
+}

@@ -412,8 +412,10 @@ func (v *validator) walk(ctx context.Context, digests []string, keys map[Fingerp
 		d := res.Digest
 		st, err := time.Parse(TimeFormat, d.DigestStartTime)
 		if err != nil {
-			// aws-cli fails parsing the start after counting the digest
-			// valid; it then reports it invalid with the parser's text.
+			// aws-cli parses the start before yielding the digest, so a
+			// verified digest with an unparseable start is reported invalid
+			// with the parser's text. (aws-cli's dateutil parser accepts
+			// more layouts than TimeFormat; CloudTrail writes only that.)
 			res2 := *res
 			res2.Status, res2.Err = StatusError, err
 			res2.Message = digestLine(bucket, key, "Unable to parse date value: "+d.DigestStartTime)
@@ -454,7 +456,6 @@ func (v *validator) walk(ctx context.Context, digests []string, keys map[Fingerp
 			}
 		}
 	}
-	_ = endDate
 	return nil
 }
 
