@@ -37,6 +37,60 @@
 // errors.Is(err, InvalidEventSelectorsException) tells whether a problem
 // of that exception is present.
 //
+// The rules, by rule id (exception in brackets; * = the service's exact
+// message):
+//
+//   - Trail settings (skipped with ValidateOptions.SelectorsOnly)
+//     [InvalidTrailNameException]: TrailNameTooShort* (< 3),
+//     TrailNameTooLong* (> 128), TrailNameStart* and TrailNameEnd* (not a
+//     letter or digit), TrailNameCharset* (only A-Z a-z 0-9 . - _),
+//     TrailNameAdjacentPunctuation (two of . - _ in a row),
+//     TrailNameIPAddress (four dotted numbers); S3KeyPrefixTooLong (> 200
+//     characters) [InvalidS3PrefixException]; SnsTopicNameTooLong (> 256)
+//     [InvalidSnsTopicNameException]; KmsKeyIdForm (alias/Name, alias ARN,
+//     key ARN, key id or mrk- id) [InvalidKmsKeyIdException];
+//     MultiRegionWithoutGlobalEvents* [InvalidParameterCombinationException].
+//   - BasicAndAdvanced: both kinds set [InvalidParameterCombinationException].
+//   - Basic selectors [InvalidEventSelectorsException]:
+//     TooManyEventSelectors (> 5), ReadWriteType (not ReadOnly, WriteOnly,
+//     All or empty), ExcludeManagementEventSources (only kms and rdsdata),
+//     ManagementOffNoDataResources*, DataResourceType (only the three basic
+//     types), DataResourceNoValues, DataResourceValue* (not the type's "all"
+//     value nor arn:<partition>:s3:::<bucket>/<prefix>,
+//     arn:<p>:lambda:<region>:<12 digits>:function:<name>[:<qualifier>] or
+//     arn:<p>:dynamodb:<region>:<12 digits>:table/<name>; any "*" is
+//     invalid), TooManyDataResources (> 250 values other than "all" values).
+//   - Advanced selectors [InvalidEventSelectorsException]:
+//     TooManyAdvancedSelectors (only with a cap set), AdvancedNameTooLong
+//     (> 1000 runes), NoFieldSelectors, EventCategoryRequired,
+//     EventCategoryValue (Management, Data, NetworkActivity),
+//     ResourcesTypeRequired (Data), NetworkEventSourceRequired
+//     (NetworkActivity), ResourcesTypeRepeated, DuplicateField (any other
+//     field twice), FieldName (1–1000 of [\w|\d|\.|_]), UnknownField,
+//     FieldNotAllowedForCategory, NoOperator, EmptyOperator,
+//     OperatorNotAllowed (eventCategory, readOnly, resources.type, errorCode
+//     and NetworkActivity eventSource: Equals only;
+//     sessionCredentialFromConsole: Equals or NotEquals; Management
+//     eventSource: NotEquals only), SingleValueRequired (eventCategory,
+//     resources.type, NetworkActivity eventSource), FieldValue (1–2048
+//     runes, no line break), ReadOnlyValue, SessionCredentialValue ("true"),
+//     ErrorCodeValue (VpceAccessDenied), ResourcesTypeValue ([ResourceTypes]),
+//     ManagementEventSourceValue, NetworkEventSourceValue
+//     ([NetworkActivityEventSources]), ResourcesARNForm (Equals/NotEquals
+//     value not an ARN of the selected type), TooManyAdvancedValues (> 500
+//     values in all), TooManyDataResources (> 250 resources.ARN values).
+//     Fields per category: Management: eventCategory, eventSource,
+//     readOnly; Data: eventCategory, eventSource, readOnly, eventName,
+//     eventType, resources.type, resources.ARN,
+//     sessionCredentialFromConsole, userIdentity.arn; NetworkActivity:
+//     eventCategory, eventSource, eventName, userIdentity.arn, errorCode,
+//     vpcEndpointId.
+//   - Insight selectors [InvalidInsightSelectorsException]: InsightType,
+//     InsightTypeRepeated, InsightEventCategory (Management or Data),
+//     InsightPrerequisite (call rate on management needs write management
+//     events logged, error rate any management events, data Insights data
+//     events; skipped when the selectors are not known).
+//
 // # Filter
 //
 // [Compile] turns a trail into a [Filter]; [Filter.Match] decides in this
@@ -111,6 +165,8 @@
 //     ErrBothSelectorKinds.
 //   - Name length (§10.10): 1000 (service model);
 //     ValidateOptions.MaxAdvancedNameLength = CloudFormationNameLength.
+//   - Global service events outside us-east-1 (§10.17): not modelled;
+//     Options.GlobalServiceEventSources sets which sources count as global.
 //   - Trail-name messages (§10.11): moto's wording for length, first and
 //     last character, and character set; trailkit's for adjacent
 //     punctuation and IP addresses.
