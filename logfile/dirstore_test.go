@@ -216,6 +216,7 @@ func TestDirStoreRefusesUnsafeKeys(t *testing.T) {
 // TestDirStoreListOrder compares List with MemStore's on keys whose byte
 // order differs from a naive directory walk ("a-c" < "a/b" < "a0").
 func TestDirStoreListOrder(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ds := newDirStore(t)
 	ms := NewMemStore()
@@ -273,6 +274,7 @@ func TestDirStoreListOrder(t *testing.T) {
 }
 
 func TestDirStoreConcurrent(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newDirStore(t)
 	var wg sync.WaitGroup
@@ -400,6 +402,7 @@ func TestDirStoreCrashChild(t *testing.T) {
 // metadata always belongs to its body. (SIGKILL tests the atomic renames; a
 // power loss would also test the fsyncs, which this cannot.)
 func TestDirStoreCrashSafety(t *testing.T) {
+	t.Parallel()
 	if os.Getenv(crashEnv) != "" {
 		t.Skip("in the child")
 	}

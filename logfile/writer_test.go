@@ -74,6 +74,7 @@ func readAll(t testing.TB, body []byte) []*event.Record {
 // and reads everything back: each record exactly once, every key of the
 // spec's pattern, every file readable by Python's gzip and json modules.
 func TestWriterRoundTrip(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	n, goroutines := 100_000, 32
 	if raceEnabled {
