@@ -54,7 +54,8 @@ type Stats struct {
 type Detector struct {
 	cfg       config
 	hourDecay float32
-	index     map[SeriesKey]*series
+	index     map[uint64]*series // by keyHash; collisions chain through series.next
+	nseries   int
 	list      []*series // creation order: the order of emission within a minute
 	started   bool
 	first     int64 // first minute of history (warm-up origin)
@@ -72,7 +73,7 @@ func New(opts *Options) *Detector {
 	return &Detector{
 		cfg:       c,
 		hourDecay: float32(math.Exp(-1 / float64(c.windowHours))),
-		index:     make(map[SeriesKey]*series),
+		index:     make(map[uint64]*series),
 		intern:    new(interner),
 	}
 }
@@ -81,7 +82,7 @@ func New(opts *Options) *Detector {
 func (d *Detector) Stats() Stats { return d.stats }
 
 // Series returns the number of live series.
-func (d *Detector) Series() int { return len(d.index) }
+func (d *Detector) Series() int { return d.nseries }
 
 // Drain returns the Insights records emitted since the last call, in
 // emission order (by eventTime, then series creation order), and forgets
@@ -145,7 +146,7 @@ func (d *Detector) Observe(key SeriesKey, t time.Time, n int) error {
 		return fmt.Errorf("%w: minute %s, scored through %s", ErrLate,
 			time.Unix(m*60, 0).UTC().Format(event.TimeLayout), time.Unix(d.scored*60, 0).UTC().Format(event.TimeLayout))
 	}
-	s := d.seriesFor(&key)
+	s := d.seriesFor(&key, keyHash(&key, baseHash(&key)))
 	if s == nil {
 		return ErrTooManySeries
 	}
@@ -180,11 +181,61 @@ func (s *series) count(m int64, n uint32) {
 	}
 }
 
-func (d *Detector) seriesFor(k *SeriesKey) *series {
-	if s, ok := d.index[*k]; ok {
+// baseHash hashes the fields every key has; keyHash adds the type and
+// error code. A record's two series share the base hash.
+func baseHash(k *SeriesKey) uint64 {
+	h := hashValue(k.EventName)
+	h = (h^hashValue(k.EventSource))*0x9e3779b97f4a7c15 + 1
+	h = (h^hashValue(k.Region))*0x9e3779b97f4a7c15 + 2
+	return (h^hashValue(k.AccountID))*0x9e3779b97f4a7c15 + 3
+}
+
+func keyHash(k *SeriesKey, base uint64) uint64 {
+	if k.InsightType == event.APICallRateInsight {
+		return base
+	}
+	return (base^hashValue(k.ErrorCode))*0xbf58476d1ce4e5b9 + 5
+}
+
+func (d *Detector) lookup(k *SeriesKey, h uint64) *series {
+	for s := d.index[h]; s != nil; s = s.next {
+		if s.key == *k {
+			return s
+		}
+	}
+	return nil
+}
+
+func (d *Detector) insert(s *series) {
+	s.hash = keyHash(&s.key, baseHash(&s.key))
+	s.next = d.index[s.hash]
+	d.index[s.hash] = s
+	d.list = append(d.list, s)
+	d.nseries++
+}
+
+func (d *Detector) remove(s *series) {
+	p := d.index[s.hash]
+	if p == s {
+		if s.next == nil {
+			delete(d.index, s.hash)
+		} else {
+			d.index[s.hash] = s.next
+		}
+	} else {
+		for p.next != s {
+			p = p.next
+		}
+		p.next = s.next
+	}
+	d.nseries--
+}
+
+func (d *Detector) seriesFor(k *SeriesKey, h uint64) *series {
+	if s := d.lookup(k, h); s != nil {
 		return s
 	}
-	if len(d.index) >= d.cfg.maxSeries {
+	if d.nseries >= d.cfg.maxSeries {
 		d.stats.SeriesDropped++
 		return nil
 	}
@@ -199,8 +250,7 @@ func (d *Detector) seriesFor(k *SeriesKey) *series {
 		ErrorCode:   in.get(hashValue(k.ErrorCode), k.ErrorCode),
 	}
 	s := newSeries(d, key)
-	d.index[key] = s
-	d.list = append(d.list, s)
+	d.insert(s)
 	return s
 }
 
@@ -262,19 +312,20 @@ func (d *Detector) Add(r *event.Record) {
 	}
 	key := SeriesKey{AccountID: r.RecipientAccountID, Region: r.AWSRegion,
 		EventSource: r.EventSource, EventName: r.EventName}
+	base := baseHash(&key)
 	if write {
 		key.InsightType = event.APICallRateInsight
-		d.countRecord(&key, m, &hs, &vs, numAttrs)
+		d.countRecord(&key, base, m, &hs, &vs, numAttrs)
 	}
 	if r.ErrorCode != "" {
 		key.InsightType = event.APIErrorRateInsight
 		key.ErrorCode = r.ErrorCode
-		d.countRecord(&key, m, &hs, &vs, attrError)
+		d.countRecord(&key, keyHash(&key, base), m, &hs, &vs, attrError)
 	}
 }
 
-func (d *Detector) countRecord(k *SeriesKey, m int64, hs *[numAttrs]uint64, vs *[numAttrs]string, nattr int) {
-	s := d.seriesFor(k)
+func (d *Detector) countRecord(k *SeriesKey, h uint64, m int64, hs *[numAttrs]uint64, vs *[numAttrs]string, nattr int) {
+	s := d.seriesFor(k, h)
 	if s == nil {
 		return
 	}
@@ -338,7 +389,7 @@ func (d *Detector) scoreTo(target int64) {
 	if evict {
 		d.list = slices.DeleteFunc(d.list, func(s *series) bool {
 			if s.evicted {
-				delete(d.index, s.key)
+				d.remove(s)
 				d.stats.Evicted++
 				return true
 			}

@@ -34,8 +34,18 @@ const lastSize = 16 // counts of the most recent scored minutes (>= OpenWindow)
 // (pending ring of Lateness+2 minutes, one uint32+uint8 per baseline hour)
 // plus the attribution sketches' strings; see BenchmarkMemoryPerSeries.
 type series struct {
-	key       SeriesKey
-	pending   []uint32 // unscored minutes, index minute % len
+	// Fields a record touches come first, to share cache lines.
+	next     *series // next series with the same hash
+	hash     uint64
+	key      SeriesKey
+	lastCall int64 // minute of the newest observation
+	open     *openInsight
+	hasAttrs bool
+	evicted  bool
+	pending  []uint32 // unscored minutes, index minute % len; points into pendBuf
+	pendBuf  [maxPending]uint32
+	attrs    [numAttrs]attrTable
+
 	hourCount []uint32 // calls per baseline hour (normal minutes only), index hour % len
 	hourMins  []uint8  // normal minutes per baseline hour
 	totC      uint64   // sum of hourCount
@@ -44,13 +54,11 @@ type series struct {
 	last      [lastSize]uint32 // scored counts, index minute % lastSize
 	riseBits  uint16           // bit j: minute (scored-j) was an anomalous rise
 	dropBits  uint16
-	lastCall  int64 // minute of the newest observation
 	cooldown  int64 // no insight opens before this minute
-	open      *openInsight
-	hasAttrs  bool
-	evicted   bool
-	attrs     [numAttrs]attrTable
 }
+
+// maxPending is the largest pending ring: Lateness is at most 60 minutes.
+const maxPending = 62
 
 // openInsight is an insight between its Start and End records.
 type openInsight struct {
@@ -72,10 +80,10 @@ func newSeries(d *Detector, key SeriesKey) *series {
 	h := int(d.cfg.windowHours) + 1
 	s := &series{
 		key:       key,
-		pending:   make([]uint32, d.cfg.pendingMinutes),
 		hourCount: make([]uint32, h),
 		hourMins:  make([]uint8, h),
 	}
+	s.pending = s.pendBuf[:d.cfg.pendingMinutes]
 	// The series was silent since the detector started: fill the normal
 	// minutes of every hour from max(first, ring start) to scored.
 	d.fillSilent(s)

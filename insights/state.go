@@ -154,12 +154,11 @@ func (d *Detector) UnmarshalBinary(data []byte) error {
 		if r.err != nil {
 			break
 		}
-		if _, dup := nd.index[s.key]; dup {
+		if nd.lookup(&s.key, keyHash(&s.key, baseHash(&s.key))) != nil {
 			r.fail("duplicate series %+v", s.key)
 			break
 		}
-		nd.index[s.key] = s
-		nd.list = append(nd.list, s)
+		nd.insert(s)
 	}
 	if r.err == nil && len(r.b) != 0 {
 		r.fail("%d trailing bytes", len(r.b))
@@ -300,7 +299,8 @@ func (r *stateReader) series(d *Detector) *series {
 		return nil
 	}
 	H := d.cfg.windowHours + 1
-	s := &series{key: k, pending: make([]uint32, d.cfg.pendingMinutes), hourCount: make([]uint32, H), hourMins: make([]uint8, H)}
+	s := &series{key: k, hourCount: make([]uint32, H), hourMins: make([]uint8, H)}
+	s.pending = s.pendBuf[:d.cfg.pendingMinutes]
 	for i := range s.pending {
 		s.pending[i] = r.u32()
 	}
@@ -395,9 +395,9 @@ func (t *attrTable) append(b []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(math.Float32bits(t.baseTotal)))
 	b = binary.AppendUvarint(b, uint64(math.Float32bits(t.recentTotal)))
 	for i := range int(t.n) {
-		b = appendString(b, t.e[i].value)
-		b = binary.AppendUvarint(b, uint64(math.Float32bits(t.e[i].base)))
-		b = binary.AppendUvarint(b, uint64(math.Float32bits(t.e[i].recent)))
+		b = appendString(b, t.value[i])
+		b = binary.AppendUvarint(b, uint64(math.Float32bits(t.base[i])))
+		b = binary.AppendUvarint(b, uint64(math.Float32bits(t.recent[i])))
 	}
 	return b
 }
@@ -413,6 +413,7 @@ func (r *stateReader) attrTable(t *attrTable) {
 	for i := range int(n) {
 		v := r.string()
 		h := hashValue(v)
-		t.e[i] = attrEntry{hash: h, value: r.in.get(h, v), base: r.float32(), recent: r.float32()}
+		t.hash[i], t.value[i] = h, r.in.get(h, v)
+		t.base[i], t.recent[i] = r.float32(), r.float32()
 	}
 }

@@ -139,24 +139,26 @@ type share struct {
 // attrK is the number of counters of one attribute's table.
 const attrK = topKSize
 
-// attrEntry is one value of an attribute with two counters: calls of the
-// baseline (decayed hourly) and of the recent minutes (halved every minute).
-type attrEntry struct {
-	hash         uint64
-	value        string
-	base, recent float32
-}
-
 // attrTable tracks one attribute of one series outside insights: a
-// space-saving sketch whose two counters share their entries, so a record
-// costs one scan. The victim of a replacement is the entry with the least
-// baseline count; both counters inherit the victim's counts, as in
-// space-saving, so each count overestimates by at most the victim's count
-// (recent counts never exceed baseline counts, which decay more slowly).
+// space-saving sketch with two counters per value, calls of the baseline
+// (decayed hourly) and of the recent minutes (halved every minute), sharing
+// their entries so that a record costs one scan. The victim of a
+// replacement is the entry with the least baseline count; both counters
+// inherit the victim's counts, as in space-saving, so each count
+// overestimates by at most the victim's count (recent counts never exceed
+// baseline counts, which decay more slowly).
+//
+// Values are recognised by their 64-bit hash alone, which keeps the
+// per-record scan inside two cache lines; two distinct values of one
+// attribute of one series colliding (probability about 2^-64 per pair)
+// would share a counter. The layout keeps the hot arrays first and the
+// strings, touched only on insertion and reporting, last.
 type attrTable struct {
-	e                      [attrK]attrEntry
+	hash                   [attrK]uint64
+	base, recent           [attrK]float32
 	n                      uint8
 	baseTotal, recentTotal float32
+	value                  [attrK]string
 }
 
 func (t *attrTable) add(h uint64, v string, in *interner) {
@@ -167,37 +169,38 @@ func (t *attrTable) add(h uint64, v string, in *interner) {
 	}
 	n := int(t.n)
 	for i := range n {
-		if t.e[i].hash == h && t.e[i].value == v {
-			t.e[i].base++
-			t.e[i].recent++
+		if t.hash[i] == h {
+			t.base[i]++
+			t.recent[i]++
 			return
 		}
 	}
 	if n < attrK {
-		t.e[n] = attrEntry{hash: h, value: in.get(h, v), base: 1, recent: 1}
+		t.hash[n], t.value[n], t.base[n], t.recent[n] = h, in.get(h, v), 1, 1
 		t.n++
 		return
 	}
 	slot := 0
 	for i := 1; i < attrK; i++ {
-		if t.e[i].base < t.e[slot].base {
+		if t.base[i] < t.base[slot] {
 			slot = i
 		}
 	}
-	x := &t.e[slot]
-	*x = attrEntry{hash: h, value: in.get(h, v), base: x.base + 1, recent: x.recent + 1}
+	t.hash[slot], t.value[slot] = h, in.get(h, v)
+	t.base[slot]++
+	t.recent[slot]++
 }
 
 func (t *attrTable) decayBase(f float32) {
 	for i := range int(t.n) {
-		t.e[i].base *= f
+		t.base[i] *= f
 	}
 	t.baseTotal *= f
 }
 
 func (t *attrTable) decayRecent(f float32) {
 	for i := range int(t.n) {
-		t.e[i].recent *= f
+		t.recent[i] *= f
 	}
 	t.recentTotal *= f
 }
@@ -206,14 +209,14 @@ func (t *attrTable) decayRecent(f float32) {
 func (t *attrTable) sketch(recent bool) topK {
 	var k topK
 	for i := range int(t.n) {
-		c := t.e[i].base
+		c := t.base[i]
 		if recent {
-			c = t.e[i].recent
+			c = t.recent[i]
 		}
 		if c <= 0 {
 			continue
 		}
-		k.e[k.n] = topEntry{hash: t.e[i].hash, value: t.e[i].value, count: c}
+		k.e[k.n] = topEntry{hash: t.hash[i], value: t.value[i], count: c}
 		k.n++
 	}
 	k.total = t.baseTotal
