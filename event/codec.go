@@ -67,12 +67,15 @@ func (e *EncodeError) Unwrap() []error {
 // (an eventTime of "redacted", "readOnly":"true") are not errors: they are
 // kept in Unknown.
 func Unmarshal(data []byte, r *Record) error {
-	var tmp Record
-	d := decoder{data: data}
-	if err := d.record(&tmp); err != nil {
+	// Decode in place and restore on error: a temporary would escape to
+	// the heap (the decoder reaches it through an interface).
+	saved := *r
+	*r = Record{}
+	d := newDecoder(data)
+	if err := d.record(r); err != nil {
+		*r = saved
 		return err
 	}
-	*r = tmp
 	return nil
 }
 

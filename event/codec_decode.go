@@ -1,12 +1,16 @@
 package event
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"math"
+	"math/bits"
 	"strconv"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // maxDepth bounds the nesting of objects and arrays, as encoding/json does,
@@ -20,6 +24,128 @@ type decoder struct {
 	pos   int
 	depth int
 	buf   []byte // scratch for unescaping strings
+
+	// owned is true when data is the decoder's private copy of the input.
+	// Then the record's strings and raw members point into it instead of
+	// being copied one by one: one allocation per record instead of one
+	// per value. The ranges handed out are disjoint (string values and keys
+	// as strings, raw values as capacity-capped slices), and nothing writes
+	// to data after decoding, so the strings stay immutable even if a user
+	// modifies a raw member in place. The price: a record's values keep the
+	// whole copy alive, as long as any of them is reachable.
+	owned bool
+	// blk holds the nested objects that most records have, so that they
+	// cost one allocation; used marks the parts handed out.
+	blk  *recordBlock
+	used uint8
+}
+
+// newDecoder returns a decoder working on a private copy of data.
+func newDecoder(data []byte) decoder {
+	return decoder{data: append([]byte(nil), data...), owned: true}
+}
+
+// text returns d.data[start:end] as a string.
+func (d *decoder) text(start, end int) string {
+	if !d.owned || start == end {
+		return string(d.data[start:end])
+	}
+	return unsafe.String(&d.data[start], end-start)
+}
+
+// keep returns d.data[start:end] as a raw value that is the record's own.
+func (d *decoder) keep(start, end int) []byte {
+	if !d.owned {
+		return bytes.Clone(d.data[start:end])
+	}
+	return d.data[start:end:end]
+}
+
+// recordBlock is the memory of the nested objects a typical record has,
+// allocated together. A record's pointers into it keep all of it alive.
+type recordBlock struct {
+	userIdentity   UserIdentity
+	sessionContext SessionContext
+	sessionIssuer  SessionIssuer
+	webID          WebIDFederationData
+	attributes     SessionAttributes
+	tlsDetails     TLSDetails
+	bools          [2]bool
+}
+
+const (
+	usedUserIdentity = 1 << iota
+	usedSessionContext
+	usedSessionIssuer
+	usedWebID
+	usedAttributes
+	usedTLSDetails
+	usedBool0
+	usedBool1
+)
+
+// part returns the block's part marked by bit, or nil when it is taken.
+func (d *decoder) part(bit uint8) *recordBlock {
+	if d.used&bit != 0 {
+		return nil
+	}
+	if d.blk == nil {
+		d.blk = new(recordBlock)
+	}
+	d.used |= bit
+	return d.blk
+}
+
+func (d *decoder) newUserIdentity() *UserIdentity {
+	if b := d.part(usedUserIdentity); b != nil {
+		return &b.userIdentity
+	}
+	return new(UserIdentity)
+}
+
+func (d *decoder) newSessionContext() *SessionContext {
+	if b := d.part(usedSessionContext); b != nil {
+		return &b.sessionContext
+	}
+	return new(SessionContext)
+}
+
+func (d *decoder) newSessionIssuer() *SessionIssuer {
+	if b := d.part(usedSessionIssuer); b != nil {
+		return &b.sessionIssuer
+	}
+	return new(SessionIssuer)
+}
+
+func (d *decoder) newWebIDFederationData() *WebIDFederationData {
+	if b := d.part(usedWebID); b != nil {
+		return &b.webID
+	}
+	return new(WebIDFederationData)
+}
+
+func (d *decoder) newSessionAttributes() *SessionAttributes {
+	if b := d.part(usedAttributes); b != nil {
+		return &b.attributes
+	}
+	return new(SessionAttributes)
+}
+
+func (d *decoder) newTLSDetails() *TLSDetails {
+	if b := d.part(usedTLSDetails); b != nil {
+		return &b.tlsDetails
+	}
+	return new(TLSDetails)
+}
+
+func (d *decoder) newBool() *bool {
+	if b := d.part(usedBool0); b != nil {
+		return &b.bools[0]
+	}
+	if b := d.part(usedBool1); b != nil {
+		return &b.bools[1]
+	}
+	return new(bool)
 }
 
 // objectFields is implemented by every typed object of the record model.
@@ -113,10 +239,12 @@ func (d *decoder) object(o objectFields) error {
 		if c != '"' || d.pos >= len(d.data) {
 			return d.unexpected("looking for beginning of object key string")
 		}
-		key, err := d.key()
+		keyStart := d.pos + 1
+		key, aliased, err := d.key()
 		if err != nil {
 			return err
 		}
+		keyEnd := d.pos - 1 // when aliased, the key is d.src[keyStart:keyEnd]
 		if d.skipWS() != ':' {
 			return d.unexpected("after object key")
 		}
@@ -146,7 +274,11 @@ func (d *decoder) object(o objectFields) error {
 				okMask &^= 1 << uint(idx)
 				typedUnknown = true
 			}
-			*u = append(*u, Member{Key: string(key), Value: cloneBytes(d.data[start:d.pos])})
+			ks := string(key)
+			if aliased {
+				ks = d.text(keyStart, keyEnd)
+			}
+			*u = append(*u, Member{Key: ks, Value: d.keep(start, d.pos)})
 		}
 		switch d.skipWS() {
 		case ',':
@@ -208,47 +340,53 @@ func dedupeMembers(u *Members, o objectFields, okMask uint64, typedUnknown bool)
 	*u = keep
 }
 
-func cloneBytes(b []byte) []byte {
-	out := make([]byte, len(b))
-	copy(out, b)
-	return out
-}
-
 // key reads the object key at d.pos (which holds '"'). The result aliases
-// d.data when the key has no escapes; otherwise it is a fresh slice.
-func (d *decoder) key() ([]byte, error) {
+// d.data (aliased is true) when the key is plain ASCII without escapes;
+// otherwise it is a fresh slice.
+func (d *decoder) key() (key []byte, aliased bool, err error) {
 	start := d.pos + 1
-	for i := start; i < len(d.data); i++ {
-		c := d.data[i]
-		if c == '"' {
-			d.pos = i + 1
-			return d.data[start:i], nil
-		}
-		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
-			break
-		}
+	if i := stringStop(d.data, start); i < len(d.data) && d.data[i] == '"' && utf8.Valid(d.data[start:i]) {
+		d.pos = i + 1
+		return d.data[start:i], true, nil
 	}
 	s, err := d.slowString()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return []byte(s), nil
+	return []byte(s), false, nil
 }
 
 // str reads the string at d.pos (which holds '"').
 func (d *decoder) string() (string, error) {
 	start := d.pos + 1
-	for i := start; i < len(d.data); i++ {
-		c := d.data[i]
-		if c == '"' {
-			d.pos = i + 1
-			return string(d.data[start:i]), nil
-		}
-		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
-			break
-		}
+	if i := stringStop(d.data, start); i < len(d.data) && d.data[i] == '"' && utf8.Valid(d.data[start:i]) {
+		d.pos = i + 1
+		return d.text(start, i), nil
 	}
 	return d.slowString()
+}
+
+// stringStop returns the index of the first byte at or after i that ends
+// the plain run of a string: '"', '\\' or a control byte; len(data) if none.
+// It tests eight bytes at a time (SWAR): for each byte b of x, bit 7 of
+// (x-k*lsb)&^x is set when b < k (for the lowest such byte exactly; a
+// borrow can only flag bytes above it), and "b == c" is "b^c < 1".
+func stringStop(data []byte, i int) int {
+	const lsb, msb = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(data); i += 8 {
+		x := binary.LittleEndian.Uint64(data[i:])
+		q := x ^ (lsb * '"')
+		b := x ^ (lsb * '\\')
+		if m := ((x-lsb*0x20)&^x | (q-lsb)&^q | (b-lsb)&^b) & msb; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(data); i++ {
+		if c := data[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return i
 }
 
 // slowString reads a string with escapes or non-ASCII bytes. Invalid UTF-8
@@ -461,7 +599,11 @@ func (d *decoder) literal(lit string) error {
 // control characters. Invalid UTF-8 is accepted (as by encoding/json).
 func (d *decoder) skipString() error {
 	i := d.pos + 1
-	for i < len(d.data) {
+	for {
+		i = stringStop(d.data, i)
+		if i >= len(d.data) {
+			break
+		}
 		c := d.data[i]
 		switch {
 		case c == '"':
@@ -485,11 +627,9 @@ func (d *decoder) skipString() error {
 				d.pos = i + 1
 				return d.syntaxError("invalid character " + quoteChar(e) + " in string escape code")
 			}
-		case c < 0x20:
+		default: // c < 0x20
 			d.pos = i
 			return d.syntaxError("invalid control character " + quoteChar(c) + " in string literal")
-		default:
-			i++
 		}
 	}
 	d.pos = i
@@ -561,7 +701,7 @@ func (d *decoder) raw(p *json.RawMessage) (bool, error) {
 	if err := d.skipValue(); err != nil {
 		return false, err
 	}
-	*p = cloneBytes(d.data[start:d.pos])
+	*p = d.keep(start, d.pos)
 	return true, nil
 }
 
@@ -581,7 +721,9 @@ func (d *decoder) boolean(p **bool) (bool, error) {
 	default:
 		return false, nil
 	}
-	*p = &v
+	b := d.newBool()
+	*b = v
+	*p = b
 	return true, nil
 }
 
@@ -705,11 +847,19 @@ func obj[T any, PT interface {
 	*T
 	objectFields
 }](d *decoder, p *PT) (bool, error) {
+	return objFrom(d, p, func() PT { return new(T) })
+}
+
+// objFrom is obj with the object's memory from alloc.
+func objFrom[T any, PT interface {
+	*T
+	objectFields
+}](d *decoder, p *PT, alloc func() PT) (bool, error) {
 	*p = nil
 	if d.data[d.pos] != '{' {
 		return false, nil
 	}
-	v := PT(new(T))
+	v := alloc()
 	if err := d.object(v); err != nil {
 		return false, err
 	}
@@ -732,12 +882,12 @@ func array[T any, PT interface {
 		return false, d.syntaxError("exceeded max depth")
 	}
 	d.pos++
-	s := make([]T, 0, 4)
+	var s []T
 	c := d.skipWS()
 	if c == ']' {
 		d.pos++
 		d.depth--
-		*p = s
+		*p = []T{} // non-nil: [] is kept distinct from absent
 		return true, nil
 	}
 	for {

@@ -406,7 +406,14 @@ var safe = func() (t [utf8.RuneSelf]bool) {
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
-	for i := 0; i < len(s); {
+	for i := 0; ; {
+		// Skip eight bytes at a time while none needs attention.
+		for i+8 <= len(s) && !needsEscape8(s, i) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if safe[c] {
@@ -453,4 +460,16 @@ func appendString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// needsEscape8 reports whether any of s[i:i+8] is a control byte, '"', '\\'
+// or a non-ASCII byte, testing all eight at once (SWAR: a byte b of x is
+// flagged in bit 7 of (x-k)&^x when b < k).
+func needsEscape8(s string, i int) bool {
+	const lsb, msb = 0x0101010101010101, 0x8080808080808080
+	x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	q := x ^ (lsb * '"')
+	b := x ^ (lsb * '\\')
+	return (x|(x-lsb*0x20)&^x|(q-lsb)&^q|(b-lsb)&^b)&msb != 0
 }

@@ -86,7 +86,7 @@ func (x *Record) decodeMember(d *decoder, key []byte) (int, bool, error) {
 	case 0: // eventVersion
 		ok, err = d.str(&x.EventVersion)
 	case 1: // userIdentity
-		ok, err = obj(d, &x.UserIdentity)
+		ok, err = objFrom(d, &x.UserIdentity, d.newUserIdentity)
 	case 2: // eventTime
 		ok, err = d.eventTime(&x.EventTime)
 	case 3: // eventSource
@@ -138,7 +138,7 @@ func (x *Record) decodeMember(d *decoder, key []byte) (int, bool, error) {
 	case 26: // addendum
 		ok, err = obj(d, &x.Addendum)
 	case 27: // tlsDetails
-		ok, err = obj(d, &x.TLSDetails)
+		ok, err = objFrom(d, &x.TLSDetails, d.newTLSDetails)
 	case 28: // sessionCredentialFromConsole
 		ok, err = d.str(&x.SessionCredentialFromConsole)
 	case 29: // edgeDeviceDetails
@@ -205,7 +205,7 @@ func (x *UserIdentity) decodeMember(d *decoder, key []byte) (int, bool, error) {
 	case 5: // userName
 		ok, err = d.str(&x.UserName)
 	case 6: // sessionContext
-		ok, err = obj(d, &x.SessionContext)
+		ok, err = objFrom(d, &x.SessionContext, d.newSessionContext)
 	case 7: // invokedBy
 		ok, err = d.str(&x.InvokedBy)
 	case 8: // invokedByDelegate
@@ -252,11 +252,11 @@ func (x *SessionContext) decodeMember(d *decoder, key []byte) (int, bool, error)
 	i := x.fieldIndex(key)
 	switch i {
 	case 0: // sessionIssuer
-		ok, err = obj(d, &x.SessionIssuer)
+		ok, err = objFrom(d, &x.SessionIssuer, d.newSessionIssuer)
 	case 1: // webIdFederationData
-		ok, err = obj(d, &x.WebIDFederationData)
+		ok, err = objFrom(d, &x.WebIDFederationData, d.newWebIDFederationData)
 	case 2: // attributes
-		ok, err = obj(d, &x.Attributes)
+		ok, err = objFrom(d, &x.Attributes, d.newSessionAttributes)
 	case 3: // sourceIdentity
 		ok, err = d.str(&x.SourceIdentity)
 	case 4: // ec2RoleDelivery
