@@ -116,7 +116,9 @@
 // approximate: each attribute of a series is a space-saving sketch
 // (Metwally et al.) of 6 counters; a value holding more than 1/6 of the
 // calls is always present, and counts overestimate by at most 1/6 of the
-// total, exact when a series has at most 6 distinct values. Baseline
+// total, exact when a series has at most 6 distinct values. Values are
+// told apart by a 64-bit hash (a collision, about 2^-64 per pair of
+// values of one series, would merge two values' counts). Baseline
 // counts decay by e^(-1/window hours) every hour (an exponentially
 // weighted week); recent counts halve every minute and seed the insight's
 // own sketch at Start (so the Start lists describe the last few minutes);
@@ -124,9 +126,11 @@
 //
 // # Memory, eviction, state
 //
-// A series holds a ring of Lateness+2 pending minutes, 169 hourly
-// counters, 24 profile rates, the attribution tables and its key: about
-// 2.5 KiB with realistic values (BenchmarkMemoryPerSeries). Attribute and
+// A series holds a ring of pending minutes (room for the largest
+// Lateness), 169 hourly counters, 24 profile rates, the attribution tables
+// and its key: about 2.2 KiB measured with realistic values, index and
+// strings included (BenchmarkMemoryPerSeries, TestMemoryPerSeries checks
+// at most 4 KiB); an open insight adds its own sketch. Attribute and
 // key strings are copied (never pinning a decoder's buffer) and shared
 // through a 4096-slot cache. A series without calls for IdleAfter (default
 // the baseline window) and no open insight is evicted: its baseline was

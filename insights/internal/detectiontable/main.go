@@ -5,9 +5,11 @@
 //
 //	go run ./insights/internal/detectiontable [-days 14] [-n 40] [-seed 1]
 //
-// It runs two scenarios from insights/internal/scenario over per-minute
+// It runs three scenarios from insights/internal/scenario over per-minute
 // counts from event/eventtest: Stationary (no anomalies; every Start is
-// false) and WithAnomalies (n spikes, n drops and n error bursts).
+// false), WithAnomalies (n spikes, n drops and n error bursts) and
+// WithModerateSpikes (n spikes on APIs of 1–10 calls per minute, to show
+// where detection stops).
 package main
 
 import (
@@ -40,6 +42,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	mod, err := scenario.Run(scenario.WithModerateSpikes(scenario.Stationary(*seed+2, *days), *n), opts, *records)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	path := "counts (Observe)"
 	if *records {
 		path = "records (Add)"
@@ -68,5 +75,9 @@ func main() {
 			anom.Percentile(k, 50, false), anom.Percentile(k, 95, false),
 			anom.Percentile(k, 50, true), anom.Percentile(k, 95, true))
 	}
+	det, tot := mod.Recall("")
+	fmt.Printf("| spike on 1–10 calls/min (below the reliable range) | %d | %d | %.1f%% | %.5f | %s / %s | %s / %s |\n",
+		tot, det, 100*float64(det)/float64(max(tot, 1)), mod.FalsePerSeriesDay(),
+		mod.Percentile("", 50, false), mod.Percentile("", 95, false), mod.Percentile("", 50, true), mod.Percentile("", 95, true))
 	fmt.Printf("\nWarm-up Starts: %d and %d. Invalid records: %d.\n", calm.WarmUpStarts, anom.WarmUpStarts, len(calm.Invalid)+len(anom.Invalid))
 }

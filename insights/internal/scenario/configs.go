@@ -81,3 +81,26 @@ func WithAnomalies(cfg eventtest.Config, n int) eventtest.Config {
 	}
 	return cfg
 }
+
+// WithModerateSpikes adds n spikes (5x, 10 minutes) on APIs of 1 to 10
+// calls per minute to a Stationary config: below the detector's reliable
+// range at the default thresholds (a 5x spike of 1 call per minute is
+// about 5 calls, which a Poisson baseline of 1 makes only somewhat
+// unusual), to show where detection stops.
+func WithModerateSpikes(cfg eventtest.Config, n int) eventtest.Config {
+	var mid []eventtest.Series
+	for _, s := range cfg.Series {
+		if !s.ReadOnly && s.Rate >= 1 && s.Rate < 10 {
+			mid = append(mid, s)
+		}
+	}
+	step := (cfg.Duration - 28*time.Hour) / time.Duration(n)
+	for i := range n {
+		s := mid[i%len(mid)]
+		cfg.Anomalies = append(cfg.Anomalies, eventtest.Anomaly{Kind: eventtest.Spike, Region: s.Region,
+			EventSource: s.EventSource, EventName: s.EventName,
+			Start:    cfg.Start.Add(26*time.Hour + time.Duration(i)*step).Truncate(time.Minute).Add(time.Duration(i*11%47) * time.Minute),
+			Duration: 10 * time.Minute, Factor: 5})
+	}
+	return cfg
+}
