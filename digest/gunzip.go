@@ -41,16 +41,30 @@ func gunzipDigest(body []byte, limit int64) ([]byte, error) {
 	return out, nil
 }
 
+var errLimit = errors.New("limit")
+
+// limitedHash hashes what is written to it, up to left bytes.
+type limitedHash struct {
+	h    hash.Hash
+	left int64
+}
+
+func (w *limitedHash) Write(p []byte) (int, error) {
+	if w.left -= int64(len(p)); w.left < 0 {
+		return 0, errLimit
+	}
+	return w.h.Write(p)
+}
+
 type hasher struct {
-	zr  *kgzip.Reader
-	br  *bytes.Reader
-	h   hash.Hash
-	buf []byte
+	zr *kgzip.Reader
+	br *bytes.Reader
+	h  hash.Hash
 }
 
 // hashers are pooled: a gzip reader holds ~40 KB of window and tables.
 var hashers = sync.Pool{New: func() any {
-	return &hasher{br: new(bytes.Reader), h: sha256.New(), buf: make([]byte, 64<<10)}
+	return &hasher{br: new(bytes.Reader), h: sha256.New()}
 }}
 
 // hashGzip returns the SHA-256 of the first gzip member of body, inflated,
@@ -71,20 +85,13 @@ func hashGzip(body []byte, limit int64) (sum Hash, trailing bool, err error) {
 	}
 	hs.zr.Multistream(false)
 	hs.h.Reset()
-	var n int64
-	for {
-		m, rerr := hs.zr.Read(hs.buf)
-		n += int64(m)
-		if n > limit {
+	lw := limitedHash{h: hs.h, left: limit}
+	// WriteTo hands the inflater's window straight to the hash: no copy.
+	if _, err := hs.zr.WriteTo(&lw); err != nil {
+		if err == errLimit {
 			return Hash{}, false, &SizeError{What: "log file", Limit: limit}
 		}
-		hs.h.Write(hs.buf[:m])
-		if rerr == io.EOF {
-			break
-		}
-		if rerr != nil {
-			return Hash{}, false, &FormatError{Field: "log file gzip", Err: rerr}
-		}
+		return Hash{}, false, &FormatError{Field: "log file gzip", Err: err}
 	}
 	hs.h.Sum(sum[:0])
 	return sum, hs.br.Len() > 0, nil

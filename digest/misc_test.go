@@ -200,3 +200,24 @@ func TestDigestKeyMatchesLogfileKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestLogFileSizeCap(t *testing.T) {
+	store := logfile.NewMemStore()
+	res := build(t, store, fixture.Options{Hours: 1, Regions: []string{"us-east-1"}})
+	opts := res.ValidateOptions("us-east-1", ring(testSigner(t)))
+	opts.MaxLogFileSize = 100
+	rep := validate(t, store, opts)
+	if len(rep.LogFiles) == 0 {
+		t.Fatal("no log files")
+	}
+	for _, l := range rep.LogFiles {
+		var se *digest.SizeError
+		if l.Status != digest.StatusInvalidFormat || !errors.As(l.Err, &se) || se.Limit != 100 {
+			t.Fatalf("%s: %s %v", l.Key, l.Status, l.Err)
+		}
+	}
+	opts.MaxLogFileSize = 0
+	if rep := validate(t, store, opts); !rep.Strict() {
+		t.Fatal("default cap refused the files")
+	}
+}
