@@ -2,6 +2,7 @@ package logfile
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -315,26 +316,35 @@ func (r *Reader) header() error {
 	return nil
 }
 
-// span returns the bytes of the JSON object starting at r.pos and consumes
-// them. The slice is valid until the next fill.
+// span returns the bytes of the JSON value starting at r.pos (an object)
+// and consumes them. The slice is valid until the next fill. It tracks only
+// strings and bracket depth; event.Unmarshal validates the rest.
 func (r *Reader) span() ([]byte, error) {
-	i, depth, inStr, esc := r.pos, 0, false, false
+	i, depth, inStr := r.pos, 0, false
 	for {
 		buf := r.buf[:r.end]
-		for ; i < len(buf); i++ {
-			c := buf[i]
+	scan:
+		for i < len(buf) {
 			if inStr {
-				switch {
-				case esc:
-					esc = false
-				case c == '\\':
-					esc = true
-				case c == '"':
+				// Most of a record is string bytes: jump to the next quote
+				// and look back for escaping backslashes.
+				j := bytes.IndexByte(buf[i:], '"')
+				if j < 0 {
+					i = len(buf)
+					break scan
+				}
+				i += j
+				bs := 0
+				for k := i - 1; buf[k] == '\\'; k-- {
+					bs++
+				}
+				i++
+				if bs%2 == 0 {
 					inStr = false
 				}
 				continue
 			}
-			switch c {
+			switch buf[i] {
 			case '"':
 				inStr = true
 			case '{', '[':
@@ -350,6 +360,7 @@ func (r *Reader) span() ([]byte, error) {
 					return rec, nil
 				}
 			}
+			i++
 		}
 		if i-r.pos > r.opts.MaxRecordBytes {
 			return nil, r.fail(ErrRecordSpanTooLarge, nil, fmt.Sprintf("over %d bytes", r.opts.MaxRecordBytes))
