@@ -290,3 +290,32 @@ func TestDeterministic(t *testing.T) {
 		t.Errorf("runs differ or are empty:\n%s\n%s", out[0], out[1])
 	}
 }
+
+// TestLongGap: a jump of years in event time (a paused stream, or a
+// bogus eventTime) is handled in bounded work: the busy series' silence is
+// a drop that MaxInsightDuration ends, idle series are evicted, and a
+// series that resumes starts from a silent baseline.
+func TestLongGap(t *testing.T) {
+	d := New(&Options{NewID: seqIDs()})
+	observeRun(t, d, s3Key, 2*24*60, func(int) int { return 30 })
+	d.Advance(t0.Add(5 * 365 * 24 * time.Hour))
+	recs := d.Drain()
+	starts, ends := insightsOf(recs)
+	if len(starts) != 1 || len(ends) != 1 || stat(starts[0]).Insight.Average != 0 {
+		t.Fatalf("%d Starts and %d Ends, want a drop's Start and End", len(starts), len(ends))
+	}
+	if got := *stat(ends[0]).InsightDuration; got != 24*60 {
+		t.Errorf("drop lasted %d minutes, want MaxInsightDuration (1440)", got)
+	}
+	if d.Series() != 0 {
+		t.Errorf("%d series left, want the idle one evicted", d.Series())
+	}
+	later := t0.Add(5*365*24*time.Hour + time.Hour)
+	if err := d.Observe(s3Key, later, 3); err != nil {
+		t.Fatal(err)
+	}
+	d.Advance(later.Add(time.Hour))
+	if d.Series() != 1 {
+		t.Errorf("%d series after resuming", d.Series())
+	}
+}
