@@ -44,11 +44,17 @@ type Chain struct {
 	cfg ChainConfig
 	re  func(string) bool
 
-	mu      sync.Mutex
-	closed  bool
-	start   time.Time // start of the current (unwritten) window
-	prev    *link     // the last stored digest, nil before the first
-	pending []pendingFile
+	// mu serialises Tick and Close and guards the chain state; it is held
+	// during a Put. Add takes only pmu, so it never waits for the store.
+	mu     sync.Mutex
+	closed bool
+	start  time.Time // start of the current (unwritten) window
+	prev   *link     // the last stored digest, nil before the first
+
+	pmu       sync.Mutex
+	addClosed bool
+	seq       uint64
+	pending   []pendingFile
 }
 
 type link struct {
@@ -58,8 +64,9 @@ type link struct {
 }
 
 type pendingFile struct {
-	at time.Time
-	lf LogFile
+	seq uint64
+	at  time.Time
+	lf  LogFile
 }
 
 // NewChain starts a new chain; its first digest is a starting digest (the
@@ -187,11 +194,13 @@ func (c *Chain) Add(d logfile.Delivery) {
 		NewestEventTime: d.NewestEventTime.UTC().Format(TimeFormat),
 		OldestEventTime: d.OldestEventTime.UTC().Format(TimeFormat),
 	}}
-	c.mu.Lock()
-	if !c.closed {
+	c.pmu.Lock()
+	if !c.addClosed {
+		c.seq++
+		pf.seq = c.seq
 		c.pending = append(c.pending, pf)
 	}
-	c.mu.Unlock()
+	c.pmu.Unlock()
 }
 
 // Tick writes every digest whose window has ended by the clock's now: one
@@ -208,7 +217,7 @@ func (c *Chain) Tick(ctx context.Context) error {
 	now := c.cfg.now()
 	iv := c.cfg.interval()
 	for !c.start.Add(iv).After(now) {
-		if err := c.emit(ctx, c.start.Add(iv)); err != nil {
+		if err := c.emit(ctx, c.start.Add(iv), false); err != nil {
 			return err
 		}
 	}
@@ -228,7 +237,7 @@ func (c *Chain) Close(ctx context.Context) error {
 	now := c.cfg.now()
 	iv := c.cfg.interval()
 	for !c.start.Add(iv).After(now) {
-		if err := c.emit(ctx, c.start.Add(iv)); err != nil {
+		if err := c.emit(ctx, c.start.Add(iv), false); err != nil {
 			return err
 		}
 	}
@@ -236,7 +245,7 @@ func (c *Chain) Close(ctx context.Context) error {
 	if !end.After(c.start) {
 		end = c.start.Add(time.Second)
 	}
-	if err := c.emit(ctx, end); err != nil {
+	if err := c.emit(ctx, end, true); err != nil {
 		return err
 	}
 	c.closed = true
@@ -254,28 +263,44 @@ func (c *Chain) State() (nextStart time.Time, lastKey string) {
 	return c.start, lastKey
 }
 
-// emit builds, signs and stores the digest for [c.start, end). It advances
-// the chain only after the Put succeeded. c.mu is held.
-func (c *Chain) emit(ctx context.Context, end time.Time) error {
+// emit builds, signs and stores the digest for [c.start, end): the pending
+// files delivered before end, or, for the final digest, all pending files
+// (Add is closed first so none can slip past it). It advances the chain and
+// drops exactly the listed files only after the Put succeeded. c.mu is held.
+func (c *Chain) emit(ctx context.Context, end time.Time, final bool) error {
+	c.pmu.Lock()
+	if final {
+		c.addClosed = true
+	}
 	var files []LogFile
-	var rest []pendingFile
+	included := map[uint64]bool{}
 	for _, p := range c.pending {
-		if p.at.Before(end) {
+		if final || p.at.Before(end) {
 			files = append(files, p.lf)
-		} else {
-			rest = append(rest, p)
+			included[p.seq] = true
 		}
 	}
+	c.pmu.Unlock()
 	obj, l, err := c.build(c.start, end, files)
-	if err != nil {
-		return err
+	if err == nil {
+		err = c.cfg.Store.Put(ctx, obj)
+		if err != nil {
+			err = fmt.Errorf("digest: storing %s: %w", obj.Key, err)
+		}
 	}
-	if err := c.cfg.Store.Put(ctx, obj); err != nil {
-		return fmt.Errorf("digest: storing %s: %w", obj.Key, err)
+	if err != nil {
+		if final {
+			c.pmu.Lock()
+			c.addClosed = false
+			c.pmu.Unlock()
+		}
+		return err
 	}
 	c.prev = l
 	c.start = end
-	c.pending = slices.Clip(rest)
+	c.pmu.Lock()
+	c.pending = slices.DeleteFunc(c.pending, func(p pendingFile) bool { return included[p.seq] })
+	c.pmu.Unlock()
 	return nil
 }
 

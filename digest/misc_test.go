@@ -221,3 +221,58 @@ func TestLogFileSizeCap(t *testing.T) {
 		t.Fatal("default cap refused the files")
 	}
 }
+
+// blockingStore holds every Put until release is closed.
+type blockingStore struct {
+	*logfile.MemStore
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (s *blockingStore) Put(ctx context.Context, o logfile.Object) error {
+	select {
+	case s.entered <- struct{}{}:
+	default:
+	}
+	<-s.release
+	return s.MemStore.Put(ctx, o)
+}
+
+// Add must not wait for a Put in progress, and a delivery added during the
+// Put (even one dated inside the window being stored) lands in the next
+// digest instead of being dropped.
+func TestAddDuringPut(t *testing.T) {
+	ctx := context.Background()
+	store := &blockingStore{MemStore: logfile.NewMemStore(), entered: make(chan struct{}, 1), release: make(chan struct{})}
+	clock := &fixture.Clock{T: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
+	c, _ := digest.NewChain(digest.ChainConfig{ChainID: digest.ChainID{Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"},
+		Bucket: "b", Signer: testSigner(t), Store: store, Now: clock.Now})
+	c.Add(logfile.Delivery{Bucket: "b", Key: "AWSLogs/a.json.gz", Kind: logfile.KindLog, Account: fixture.Account, Region: "us-east-1", DeliveredAt: clock.T.Add(time.Minute)})
+	clock.T = clock.T.Add(time.Hour)
+	done := make(chan error)
+	go func() { done <- c.Tick(ctx) }()
+	<-store.entered
+	// Dated inside the window whose digest is being stored right now.
+	c.Add(logfile.Delivery{Bucket: "b", Key: "AWSLogs/late.json.gz", Kind: logfile.KindLog, Account: fixture.Account, Region: "us-east-1", DeliveredAt: clock.T.Add(-time.Minute)})
+	close(store.release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	clock.T = clock.T.Add(time.Hour)
+	if err := c.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var listed [][]string
+	for k := range store.List(ctx, "b", "", "") {
+		o, _ := store.Get(ctx, "b", k)
+		d, _ := digest.Parse(gunzip(t, o.Body))
+		var keys []string
+		for _, f := range d.LogFiles {
+			keys = append(keys, f.S3Object)
+		}
+		listed = append(listed, keys)
+	}
+	if len(listed) != 2 || strings.Join(listed[0], ",") != "AWSLogs/a.json.gz" || strings.Join(listed[1], ",") != "AWSLogs/late.json.gz" {
+		t.Fatalf("digests list %v", listed)
+	}
+}
