@@ -81,10 +81,11 @@ func (e *RecordTooLargeError) Unwrap() error { return ErrRecordTooLarge }
 // ErrDeliveryFailed is wrapped by every *DeliveryError.
 var ErrDeliveryFailed = errors.New("logfile: log file delivery failed")
 
-// DeliveryError reports a log file whose Put failed. The batch is kept and
-// retried by the next Write to its stream, Tick, Flush or Close, under a new
-// key with the time of that attempt. It wraps both ErrDeliveryFailed and
-// the Store's error.
+// DeliveryError reports a log file whose delivery failed: the Store's Put
+// failed, the context was done, or the random source failed (Key is then
+// empty). The batch is kept and retried by the next Write to its stream,
+// Tick, Flush or Close, under a new key with the time of that attempt. It
+// wraps both ErrDeliveryFailed and the cause.
 type DeliveryError struct {
 	Bucket, Key string
 	Records     int
@@ -424,16 +425,18 @@ func (w *Writer) deliverStream(ctx context.Context, s *stream) error {
 	}
 }
 
+// deliver puts one sealed batch. Every error it returns is a *DeliveryError,
+// so that Write's caller can tell that its record was accepted.
 func (w *Writer) deliver(ctx context.Context, id streamID, b *batch) error {
 	if err := ctx.Err(); err != nil {
-		return err
+		return &DeliveryError{Bucket: w.opts.Bucket, Records: b.records, Err: err}
 	}
 	at := w.now().UTC()
 	w.randMu.Lock()
 	unique, err := NewUniqueString(w.opts.Rand)
 	w.randMu.Unlock()
 	if err != nil {
-		return err
+		return &DeliveryError{Bucket: w.opts.Bucket, Records: b.records, Err: err}
 	}
 	key := Key{Kind: w.opts.Kind, Prefix: w.opts.Prefix, OrgID: w.opts.OrgID, Account: id.account,
 		Region: id.region, Time: at.Truncate(time.Minute), Unique: unique}.String()

@@ -366,7 +366,7 @@ func TestWriterPutFailureKeepsRecords(t *testing.T) {
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	store.fail.Store(false)
-	if err := w.Flush(cctx); !errors.Is(err, context.Canceled) || w.Pending() != 10 {
+	if err := w.Flush(cctx); !errors.Is(err, context.Canceled) || !errors.Is(err, ErrDeliveryFailed) || w.Pending() != 10 {
 		t.Fatalf("Flush with cancelled ctx = %v", err)
 	}
 	if err := w.Close(ctx); err != nil {
