@@ -46,7 +46,7 @@ func ExampleWriter() {
 	now := time.Date(2024, 3, 5, 9, 25, 41, 0, time.UTC)
 	w, err := logfile.NewWriter(store, logfile.WriterOptions{
 		Bucket: "my-trail-bucket",
-		Now:    func() time.Time { return now },             // simulated time: call Tick to age batches
+		Now:    func() time.Time { return now },              // simulated time: call Tick to age batches
 		Rand:   bytes.NewReader(bytes.Repeat([]byte{7}, 64)), // fixed unique strings, for a stable example
 	})
 	if err != nil {
