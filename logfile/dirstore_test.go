@@ -234,7 +234,7 @@ func TestDirStoreListOrder(t *testing.T) {
 		return b.String()
 	}
 	var keys []string
-	for range 400 {
+	for range 250 {
 		var parts []string
 		for range 1 + rng.IntN(3) {
 			parts = append(parts, seg())

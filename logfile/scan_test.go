@@ -41,7 +41,7 @@ func TestScan(t *testing.T) {
 	var all []*event.Record
 	i := 0
 	for clock.Now().Before(t0.Add(30 * time.Hour)) {
-		for range 6 {
+		for range 3 {
 			acct, reg := genAccounts[i%2], genRegions[i%3]
 			et := clock.Now().Add(-time.Duration(i%4) * time.Minute)
 			if i%97 == 0 {
@@ -54,7 +54,7 @@ func TestScan(t *testing.T) {
 			}
 			i++
 		}
-		clock.Add(2 * time.Minute)
+		clock.Add(3 * time.Minute)
 		if err := w.Tick(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -156,7 +156,8 @@ type WriterOptions struct {
 // Close) as a *DeliveryError; the batch is kept and tried again, so no
 // accepted record is lost while the Writer lives. A Write that returns a
 // *DeliveryError did accept its record. Any other error from Write means the
-// record was not accepted.
+// record was not accepted. While Puts fail, sealed batches accumulate in
+// memory (compressed); Pending says how many records wait.
 //
 // Writer is safe for use by many goroutines. Encoding happens without locks;
 // each stream has its own lock, held while a record is compressed into its
