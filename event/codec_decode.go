@@ -745,8 +745,10 @@ func (d *decoder) eventTime(p *time.Time) (bool, error) {
 		}
 		t = t.UTC()
 	}
-	if t.IsZero() {
-		return false, nil // the zero time means "absent": keep the member verbatim
+	if t.IsZero() || t.Year() < 0 || t.Year() > 9999 {
+		// The zero time means "absent", and an offset can carry the UTC
+		// year out of what the layout can write: keep the member verbatim.
+		return false, nil
 	}
 	*p = t
 	return true, nil

@@ -311,8 +311,10 @@ func appendStatistics(dst []byte, st *InsightStatistics) []byte {
 
 func appendAverage(dst []byte, a *Average) []byte {
 	start := len(dst)
-	dst = append(dst, `,"average":`...)
-	dst = appendNumber(dst, a.Average, a.text)
+	if _, ok := a.Unknown.Get("average"); !ok {
+		dst = append(dst, `,"average":`...)
+		dst = appendNumber(dst, a.Average, a.text)
+	}
 	dst = appendMembers(dst, a.Unknown)
 	return closeObject(dst, start)
 }
@@ -341,13 +343,20 @@ func appendAttributionValues(dst []byte, vs []AttributionValue) []byte {
 		v := &vs[i]
 		start := len(dst)
 		dst = appendStr(dst, `,"value":`, v.Value)
-		dst = append(dst, `,"average":`...)
-		dst = appendNumber(dst, v.Average, v.text)
+		if _, ok := v.Unknown.Get("average"); !ok {
+			dst = append(dst, `,"average":`...)
+			dst = appendNumber(dst, v.Average, v.text)
+		}
 		dst = appendMembers(dst, v.Unknown)
 		dst = closeObject(dst, start)
 	}
 	return append(dst, ']')
 }
+
+// An Average or AttributionValue always has its "average" member: Average
+// has no absent state, so 0 is written for {} (the model cannot tell the
+// two apart). The one exception is an "average" the decoder could not hold
+// (a string, 1e400), kept in Unknown: it is written instead of the field.
 
 // appendNumber writes f in plain decimal notation (strconv 'f', -1: never an
 // exponent), or text, the number as it was read, when text still denotes f.

@@ -11,13 +11,12 @@ import (
 	"testing"
 )
 
-// codecCorpusPath finds ../shared/cloudtrail-realdata/records.jsonl next to the
-// module root, or skips the test.
-func codecCorpusPath(t testing.TB) string {
-	t.Helper()
+// codecCorpusFile finds ../shared/cloudtrail-realdata/records.jsonl next to
+// the module root (the directory holding go.mod).
+func codecCorpusFile() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
@@ -25,13 +24,23 @@ func codecCorpusPath(t testing.TB) string {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Skip("skipping: no go.mod above the test directory, cannot locate ../shared")
+			return "", fmt.Errorf("no go.mod above %s, cannot locate ../shared", dir)
 		}
 		dir = parent
 	}
 	p := filepath.Join(dir, "..", "shared", "cloudtrail-realdata", "records.jsonl")
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("skipping: real-record corpus not found at %s (it lives outside the repository): %v", p, err)
+		return "", fmt.Errorf("real-record corpus not found (it lives outside the repository): %w", err)
+	}
+	return p, nil
+}
+
+// codecCorpusPath is codecCorpusFile, skipping the test when it fails.
+func codecCorpusPath(t testing.TB) string {
+	t.Helper()
+	p, err := codecCorpusFile()
+	if err != nil {
+		t.Skip("skipping: " + err.Error())
 	}
 	return p
 }

@@ -1,0 +1,597 @@
+package event
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// decodeOK decodes s or fails the test.
+func decodeOK(t *testing.T, s string) *Record {
+	t.Helper()
+	var r Record
+	if err := Unmarshal([]byte(s), &r); err != nil {
+		t.Fatalf("Unmarshal(%s): %v", s, err)
+	}
+	return &r
+}
+
+// roundTrip checks that r encodes to want and that want decodes back to a
+// record that encodes to the same bytes.
+func roundTrip(t *testing.T, r *Record, want string) {
+	t.Helper()
+	got := string(r.AppendJSON(nil))
+	if got != want {
+		t.Fatalf("AppendJSON:\n got %s\nwant %s", got, want)
+	}
+	back := decodeOK(t, got)
+	if again := string(back.AppendJSON(nil)); again != got {
+		t.Fatalf("re-encoding changed the bytes:\n got %s\nwant %s", again, got)
+	}
+}
+
+func TestDecodePresence(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		check func(t *testing.T, r *Record)
+		out   string // re-encoded; "" means same as in
+	}{
+		{
+			name: "null raw kept distinct from absent",
+			in:   `{"requestParameters":null}`,
+			check: func(t *testing.T, r *Record) {
+				if string(r.RequestParameters) != "null" || r.ResponseElements != nil {
+					t.Errorf("RequestParameters=%q ResponseElements=%v", r.RequestParameters, r.ResponseElements)
+				}
+			},
+		},
+		{
+			name: "raw kept byte for byte, whitespace inside included",
+			in:   `{"requestParameters":{"a" : [1, 2.50, 1E3, "\u00e9\/"]}}`,
+			check: func(t *testing.T, r *Record) {
+				if string(r.RequestParameters) != `{"a" : [1, 2.50, 1E3, "\u00e9\/"]}` {
+					t.Errorf("RequestParameters=%s", r.RequestParameters)
+				}
+			},
+		},
+		{
+			name: "empty string of a typed field goes to Unknown",
+			in:   `{"errorCode":"","eventName":"X"}`,
+			out:  `{"eventName":"X","errorCode":""}`,
+			check: func(t *testing.T, r *Record) {
+				if r.ErrorCode != "" || len(r.Unknown) != 1 || r.Unknown[0].Key != "errorCode" || string(r.Unknown[0].Value) != `""` {
+					t.Errorf("ErrorCode=%q Unknown=%v", r.ErrorCode, r.Unknown)
+				}
+			},
+		},
+		{
+			name: "wrong JSON types go to Unknown in input order",
+			in:   `{"readOnly":"true","resources":null,"eventTime":1700000000,"userIdentity":"x","eventVersion":1.08}`,
+			check: func(t *testing.T, r *Record) {
+				if r.ReadOnly != nil || r.Resources != nil || !r.EventTime.IsZero() || r.UserIdentity != nil || r.EventVersion != "" {
+					t.Errorf("typed fields set: %+v", r)
+				}
+				var keys []string
+				for _, m := range r.Unknown {
+					keys = append(keys, m.Key)
+				}
+				if strings.Join(keys, ",") != "readOnly,resources,eventTime,userIdentity,eventVersion" {
+					t.Errorf("Unknown keys %v", keys)
+				}
+			},
+		},
+		{
+			name: "keys are case-sensitive",
+			in:   `{"resources":[{"accountid":"1","ARN":"a","arn":"b"}]}`,
+			out:  `{"resources":[{"ARN":"a","accountid":"1","arn":"b"}]}`,
+			check: func(t *testing.T, r *Record) {
+				res := r.Resources[0]
+				if res.AccountID != "" || res.ARN != "a" || len(res.Unknown) != 2 {
+					t.Errorf("resource %+v", res)
+				}
+			},
+		},
+		{
+			name: "resources with a non-object element stay whole in Unknown",
+			in:   `{"resources":[{"ARN":"a"},"b"]}`,
+			check: func(t *testing.T, r *Record) {
+				if r.Resources != nil || string(r.Unknown[0].Value) != `[{"ARN":"a"},"b"]` {
+					t.Errorf("Resources=%v Unknown=%v", r.Resources, r.Unknown)
+				}
+			},
+		},
+		{
+			name: "empty arrays and objects are not absent",
+			in:   `{"userIdentity":{"sessionContext":{"sessionIssuer":{},"webIdFederationData":{}}},"resources":[]}`,
+			check: func(t *testing.T, r *Record) {
+				if r.Resources == nil || len(r.Resources) != 0 || r.UserIdentity.SessionContext.SessionIssuer == nil {
+					t.Errorf("%+v", r)
+				}
+			},
+		},
+		{
+			name: "unknown members at every level",
+			in:   `{"userIdentity":{"x":1,"sessionContext":{"x":2,"attributes":{"x":3}}},"tlsDetails":{"x":4},"insightDetails":{"x":5,"insightContext":{"statistics":{"baseline":{"average":1,"x":6},"x":7},"x":8}},"x":9}`,
+			out:  `{"insightDetails":{"insightContext":{"statistics":{"baseline":{"average":1,"x":6},"x":7},"x":8},"x":5},"userIdentity":{"sessionContext":{"attributes":{"x":3},"x":2},"x":1},"tlsDetails":{"x":4},"x":9}`,
+			check: func(t *testing.T, r *Record) {
+				if r.UserIdentity.SessionContext.Attributes.Unknown[0].Key != "x" ||
+					string(r.InsightDetails.InsightContext.Statistics.Baseline.Unknown[0].Value) != "6" {
+					t.Errorf("%+v", r)
+				}
+			},
+		},
+		{
+			name: "escaped keys match typed fields",
+			in:   `{"event\u004eame":"A","\u0065ventSource":"s"}`,
+			out:  `{"eventSource":"s","eventName":"A"}`,
+			check: func(t *testing.T, r *Record) {
+				if r.EventName != "A" || r.EventSource != "s" || r.Unknown != nil {
+					t.Errorf("%+v", r)
+				}
+			},
+		},
+		{
+			name: "string escapes, invalid UTF-8 and lone surrogates",
+			in:   "{\"userAgent\":\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\\ud800x\xff\"}",
+			out:  `{"userAgent":"a\"b\\c/d\b\f\n\r\té😀` + "\ufffd" + `x` + "\ufffd" + `"}`,
+			check: func(t *testing.T, r *Record) {
+				if r.UserAgent != "a\"b\\c/d\b\f\n\r\té😀\ufffdx\ufffd" {
+					t.Errorf("UserAgent=%q", r.UserAgent)
+				}
+			},
+		},
+		{
+			name: "unparseable eventTime kept as a string",
+			in:   `{"eventTime":"redacted"}`,
+			check: func(t *testing.T, r *Record) {
+				if !r.EventTime.IsZero() || string(r.Unknown[0].Value) != `"redacted"` {
+					t.Errorf("%+v", r)
+				}
+			},
+		},
+		{
+			name: "eventTime as RFC 3339 with offset and fraction, converted to UTC",
+			in:   `{"eventTime":"2024-03-05T10:16:03.250+01:00"}`,
+			out:  `{"eventTime":"2024-03-05T09:16:03.25Z"}`,
+			check: func(t *testing.T, r *Record) {
+				want := time.Date(2024, 3, 5, 9, 16, 3, 250e6, time.UTC)
+				if !r.EventTime.Equal(want) || r.EventTime.Location() != time.UTC {
+					t.Errorf("EventTime=%v", r.EventTime)
+				}
+			},
+		},
+		{
+			name: "the zero instant is not a time: kept in Unknown",
+			in:   `{"eventTime":"0001-01-01T00:00:00Z"}`,
+			check: func(t *testing.T, r *Record) {
+				if !r.EventTime.IsZero() || len(r.Unknown) != 1 {
+					t.Errorf("%+v", r)
+				}
+			},
+		},
+		{
+			name: "invalid calendar date kept in Unknown",
+			in:   `{"eventTime":"2023-02-29T00:00:00Z"}`,
+			check: func(t *testing.T, r *Record) {
+				if !r.EventTime.IsZero() || len(r.Unknown) != 1 {
+					t.Errorf("%+v", r)
+				}
+			},
+		},
+		{
+			name: "averages keep their text",
+			in:   `{"insightDetails":{"insightContext":{"statistics":{"baseline":{"average":8.82145e-05},"insight":{"average":2.0}},"attributions":[{"insight":[{"value":"null","average":0.0}]}]}}}`,
+			check: func(t *testing.T, r *Record) {
+				s := r.InsightDetails.InsightContext.Statistics
+				if s.Baseline.Average != 8.82145e-05 || s.Insight.Average != 2 {
+					t.Errorf("%+v %+v", s.Baseline, s.Insight)
+				}
+			},
+		},
+		{
+			name: "durations must be canonical integers",
+			in:   `{"insightDetails":{"insightContext":{"statistics":{"insightDuration":5.0,"baselineDuration":-0}}}}`,
+			check: func(t *testing.T, r *Record) {
+				s := r.InsightDetails.InsightContext.Statistics
+				if s.InsightDuration != nil || s.BaselineDuration != nil || len(s.Unknown) != 2 {
+					t.Errorf("%+v", s)
+				}
+			},
+		},
+		{
+			name: "average out of float64 range kept verbatim",
+			in:   `{"insightDetails":{"insightContext":{"statistics":{"baseline":{"average":1e400}}}}}`,
+			check: func(t *testing.T, r *Record) {
+				b := r.InsightDetails.InsightContext.Statistics.Baseline
+				if b.Average != 0 || string(b.Unknown[0].Value) != "1e400" {
+					t.Errorf("%+v", b)
+				}
+			},
+		},
+		{
+			name: "whitespace around tokens",
+			in:   " \t\n{ \"eventName\" :\r\n \"A\" , \"readOnly\" : true } \n",
+			out:  `{"eventName":"A","readOnly":true}`,
+			check: func(t *testing.T, r *Record) {
+				if r.EventName != "A" || r.ReadOnly == nil || !*r.ReadOnly {
+					t.Errorf("%+v", r)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := decodeOK(t, tt.in)
+			tt.check(t, r)
+			want := tt.out
+			if want == "" {
+				want = tt.in
+			}
+			roundTrip(t, r, want)
+		})
+	}
+}
+
+func TestDecodeDuplicateKeysLastWins(t *testing.T) {
+	tests := []struct{ in, out string }{
+		{`{"eventName":"A","eventName":"B"}`, `{"eventName":"B"}`},
+		{`{"eventName":"A","eventName":1}`, `{"eventName":1}`},
+		{`{"eventName":1,"eventName":"A"}`, `{"eventName":"A"}`},
+		{`{"eventName":1,"x":0,"eventName":2,"eventName":"A","x":3}`, `{"eventName":"A","x":3}`},
+		{`{"x":1,"y":2,"x":3}`, `{"y":2,"x":3}`},
+		{`{"readOnly":true,"readOnly":"no"}`, `{"readOnly":"no"}`},
+		{`{"userIdentity":{"type":"Root"},"userIdentity":{"type":"IAMUser"}}`, `{"userIdentity":{"type":"IAMUser"}}`},
+		{`{"insightDetails":{"insightContext":{"statistics":{"baseline":{"average":"x","average":0}}}}}`,
+			`{"insightDetails":{"insightContext":{"statistics":{"baseline":{"average":0}}}}}`},
+	}
+	for _, tt := range tests {
+		r := decodeOK(t, tt.in)
+		if got := string(r.AppendJSON(nil)); got != tt.out {
+			t.Errorf("%s:\n got %s\nwant %s", tt.in, got, tt.out)
+		}
+	}
+	// Many distinct unknown keys with repeats (the map path of the dedupe).
+	var b strings.Builder
+	b.WriteString("{")
+	for i := 0; i < 40; i++ {
+		b.WriteString(`"k` + string(rune('a'+i%20)) + `":` + string(rune('0'+i/20)) + `,`)
+	}
+	b.WriteString(`"end":true}`)
+	r := decodeOK(t, b.String())
+	if len(r.Unknown) != 21 || string(r.Unknown[0].Value) != "1" || r.Unknown[0].Key != "ka" || r.Unknown[20].Key != "end" {
+		t.Errorf("Unknown after dedupe: %v", r.Unknown)
+	}
+}
+
+func TestDecodeSyntaxErrors(t *testing.T) {
+	tests := []struct {
+		in     string
+		offset int64
+	}{
+		{``, 0},
+		{`   `, 3},
+		{`null`, 0},
+		{`[]`, 0},
+		{`"x"`, 0},
+		{`{`, 1},
+		{`{"a"`, 4},
+		{`{"a":`, 5},
+		{`{"a":1`, 6},
+		{`{"a":1,}`, 7},
+		{`{,}`, 1},
+		{`{"a" 1}`, 5},
+		{`{"a":1 "b":2}`, 7},
+		{`{a:1}`, 1},
+		{`{"a":tru}`, 8},
+		{`{"a":nul}`, 8},
+		{`{"a":-}`, 6},
+		{`{"a":01}`, 6},
+		{`{"a":1.}`, 7},
+		{`{"a":.5}`, 5},
+		{`{"a":1e}`, 7},
+		{`{"a":+1}`, 5},
+		{`{"a":"\x"}`, 7},
+		{`{"a":"\u12G4"}`, 8},
+		{"{\"a\":\"\x01\"}", 6},
+		{"{\"eventName\":\"a\nb\"}", 15},
+		{`{"a":"abc`, 9},
+		{`{"a":[1,]}`, 8},
+		{`{"a":[1 2]}`, 8},
+		{`{"a":{"b":1,}}`, 12},
+		{`{"a":1}}`, 7},
+		{`{"a":1} x`, 8},
+		{`{"a":1}{}`, 7},
+		{`{"resources":[{"ARN":"a"},]}`, 26},
+		{`{"resources":[{"ARN":"a"}`, 25},
+		{`{"userIdentity":{"type":"x",}}`, 28},
+		{`{"eventTime":"2024-01-01T00:00:00Z`, 34},
+		{`{"readOnly":tru}`, 15},
+		{`{"insightDetails":{"insightContext":{"statistics":{"baseline":{"average":1.e3}}}}}`, 75},
+		{"\xef\xbb\xbf{}", 0}, // a byte-order mark is not JSON whitespace
+	}
+	for _, tt := range tests {
+		before := Record{EventName: "unchanged"}
+		r := before
+		err := Unmarshal([]byte(tt.in), &r)
+		var se *SyntaxError
+		if !errors.As(err, &se) || !errors.Is(err, ErrSyntax) {
+			t.Errorf("Unmarshal(%q) = %v, want a *SyntaxError", tt.in, err)
+			continue
+		}
+		if se.Offset != tt.offset {
+			t.Errorf("Unmarshal(%q): offset %d, want %d (%v)", tt.in, se.Offset, tt.offset, err)
+		}
+		if !reflect.DeepEqual(r, before) {
+			t.Errorf("Unmarshal(%q) modified the record on error", tt.in)
+		}
+		// encoding/json agrees that the input is not a valid object.
+		if json.Valid([]byte(tt.in)) && strings.HasPrefix(strings.TrimSpace(tt.in), "{") {
+			t.Errorf("encoding/json accepts %q", tt.in)
+		}
+	}
+}
+
+func TestDecodeDepthLimit(t *testing.T) {
+	deep := func(n int) []byte {
+		return []byte(`{"requestParameters":` + strings.Repeat("[", n) + strings.Repeat("]", n) + `}`)
+	}
+	var r Record
+	if err := Unmarshal(deep(9998), &r); err != nil {
+		t.Fatalf("depth 9999: %v", err)
+	}
+	err := Unmarshal(deep(10000), &r)
+	if !errors.Is(err, ErrSyntax) || !strings.Contains(err.Error(), "max depth") {
+		t.Fatalf("depth 10001: %v", err)
+	}
+	// Deep typed nesting via unknown members too.
+	obj := []byte(`{"userIdentity":{"x":` + strings.Repeat(`{"a":`, 20000) + "1" + strings.Repeat("}", 20000) + `}}`)
+	if err := Unmarshal(obj, &r); !errors.Is(err, ErrSyntax) {
+		t.Fatalf("deep object: %v", err)
+	}
+}
+
+func TestUnmarshalJSONNull(t *testing.T) {
+	r := Record{EventName: "kept"}
+	if err := json.Unmarshal([]byte(`null`), &r); err != nil || r.EventName != "kept" {
+		t.Fatalf("null: %v %+v", err, r)
+	}
+	var p *Record
+	if err := json.Unmarshal([]byte(`{"eventName":"A"}`), &p); err != nil || p.EventName != "A" {
+		t.Fatalf("through a nil pointer: %v %+v", err, p)
+	}
+	var s []Record
+	if err := json.Unmarshal([]byte(`[{"eventName":"A"},{"eventName":"B"}]`), &s); err != nil || len(s) != 2 || s[1].EventName != "B" {
+		t.Fatalf("slice: %v %+v", err, s)
+	}
+	var bad Record
+	err := json.Unmarshal([]byte(`{"eventName":1,}`), &bad)
+	if err == nil {
+		t.Fatal("json.Unmarshal accepted a trailing comma")
+	}
+}
+
+func TestDecodeDoesNotAliasInput(t *testing.T) {
+	in := []byte(`{"eventName":"Original","requestParameters":{"k":"v"},"zz":[1]}`)
+	var r Record
+	if err := Unmarshal(in, &r); err != nil {
+		t.Fatal(err)
+	}
+	for i := range in {
+		in[i] = 'X'
+	}
+	if r.EventName != "Original" || string(r.RequestParameters) != `{"k":"v"}` || string(r.Unknown[0].Value) != "[1]" {
+		t.Fatalf("record changed with its input: %+v", r)
+	}
+	// Appending to a raw member must not overwrite its neighbours.
+	r.RequestParameters = append(r.RequestParameters, "garbage"...)
+	if r.EventName != "Original" || string(r.Unknown[0].Value) != "[1]" {
+		t.Fatalf("appending to a raw member clobbered others: %+v", r)
+	}
+}
+
+func TestEncodeStringsLikeEncodingJSON(t *testing.T) {
+	inputs := []string{
+		"plain", "", "/ slashes / and <html> & ampersands", "\"quoted\" \\back\\",
+		"\x00\x01\x07\x08\x09\x0a\x0b\x0c\x0d\x1b\x1f\x20\x7f",
+		"é ü 名前 😀 \u2028 \u2029 \u2027 \u202a", "\xff\xfe invalid \xc3 utf8 \xe2\x82",
+		"long run of safe bytes before the escape at the very end of it\n",
+		"12345678\"12345678\\1234567\x01",
+	}
+	for c := 0; c < 256; c++ {
+		inputs = append(inputs, "abcdefgh"+string([]byte{byte(c)})+"ijklmnop")
+	}
+	for _, s := range inputs {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		want := strings.TrimSuffix(b.String(), "\n")
+		if got := string(appendString(nil, s)); got != want {
+			t.Errorf("appendString(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
+
+func TestEncodeEventTime(t *testing.T) {
+	paris := time.FixedZone("CET", 3600)
+	tests := []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Time{}, `{}`},
+		{time.Date(2024, 3, 5, 9, 16, 3, 0, time.UTC), `{"eventTime":"2024-03-05T09:16:03Z"}`},
+		{time.Date(2024, 3, 5, 10, 16, 3, 0, paris), `{"eventTime":"2024-03-05T09:16:03Z"}`},
+		{time.Date(2024, 3, 5, 9, 16, 3, 500, time.UTC), `{"eventTime":"2024-03-05T09:16:03.0000005Z"}`},
+		{time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), `{"eventTime":"0000-01-01T00:00:00Z"}`},
+		{time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), `{"eventTime":"9999-12-31T23:59:59Z"}`},
+	}
+	for _, tt := range tests {
+		r := Record{EventTime: tt.t}
+		if got := string(r.AppendJSON(nil)); got != tt.want {
+			t.Errorf("%v: got %s, want %s", tt.t, got, tt.want)
+		}
+		back := decodeOK(t, tt.want)
+		if !back.EventTime.Equal(tt.t) {
+			t.Errorf("%v: decoded back as %v", tt.t, back.EventTime)
+		}
+	}
+	// Monotonic clock readings do not matter.
+	now := time.Now()
+	r := Record{EventTime: now}
+	back := decodeOK(t, string(r.AppendJSON(nil)))
+	if !back.EventTime.Equal(now) {
+		t.Errorf("time.Now() %v round-tripped as %v", now, back.EventTime)
+	}
+}
+
+func TestEncodeAverages(t *testing.T) {
+	tests := []struct {
+		f    float64
+		want string
+	}{
+		{0, "0"}, {2, "2"}, {0.0000882145, "0.0000882145"}, {8.82145e-05, "0.0000882145"},
+		{1e-10, "0.0000000001"}, {1e21, "1000000000000000000000"}, {-1.5, "-1.5"},
+		{85.4202380952, "85.4202380952"}, {math.Copysign(0, -1), "-0"},
+	}
+	for _, tt := range tests {
+		r := Record{InsightDetails: &InsightDetails{InsightContext: &InsightContext{Statistics: &InsightStatistics{Baseline: &Average{Average: tt.f}}}}}
+		want := `{"insightDetails":{"insightContext":{"statistics":{"baseline":{"average":` + tt.want + `}}}}}`
+		roundTrip(t, &r, want)
+	}
+	// A remembered text is dropped once the value changes.
+	r := decodeOK(t, `{"insightDetails":{"insightContext":{"statistics":{"baseline":{"average":2.50}}}}}`)
+	if got := string(r.AppendJSON(nil)); !strings.Contains(got, `"average":2.50}`) {
+		t.Errorf("text not kept: %s", got)
+	}
+	r.InsightDetails.InsightContext.Statistics.Baseline.Average = 3
+	if got := string(r.AppendJSON(nil)); !strings.Contains(got, `"average":3}`) {
+		t.Errorf("changed value not written: %s", got)
+	}
+}
+
+func TestMarshalJSONErrors(t *testing.T) {
+	avg := func(f float64) Record {
+		return Record{InsightDetails: &InsightDetails{InsightContext: &InsightContext{Attributions: []Attribution{{Baseline: []AttributionValue{{Average: f}}}}}}}
+	}
+	tests := []struct {
+		name   string
+		r      Record
+		member string
+	}{
+		{"invalid raw", Record{RequestParameters: json.RawMessage(`{"a":}`)}, "requestParameters"},
+		{"two values in raw", Record{ResponseElements: json.RawMessage(`1 2`)}, "responseElements"},
+		{"invalid Unknown", Record{Unknown: Members{{Key: "k", Value: json.RawMessage(`nope`)}}}, "record.Unknown[k]"},
+		{"invalid nested Unknown", Record{TLSDetails: &TLSDetails{Unknown: Members{{Key: "k", Value: json.RawMessage(`{`)}}}}, "tlsDetails.Unknown[k]"},
+		{"NaN", avg(math.NaN()), "insightDetails.insightContext.attributions[0].baseline[0]"},
+		{"Inf", avg(math.Inf(1)), "insightDetails.insightContext.attributions[0].baseline[0]"},
+		{"year", Record{EventTime: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, "eventTime"},
+	}
+	for _, tt := range tests {
+		_, err := tt.r.MarshalJSON()
+		var ee *EncodeError
+		if !errors.As(err, &ee) || !errors.Is(err, ErrUnencodable) || ee.Member != tt.member {
+			t.Errorf("%s: err = %v, want an *EncodeError for %s", tt.name, err, tt.member)
+		}
+		if _, err := json.Marshal(tt.r); err == nil {
+			t.Errorf("%s: json.Marshal succeeded", tt.name)
+		}
+	}
+	// Raw with surrounding whitespace is valid JSON and written as is.
+	r := Record{RequestParameters: json.RawMessage(" {} "), ResponseElements: json.RawMessage{}}
+	b, err := r.MarshalJSON()
+	if err != nil || string(b) != `{"requestParameters": {} }` {
+		t.Errorf("got %s, %v", b, err)
+	}
+}
+
+func TestMarshalMatchesAppendJSON(t *testing.T) {
+	for _, g := range codecGoldenRecords {
+		r := g.rec()
+		app := r.AppendJSON(nil)
+		var html bytes.Buffer
+		json.HTMLEscape(&html, app)
+		for _, v := range []any{r, *r, []Record{*r}, map[string]*Record{"k": r}} {
+			got, err := json.Marshal(v)
+			if err != nil {
+				t.Fatalf("%s: %v", g.name, err)
+			}
+			want := html.Bytes()
+			switch v.(type) {
+			case []Record:
+				want = []byte("[" + string(want) + "]")
+			case map[string]*Record:
+				want = []byte(`{"k":` + string(want) + "}")
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s (%T): json.Marshal\n got %s\nwant %s", g.name, v, got, want)
+			}
+		}
+		m, err := r.MarshalJSON()
+		if err != nil || !bytes.Equal(m, app) {
+			t.Errorf("%s: MarshalJSON differs from AppendJSON: %v", g.name, err)
+		}
+		// Without HTML escaping, encoding/json writes exactly AppendJSON.
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(r); err != nil || !bytes.Equal(bytes.TrimSuffix(b.Bytes(), []byte("\n")), app) {
+			t.Errorf("%s: Encoder with SetEscapeHTML(false) differs:\n%s\n%s", g.name, b.Bytes(), app)
+		}
+	}
+}
+
+func TestAppendJSONAllocations(t *testing.T) {
+	for _, g := range codecGoldenRecords {
+		r := g.rec()
+		buf := make([]byte, 0, 8192)
+		if n := testing.AllocsPerRun(100, func() { buf = r.AppendJSON(buf[:0]) }); n != 0 {
+			t.Errorf("%s: AppendJSON allocates %v times per call", g.name, n)
+		}
+	}
+	// It appends: what dst held is kept.
+	r := codecTypicalRecord()
+	out := r.AppendJSON([]byte("prefix:"))
+	if !bytes.HasPrefix(out, []byte(`prefix:{"eventVersion":"1.11"`)) {
+		t.Errorf("AppendJSON lost the prefix: %.40s", out)
+	}
+}
+
+// TestCodecConcurrent encodes one record and decodes into separate records
+// from many goroutines (run with -race): AppendJSON and MarshalJSON only
+// read the record, and the decoder keeps no shared state.
+func TestCodecConcurrent(t *testing.T) {
+	r := codecEverything()
+	want := r.AppendJSON(nil)
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				if got := r.AppendJSON(nil); !bytes.Equal(got, want) {
+					t.Error("concurrent AppendJSON differs")
+					return
+				}
+				if _, err := json.Marshal(r); err != nil {
+					t.Error(err)
+					return
+				}
+				var back Record
+				if err := Unmarshal(want, &back); err != nil || !reflect.DeepEqual(&back, r) {
+					t.Error("concurrent Unmarshal differs", err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
