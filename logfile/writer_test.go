@@ -96,6 +96,22 @@ func TestWriterRoundTrip(t *testing.T) {
 	})
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	// Tick races the writers, as the real-time goroutine would.
+	stopTick := make(chan struct{})
+	tickDone := make(chan struct{})
+	go func() {
+		defer close(tickDone)
+		for {
+			select {
+			case <-stopTick:
+				return
+			case <-time.After(time.Millisecond):
+				if err := w.Tick(ctx); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+	}()
 	for range goroutines {
 		wg.Add(1)
 		go func() {
@@ -121,6 +137,8 @@ func TestWriterRoundTrip(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	close(stopTick)
+	<-tickDone
 	if err := w.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
