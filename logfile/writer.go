@@ -268,7 +268,10 @@ func (w *Writer) background() {
 	}
 }
 
-// Subscribe registers fn to be called after each successful delivery.
+// Subscribe registers fn to be called after each successful delivery. fn
+// runs synchronously in the goroutine that delivered, after the Put and
+// before the call that delivered returns; it must not call the Writer's
+// methods (that would deadlock). A slow fn slows deliveries.
 func (w *Writer) Subscribe(fn func(Delivery)) {
 	w.subMu.Lock()
 	w.subs = append(w.subs, fn)
