@@ -168,6 +168,10 @@ func (s *DirStore) dir(bucket, key string, create bool) (dir string, found bool,
 			return "", false, fmt.Errorf("logfile: s3://%s/%s: %s is a key: %w", bucket, key, strings.Join(segs[1:i+1], "/"), ErrKeyConflict)
 		}
 	}
+	// Belt and braces: CheckKey and the segment walk already exclude this.
+	if rel, err := filepath.Rel(s.root, dir); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return "", false, &KeyError{Bucket: bucket, Key: key, Reason: "path leaves the store root"}
+	}
 	return dir, true, nil
 }
 
