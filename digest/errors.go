@@ -32,6 +32,7 @@ type FormatError struct {
 	Err    error // underlying cause, if any
 }
 
+// Error implements error.
 func (e *FormatError) Error() string {
 	s := "digest: invalid " + e.Field
 	if e.Value != "" {
@@ -60,6 +61,7 @@ type SizeError struct {
 	Limit int64
 }
 
+// Error implements error.
 func (e *SizeError) Error() string {
 	return fmt.Sprintf("digest: %s larger than %d bytes", e.What, e.Limit)
 }

@@ -49,6 +49,7 @@ type limitedHash struct {
 	left int64
 }
 
+// Write implements io.Writer.
 func (w *limitedHash) Write(p []byte) (int, error) {
 	if w.left -= int64(len(p)); w.left < 0 {
 		return 0, errLimit

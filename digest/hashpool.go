@@ -107,6 +107,7 @@ type HashError struct {
 	Calculated  Hash
 }
 
+// Error implements error.
 func (e *HashError) Error() string {
 	return "digest: s3://" + e.Bucket + "/" + e.Key + ": expected SHA-256 " + clip(e.Listed) + ", calculated " + e.Calculated.String()
 }

@@ -106,6 +106,7 @@ type SignatureError struct {
 	Err         error
 }
 
+// Error implements error.
 func (e *SignatureError) Error() string {
 	return fmt.Sprintf("digest: signature verification failed with key %s: %v", e.Fingerprint, e.Err)
 }
