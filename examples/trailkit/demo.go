@@ -184,7 +184,7 @@ func runDemo(e *env, args []string) int {
 	fmt.Fprintf(w, "Result      %s (%.1fs)\n\n", verdict, time.Since(began).Seconds())
 	fmt.Fprintf(w, "Next: trailkit validate --dir %s --bucket %s --trail-arn %s --start %s --public-keys %s --verbose\n",
 		*dir, bucket, out.Trail.TrailARN, a.Start.Format(time.RFC3339), pubPath)
-	fmt.Fprintf(w, "      trailkit lookup --dir %s --bucket %s --region %s --lookup-attribute EventName=ConsoleLogin\n", *dir, bucket, "us-east-1")
+	fmt.Fprintf(w, "      trailkit lookup --dir %s --bucket %s --account %s --region %s --lookup-attribute EventName=ConsoleLogin\n", *dir, bucket, *account, "us-east-1")
 	fmt.Fprintf(w, "      trailkit selectors --trail %s < records.jsonl\n", trailPath)
 	if !allOK {
 		return exitProblems

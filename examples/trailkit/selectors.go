@@ -218,7 +218,8 @@ func readRecords(src string, r io.Reader, fn func(*event.Record), bad func(error
 	isLog := bytes.HasPrefix(head, []byte{0x1f, 0x8b})
 	if !isLog && bytes.HasPrefix(trimmed, []byte("{")) {
 		rest := bytes.TrimLeft(trimmed[1:], " \t\r\n")
-		isLog = bytes.HasPrefix(rest, []byte(`"Records"`))
+		// A digest file goes to the log file reader too, which names it.
+		isLog = bytes.HasPrefix(rest, []byte(`"Records"`)) || bytes.HasPrefix(rest, []byte(`"awsAccountId"`))
 	}
 	if isLog {
 		lr := logfile.NewReader(br, logfile.ReaderOptions{})
