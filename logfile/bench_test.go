@@ -74,6 +74,26 @@ type plainIdentity struct {
 	} `json:"sessionContext,omitempty"`
 }
 
+// cpuMeter reports throughput per CPU-second of the whole process (GC
+// included): on a shared machine wall-clock rates fall with the load, CPU
+// rates do not.
+type cpuMeter struct{ start time.Duration }
+
+func startCPU() cpuMeter { return cpuMeter{cpuTime()} }
+
+func (m cpuMeter) report(b *testing.B, records, bytes float64) {
+	used := (cpuTime() - m.start).Seconds()
+	if m.start == 0 || used <= 0 {
+		return
+	}
+	if records > 0 {
+		b.ReportMetric(records/used, "records/cpu-s")
+	}
+	if bytes > 0 {
+		b.ReportMetric(bytes/used/1e6, "MB/cpu-s")
+	}
+}
+
 func benchRecords(b *testing.B) ([]*event.Record, []plainRecord, int) {
 	recs := genStream(21, 1000, time.Date(2024, 3, 5, 9, 0, 0, 0, time.UTC))
 	plain := make([]plainRecord, len(recs))
@@ -106,6 +126,7 @@ func BenchmarkWriter(b *testing.B) {
 	b.SetBytes(int64(avg))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := startCPU()
 	for i := 0; i < b.N; i++ {
 		if err := w.Write(ctx, recs[i%len(recs)]); err != nil {
 			b.Fatal(err)
@@ -115,6 +136,7 @@ func BenchmarkWriter(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	cpu.report(b, float64(b.N), 0)
 }
 
 // BenchmarkWriterBaseline: encoding/json + compress/gzip (default level),
@@ -134,6 +156,7 @@ func BenchmarkWriterBaseline(b *testing.B) {
 	b.SetBytes(int64(avg))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := startCPU()
 	for i := 0; i < b.N; i++ {
 		data, err := json.Marshal(&plain[i%len(plain)])
 		if err != nil {
@@ -152,6 +175,7 @@ func BenchmarkWriterBaseline(b *testing.B) {
 	zw.Write([]byte(`]}`))
 	zw.Close()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	cpu.report(b, float64(b.N), 0)
 }
 
 // BenchmarkWriterParallel: many goroutines writing to one stream.
@@ -189,6 +213,7 @@ func BenchmarkReader(b *testing.B) {
 	b.SetBytes(int64(raw))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := startCPU()
 	for i := 0; i < b.N; i++ {
 		rd := NewReader(bytes.NewReader(body), ReaderOptions{})
 		for {
@@ -201,6 +226,7 @@ func BenchmarkReader(b *testing.B) {
 			}
 		}
 	}
+	cpu.report(b, 0, float64(b.N)*float64(raw))
 }
 
 // BenchmarkReaderBaseline: compress/gzip + encoding/json into typed structs.
@@ -209,6 +235,7 @@ func BenchmarkReaderBaseline(b *testing.B) {
 	b.SetBytes(int64(raw))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := startCPU()
 	for i := 0; i < b.N; i++ {
 		zr, err := stdgzip.NewReader(bytes.NewReader(body))
 		if err != nil {
@@ -219,6 +246,7 @@ func BenchmarkReaderBaseline(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	cpu.report(b, 0, float64(b.N)*float64(raw))
 }
 
 // BenchmarkReaderPeakHeap50MB reads a 50 MB (uncompressed) log file from
