@@ -306,6 +306,9 @@ func (a *advSel) match(r *event.Record, cat event.Category, o *Options) bool {
 // admits reports whether the selector's eventCategory conditions accept
 // category cat (every other condition is left to eval).
 func (a *advSel) admits(cat event.Category, o *Options) bool {
+	if a.empty() {
+		return false
+	}
 	for i := range a.conds {
 		if c := &a.conds[i]; c.field == fCategory {
 			if ok, _ := c.test(string(cat), true, false, o); !ok {
@@ -316,6 +319,10 @@ func (a *advSel) admits(cat event.Category, o *Options) bool {
 	return true
 }
 
+// empty reports a selector without field selectors (invalid): it matches
+// nothing, rather than everything.
+func (a *advSel) empty() bool { return len(a.conds)+len(a.res) == 0 }
+
 // failure identifies the condition that rejected a record.
 type failure struct {
 	cond     *cond
@@ -324,6 +331,9 @@ type failure struct {
 }
 
 func (a *advSel) eval(r *event.Record, cat event.Category, o *Options) (bool, failure) {
+	if a.empty() {
+		return false, failure{resource: -1}
+	}
 	for i := range a.conds {
 		c := &a.conds[i]
 		s, present := recordField(c.field, r, cat, o)

@@ -177,7 +177,9 @@
 // every resources.ARN value of advanced selectors; resources.ARN Equals and
 // NotEquals values must have the ARN form the docs give for the type (S3
 // objects: arn:<p>:s3:::<bucket>/<anything>), or for other types be a
-// well-formed ARN. Compile does not validate: it compiles what it is given.
+// well-formed ARN. Compile does not validate: it compiles what it is given
+// (an advanced selector without field selectors matches nothing; one
+// without an eventCategory condition admits every category).
 //
 // [AdvancedEquivalent] converts basic selectors to the advanced selectors
 // that record the same events.

@@ -59,6 +59,8 @@ func (f *Filter) Explain(r *event.Record) Explanation {
 			v := SelectorVerdict{Index: a.index, Name: a.name, Matched: ok, FieldIndex: -1}
 			if ok {
 				v.Reason = "every field selector holds"
+			} else if fl.cond == nil {
+				v.Reason = "the selector has no field selectors and matches nothing"
 			} else {
 				c := fl.cond
 				v.Field, v.FieldIndex = c.name, c.index

@@ -167,6 +167,7 @@ func filterCases() []filterCase {
 		{"network denials only, allowed call", advSels(sel(eq(FieldEventCategory, "NetworkActivity"), eq(FieldEventSource, "kms.amazonaws.com"), eq(FieldErrorCode, "VpceAccessDenied"))), nil, rec(network("kms.amazonaws.com", "")), false, S},
 		{"network denials only, denied call", advSels(sel(eq(FieldEventCategory, "NetworkActivity"), eq(FieldEventSource, "kms.amazonaws.com"), eq(FieldErrorCode, "VpceAccessDenied"))), nil, rec(network("kms.amazonaws.com", "VpceAccessDenied")), true, S},
 		{"network vpcEndpointId NotEquals", advSels(sel(eq(FieldEventCategory, "NetworkActivity"), eq(FieldEventSource, "kms.amazonaws.com"), AdvancedFieldSelector{Field: FieldVPCEndpointID, NotEquals: []string{"vpce-0123456789abcdef0"}})), nil, rec(network("kms.amazonaws.com", "")), false, S},
+		{"empty advanced selector matches nothing", advSels(AdvancedEventSelector{Name: "empty"}), nil, rec(), false, S},
 		{"management selector skips network", advSels(sel(eq(FieldEventCategory, "Management"))), nil, rec(network("kms.amazonaws.com", "")), false, S},
 	}
 }
