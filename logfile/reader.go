@@ -101,7 +101,7 @@ var digestMembers = map[string]bool{
 // event.Unmarshal decodes them.
 //
 // What it accepts and rejects: the top-level object must start with the
-// member "Records" whose value is an array of objects, and end right after
+// member "Records" (spelled without escapes) whose value is an array of objects, and end right after
 // it (like the AWS CloudTrail Processing Library). A digest file gives
 // ErrDigestFile; other JSON gives ErrNotLogFile; a gzip stream must be a
 // single member followed by nothing (ErrTrailingData), and plain JSON may
