@@ -168,3 +168,38 @@ func FuzzFlags(f *testing.F) {
 		}
 	})
 }
+
+// TestProgressOffWhenNotTerminal: progress goes only to a terminal, and
+// never with --quiet.
+func TestProgressOffWhenNotTerminal(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgress(&buf, false)
+	p.start = time.Now().Add(-time.Minute)
+	p.update("working %d", 1)
+	p.done()
+	if buf.Len() != 0 || p.on {
+		t.Errorf("progress written to a buffer: %q", buf.String())
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	if newProgress(w, false).on {
+		t.Error("progress on for a pipe")
+	}
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		defer tty.Close()
+		if !newProgress(tty, false).on || newProgress(tty, true).on {
+			t.Error("progress on a terminal: want on, and off with --quiet")
+		}
+	}
+	// On (as for a terminal): a line after the first second, erased by done.
+	p = &progress{w: &buf, on: true, start: time.Now().Add(-2 * time.Second)}
+	p.update("validated %d of %d log files", 3, 9)
+	p.done()
+	if got := buf.String(); got != "\r\033[Kvalidated 3 of 9 log files\r\033[K" {
+		t.Errorf("progress output %q", got)
+	}
+}
