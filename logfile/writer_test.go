@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -499,5 +500,47 @@ func TestWriterInsightsAndRealTime(t *testing.T) {
 	}
 	if err := w.Close(ctx); err != nil {
 		t.Fatalf("second Close: %v", err)
+	}
+}
+
+// TestWriterSizeCap: MaxBytes is capped so that no file can pass 50 MB
+// compressed, and incompressible records expand by no more than the bound the
+// cap relies on (5 bytes per 64 KiB block plus the gzip framing).
+func TestWriterSizeCap(t *testing.T) {
+	w, err := NewWriter(NewMemStore(), WriterOptions{Bucket: "b", MaxBytes: 1 << 40, Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.opts.MaxBytes != maxBatchBytes || maxBatchBytes+maxBatchBytes/65535*5+64 > MaxFileSize {
+		t.Fatalf("MaxBytes %d not capped below the 50 MB bound", w.opts.MaxBytes)
+	}
+	ctx := context.Background()
+	var ds []Delivery
+	w2, _ := NewWriter(NewMemStore(), WriterOptions{Bucket: "b", MaxBytes: 1 << 20, Level: 9, Now: time.Now})
+	w2.Subscribe(func(d Delivery) { ds = append(ds, d) })
+	rnd := make([]byte, 150_000)
+	rng := rand.New(rand.NewPCG(8, 8))
+	var compressed, raw int64
+	w2.Subscribe(func(d Delivery) { compressed += d.CompressedSize; raw += d.UncompressedSize })
+	for i := range 20 {
+		for j := range rnd {
+			rnd[j] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[rng.IntN(64)]
+		}
+		r := genRecord(8, i, "111122223333", "us-east-1", time.Now())
+		r.RequestParameters = json.RawMessage(`{"blob":"` + string(rnd) + `"}`)
+		if err := w2.Write(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w2.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		if d.UncompressedSize > 1<<20 || d.CompressedSize > d.UncompressedSize+d.UncompressedSize/65535*5+64 {
+			t.Errorf("file of %d bytes JSON, %d compressed: over the bound", d.UncompressedSize, d.CompressedSize)
+		}
+	}
+	if len(ds) < 3 || compressed < raw*7/10 {
+		t.Fatalf("%d files, %d of %d bytes: the data should barely compress", len(ds), compressed, raw)
 	}
 }
