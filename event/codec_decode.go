@@ -345,7 +345,7 @@ func dedupeMembers(u *Members, o objectFields, okMask uint64, typedUnknown bool)
 // otherwise it is a fresh slice.
 func (d *decoder) key() (key []byte, aliased bool, err error) {
 	start := d.pos + 1
-	if i := stringStop(d.data, start); i < len(d.data) && d.data[i] == '"' && utf8.Valid(d.data[start:i]) {
+	if i, ascii := stringStop(d.data, start); i < len(d.data) && d.data[i] == '"' && (ascii || utf8.Valid(d.data[start:i])) {
 		d.pos = i + 1
 		return d.data[start:i], true, nil
 	}
@@ -359,7 +359,7 @@ func (d *decoder) key() (key []byte, aliased bool, err error) {
 // str reads the string at d.pos (which holds '"').
 func (d *decoder) string() (string, error) {
 	start := d.pos + 1
-	if i := stringStop(d.data, start); i < len(d.data) && d.data[i] == '"' && utf8.Valid(d.data[start:i]) {
+	if i, ascii := stringStop(d.data, start); i < len(d.data) && d.data[i] == '"' && (ascii || utf8.Valid(d.data[start:i])) {
 		d.pos = i + 1
 		return d.text(start, i), nil
 	}
@@ -367,26 +367,33 @@ func (d *decoder) string() (string, error) {
 }
 
 // stringStop returns the index of the first byte at or after i that ends
-// the plain run of a string: '"', '\\' or a control byte; len(data) if none.
-// It tests eight bytes at a time (SWAR): for each byte b of x, bit 7 of
-// (x-k*lsb)&^x is set when b < k (for the lowest such byte exactly; a
-// borrow can only flag bytes above it), and "b == c" is "b^c < 1".
-func stringStop(data []byte, i int) int {
+// the plain run of a string: '"', '\\' or a control byte (len(data) if
+// none), and whether the run before it is all ASCII. It tests eight bytes
+// at a time (SWAR): for each byte b of x, bit 7 of (x-k*lsb)&^x is set when
+// b < k, exactly for the lowest such byte (a borrow can only flag bytes
+// above it), and "b == c" is "b^c < 1". Bytes of 0x80 and above never flag.
+func stringStop(data []byte, i int) (stop int, ascii bool) {
 	const lsb, msb = 0x0101010101010101, 0x8080808080808080
+	var high uint64
 	for ; i+8 <= len(data); i += 8 {
 		x := binary.LittleEndian.Uint64(data[i:])
 		q := x ^ (lsb * '"')
 		b := x ^ (lsb * '\\')
 		if m := ((x-lsb*0x20)&^x | (q-lsb)&^q | (b-lsb)&^b) & msb; m != 0 {
-			return i + bits.TrailingZeros64(m)/8
+			n := bits.TrailingZeros64(m) / 8
+			high |= x & msb & (1<<(8*n) - 1)
+			return i + n, high == 0
 		}
+		high |= x & msb
 	}
 	for ; i < len(data); i++ {
-		if c := data[i]; c == '"' || c == '\\' || c < 0x20 {
-			return i
+		c := data[i]
+		if c == '"' || c == '\\' || c < 0x20 {
+			break
 		}
+		high |= uint64(c & 0x80)
 	}
-	return i
+	return i, high == 0
 }
 
 // slowString reads a string with escapes or non-ASCII bytes. Invalid UTF-8
@@ -600,7 +607,7 @@ func (d *decoder) literal(lit string) error {
 func (d *decoder) skipString() error {
 	i := d.pos + 1
 	for {
-		i = stringStop(d.data, i)
+		i, _ = stringStop(d.data, i)
 		if i >= len(d.data) {
 			break
 		}

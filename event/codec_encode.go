@@ -413,12 +413,35 @@ var safe = func() (t [utf8.RuneSelf]bool) {
 // \u00XX, U+2028 and U+2029 as \u2028 and \u2029, invalid UTF-8 as \ufffd,
 // everything else (including / < > &) literal.
 func appendString(dst []byte, s string) []byte {
+	const lsb, msb = 0x0101010101010101, 0x8080808080808080
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; ; {
-		// Skip eight bytes at a time while none needs attention.
-		for i+8 <= len(s) && !needsEscape8(s, i) {
+		// Skip eight bytes at a time while none needs attention
+		// (SWAR: a byte b of x is flagged in bit 7 of (x-k)&^x when
+		// b < k, and b == c is b^c < 1; bytes >= 0x80 flag through x.)
+		for len(s)-i >= 8 {
+			t := s[i : i+8]
+			x := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+				uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+			q := x ^ (lsb * '"')
+			b := x ^ (lsb * '\\')
+			if (x|(x-lsb*0x20)&^x|(q-lsb)&^q|(b-lsb)&^b)&msb != 0 {
+				break
+			}
 			i += 8
+		}
+		if n := len(s); n-i < 8 && n >= 8 && i < n {
+			// The tail: test the last eight bytes, overlapping bytes
+			// already known to be safe.
+			t := s[n-8 : n]
+			x := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+				uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+			q := x ^ (lsb * '"')
+			b := x ^ (lsb * '\\')
+			if (x|(x-lsb*0x20)&^x|(q-lsb)&^q|(b-lsb)&^b)&msb == 0 {
+				i = n
+			}
 		}
 		if i >= len(s) {
 			break
@@ -471,14 +494,3 @@ func appendString(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
-// needsEscape8 reports whether any of s[i:i+8] is a control byte, '"', '\\'
-// or a non-ASCII byte, testing all eight at once (SWAR: a byte b of x is
-// flagged in bit 7 of (x-k)&^x when b < k).
-func needsEscape8(s string, i int) bool {
-	const lsb, msb = 0x0101010101010101, 0x8080808080808080
-	x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-	q := x ^ (lsb * '"')
-	b := x ^ (lsb * '\\')
-	return (x|(x-lsb*0x20)&^x|(q-lsb)&^q|(b-lsb)&^b)&msb != 0
-}

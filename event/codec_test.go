@@ -595,3 +595,42 @@ func TestCodecConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestSWARScans checks the eight-bytes-at-a-time scans of the encoder and
+// the decoder against byte-by-byte definitions, with each interesting byte
+// at every position of strings of every length up to 24.
+func TestSWARScans(t *testing.T) {
+	special := []byte{0x00, 0x01, 0x08, 0x1f, ' ', '!', '"', '#', '/', '\\', ']', 0x7f, 0x80, 0xa0, 0xc3, 0xe2, 0xff}
+	for n := 0; n <= 24; n++ {
+		for pos := 0; pos < n; pos++ {
+			for _, c := range special {
+				b := bytes.Repeat([]byte{'a'}, n)
+				b[pos] = c
+				if c == 0xc3 && pos+1 < n {
+					b[pos+1] = 0xa9 // a valid two-byte sequence
+				}
+				var buf bytes.Buffer
+				enc := json.NewEncoder(&buf)
+				enc.SetEscapeHTML(false)
+				if err := enc.Encode(string(b)); err != nil {
+					t.Fatal(err)
+				}
+				if got, want := string(appendString(nil, string(b))), strings.TrimSuffix(buf.String(), "\n"); got != want {
+					t.Fatalf("appendString(%q) = %s, want %s", b, got, want)
+				}
+				for start := 0; start <= n; start++ {
+					wantStop, wantASCII := start, true
+					for wantStop < n && b[wantStop] != '"' && b[wantStop] != '\\' && b[wantStop] >= 0x20 {
+						if b[wantStop] >= 0x80 {
+							wantASCII = false
+						}
+						wantStop++
+					}
+					if stop, ascii := stringStop(b, start); stop != wantStop || ascii != wantASCII {
+						t.Fatalf("stringStop(%q, %d) = %d, %v; want %d, %v", b, start, stop, ascii, wantStop, wantASCII)
+					}
+				}
+			}
+		}
+	}
+}

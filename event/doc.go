@@ -31,9 +31,10 @@
 //   - eventTime is read in CloudTrail's layout [TimeLayout]
 //     (2006-01-02T15:04:05Z) or as any RFC 3339 time, with a fraction or an
 //     offset; the result is converted to UTC. A string that is neither (the
-//     real corpus has "redacted" and "...") and the instant
-//     0001-01-01T00:00:00Z (the zero time, which means absent) are kept in
-//     Unknown, so EventTime is zero for them.
+//     real corpus has "redacted" and "..."), the instant
+//     0001-01-01T00:00:00Z (the zero time, which means absent) and a time
+//     whose UTC year falls outside 0000–9999 are kept in Unknown, so
+//     EventTime is zero for them. Validate reports such a record.
 //   - readOnly and managementEvent take JSON true and false; anything else
 //     (LookupEvents' "true") goes to Unknown.
 //   - Raw members (requestParameters, responseElements, additionalEventData,
@@ -43,17 +44,25 @@
 //     inner whitespace included. Unknown members are kept the same way.
 //   - insightDuration and baselineDuration take integers written in
 //     canonical form that fit in int64; 5.0, 1e3 or -0 go to Unknown.
-//   - average takes any JSON number in float64 range. When its text is not
-//     the canonical form the encoder writes (8.82145e-05, 2.0, 0.0), the text
-//     is remembered and written back unchanged for as long as Average still
-//     holds the value it denotes.
+//   - average takes any JSON number in float64 range (1e400 goes to
+//     Unknown). When its text is not the canonical form the encoder writes
+//     (8.82145e-05, 2.0, 0.0), the text is remembered in an unexported field
+//     and written back unchanged for as long as Average still holds the
+//     value it denotes, so real Insights records keep their numbers as
+//     written.
 //   - Arrays of objects (resources, attributions, insight, baseline) must
 //     hold only objects; otherwise the whole member goes to Unknown.
 //   - Duplicate keys: the last one wins, whether it lands in a typed field
 //     or in Unknown; earlier occurrences are dropped.
 //
-// The decoded record owns its memory: every string and raw member is a copy,
-// so the input buffer may be reused as soon as the call returns.
+// The decoded record never aliases the caller's buffer, which may be reused
+// as soon as the call returns. The decoder makes one private copy of the
+// input, and the record's strings, raw members and Unknown values point into
+// that copy: one allocation per record instead of one per value (the nested
+// objects a typical record has share one more). So a record's values keep a
+// copy about the size of the input alive while any of them is reachable.
+// Raw members are slices with their capacity capped at their length:
+// appending to one reallocates it instead of overwriting its neighbours.
 //
 // # Encoding
 //
@@ -120,8 +129,23 @@
 //   - A non-nil empty Resources or Attributions slice is written as [];
 //     a nil one is absent. A non-nil empty nested object is written as {}.
 //
-// Decoding the output of AppendJSON yields the same record, and encoding
-// that record again yields the same bytes.
+//   - An Average or AttributionValue always has its "average" member (the
+//     float has no absent state, so {} is written back as {"average":0}),
+//     except when Unknown holds an "average" the decoder could not hold,
+//     which is then written in its place.
+//
+// Round trip: for every record Unmarshal returns, decoding what AppendJSON
+// writes gives a record equal to it (reflect.DeepEqual), and encoding that
+// again gives the same bytes; the tests check this over the real corpus, on
+// random records and under fuzzing. A record built in code round-trips the
+// same way when its strings are valid UTF-8, its eventTime is in UTC, its
+// raw members and Unknown values are valid JSON, and its Unknown keys are
+// distinct and not keys of typed fields (on decoding, the last duplicate
+// wins).
+//
+// AppendJSON and MarshalJSON only read the record, so they may run
+// concurrently on one record; Unmarshal calls on different records may run
+// concurrently.
 //
 // # Builders and validation
 //
