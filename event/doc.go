@@ -128,7 +128,6 @@
 //     them must supply valid JSON, compact if the output is to be compact.
 //   - A non-nil empty Resources or Attributions slice is written as [];
 //     a nil one is absent. A non-nil empty nested object is written as {}.
-//
 //   - An Average or AttributionValue always has its "average" member (the
 //     float has no absent state, so {} is written back as {"average":0}),
 //     except when Unknown holds an "average" the decoder could not hold,
