@@ -2,7 +2,6 @@ package digest
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/trailkit/trailkit/logfile"
 )
 
@@ -332,7 +332,11 @@ func (c *Chain) build(start, end time.Time, files []LogFile) (logfile.Object, *l
 		d.PreviousDigestS3Bucket, d.PreviousDigestS3Object = &p.bucket, &p.key
 		d.PreviousDigestHashValue, d.PreviousDigestHashAlgorithm, d.PreviousDigestSignature = &h, &alg, &sig
 	}
-	body := d.AppendJSON(nil)
+	size := 1024 + 2*len(key)
+	for i := range files {
+		size += 200 + len(files[i].S3Bucket) + len(files[i].S3Object) + len(files[i].HashValue)
+	}
+	body := d.AppendJSON(make([]byte, 0, size))
 	hash := SumHash(body)
 	sig, err := c.cfg.Signer.Sign(StringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, hash, d.PreviousDigestSignature))
 	if err != nil {
@@ -372,9 +376,15 @@ func Encode(d *Digest, s Signer) (body []byte, metadata map[string]string, err e
 	return gz, map[string]string{MetaSignature: sig.String(), MetaSignatureAlgorithm: SignatureAlgorithm}, nil
 }
 
+// gzipWriters pools gzip writers: each holds about 800 KB of compressor
+// state, more than the work of compressing one digest.
+var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
+
 func gzipBytes(b []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
+	buf := bytes.NewBuffer(make([]byte, 0, len(b)/4+64))
+	zw := gzipWriters.Get().(*gzip.Writer)
+	defer gzipWriters.Put(zw)
+	zw.Reset(buf)
 	if _, err := zw.Write(b); err != nil {
 		return nil, err
 	}
