@@ -19,6 +19,7 @@ type SyntaxError struct {
 	Msg    string // what was wrong, e.g. "invalid character 'x' after object key"
 }
 
+// Error returns "event: malformed JSON at offset N: " and the message.
 func (e *SyntaxError) Error() string {
 	return "event: malformed JSON at offset " + strconv.FormatInt(e.Offset, 10) + ": " + e.Msg
 }
@@ -40,6 +41,7 @@ type EncodeError struct {
 	Err    error // underlying cause (a *SyntaxError for invalid raw JSON), or nil
 }
 
+// Error names the member, the problem and the cause.
 func (e *EncodeError) Error() string {
 	s := "event: cannot encode " + e.Member + ": " + e.Msg
 	if e.Err != nil {
@@ -111,7 +113,8 @@ func (r Record) MarshalJSON() ([]byte, error) {
 	return appendRecord(make([]byte, 0, 2048), &r), nil
 }
 
-// checkEncodable finds what AppendJSON would write as invalid JSON.
+// checkEncodable finds what AppendJSON would write as invalid JSON. It
+// returns nil or an *EncodeError for the first problem. (Validate uses it.)
 func (r *Record) checkEncodable() error {
 	if !r.EventTime.IsZero() {
 		if y := r.EventTime.UTC().Year(); y < 0 || y > 9999 {
