@@ -1,8 +1,10 @@
 package digest_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -120,5 +122,14 @@ func TestReportMissingNewest(t *testing.T) {
 	rep := validate(t, store, opts)
 	if !rep.OK() || len(rep.Findings) != 1 || rep.Findings[0].Kind != digest.FindingMissingNewest {
 		t.Fatalf("ok %v findings %v", rep.OK(), rep.Findings)
+	}
+	// Compatible output ignores findings; strict output prints and counts them.
+	var out, errw bytes.Buffer
+	if code, _ := rep.WriteText(&out, &errw, digest.TextOptions{}); code != 0 || errw.Len() != 0 {
+		t.Fatalf("compat: %d %q", code, errw.String())
+	}
+	out.Reset()
+	if code, _ := rep.WriteText(&out, &errw, digest.TextOptions{Strict: true}); code != 1 || !strings.Contains(errw.String(), "\tINVALID: digests missing at the newest end of the range (no digest covers ") {
+		t.Fatalf("strict: %d %q", code, errw.String())
 	}
 }
