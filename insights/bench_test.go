@@ -74,6 +74,7 @@ func BenchmarkDetectorAdd(b *testing.B) {
 	b.ReportAllocs()
 	j := 0
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for range b.N {
 		if j == len(recs) {
 			b.StopTimer()
@@ -84,11 +85,13 @@ func BenchmarkDetectorAdd(b *testing.B) {
 		d.Add(recs[j])
 		j++
 	}
+	cpu := cpuTime() - cpu0
 	b.StopTimer()
 	if d.Series() < 10000 || d.Stats().Late != 0 {
 		b.Fatalf("%d series, %d late", d.Series(), d.Stats().Late)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	b.ReportMetric(float64(b.N)/cpu.Seconds(), "records/cpu-s")
 }
 
 // BenchmarkBaselineMapCount is the plain baseline for the record path: a
@@ -104,6 +107,7 @@ func BenchmarkBaselineMapCount(b *testing.B) {
 	b.ReportAllocs()
 	j := 0
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for range b.N {
 		if j == len(recs) {
 			clear(counts)
@@ -113,7 +117,9 @@ func BenchmarkBaselineMapCount(b *testing.B) {
 		counts[key{r.RecipientAccountID, r.AWSRegion, r.EventSource, r.EventName, r.EventTime.Unix() / 60}]++
 		j++
 	}
+	cpu := cpuTime() - cpu0
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	b.ReportMetric(float64(b.N)/cpu.Seconds(), "records/cpu-s")
 }
 
 // seriesMemory feeds records over n call-rate series (and their error
