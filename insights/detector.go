@@ -260,9 +260,11 @@ func (d *Detector) seriesFor(k *SeriesKey, h uint64) *series {
 //   - for ApiErrorRateInsight, the same categories' calls (read or write)
 //     that carry an errorCode.
 //
-// Other records (reads for the call rate, network activity, Insights
-// records, records without eventTime or awsRegion) are counted in
-// Stats.Ignored. A record whose minute was already scored is counted in
+// Only API calls are analysed (eventType AwsApiCall, or no eventType):
+// Insights counts API calls, so console sign-ins, console actions, service
+// events, network activity and Insights records are counted in
+// Stats.Ignored, as are reads for the call rate and records without
+// eventTime, awsRegion, eventSource or eventName. A record whose minute was already scored is counted in
 // Stats.Late.
 func (d *Detector) Add(r *event.Record) {
 	d.stats.Records++
@@ -279,7 +281,7 @@ func (d *Detector) Add(r *event.Record) {
 		return
 	}
 	if data && !d.cfg.dataEvents || r.EventTime.IsZero() || r.AWSRegion == "" ||
-		r.EventSource == "" || r.EventName == "" || r.EventType == event.AwsCloudTrailInsight {
+		r.EventSource == "" || r.EventName == "" || (r.EventType != event.AwsAPICall && r.EventType != "") {
 		d.stats.Ignored++
 		return
 	}

@@ -257,6 +257,16 @@ func TestAddSelection(t *testing.T) {
 		{"data off", with(func(r *event.Record) { r.EventCategory = event.CategoryData; r.ReadOnly = &yes }), false, 0},
 		{"data on", with(func(r *event.Record) { r.EventCategory = event.CategoryData; r.ReadOnly = &yes }), true, 1},
 		{"network activity", with(func(r *event.Record) { r.EventCategory = event.CategoryNetworkActivity; r.ReadOnly = &no }), true, 0},
+		{"service event", with(func(r *event.Record) {
+			r.EventCategory = event.CategoryManagement
+			r.ReadOnly = &no
+			r.EventType = event.AwsServiceEvent
+		}), false, 0},
+		{"console sign-in", with(func(r *event.Record) {
+			r.EventCategory = event.CategoryManagement
+			r.ReadOnly = &no
+			r.EventType = event.AwsConsoleSignIn
+		}), false, 0},
 		{"no time", with(func(r *event.Record) {
 			r.EventCategory = event.CategoryManagement
 			r.ReadOnly = &no

@@ -11,7 +11,8 @@
 //
 // # Series
 //
-// A record given to [Detector.Add] is counted, by its eventTime's minute, in
+// A record given to [Detector.Add] that is an API call (eventType
+// AwsApiCall) is counted, by its eventTime's minute, in
 //
 //   - the ApiCallRateInsight series (recipientAccountId, awsRegion,
 //     eventSource, eventName) when it is a write management call
