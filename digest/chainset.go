@@ -35,7 +35,8 @@ func NewChainSet(cfg ChainConfig) (*ChainSet, error) {
 }
 
 // Open returns the chain for account and region, resuming it from the
-// store (see ResumeChain) if the set does not hold it yet. Call it at
+// store (see ResumeChain) and recovering undigested log files (see
+// Chain.Recover) if the set does not hold it yet. Call it at
 // start-up for every (account, region) that may have a chain in the store;
 // Add starts new chains for pairs it has not seen.
 func (s *ChainSet) Open(ctx context.Context, account, region string) (*Chain, error) {
@@ -51,6 +52,9 @@ func (s *ChainSet) Open(ctx context.Context, account, region string) (*Chain, er
 	cfg.Account, cfg.Region = account, region
 	c, err := ResumeChain(ctx, cfg)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := c.Recover(ctx); err != nil {
 		return nil, err
 	}
 	s.chains[[2]string{account, region}] = c

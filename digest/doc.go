@@ -47,9 +47,9 @@
 // typically as a logfile.Writer subscriber, and Tick writes one digest per
 // hour of delivery time, an empty one for a quiet hour; Close writes the
 // final digest. ResumeChain continues a stored chain after a restart.
-// Deliveries not yet digested are held in memory only: a crash loses them
-// from the chain (the log files themselves are stored), as a restart
-// without Close would in CloudTrail.
+// Deliveries not yet digested are held in memory; after a crash,
+// Chain.Recover (called by ChainSet.Open) finds the stored log files the
+// newest digest does not list and adds them to the next digest.
 //
 // # Validating
 //

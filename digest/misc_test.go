@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -274,5 +275,59 @@ func TestAddDuringPut(t *testing.T) {
 	}
 	if len(listed) != 2 || strings.Join(listed[0], ",") != "AWSLogs/a.json.gz" || strings.Join(listed[1], ",") != "AWSLogs/late.json.gz" {
 		t.Fatalf("digests list %v", listed)
+	}
+}
+
+// After a crash with deliveries not yet digested, ResumeChain + Recover
+// puts them in the next digest: every stored log file ends up listed once.
+func TestRecoverAfterCrash(t *testing.T) {
+	ctx := context.Background()
+	store := logfile.NewMemStore()
+	clock := &fixture.Clock{T: time.Date(2024, 2, 28, 23, 10, 30, 0, time.UTC)}
+	cfg := digest.ChainConfig{ChainID: digest.ChainID{Prefix: "p", Account: fixture.Account, Region: "eu-west-1", Trail: "t", HomeRegion: "us-east-1"},
+		Bucket: fixture.Bucket, Signer: testSigner(t), Store: store, Now: clock.Now}
+	c, _ := digest.NewChain(cfg)
+	rng := nil2rng(7)
+	n := 0
+	deliver := func(c *digest.Chain) {
+		gz, sum, o, nw := fixture.LogFile(rng, fixture.Account, "eu-west-1", 2, 0, clock.T.Add(-2*time.Minute), clock.T)
+		key := logfile.Key{Kind: logfile.KindLog, Prefix: "p", Account: fixture.Account, Region: "eu-west-1", Time: clock.T, Unique: fmt.Sprintf("R%015d", n)}.String()
+		store.Put(ctx, logfile.Object{Bucket: fixture.Bucket, Key: key, Body: gz})
+		c.Add(logfile.Delivery{Bucket: fixture.Bucket, Key: key, Kind: logfile.KindLog, Account: fixture.Account, Region: "eu-west-1", SHA256: sum, OldestEventTime: o, NewestEventTime: nw, DeliveredAt: clock.T})
+		n++
+	}
+	for range 20 { // 100 minutes: one digest written, files pending
+		clock.T = clock.T.Add(5 * time.Minute)
+		deliver(c)
+		if err := c.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Crash: c is abandoned with undigested deliveries. A new process:
+	c2, err := digest.ResumeChain(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c2.Recover(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != 9 { // files delivered at or after the first digest's end, 00:10:30
+		t.Fatalf("recovered %d files", got)
+	}
+	for range 10 {
+		clock.T = clock.T.Add(5 * time.Minute)
+		deliver(c2)
+		if err := c2.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c2.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rep := validate(t, store, digest.ValidateOptions{Account: fixture.Account, Trail: "t", HomeRegion: "us-east-1", SourceRegion: "eu-west-1",
+		Bucket: fixture.Bucket, Prefix: "p", Start: time.Date(2024, 2, 28, 23, 0, 0, 0, time.UTC), End: clock.T, Keys: ring(testSigner(t))})
+	if !rep.Strict() || len(rep.LogFiles) != n {
+		t.Fatalf("%d of %d files validated; findings %v", len(rep.LogFiles), n, rep.Findings)
 	}
 }
