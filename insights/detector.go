@@ -341,7 +341,7 @@ func (d *Detector) countRecord(k *SeriesKey, h uint64, m int64, hs *[numAttrs]ui
 		return
 	}
 	for a := range nattr {
-		s.attrs[a].add(hs[a], vs[a], d.intern)
+		s.attrs[a].add(hs[a], vs[a], d.intern, &s.values[a])
 	}
 }
 
@@ -421,7 +421,7 @@ func (d *Detector) openInsight(s *series, m int64, rise bool, window uint16) {
 	earliest := max(d.first, (floorDiv(m, 60)-int64(len(s.hourCount))+1)*60)
 	o.baseDur = max(start-earliest, 0)
 	for a := range s.attrs {
-		o.attr[a] = s.attrs[a].sketch(true)
+		o.attr[a] = s.attrs[a].sketch(true, &s.values[a])
 	}
 	s.open = o
 	s.riseBits, s.dropBits = 0, 0

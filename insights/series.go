@@ -45,6 +45,7 @@ type series struct {
 	pending  []uint32 // unscored minutes, index minute % len; points into pendBuf
 	pendBuf  [maxPending]uint32
 	attrs    [numAttrs]attrTable
+	values   [numAttrs]attrValues
 
 	hourCount []uint32 // calls per baseline hour (normal minutes only), index hour % len
 	hourMins  []uint8  // normal minutes per baseline hour

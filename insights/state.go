@@ -79,7 +79,7 @@ func (s *series) append(b []byte) []byte {
 	b = binary.AppendVarint(b, s.cooldown)
 	b = appendBool(b, s.hasAttrs)
 	for a := range numAttrs {
-		b = s.attrs[a].append(b)
+		b = s.attrs[a].append(b, &s.values[a])
 	}
 	b = appendBool(b, s.open != nil)
 	if o := s.open; o != nil {
@@ -322,7 +322,7 @@ func (r *stateReader) series(d *Detector) *series {
 	s.lastCall, s.cooldown = r.varint(), r.varint()
 	s.hasAttrs = r.bool()
 	for a := range numAttrs {
-		r.attrTable(&s.attrs[a])
+		r.attrTable(&s.attrs[a], &s.values[a])
 	}
 	if r.bool() {
 		o := &openInsight{}
@@ -390,19 +390,19 @@ func (r *stateReader) topK(t *topK) {
 	}
 }
 
-func (t *attrTable) append(b []byte) []byte {
+func (t *attrTable) append(b []byte, value *attrValues) []byte {
 	b = append(b, t.n)
 	b = binary.AppendUvarint(b, uint64(math.Float32bits(t.baseTotal)))
 	b = binary.AppendUvarint(b, uint64(math.Float32bits(t.recentTotal)))
 	for i := range int(t.n) {
-		b = appendString(b, t.value[i])
+		b = appendString(b, value[i])
 		b = binary.AppendUvarint(b, uint64(math.Float32bits(t.base[i])))
 		b = binary.AppendUvarint(b, uint64(math.Float32bits(t.recent[i])))
 	}
 	return b
 }
 
-func (r *stateReader) attrTable(t *attrTable) {
+func (r *stateReader) attrTable(t *attrTable, value *attrValues) {
 	n := r.byte()
 	if n > attrK {
 		r.fail("attribute table of %d entries", n)
@@ -413,7 +413,7 @@ func (r *stateReader) attrTable(t *attrTable) {
 	for i := range int(n) {
 		v := r.string()
 		h := hashValue(v)
-		t.hash[i], t.value[i] = h, r.in.get(h, v)
+		t.hash[i], value[i] = h, r.in.get(h, v)
 		t.base[i], t.recent[i] = r.float32(), r.float32()
 	}
 }

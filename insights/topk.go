@@ -158,10 +158,13 @@ type attrTable struct {
 	base, recent           [attrK]float32
 	n                      uint8
 	baseTotal, recentTotal float32
-	value                  [attrK]string
 }
 
-func (t *attrTable) add(h uint64, v string, in *interner) {
+// attrValues holds the strings of an attrTable, apart so that the tables a
+// record scans stay in few cache lines.
+type attrValues [attrK]string
+
+func (t *attrTable) add(h uint64, v string, in *interner, value *attrValues) {
 	t.baseTotal++
 	t.recentTotal++
 	if v == "" {
@@ -176,7 +179,7 @@ func (t *attrTable) add(h uint64, v string, in *interner) {
 		}
 	}
 	if n < attrK {
-		t.hash[n], t.value[n], t.base[n], t.recent[n] = h, in.get(h, v), 1, 1
+		t.hash[n], value[n], t.base[n], t.recent[n] = h, in.get(h, v), 1, 1
 		t.n++
 		return
 	}
@@ -186,7 +189,7 @@ func (t *attrTable) add(h uint64, v string, in *interner) {
 			slot = i
 		}
 	}
-	t.hash[slot], t.value[slot] = h, in.get(h, v)
+	t.hash[slot], value[slot] = h, in.get(h, v)
 	t.base[slot]++
 	t.recent[slot]++
 }
@@ -206,7 +209,7 @@ func (t *attrTable) decayRecent(f float32) {
 }
 
 // sketch returns the baseline (recent false) or recent counters as a topK.
-func (t *attrTable) sketch(recent bool) topK {
+func (t *attrTable) sketch(recent bool, value *attrValues) topK {
 	var k topK
 	for i := range int(t.n) {
 		c := t.base[i]
@@ -216,7 +219,7 @@ func (t *attrTable) sketch(recent bool) topK {
 		if c <= 0 {
 			continue
 		}
-		k.e[k.n] = topEntry{hash: t.hash[i], value: t.value[i], count: c}
+		k.e[k.n] = topEntry{hash: t.hash[i], value: value[i], count: c}
 		k.n++
 	}
 	k.total = t.baseTotal
