@@ -54,8 +54,7 @@ type Stats struct {
 type Detector struct {
 	cfg       config
 	hourDecay float32
-	index     map[uint64]*series // by keyHash; collisions chain through series.next
-	nseries   int
+	index     seriesIndex
 	list      []*series // creation order: the order of emission within a minute
 	started   bool
 	first     int64 // first minute of history (warm-up origin)
@@ -73,7 +72,6 @@ func New(opts *Options) *Detector {
 	return &Detector{
 		cfg:       c,
 		hourDecay: float32(math.Exp(-1 / float64(c.windowHours))),
-		index:     make(map[uint64]*series),
 		intern:    new(interner),
 	}
 }
@@ -82,7 +80,7 @@ func New(opts *Options) *Detector {
 func (d *Detector) Stats() Stats { return d.stats }
 
 // Series returns the number of live series.
-func (d *Detector) Series() int { return d.nseries }
+func (d *Detector) Series() int { return d.index.n }
 
 // Drain returns the Insights records emitted since the last call, in
 // emission order (by eventTime, then series creation order), and forgets
@@ -197,45 +195,19 @@ func keyHash(k *SeriesKey, base uint64) uint64 {
 	return (base^hashValue(k.ErrorCode))*0xbf58476d1ce4e5b9 + 5
 }
 
-func (d *Detector) lookup(k *SeriesKey, h uint64) *series {
-	for s := d.index[h]; s != nil; s = s.next {
-		if s.key == *k {
-			return s
-		}
-	}
-	return nil
-}
+func (d *Detector) lookup(k *SeriesKey, h uint64) *series { return d.index.find(h, k) }
 
 func (d *Detector) insert(s *series) {
 	s.hash = keyHash(&s.key, baseHash(&s.key))
-	s.next = d.index[s.hash]
-	d.index[s.hash] = s
+	d.index.add(s)
 	d.list = append(d.list, s)
-	d.nseries++
-}
-
-func (d *Detector) remove(s *series) {
-	p := d.index[s.hash]
-	if p == s {
-		if s.next == nil {
-			delete(d.index, s.hash)
-		} else {
-			d.index[s.hash] = s.next
-		}
-	} else {
-		for p.next != s {
-			p = p.next
-		}
-		p.next = s.next
-	}
-	d.nseries--
 }
 
 func (d *Detector) seriesFor(k *SeriesKey, h uint64) *series {
 	if s := d.lookup(k, h); s != nil {
 		return s
 	}
-	if d.nseries >= d.cfg.maxSeries {
+	if d.index.n >= d.cfg.maxSeries {
 		d.stats.SeriesDropped++
 		return nil
 	}
@@ -391,7 +363,7 @@ func (d *Detector) scoreTo(target int64) {
 	if evict {
 		d.list = slices.DeleteFunc(d.list, func(s *series) bool {
 			if s.evicted {
-				d.remove(s)
+				d.index.remove(s)
 				d.stats.Evicted++
 				return true
 			}

@@ -35,8 +35,7 @@ const lastSize = 16 // counts of the most recent scored minutes (>= OpenWindow)
 // plus the attribution sketches' strings; see BenchmarkMemoryPerSeries.
 type series struct {
 	// Fields a record touches come first, to share cache lines.
-	next     *series // next series with the same hash
-	hash     uint64
+	hash     uint64 // keyHash of key
 	key      SeriesKey
 	lastCall int64 // minute of the newest observation
 	open     *openInsight
