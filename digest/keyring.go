@@ -2,6 +2,7 @@ package digest
 
 import (
 	"bytes"
+	"context"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
@@ -103,16 +104,48 @@ func (r *KeyRing) Keys() []*PublicKey {
 	return ks
 }
 
-// inRange returns the keys whose window overlaps [start, end], the way
-// ListPublicKeys(StartTime, EndTime) answers.
-func (r *KeyRing) inRange(start, end time.Time) map[Fingerprint]*PublicKey {
-	m := map[Fingerprint]*PublicKey{}
+// PublicKeySource answers what CloudTrail's ListPublicKeys answers: the
+// public keys whose validity window overlaps [start, end]. KeyRing is the
+// in-memory implementation; an adapter can ask the CloudTrail API (whose
+// Value bytes ParsePublicKey loads). Implementations must be safe for
+// concurrent use.
+type PublicKeySource interface {
+	PublicKeys(ctx context.Context, start, end time.Time) ([]*PublicKey, error)
+}
+
+// PublicKeysFunc adapts a function to PublicKeySource.
+type PublicKeysFunc func(ctx context.Context, start, end time.Time) ([]*PublicKey, error)
+
+// PublicKeys implements PublicKeySource.
+func (f PublicKeysFunc) PublicKeys(ctx context.Context, start, end time.Time) ([]*PublicKey, error) {
+	return f(ctx, start, end)
+}
+
+// PublicKeys implements PublicKeySource: the ring's keys whose window
+// overlaps [start, end] (keys without a window always do).
+func (r *KeyRing) PublicKeys(ctx context.Context, start, end time.Time) ([]*PublicKey, error) {
+	var ks []*PublicKey
 	for _, k := range r.Keys() {
 		if k.validIn(start, end) {
+			ks = append(ks, k)
+		}
+	}
+	return ks, nil
+}
+
+// keyMap asks src for the keys of [start, end], by fingerprint.
+func keyMap(ctx context.Context, src PublicKeySource, start, end time.Time) (map[Fingerprint]*PublicKey, error) {
+	ks, err := src.PublicKeys(ctx, start, end)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[Fingerprint]*PublicKey, len(ks))
+	for _, k := range ks {
+		if k != nil {
 			m[k.Fingerprint] = k
 		}
 	}
-	return m
+	return m, nil
 }
 
 type wireKeyList struct {

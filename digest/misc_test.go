@@ -331,3 +331,26 @@ func TestRecoverAfterCrash(t *testing.T) {
 		t.Fatalf("%d of %d files validated; findings %v", len(rep.LogFiles), n, rep.Findings)
 	}
 }
+
+func TestPublicKeySourceFunc(t *testing.T) {
+	store := logfile.NewMemStore()
+	res := build(t, store, fixture.Options{Hours: 1, Regions: []string{"us-east-1"}})
+	var asked [][2]time.Time
+	src := digest.PublicKeysFunc(func(ctx context.Context, start, end time.Time) ([]*digest.PublicKey, error) {
+		asked = append(asked, [2]time.Time{start, end})
+		return []*digest.PublicKey{testSigner(t).PublicKey()}, nil
+	})
+	opts := res.ValidateOptions("us-east-1", nil)
+	opts.Keys = src
+	if rep := validate(t, store, opts); !rep.Strict() {
+		t.Fatal("not valid")
+	}
+	if len(asked) != 1 || !asked[0][0].Equal(res.Start) || !asked[0][1].Equal(res.End.Add(2*time.Hour)) {
+		t.Fatalf("asked for %v", asked)
+	}
+	boom := errors.New("ListPublicKeys failed")
+	opts.Keys = digest.PublicKeysFunc(func(context.Context, time.Time, time.Time) ([]*digest.PublicKey, error) { return nil, boom })
+	if _, err := digest.Validate(context.Background(), store, opts); !errors.Is(err, boom) {
+		t.Fatalf("source error: %v", err)
+	}
+}

@@ -30,9 +30,10 @@ type ValidateOptions struct {
 	OrgID        string
 	// Start and End bound the delivery times validated; a zero End is now.
 	Start, End time.Time
-	// Keys holds the public keys; only keys whose validity window overlaps
-	// [Start, End+2h] are used, as aws-cli asks ListPublicKeys.
-	Keys *KeyRing
+	// Keys supplies the public keys. Like aws-cli, Validate asks for the
+	// keys of [Start, End+2h] once, and for a backfill digest whose key is
+	// not among them, for [generation time-1h, +1h]. A *KeyRing will do.
+	Keys PublicKeySource
 	// MaxDigestSize and MaxLogFileSize cap uncompressed sizes; zero means
 	// DefaultMaxDigestSize and DefaultMaxLogFileSize.
 	MaxDigestSize  int64
@@ -279,7 +280,10 @@ func (v *validator) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	keys := v.opts.Keys.inRange(v.start, v.end.Add(2*time.Hour))
+	keys, err := keyMap(ctx, v.opts.Keys, v.start, v.end.Add(2*time.Hour))
+	if err != nil {
+		return err
+	}
 	if len(keys) == 0 {
 		return fmt.Errorf("%w between %s and %s", ErrNoPublicKeys, v.start.Format(TimeFormat), v.end.Add(2*time.Hour).Format(TimeFormat))
 	}
@@ -537,7 +541,10 @@ func (v *validator) check(ctx context.Context, bucket, key string, keys map[Fing
 	pk := keys[fp]
 	if fperr == nil && pk == nil && backfill {
 		if bt, err := parseISO(metaValue(obj.Metadata, MetaBackfillGeneratedAt)); err == nil {
-			more := v.opts.Keys.inRange(bt.Add(-time.Hour), bt.Add(time.Hour))
+			more, err := keyMap(ctx, v.opts.Keys, bt.Add(-time.Hour), bt.Add(time.Hour))
+			if err != nil {
+				return fail(StatusError, err, err.Error())
+			}
 			if len(more) == 0 {
 				return fail(StatusError, ErrNoPublicKeys, fmt.Sprintf("No public keys found between %s and %s", bt.Add(-time.Hour).Format(TimeFormat), bt.Add(time.Hour).Format(TimeFormat)))
 			}
