@@ -209,7 +209,7 @@ func (d *decoder) record(r *Record) error {
 		}
 		return d.syntaxError("a record is a JSON object; found " + quoteChar(c))
 	}
-	if err := d.object(r); err != nil {
+	if err := d.members(r.decodeMember, r.fieldIndex, &r.Unknown); err != nil {
 		return err
 	}
 	d.skipWS()
@@ -221,13 +221,20 @@ func (d *decoder) record(r *Record) error {
 
 // object decodes the object at d.pos (which holds '{') into o.
 func (d *decoder) object(o objectFields) error {
+	return d.members(o.decodeMember, o.fieldIndex, o.unknownMembers())
+}
+
+// members decodes the object at d.pos (which holds '{'): decode and index
+// are the object's decodeMember and fieldIndex, u its Unknown list. Taking
+// method values instead of an interface lets a caller's *Record stay on
+// its stack.
+func (d *decoder) members(decode func(*decoder, []byte) (int, bool, error), index func([]byte) int, u *Members) error {
 	d.depth++
 	if d.depth > maxDepth {
 		return d.syntaxError("exceeded max depth")
 	}
 	d.pos++
-	u := o.unknownMembers()
-	var okMask, failMask uint64
+	var okMask uint64
 	typedUnknown := false
 	c := d.skipWS()
 	if c == '}' {
@@ -255,14 +262,13 @@ func (d *decoder) object(o objectFields) error {
 			return d.unexpected("looking for beginning of value")
 		}
 		start := d.pos
-		idx, ok, err := o.decodeMember(d, key)
+		idx, ok, err := decode(d, key)
 		if err != nil {
 			return err
 		}
 		if ok {
 			if idx >= 0 {
 				okMask |= 1 << uint(idx)
-				failMask &^= 1 << uint(idx)
 			}
 		} else {
 			d.pos = start
@@ -270,7 +276,6 @@ func (d *decoder) object(o objectFields) error {
 				return err
 			}
 			if idx >= 0 {
-				failMask |= 1 << uint(idx)
 				okMask &^= 1 << uint(idx)
 				typedUnknown = true
 			}
@@ -293,7 +298,7 @@ func (d *decoder) object(o objectFields) error {
 		break
 	}
 	if len(*u) > 1 || (typedUnknown && okMask != 0) {
-		dedupeMembers(u, o, okMask, typedUnknown)
+		dedupeMembers(u, index, okMask, typedUnknown)
 	}
 	d.depth--
 	return nil
@@ -302,7 +307,7 @@ func (d *decoder) object(o objectFields) error {
 // dedupeMembers applies "the last duplicate key wins" to the Unknown list:
 // it drops a member whose key a later Unknown member repeats, and a member
 // whose key belongs to a typed field that took a later value (okMask).
-func dedupeMembers(u *Members, o objectFields, okMask uint64, typedUnknown bool) {
+func dedupeMembers(u *Members, index func([]byte) int, okMask uint64, typedUnknown bool) {
 	m := *u
 	keep := m[:0]
 	var later map[string]int // last index of each key, for long lists
@@ -314,7 +319,7 @@ func dedupeMembers(u *Members, o objectFields, okMask uint64, typedUnknown bool)
 	}
 	for i, x := range m {
 		if typedUnknown && okMask != 0 {
-			if idx := o.fieldIndex([]byte(x.Key)); idx >= 0 && okMask&(1<<uint(idx)) != 0 {
+			if idx := index([]byte(x.Key)); idx >= 0 && okMask&(1<<uint(idx)) != 0 {
 				continue
 			}
 		}
