@@ -7,14 +7,7 @@ import (
 	"syscall"
 )
 
-// setProcessGroup starts cmd in a process group of its own, so that
-// killProcess also ends anything it started (moto_server may run behind a
-// wrapper script).
-func setProcessGroup(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-}
-
-// killProcess kills cmd's process group.
+// killProcess kills cmd's process group (see setProcessGroup).
 func killProcess(cmd *exec.Cmd) {
 	if cmd.Process == nil {
 		return

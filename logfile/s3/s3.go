@@ -40,8 +40,10 @@
 // cancelled ctx stops a request and its retries; List also checks ctx
 // between keys. A Store is safe for concurrent use.
 //
-// Keys and buckets pass logfile.CheckKey, like every trailkit store,
-// although S3 itself would take a key such as "a/../b": a key one store
+// Keys and buckets pass logfile.CheckKey, like every trailkit store, and
+// keys must be valid UTF-8 as S3 requires (a *logfile.KeyError otherwise;
+// the same for List's prefix and startAfter). S3 itself would take a key
+// such as "a/../b", but this store refuses it: a key one store
 // refuses is refused by all, a bucket copied from S3 to a DirStore holds
 // the same keys, and a digest naming a hostile log file key is treated
 // the same whatever the store. List yields whatever keys the bucket holds;
@@ -95,6 +97,7 @@ import (
 	"iter"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
@@ -246,6 +249,18 @@ func (e *MetadataError) Error() string {
 // Unwrap returns ErrMetadata.
 func (e *MetadataError) Unwrap() error { return ErrMetadata }
 
+// checkKey is logfile.CheckKey plus S3's own rule that keys are UTF-8
+// (S3 refuses other bytes, and some servers silently replace them).
+func checkKey(bucket, key string) error {
+	if err := logfile.CheckKey(bucket, key); err != nil {
+		return err
+	}
+	if !utf8.ValidString(key) {
+		return &logfile.KeyError{Bucket: bucket, Key: key, Reason: "key is not valid UTF-8, which S3 requires"}
+	}
+	return nil
+}
+
 // checkMetadata refuses what would not round-trip through S3: names that
 // are not HTTP tokens or that collide once lower-cased (S3 lower-cases
 // them), values outside printable ASCII or with leading or trailing spaces
@@ -301,7 +316,7 @@ func isTokenByte(b byte) bool {
 // keys with a *logfile.KeyError and unfaithful metadata with a
 // *MetadataError before sending anything.
 func (s *Store) Put(ctx context.Context, obj logfile.Object) error {
-	if err := logfile.CheckKey(obj.Bucket, obj.Key); err != nil {
+	if err := checkKey(obj.Bucket, obj.Key); err != nil {
 		return err
 	}
 	if err := checkMetadata(&obj); err != nil {
@@ -342,7 +357,7 @@ func (s *Store) Put(ctx context.Context, obj logfile.Object) error {
 // bare 404) gives an error that wraps both *logfile.NotFoundError (so
 // logfile.ErrNotFound) and the SDK's error.
 func (s *Store) Get(ctx context.Context, bucket, key string) (logfile.Object, error) {
-	if err := logfile.CheckKey(bucket, key); err != nil {
+	if err := checkKey(bucket, key); err != nil {
 		return logfile.Object{}, err
 	}
 	fail := func(err error) (logfile.Object, error) {
@@ -422,6 +437,12 @@ func (s *Store) List(ctx context.Context, bucket, prefix, startAfter string) ite
 			}
 			yield("", err)
 			return
+		}
+		for _, s := range []string{prefix, startAfter} {
+			if !utf8.ValidString(s) {
+				yield("", &logfile.KeyError{Bucket: bucket, Key: s, Reason: "prefix or startAfter is not valid UTF-8, which S3 requires"})
+				return
+			}
 		}
 		in := &awss3.ListObjectsV2Input{
 			Bucket:       aws.String(bucket),
