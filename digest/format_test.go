@@ -3,6 +3,7 @@ package digest_test
 import (
 	"bufio"
 	"bytes"
+	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"os"
@@ -171,4 +172,38 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("round trip differs")
 		}
 	})
+}
+
+// A key published as SubjectPublicKeyInfo DER (as one of the documented
+// samples is) loads, is fingerprinted over the SPKI bytes as delivered, and
+// verifies signatures.
+func TestSPKIPublicKey(t *testing.T) {
+	s := testSigner(t)
+	pk := s.PublicKey()
+	rk, err := x509.ParsePKCS1PublicKey(pk.Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spki, err := x509.MarshalPKIXPublicKey(rk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := `{"PublicKeyList":[{"Value":"` + base64.StdEncoding.EncodeToString(spki) + `","ValidityStartTime":1453076702.0,"ValidityEndTime":1455668702.0,"Fingerprint":"` + digest.FingerprintOf(spki).String() + `"}]}`
+	var r digest.KeyRing
+	if err := r.LoadPublicKeys(strings.NewReader(js)); err != nil {
+		t.Fatal(err)
+	}
+	k := r.Lookup(digest.FingerprintOf(spki))
+	if k == nil || k.Fingerprint == s.Fingerprint() {
+		t.Fatal("SPKI key not loaded under its own fingerprint")
+	}
+	sts := []byte("2024-01-01T00:00:00Z\nb/k\n" + strings.Repeat("0", 64) + "\nnull")
+	sig, _ := s.Sign(sts)
+	if err := k.Verify(sts, sig); err != nil {
+		t.Fatal(err)
+	}
+	sig[0] ^= 1
+	if err := k.Verify(sts, sig); !errors.Is(err, digest.ErrSignature) {
+		t.Fatalf("bad signature: %v", err)
+	}
 }
