@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -352,5 +353,70 @@ func TestPublicKeySourceFunc(t *testing.T) {
 	opts.Keys = digest.PublicKeysFunc(func(context.Context, time.Time, time.Time) ([]*digest.PublicKey, error) { return nil, boom })
 	if _, err := digest.Validate(context.Background(), store, opts); !errors.Is(err, boom) {
 		t.Fatalf("source error: %v", err)
+	}
+}
+
+// ChainSet.Add, KeyRing and Validate from many goroutines at once (run
+// under -race).
+func TestConcurrentUse(t *testing.T) {
+	ctx := context.Background()
+	store := logfile.NewMemStore()
+	res := build(t, store, fixture.Options{Hours: 1, Regions: []string{"us-east-1", "eu-west-1"}})
+	keys := &digest.KeyRing{}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			keys.Add(testSigner(t).PublicKey())
+			_ = keys.Lookup(testSigner(t).Fingerprint())
+			_ = keys.Keys()
+		}()
+	}
+	wg.Wait()
+	errs := make(chan error, 4)
+	for _, r := range append(res.Regions, res.Regions...) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rep, err := digest.Validate(ctx, store, res.ValidateOptions(r, keys))
+			if err == nil && !rep.Strict() {
+				err = errors.New(r + ": not valid")
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	clock := &fixture.Clock{T: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)}
+	set, _ := digest.NewChainSet(digest.ChainConfig{ChainID: digest.ChainID{Trail: "t", HomeRegion: "us-east-1"}, Bucket: "b", Signer: testSigner(t), Store: store, Now: clock.Now})
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 25 {
+				region := []string{"us-east-1", "eu-west-1"}[i%2]
+				set.Add(logfile.Delivery{Bucket: "b", Key: fmt.Sprintf("AWSLogs/%d/%d.json.gz", g, i), Kind: logfile.KindLog, Account: fixture.Account, Region: region, DeliveredAt: clock.T})
+			}
+		}()
+	}
+	wg.Wait()
+	clock.T = clock.T.Add(time.Hour)
+	if err := set.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for key := range store.List(ctx, "b", "", "") {
+		o, _ := store.Get(ctx, "b", key)
+		d, _ := digest.Parse(gunzip(t, o.Body))
+		total += len(d.LogFiles)
+	}
+	if len(set.Chains()) != 2 || total != 100 {
+		t.Fatalf("%d chains, %d files", len(set.Chains()), total)
 	}
 }
