@@ -251,7 +251,7 @@ func (d *decoder) members(decode func(*decoder, []byte) (int, bool, error), inde
 		if err != nil {
 			return err
 		}
-		keyEnd := d.pos - 1 // when aliased, the key is d.src[keyStart:keyEnd]
+		keyEnd := d.pos - 1 // when aliased, the key is d.data[keyStart:keyEnd]
 		if d.skipWS() != ':' {
 			return d.unexpected("after object key")
 		}
