@@ -219,6 +219,7 @@ const (
 	proxyDropBefore                  // close the connection without forwarding: the server is gone
 	proxyDropAfter                   // forward, then close without answering: the reply is lost
 	proxyBusy                        // answer 503 SlowDown without forwarding
+	proxyTruncate                    // forward, then send half the answer's body and hang up
 )
 
 // faultProxy is an HTTP proxy in front of moto_server that can be
@@ -310,6 +311,18 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer resp.Body.Close()
 	if r.Method == http.MethodPut {
 		p.puts.Add(1)
+	}
+	if mode == proxyTruncate {
+		p.failures.Add(1)
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		body, _ := io.ReadAll(resp.Body)
+		w.Write(body[:len(body)/2])
+		w.(http.Flusher).Flush()
+		hangUp(w)
+		return
 	}
 	if mode == proxyDropAfter {
 		p.failures.Add(1)

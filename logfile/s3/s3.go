@@ -374,19 +374,30 @@ func (s *Store) Get(ctx context.Context, bucket, key string) (logfile.Object, er
 		return fail(err)
 	}
 	defer out.Body.Close()
-	size := aws.ToInt64(out.ContentLength)
-	if size > s.maxSize {
-		return fail(fmt.Errorf("%w: %d bytes, limit %d", ErrObjectTooLarge, size, s.maxSize))
+	// Read into a buffer of exactly Content-Length bytes when it is known,
+	// so a 50 MB log file is not copied while a buffer grows. A body that
+	// ends early is an error (io.ErrUnexpectedEOF), never a short object.
+	var body []byte
+	if size := out.ContentLength; size != nil && *size >= 0 {
+		if *size > s.maxSize {
+			return fail(fmt.Errorf("%w: %d bytes, limit %d", ErrObjectTooLarge, *size, s.maxSize))
+		}
+		body = make([]byte, *size)
+		if _, err := io.ReadFull(out.Body, body); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return fail(fmt.Errorf("reading the body: %w", err))
+		}
+	} else {
+		if body, err = io.ReadAll(io.LimitReader(out.Body, s.maxSize+1)); err != nil {
+			return fail(fmt.Errorf("reading the body: %w", err))
+		}
+		if int64(len(body)) > s.maxSize {
+			return fail(fmt.Errorf("%w: more than %d bytes", ErrObjectTooLarge, s.maxSize))
+		}
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, max(size, 0)))
-	n, err := buf.ReadFrom(io.LimitReader(out.Body, s.maxSize+1))
-	if err != nil {
-		return fail(err)
-	}
-	if n > s.maxSize {
-		return fail(fmt.Errorf("%w: more than %d bytes", ErrObjectTooLarge, s.maxSize))
-	}
-	obj := logfile.Object{Bucket: bucket, Key: key, Body: buf.Bytes()}
+	obj := logfile.Object{Bucket: bucket, Key: key, Body: body}
 	if len(out.Metadata) > 0 {
 		obj.Metadata = make(map[string]string, len(out.Metadata))
 		for name, value := range out.Metadata {

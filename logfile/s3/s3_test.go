@@ -1,6 +1,7 @@
 package s3_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -367,4 +368,37 @@ func TestRetries(t *testing.T) {
 		t.Errorf("%d requests reached the dead server, want 2 attempts each for Put, Get and List", got)
 	}
 	proxy.set(proxyUp)
+}
+
+// TestTruncatedBody checks that a connection lost in the middle of a GET's
+// body makes Get fail instead of returning part of the object.
+func TestTruncatedBody(t *testing.T) {
+	proxy := newFaultProxy(t, motoURL(t))
+	client := newClient(t, endpoint(proxy.url))
+	s, err := s3store.New(client, s3store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucket := newBucket(t, client)
+	ctx := context.Background()
+	body := []byte(strings.Repeat("0123456789abcdef", 8<<10))
+	if err := s.Put(ctx, logfile.Object{Bucket: bucket, Key: "k", Body: body}); err != nil {
+		t.Fatal(err)
+	}
+	proxy.set(proxyTruncate)
+	obj, err := s.Get(ctx, bucket, "k")
+	if err == nil {
+		t.Fatalf("Get of a truncated answer returned %d of %d bytes and no error", len(obj.Body), len(body))
+	}
+	t.Logf("Get of a truncated answer: %v", err)
+	if errors.Is(err, logfile.ErrNotFound) {
+		t.Errorf("Get of a truncated answer: %v wraps ErrNotFound", err)
+	}
+	if proxy.failures.Load() == 0 {
+		t.Fatal("the proxy truncated nothing")
+	}
+	proxy.set(proxyUp)
+	if obj, err := s.Get(ctx, bucket, "k"); err != nil || !bytes.Equal(obj.Body, body) {
+		t.Errorf("Get after recovery: %d bytes, %v", len(obj.Body), err)
+	}
 }
