@@ -1,7 +1,19 @@
 // Package storetest is a conformance suite for logfile.Store
 // implementations, in the manner of testing/slogtest: a store's own test
 // calls Run with a constructor, and every rule of the logfile.Store contract
-// is checked as a subtest.
+// is checked as a subtest:
+//
+//	func TestMyStore(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) (logfile.Store, string) {
+//			s, err := mystore.Open(t.TempDir())
+//			if err != nil {
+//				t.Fatal(err)
+//			}
+//			return s, "trail-bucket"
+//		})
+//	}
+//
+// It uses only the standard library and logfile, so any module can run it.
 //
 // The suite checks:
 //   - round trip: the body byte for byte (all 256 byte values, an empty
