@@ -449,9 +449,9 @@ func (s *Store) List(ctx context.Context, bucket, prefix, startAfter string) ite
 			yield("", err)
 			return
 		}
-		for _, s := range []string{prefix, startAfter} {
-			if !utf8.ValidString(s) {
-				yield("", &logfile.KeyError{Bucket: bucket, Key: s, Reason: "prefix or startAfter is not valid UTF-8, which S3 requires"})
+		for _, v := range []string{prefix, startAfter} {
+			if !utf8.ValidString(v) {
+				yield("", &logfile.KeyError{Bucket: bucket, Key: v, Reason: "prefix or startAfter is not valid UTF-8, which S3 requires"})
 				return
 			}
 		}
@@ -463,8 +463,8 @@ func (s *Store) List(ctx context.Context, bucket, prefix, startAfter string) ite
 		if prefix != "" {
 			in.Prefix = aws.String(prefix)
 		}
-		// S3 lists keys after StartAfter even when they do not share the
-		// prefix, so a startAfter below the prefix changes nothing.
+		// S3 returns the keys under Prefix that sort after StartAfter, so a
+		// startAfter below the prefix lists the whole prefix.
 		if startAfter != "" {
 			in.StartAfter = aws.String(startAfter)
 		}
