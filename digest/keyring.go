@@ -161,9 +161,11 @@ type wireKeyList struct {
 // prints, {"PublicKeyList":[{"Value","ValidityStartTime","ValidityEndTime",
 // "Fingerprint"}]}, and adds every key to r.
 //
-// Value is base64. The service sends the DER base64-encoded twice (aws-cli
-// decodes the SDK's already-decoded blob once more), so after one decode,
-// bytes that do not start with 0x30 (an ASN.1 SEQUENCE) are decoded again.
+// Value is base64 of the DER, as aws-cli prints it (aws-cli v1 does not
+// decode blobs, so this is also the wire value). Values that were encoded
+// twice, as an SDK that decodes blobs and re-encodes them would show them,
+// are accepted too: after one decode, bytes that do not start with 0x30 (an
+// ASN.1 SEQUENCE) are decoded again.
 // Times may be epoch seconds (a number, as aws-cli prints them by default)
 // or ISO 8601 strings. A Fingerprint member, when present, must equal the
 // MD5 of the final DER, else the whole load fails with a *FormatError and r
@@ -254,10 +256,11 @@ func parseKeyTime(raw json.RawMessage) (time.Time, error) {
 
 // WritePublicKeys writes r's keys as `aws cloudtrail list-public-keys`
 // prints them (indented by four spaces like aws-cli's JSON output, times as
-// epoch seconds). Value is base64 of base64 of the DER: that is what aws-cli
-// prints for a key the service sends, and after the SDK's blob decoding
-// aws-cli's validator decodes it once more to the DER. LoadPublicKeys reads
-// both this and single-encoded values.
+// epoch seconds). Value is the base64 of the DER, encoded once: aws-cli v1
+// turns off botocore's blob decoding (awscli/customizations/scalarparse.py
+// sets blob_parser=identity), so the wire value is what it prints, and its
+// validator base64-decodes that once to get the DER (validation.py). Served
+// back to aws-cli as a ListPublicKeys answer, this file validates.
 func (r *KeyRing) WritePublicKeys(w io.Writer) error {
 	type entry struct {
 		ValidityStartTime *json.Number `json:"ValidityStartTime,omitempty"`
@@ -276,11 +279,10 @@ func (r *KeyRing) WritePublicKeys(w io.Writer) error {
 		return &n
 	}
 	for _, k := range r.Keys() {
-		once := base64.StdEncoding.EncodeToString(k.Value)
 		out.PublicKeyList = append(out.PublicKeyList, entry{
 			ValidityStartTime: epoch(k.ValidityStart),
 			ValidityEndTime:   epoch(k.ValidityEnd),
-			Value:             base64.StdEncoding.EncodeToString([]byte(once)),
+			Value:             base64.StdEncoding.EncodeToString(k.Value),
 			Fingerprint:       k.Fingerprint.String(),
 		})
 	}
