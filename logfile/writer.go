@@ -86,8 +86,9 @@ var ErrDeliveryFailed = errors.New("logfile: log file delivery failed")
 // DeliveryError reports a log file whose delivery failed: the Store's Put
 // failed, the context was done, or the random source failed (Key is then
 // empty). The batch is kept and retried by the next Write to its stream,
-// Tick, Flush or Close, under a new key with the time of that attempt. It
-// wraps both ErrDeliveryFailed and the cause.
+// Tick, Flush or Close, under the same key: a Put that stored the object but
+// whose reply was lost is then replaced, not duplicated. It wraps both
+// ErrDeliveryFailed and the cause.
 type DeliveryError struct {
 	Bucket, Key string
 	Records     int
@@ -203,6 +204,7 @@ type batch struct {
 	created  time.Time
 	digest   [32]byte
 	writeErr error
+	key      string // chosen at the first delivery attempt, kept for retries
 }
 
 var encodePool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
@@ -438,14 +440,19 @@ func (w *Writer) deliver(ctx context.Context, id streamID, b *batch) error {
 		return &DeliveryError{Bucket: w.opts.Bucket, Records: b.records, Err: err}
 	}
 	at := w.now().UTC()
-	w.randMu.Lock()
-	unique, err := NewUniqueString(w.opts.Rand)
-	w.randMu.Unlock()
-	if err != nil {
-		return &DeliveryError{Bucket: w.opts.Bucket, Records: b.records, Err: err}
+	if b.key == "" {
+		// The key is fixed at the first attempt, so that retries are
+		// idempotent: S3 replaces an object put twice under one key.
+		w.randMu.Lock()
+		unique, err := NewUniqueString(w.opts.Rand)
+		w.randMu.Unlock()
+		if err != nil {
+			return &DeliveryError{Bucket: w.opts.Bucket, Records: b.records, Err: err}
+		}
+		b.key = Key{Kind: w.opts.Kind, Prefix: w.opts.Prefix, OrgID: w.opts.OrgID, Account: id.account,
+			Region: id.region, Time: at.Truncate(time.Minute), Unique: unique}.String()
 	}
-	key := Key{Kind: w.opts.Kind, Prefix: w.opts.Prefix, OrgID: w.opts.OrgID, Account: id.account,
-		Region: id.region, Time: at.Truncate(time.Minute), Unique: unique}.String()
+	key := b.key
 	if b.writeErr != nil {
 		return &DeliveryError{Bucket: w.opts.Bucket, Key: key, Records: b.records, Err: b.writeErr}
 	}

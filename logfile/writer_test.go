@@ -544,3 +544,62 @@ func TestWriterSizeCap(t *testing.T) {
 		t.Fatalf("%d files, %d of %d bytes: the data should barely compress", len(ds), compressed, raw)
 	}
 }
+
+// lostReplyStore stores every object but reports the first n Puts as failed,
+// as when S3 stored the object and the reply was lost on the way back.
+type lostReplyStore struct {
+	Store
+	lose atomic.Int64
+	keys []string
+}
+
+func (s *lostReplyStore) Put(ctx context.Context, obj Object) error {
+	if err := s.Store.Put(ctx, obj); err != nil {
+		return err
+	}
+	s.keys = append(s.keys, obj.Key)
+	if s.lose.Add(-1) >= 0 {
+		return errStoreDown
+	}
+	return nil
+}
+
+func TestWriterRetryReusesKey(t *testing.T) {
+	ctx := context.Background()
+	mem := NewMemStore()
+	store := &lostReplyStore{Store: mem}
+	store.lose.Store(2)
+	clock := &fakeClock{t: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
+	w, _ := NewWriter(store, WriterOptions{Bucket: "b", Now: clock.Now})
+	var deliveries []Delivery
+	w.Subscribe(func(d Delivery) { deliveries = append(deliveries, d) })
+	recs := genStream(3, 5, clock.Now())
+	for _, r := range recs {
+		r.RecipientAccountID, r.AWSRegion = "111122223333", "us-east-1"
+		if err := w.Write(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 2; i++ {
+		clock.t = clock.t.Add(3 * time.Minute) // later attempts must not change the key
+		if err := w.Flush(ctx); !errors.Is(err, errStoreDown) {
+			t.Fatalf("attempt %d: Flush = %v, want the lost reply", i, err)
+		}
+	}
+	if err := w.Close(ctx); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if len(store.keys) != 3 || store.keys[0] != store.keys[1] || store.keys[1] != store.keys[2] {
+		t.Fatalf("retries used keys %q, want one key three times", store.keys)
+	}
+	var objects int
+	for range mem.List(ctx, "b", "", "") {
+		objects++
+	}
+	if objects != 1 || len(deliveries) != 1 || deliveries[0].Key != store.keys[0] || deliveries[0].Records != 5 {
+		t.Fatalf("%d objects, deliveries %+v", objects, deliveries)
+	}
+	if !deliveries[0].DeliveredAt.Equal(clock.t) {
+		t.Fatalf("DeliveredAt %v, want the successful attempt's time %v", deliveries[0].DeliveredAt, clock.t)
+	}
+}
