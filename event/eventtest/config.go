@@ -170,30 +170,30 @@ func roundUpMinute(d time.Duration) time.Duration {
 func (c Config) check() {
 	for _, a := range c.Accounts {
 		if a == "" {
-			panic("eventtest: empty account id in Config.Accounts")
+			panic(&ConfigError{Msg: "eventtest: empty account id in Config.Accounts"})
 		}
 	}
 	for _, r := range c.Regions {
 		if r == "" {
-			panic("eventtest: empty region in Config.Regions")
+			panic(&ConfigError{Msg: "eventtest: empty region in Config.Regions"})
 		}
 	}
 	for i, s := range c.Series {
 		if s.EventSource == "" || s.EventName == "" {
-			panic(fmt.Sprintf("eventtest: Config.Series[%d] needs EventSource and EventName", i))
+			panic(&ConfigError{Msg: fmt.Sprintf("eventtest: Config.Series[%d] needs EventSource and EventName", i)})
 		}
 		if s.Rate < 0 {
-			panic(fmt.Sprintf("eventtest: Config.Series[%d] has negative Rate %v", i, s.Rate))
+			panic(&ConfigError{Msg: fmt.Sprintf("eventtest: Config.Series[%d] has negative Rate %v", i, s.Rate)})
 		}
 	}
 	for i, a := range c.Anomalies {
 		switch a.Kind {
 		case Spike, Drop, ErrorBurst:
 		default:
-			panic(fmt.Sprintf("eventtest: Config.Anomalies[%d] has unknown kind %q", i, a.Kind))
+			panic(&ConfigError{Msg: fmt.Sprintf("eventtest: Config.Anomalies[%d] has unknown kind %q", i, a.Kind)})
 		}
 		if a.Factor < 0 || a.Duration < 0 {
-			panic(fmt.Sprintf("eventtest: Config.Anomalies[%d] has negative Factor or Duration", i))
+			panic(&ConfigError{Msg: fmt.Sprintf("eventtest: Config.Anomalies[%d] has negative Factor or Duration", i)})
 		}
 	}
 }

@@ -76,7 +76,30 @@ var (
 	signInFailed  = json.RawMessage(`{"ConsoleLogin":"Failure"}`)
 )
 
-// New returns a Generator for cfg. It panics if cfg cannot be honoured: an
+// Build is New for configurations that come from users (flags, files): it
+// returns a *ConfigError instead of panicking when cfg cannot be honoured.
+func Build(cfg Config) (g *Generator, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			ce, ok := v.(*ConfigError)
+			if !ok {
+				panic(v)
+			}
+			g, err = nil, ce
+		}
+	}()
+	return New(cfg), nil
+}
+
+// ConfigError reports a Config that cannot be honoured.
+type ConfigError struct {
+	Msg string
+}
+
+func (e *ConfigError) Error() string { return e.Msg }
+
+// New returns a Generator for cfg. It panics with a *ConfigError if cfg
+// cannot be honoured (use Build to get it as an error instead): an
 // empty account or region, a Series without EventSource or EventName or
 // with a negative Rate, an Anomaly of unknown kind, with a negative Factor
 // or Duration, or whose series matches nothing in the mix (a Spike or Drop
@@ -328,8 +351,8 @@ func (g *Generator) resolve(i int, a Anomaly) Anomaly {
 			c.rate += s.Rate
 		}
 		if len(cands) == 0 {
-			panic(fmt.Sprintf("eventtest: Config.Anomalies[%d]: no write management series matches region %q, source %q, name %q",
-				i, a.Region, a.EventSource, a.EventName))
+			panic(&ConfigError{Msg: fmt.Sprintf("eventtest: Config.Anomalies[%d]: no write management series matches region %q, source %q, name %q",
+				i, a.Region, a.EventSource, a.EventName)})
 		}
 		sort.SliceStable(cands, func(x, y int) bool { return cands[x].rate > cands[y].rate })
 		c := cands[i%min(3, len(cands))]
@@ -365,7 +388,7 @@ func (g *Generator) resolve(i int, a Anomaly) Anomaly {
 			}
 		}
 		if n == 0 {
-			panic(fmt.Sprintf("eventtest: Config.Anomalies[%d]: no series of %s %s in %s", i, a.EventSource, a.EventName, a.Region))
+			panic(&ConfigError{Msg: fmt.Sprintf("eventtest: Config.Anomalies[%d]: no series of %s %s in %s", i, a.EventSource, a.EventName, a.Region)})
 		}
 		return a
 	}

@@ -3,6 +3,7 @@ package eventtest
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"math"
 	"slices"
 	"strings"
@@ -599,5 +600,25 @@ func reportRate(b *testing.B, n int, cpu time.Duration) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
 	if cpu > 0 {
 		b.ReportMetric(float64(n)/cpu.Seconds(), "records/cpu-s")
+	}
+}
+
+func TestBuildReportsConfigErrors(t *testing.T) {
+	bad := []Config{
+		{Accounts: []string{""}},
+		{Regions: []string{""}},
+		{Series: []Series{{EventSource: "s3.amazonaws.com"}}},
+		{Anomalies: []Anomaly{{Kind: "tsunami"}}},
+		{Anomalies: []Anomaly{{Kind: Spike, EventSource: "nosuch.amazonaws.com", EventName: "Nothing"}}},
+	}
+	for i, cfg := range bad {
+		g, err := Build(cfg)
+		var ce *ConfigError
+		if g != nil || !errors.As(err, &ce) || !strings.HasPrefix(ce.Msg, "eventtest: ") {
+			t.Errorf("config %d: Build = %v, %v; want a *ConfigError", i, g, err)
+		}
+	}
+	if g, err := Build(Config{Seed: 1}); g == nil || err != nil {
+		t.Fatalf("valid config: %v", err)
 	}
 }

@@ -171,7 +171,7 @@ func generate(ctx context.Context, a *activity) (*outcome, error) {
 		return nil, err
 	}
 	span := time.Duration(a.Hours) * time.Hour
-	gen := eventtest.New(eventtest.Config{
+	gen, err := eventtest.Build(eventtest.Config{
 		Seed:      a.Seed,
 		Start:     a.Start,
 		Duration:  span,
@@ -181,6 +181,9 @@ func generate(ctx context.Context, a *activity) (*outcome, error) {
 		Anomalies: injectedAnomalies(a.Anomalies, a.Start, span, a.Regions),
 		OrgID:     a.OrgID,
 	})
+	if err != nil {
+		return nil, err
+	}
 	t := activityTrail(a)
 	filter, err := trail.Compile(t, nil)
 	if err != nil {
