@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailkit/trailkit/internal/testenv"
+
 	"github.com/trailkit/trailkit/digest"
 	"github.com/trailkit/trailkit/digest/internal/fixture"
 	"github.com/trailkit/trailkit/logfile"
@@ -53,17 +55,11 @@ func benchBucket(b *testing.B) (*logfile.MemStore, *fixture.Result, int64) {
 }
 
 func realRecords(b *testing.B) [][]byte {
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			return nil
-		}
-		dir = filepath.Dir(dir)
+	path, err := testenv.RealDataPath("records.jsonl")
+	if err != nil {
+		return nil
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "..", "shared", "cloudtrail-realdata", "records.jsonl"))
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil
 	}

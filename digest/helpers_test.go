@@ -2,9 +2,10 @@ package digest_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/trailkit/trailkit/internal/testenv"
 
 	"github.com/trailkit/trailkit/digest"
 	"github.com/trailkit/trailkit/digest/internal/fixture"
@@ -37,24 +38,10 @@ func ring(signers ...*digest.RSASigner) *digest.KeyRing {
 	return r
 }
 
-// sharedDir finds ../shared next to the directory holding go.mod.
+// sharedDir returns ../shared next to the repository, or skips.
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			d := filepath.Join(dir, "..", "shared")
-			if _, err := os.Stat(d); err != nil {
-				t.Skipf("shared corpus %s absent", d)
-			}
-			return d
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found; shared corpus absent")
-		}
-		dir = parent
-	}
+	return filepath.Dir(filepath.Dir(testenv.RealData(t, "records.jsonl")))
 }
 
 func build(t testing.TB, store logfile.Store, o fixture.Options) *fixture.Result {

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailkit/trailkit/internal/testenv"
+
 	"github.com/trailkit/trailkit/digest"
 	"github.com/trailkit/trailkit/digest/internal/fixture"
 	"github.com/trailkit/trailkit/logfile"
@@ -19,23 +21,7 @@ import (
 
 // needPython returns python3 with awscli and moto, or skips (fails when
 // TRAILKIT_REQUIRE_INTEROP=1).
-func needPython(t *testing.T) string {
-	t.Helper()
-	miss := func(why string) {
-		if os.Getenv("TRAILKIT_REQUIRE_INTEROP") == "1" {
-			t.Fatalf("interop required but %s", why)
-		}
-		t.Skipf("skipping aws-cli interop: %s", why)
-	}
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		miss("python3 not found")
-	}
-	if out, err := exec.Command(py, "-c", "import awscli, moto, boto3").CombinedOutput(); err != nil {
-		miss("python3 cannot import awscli, moto and boto3: " + strings.TrimSpace(string(out)))
-	}
-	return py
-}
+func needPython(t *testing.T) string { return testenv.Python(t) }
 
 // copyStore returns a MemStore holding every object of src's bucket.
 func copyStore(t *testing.T, src *logfile.MemStore, bucket string) *logfile.MemStore {

@@ -6,44 +6,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/trailkit/trailkit/internal/testenv"
 )
 
 // codecCorpusFile finds ../shared/cloudtrail-realdata/records.jsonl next to
-// the module root (the directory holding go.mod).
-func codecCorpusFile() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod above %s, cannot locate ../shared", dir)
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "cloudtrail-realdata", "records.jsonl")
-	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("real-record corpus not found (it lives outside the repository): %w", err)
-	}
-	return p, nil
-}
+// the module root.
+func codecCorpusFile() (string, error) { return testenv.RealDataPath("records.jsonl") }
 
 // codecCorpusPath is codecCorpusFile, skipping the test when it fails.
-func codecCorpusPath(t testing.TB) string {
-	t.Helper()
-	p, err := codecCorpusFile()
-	if err != nil {
-		t.Skip("skipping: " + err.Error())
-	}
-	return p
-}
+func codecCorpusPath(t testing.TB) string { return testenv.RealData(t, "records.jsonl") }
 
 // codecCorpusLines returns every line of the real-record corpus.
 func codecCorpusLines(t testing.TB) [][]byte {

@@ -10,32 +10,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trailkit/trailkit/internal/testenv"
 )
 
-// corpusPath returns the real-record corpus, ../shared relative to the
-// module root, or skips the test when it is absent.
-func corpusPath(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found above the test directory; cannot locate ../shared")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "cloudtrail-realdata", "records.jsonl")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real-record corpus not available (%v); it lives in ../shared next to the repository", err)
-	}
-	return p
-}
+// corpusPath returns the real-record corpus, or skips the test when it is absent.
+func corpusPath(t testing.TB) string { return testenv.RealData(t, "records.jsonl") }
 
 func validAPICall() *Record {
 	tr, f := true, false

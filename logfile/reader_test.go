@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailkit/trailkit/internal/testenv"
+
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/trailkit/trailkit/event"
@@ -141,24 +143,10 @@ func TestReaderRejects(t *testing.T) {
 	}
 }
 
+// repoShared returns ../shared next to the repository, or skips.
 func repoShared(t testing.TB) string {
 	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("../shared not found next to the repository (%v): skipping the real-record corpus", err)
-	}
-	return shared
+	return filepath.Dir(filepath.Dir(testenv.RealData(t, "records.jsonl")))
 }
 
 // TestReaderRealCorpus packs every real record into one log file and

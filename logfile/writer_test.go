@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -18,6 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/trailkit/trailkit/internal/testenv"
 
 	"github.com/klauspost/compress/gzip"
 
@@ -232,13 +233,7 @@ func maxTime(a, b time.Time) time.Time {
 // and json.loads, and checks the record count.
 func checkWithPython(t *testing.T, dir string, want int) {
 	t.Helper()
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		if os.Getenv("TRAILKIT_REQUIRE_INTEROP") == "1" {
-			t.Fatal("python3 not found and TRAILKIT_REQUIRE_INTEROP=1")
-		}
-		t.Skip("python3 not found: skipping the Python gzip/json check")
-	}
+	py := testenv.Tool(t, "python3")
 	script := `
 import gzip, json, os, sys
 n = files = 0

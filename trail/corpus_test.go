@@ -1,50 +1,24 @@
 package trail
 
 import (
-	"bufio"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/trailkit/trailkit/internal/testenv"
 
 	"github.com/trailkit/trailkit/event"
 )
 
-// corpusRecords decodes ../shared/cloudtrail-realdata/records.jsonl (found
-// by walking up to go.mod), or skips when the corpus is absent.
+// corpusRecords decodes ../shared/cloudtrail-realdata/records.jsonl, or
+// skips when the corpus is absent.
 func corpusRecords(t *testing.T) []*event.Record {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("skipping: no go.mod above the test directory, cannot locate ../shared")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "cloudtrail-realdata", "records.jsonl")
-	f, err := os.Open(p)
-	if err != nil {
-		t.Skipf("skipping: real-record corpus not found at %s (it lives outside the repository): %v", p, err)
-	}
-	defer f.Close()
 	var recs []*event.Record
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<20), 1<<24)
-	for sc.Scan() {
+	for _, line := range testenv.RecordLines(t) {
 		r := new(event.Record)
-		if err := event.Unmarshal(sc.Bytes(), r); err != nil {
+		if err := event.Unmarshal(line, r); err != nil {
 			t.Fatalf("record %d: %v", len(recs)+1, err)
 		}
 		recs = append(recs, r)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return recs
 }

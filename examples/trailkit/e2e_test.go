@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailkit/trailkit/internal/testenv"
+
 	"github.com/trailkit/trailkit/event"
 	"github.com/trailkit/trailkit/event/eventtest"
 	"github.com/trailkit/trailkit/logfile"
@@ -243,41 +245,19 @@ func TestGenValidate(t *testing.T) {
 	}
 }
 
-// repoRoot walks up to the directory holding go.mod.
+// repoRoot returns the repository's root directory.
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	dir, _ := filepath.Abs(".")
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
+	root, err := testenv.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
 	}
+	return root
 }
 
 // needAWSCLI returns python3 able to import awscli, moto and boto3, or
 // skips (fails when TRAILKIT_REQUIRE_INTEROP=1).
-func needAWSCLI(t *testing.T) string {
-	t.Helper()
-	miss := func(why string) {
-		if os.Getenv("TRAILKIT_REQUIRE_INTEROP") == "1" {
-			t.Fatalf("interop required but %s", why)
-		}
-		t.Skipf("skipping aws-cli interop: %s", why)
-	}
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		miss("python3 not found")
-	}
-	if out, err := exec.Command(py, "-c", "import awscli, moto, boto3").CombinedOutput(); err != nil {
-		miss("python3 cannot import awscli, moto and boto3: " + strings.TrimSpace(string(out)))
-	}
-	return py
-}
+func needAWSCLI(t *testing.T) string { return testenv.Python(t) }
 
 // TestAWSCLIValidateLogs runs aws-cli's own validate-logs (the digest
 // package's driver, in moto's in-process S3, only the public-key lookup
