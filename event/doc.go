@@ -148,7 +148,34 @@
 //
 // # Builders and validation
 //
-// (Builders, Validate and the eventtest generator are documented in this
-// section by their author: what each constructor fills in, the read-only
-// rule, and the problems Validate reports.)
+// A service that emits events builds them with a Builder (or the package
+// functions NewAPICall, NewDataEvent, NewServiceEvent, NewConsoleSignIn and
+// NewConsoleAction, which use DefaultBuilder). Each takes the caller's record
+// by value and fills only what the caller left at its zero value:
+// eventVersion (CurrentVersion, "1.11"), eventID (Builder.NewID, by default a
+// random UUID), eventTime (Builder.Now, converted to UTC and truncated to the
+// second; a time the caller set is normalised the same way, the one caller
+// field that is changed), eventType and eventCategory from the method,
+// managementEvent (false only for data events), recipientAccountId (the
+// identity's account, else the first resource's), readOnly from the API name
+// by ReadOnlyAPI (a documented table of read verbs and overrides; unknown
+// verbs count as writes), and JSON null for requestParameters and
+// responseElements, which CloudTrail always writes. Set Builder.Now and
+// Builder.NewID to make fixtures byte-stable.
+//
+// Validate checks a record against the schema and returns a
+// *ValidationError that lists every problem at once (each a Problem with the
+// field's JSON path, a ProblemCode and a message); it matches
+// ErrInvalidRecord with errors.Is and never panics. It checks the fields
+// required per event type and eventVersion, the documented enumeration
+// values, the eventVersion and eventTime forms, the 256 KB size limit
+// (MaxRecordSize, measured on the AppendJSON output), and consistency
+// (managementEvent against eventCategory, a resource with both ARN and
+// ARNPrefix, Insights-only members). It does not judge opaque values such as
+// Regions, IP addresses or account ids, which real logs contain in odd forms.
+//
+// The subpackage eventtest generates realistic, deterministic activity for
+// tests and benchmarks: many services, every identity type, errors, console
+// sign-ins, service and data events, daily seasonality, and injected
+// anomalies with their ground truth.
 package event
