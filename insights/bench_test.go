@@ -94,6 +94,45 @@ func BenchmarkDetectorAdd(b *testing.B) {
 	b.ReportMetric(float64(b.N)/cpu.Seconds(), "records/cpu-s")
 }
 
+// BenchmarkDetectorAddBatch is BenchmarkDetectorAdd through the fast
+// path, AddBatch, fed 1,000 records a call (about a small log file).
+func BenchmarkDetectorAddBatch(b *testing.B) {
+	const batch = 1000
+	recs := benchRecords(10000, 1<<18, t0)
+	span := recs[len(recs)-1].EventTime.Sub(recs[0].EventTime).Truncate(time.Minute) + time.Minute
+	d := New(&Options{NewID: seqIDs()})
+	d.AddBatch(recs)
+	shift := func() {
+		for _, r := range recs {
+			r.EventTime = r.EventTime.Add(span)
+		}
+	}
+	shift()
+	b.ReportAllocs()
+	j := 0
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for left := b.N; left > 0; {
+		if j == len(recs) {
+			b.StopTimer()
+			shift()
+			j = 0
+			b.StartTimer()
+		}
+		n := min(batch, left, len(recs)-j)
+		d.AddBatch(recs[j : j+n])
+		j += n
+		left -= n
+	}
+	cpu := cpuTime() - cpu0
+	b.StopTimer()
+	if d.Series() < 10000 || d.Stats().Late != 0 || d.Stats().Records != uint64(len(recs)+b.N) {
+		b.Fatalf("%d series, %d late, %d records", d.Series(), d.Stats().Late, d.Stats().Records)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	b.ReportMetric(float64(b.N)/cpu.Seconds(), "records/cpu-s")
+}
+
 // BenchmarkBaselineMapCount is the plain baseline for the record path: a
 // loop that only reads each record's key fields and time and counts them
 // in a map per series and minute, without any model.

@@ -3,10 +3,12 @@ package insights
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"math/bits"
 	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/trailkit/trailkit/event"
 )
@@ -64,6 +66,7 @@ type Detector struct {
 	out       []*event.Record
 	stats     Stats
 	intern    *interner
+	sink      uint64 // loads made to warm the cache land here
 }
 
 // New returns a Detector with the given options (nil means defaults).
@@ -180,19 +183,37 @@ func (s *series) count(m int64, n uint32) {
 }
 
 // baseHash hashes the fields every key has; keyHash adds the type and
-// error code. A record's two series share the base hash.
+// error code. A record's two series share the base hash. The fields are
+// hashed in one pass over a copy (each preceded by its length, so that
+// the boundaries count), or field by field when they are long.
 func baseHash(k *SeriesKey) uint64 {
-	h := hashValue(k.EventName)
-	h = (h^hashValue(k.EventSource))*0x9e3779b97f4a7c15 + 1
-	h = (h^hashValue(k.Region))*0x9e3779b97f4a7c15 + 2
-	return (h^hashValue(k.AccountID))*0x9e3779b97f4a7c15 + 3
+	var buf [128]byte
+	n := len(k.AccountID) + len(k.Region) + len(k.EventSource) + len(k.EventName) + 4
+	if n > len(buf) {
+		h := hashValue(k.EventName)
+		h = (h^hashValue(k.EventSource))*0x9e3779b97f4a7c15 + 1
+		h = (h^hashValue(k.Region))*0x9e3779b97f4a7c15 + 2
+		return (h^hashValue(k.AccountID))*0x9e3779b97f4a7c15 + 3
+	}
+	i := 0
+	for _, f := range [...]string{k.AccountID, k.Region, k.EventSource, k.EventName} {
+		buf[i] = byte(len(f))
+		i += 1 + copy(buf[i+1:], f)
+	}
+	return maphash.Bytes(hashSeed, buf[:n])
 }
 
 func keyHash(k *SeriesKey, base uint64) uint64 {
 	if k.InsightType == event.APICallRateInsight {
 		return base
 	}
-	return (base^hashValue(k.ErrorCode))*0xbf58476d1ce4e5b9 + 5
+	return errorKeyHash(base, hashValue(k.ErrorCode))
+}
+
+// errorKeyHash is keyHash of an ApiErrorRateInsight key whose ErrorCode
+// hashes (hashValue) to code.
+func errorKeyHash(base, code uint64) uint64 {
+	return (base^code)*0xbf58476d1ce4e5b9 + 5
 }
 
 func (d *Detector) lookup(k *SeriesKey, h uint64) *series { return d.index.find(h, k) }
@@ -238,8 +259,110 @@ func (d *Detector) seriesFor(k *SeriesKey, h uint64) *series {
 // Stats.Ignored, as are reads for the call rate and records without
 // eventTime, awsRegion, eventSource or eventName. A record whose minute was already scored is counted in
 // Stats.Late.
+//
+// For many records at once, [Detector.AddBatch] is the faster entry.
 func (d *Detector) Add(r *event.Record) {
-	d.stats.Records++
+	var p prepared
+	d.prepare(r, &p)
+	d.apply(r, &p)
+}
+
+// batchBlock is the number of records AddBatch resolves before updating
+// any: the series lookups of a block are independent memory accesses, which
+// the processor overlaps instead of waiting for each in turn.
+const batchBlock = 32
+
+// AddBatch analyses recs in order, exactly as calling [Detector.Add] on
+// each would (same counts, same records, same state), only faster: it is
+// the fast path for a decoded log file or any slice of records. It works
+// through the slice in blocks of 32 records, first finding every record's
+// series and loading their state, then updating them, so that the memory
+// waits of a block overlap. The slice may have any length; no element may
+// be nil (as for Add), and the detector keeps no reference to the slice.
+func (d *Detector) AddBatch(recs []*event.Record) {
+	var ps [batchBlock]prepared
+	var home [2 * batchBlock]*series
+	for len(recs) > 0 {
+		blk := recs[:min(len(recs), batchBlock)]
+		recs = recs[len(blk):]
+		// The first passes change nothing: they filter and hash the
+		// records, then load the memory the updates will touch, each pass
+		// a short loop whose loads do not depend on one another, so that
+		// the processor overlaps their cache misses.
+		var sink uint64
+		slots := d.index.slots
+		mask := uint64(len(slots) - 1)
+		for i, r := range blk {
+			p := &ps[i]
+			*p = prepared{}
+			if d.prepare(r, p) && len(slots) > 0 {
+				sink += slots[p.base&mask].hash
+				if p.errKey {
+					sink += slots[p.errHash&mask].hash
+				}
+			}
+		}
+		// The series in each key's home slot (usually its own).
+		nh := 0
+		if len(slots) > 0 {
+			for i := range blk {
+				p := &ps[i]
+				if p.write {
+					if s := slots[p.base&mask].s; s != nil {
+						sink += s.hash
+						home[nh] = s
+						nh++
+					}
+				}
+				if p.errKey {
+					if s := slots[p.errHash&mask].s; s != nil {
+						sink += s.hash
+						home[nh] = s
+						nh++
+					}
+				}
+			}
+		}
+		for _, s := range home[:nh] {
+			sink += s.touch()
+		}
+		clear(home[:nh])
+		d.sink += sink
+		for i, r := range blk {
+			d.apply(r, &ps[i])
+		}
+	}
+}
+
+// touch loads the cache lines a record's update of s will use, but the
+// pending counter.
+func (s *series) touch() uint64 {
+	v := uint64(len(s.key.EventName)) + uint64(*unsafe.StringData(s.key.EventName))
+	for a := range s.attrs {
+		t := &s.attrs[a]
+		v += t.hash[0] + uint64(t.base[attrK-1]) + uint64(t.recentTotal)
+	}
+	return v + uint64(s.pendBuf[0]) + uint64(s.pendBuf[len(s.pendBuf)-1])
+}
+
+// prepared is a record's filtering and hashing, done before its update.
+type prepared struct {
+	ok      bool // analysed: counted unless late
+	write   bool // counts in the call-rate series
+	errKey  bool // counts in the error-rate series
+	minute  int64
+	unix    int64
+	base    uint64 // key hash of the call-rate series
+	errHash uint64 // key hash of the error-rate series
+	hs      [numAttrs]uint64
+}
+
+// nullHash is the hash of the errorCode attribute of calls without error.
+var nullHash = hashValue("null")
+
+// prepare filters r and hashes its keys and attributes; it changes
+// nothing. It reports whether r is analysed.
+func (d *Detector) prepare(r *event.Record, p *prepared) bool {
 	var data bool
 	switch r.EventCategory {
 	case event.CategoryManagement:
@@ -249,27 +372,63 @@ func (d *Detector) Add(r *event.Record) {
 		// Records older than eventVersion 1.07 have no category.
 		data = r.ManagementEvent != nil && !*r.ManagementEvent
 	default:
-		d.stats.Ignored++
-		return
+		return false
 	}
 	if data && !d.cfg.dataEvents || r.EventTime.IsZero() || r.AWSRegion == "" ||
 		r.EventSource == "" || r.EventName == "" || (r.EventType != event.AwsAPICall && r.EventType != "") {
-		d.stats.Ignored++
-		return
+		return false
 	}
 	write := data || (r.ReadOnly != nil && !*r.ReadOnly)
 	if !write && r.ErrorCode == "" {
+		return false
+	}
+	p.ok, p.write, p.errKey = true, write, r.ErrorCode != ""
+	p.unix = r.EventTime.Unix()
+	p.minute = minuteOf(p.unix)
+	if r.UserIdentity != nil && r.UserIdentity.ARN != "" {
+		p.hs[attrUser] = hashValue(r.UserIdentity.ARN)
+	}
+	if r.UserAgent != "" {
+		p.hs[attrAgent] = hashValue(r.UserAgent)
+	}
+	if r.ErrorCode != "" {
+		p.hs[attrError] = hashValue(r.ErrorCode)
+	} else {
+		p.hs[attrError] = nullHash
+	}
+	key := SeriesKey{AccountID: r.RecipientAccountID, Region: r.AWSRegion,
+		EventSource: r.EventSource, EventName: r.EventName}
+	p.base = baseHash(&key)
+	if p.errKey {
+		p.errHash = errorKeyHash(p.base, p.hs[attrError])
+	}
+	return true
+}
+
+func callKey(r *event.Record) SeriesKey {
+	return SeriesKey{AccountID: r.RecipientAccountID, Region: r.AWSRegion,
+		EventSource: r.EventSource, EventName: r.EventName, InsightType: event.APICallRateInsight}
+}
+
+func errKey(r *event.Record) SeriesKey {
+	return SeriesKey{AccountID: r.RecipientAccountID, Region: r.AWSRegion,
+		EventSource: r.EventSource, EventName: r.EventName, InsightType: event.APIErrorRateInsight,
+		ErrorCode: r.ErrorCode}
+}
+
+// apply counts a prepared record.
+func (d *Detector) apply(r *event.Record, p *prepared) {
+	d.stats.Records++
+	if !p.ok {
 		d.stats.Ignored++
 		return
 	}
-	unix := r.EventTime.Unix()
-	d.advance(unix)
-	m := minuteOf(unix)
+	d.advance(p.unix)
+	m := p.minute
 	if m <= d.scored {
 		d.stats.Late++
 		return
 	}
-	var hs [numAttrs]uint64
 	var vs [numAttrs]string
 	if r.UserIdentity != nil {
 		vs[attrUser] = r.UserIdentity.ARN
@@ -279,27 +438,19 @@ func (d *Detector) Add(r *event.Record) {
 	if vs[attrError] == "" {
 		vs[attrError] = "null"
 	}
-	for i, v := range vs {
-		if v != "" {
-			hs[i] = hashValue(v)
-		}
+	if p.write {
+		k := callKey(r)
+		s := d.seriesFor(&k, p.base)
+		d.countRecord(s, m, &p.hs, &vs, numAttrs)
 	}
-	key := SeriesKey{AccountID: r.RecipientAccountID, Region: r.AWSRegion,
-		EventSource: r.EventSource, EventName: r.EventName}
-	base := baseHash(&key)
-	if write {
-		key.InsightType = event.APICallRateInsight
-		d.countRecord(&key, base, m, &hs, &vs, numAttrs)
-	}
-	if r.ErrorCode != "" {
-		key.InsightType = event.APIErrorRateInsight
-		key.ErrorCode = r.ErrorCode
-		d.countRecord(&key, keyHash(&key, base), m, &hs, &vs, attrError)
+	if p.errKey {
+		k := errKey(r)
+		s := d.seriesFor(&k, p.errHash)
+		d.countRecord(s, m, &p.hs, &vs, attrError)
 	}
 }
 
-func (d *Detector) countRecord(k *SeriesKey, h uint64, m int64, hs *[numAttrs]uint64, vs *[numAttrs]string, nattr int) {
-	s := d.seriesFor(k, h)
+func (d *Detector) countRecord(s *series, m int64, hs *[numAttrs]uint64, vs *[numAttrs]string, nattr int) {
 	if s == nil {
 		return
 	}
