@@ -290,16 +290,20 @@ func (d *Detector) AddBatch(recs []*event.Record) {
 		// a short loop whose loads do not depend on one another, so that
 		// the processor overlaps their cache misses.
 		var sink uint64
-		slots := d.index.slots
-		mask := uint64(len(slots) - 1)
+		for _, r := range blk {
+			sink += uint64(len(r.EventCategory) + len(r.RecipientAccountID) + len(r.EventType))
+		}
 		for i, r := range blk {
 			p := &ps[i]
 			*p = prepared{}
-			if d.prepare(r, p) && len(slots) > 0 {
-				sink += slots[p.base&mask].hash
-				if p.errKey {
-					sink += slots[p.errHash&mask].hash
-				}
+			d.prepare(r, p)
+		}
+		slots := d.index.slots
+		mask := uint64(len(slots) - 1)
+		if len(slots) > 0 {
+			for i := range blk {
+				p := &ps[i]
+				sink += slots[p.base&mask].hash + slots[p.errHash&mask].hash
 			}
 		}
 		// The series in each key's home slot (usually its own).
