@@ -293,6 +293,9 @@ func (d *Detector) AddBatch(recs []*event.Record) {
 		for _, r := range blk {
 			sink += uint64(len(r.EventCategory) + len(r.RecipientAccountID) + len(r.EventType))
 		}
+		for _, r := range blk {
+			sink += uint64(firstByte(r.EventName) + firstByte(r.EventSource))
+		}
 		for i, r := range blk {
 			p := &ps[i]
 			*p = prepared{}
@@ -336,6 +339,14 @@ func (d *Detector) AddBatch(recs []*event.Record) {
 			d.apply(r, &ps[i])
 		}
 	}
+}
+
+// firstByte is the first byte of v, or 0.
+func firstByte(v string) byte {
+	if v == "" {
+		return 0
+	}
+	return *unsafe.StringData(v)
 }
 
 // touch loads the cache lines a record's update of s will use, but the

@@ -2,6 +2,8 @@ package insights
 
 import (
 	"hash/maphash"
+	"math"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -170,24 +172,33 @@ func (t *attrTable) add(h uint64, v string, in *interner, value *attrValues) {
 	if v == "" {
 		return
 	}
+	// Both scans are written without data-dependent branches (the
+	// position of a match, or of the least count, is unpredictable).
 	n := int(t.n)
-	for i := range n {
-		if t.hash[i] == h {
-			t.base[i]++
-			t.recent[i]++
-			return
-		}
+	var found uint
+	for i := range attrK {
+		x := t.hash[i] ^ h // 0 on a match
+		found |= uint(((x|-x)>>63)^1) << i
+	}
+	if found &= 1<<n - 1; found != 0 {
+		hit := bits.TrailingZeros(found)
+		t.base[hit]++
+		t.recent[hit]++
+		return
 	}
 	if n < attrK {
 		t.hash[n], value[n], t.base[n], t.recent[n] = h, in.get(h, v), 1, 1
 		t.n++
 		return
 	}
-	slot := 0
-	for i := 1; i < attrK; i++ {
-		if t.base[i] < t.base[slot] {
-			slot = i
-		}
+	// The victim is the first entry with the least baseline count.
+	// Counts are never negative, so their bits order like their values.
+	slot, least := uint64(0), uint64(math.Float32bits(t.base[0]))
+	for i := uint64(1); i < attrK; i++ {
+		c := uint64(math.Float32bits(t.base[i]))
+		lt := -((c - least) >> 63) // all ones when c < least
+		slot ^= (slot ^ i) & lt
+		least ^= (least ^ c) & lt
 	}
 	t.hash[slot], value[slot] = h, in.get(h, v)
 	t.base[slot]++
