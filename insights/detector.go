@@ -291,7 +291,7 @@ func (d *Detector) AddBatch(recs []*event.Record) {
 		// the processor overlaps their cache misses.
 		var sink uint64
 		for _, r := range blk {
-			sink += uint64(len(r.EventCategory) + len(r.RecipientAccountID) + len(r.EventType))
+			sink += uint64(len(r.EventCategory) + len(r.RecipientAccountID) + len(r.EventType) + len(r.ErrorCode))
 		}
 		for _, r := range blk {
 			sink += uint64(firstByte(r.EventName) + firstByte(r.EventSource))
