@@ -28,6 +28,10 @@
 // ignored (Stats.Ignored). [Detector.Observe] takes the same per-minute
 // counts directly for any [SeriesKey], so the detector serves rates that do
 // not come from records.
+// [Detector.AddBatch] is Add over a slice of records (a decoded log file),
+// with the same effect record for record, and is the fast path: it
+// resolves a block of records' series before updating any, so that their
+// memory accesses overlap (BenchmarkDetectorAddBatch).
 //
 // # Time
 //
