@@ -214,14 +214,21 @@ func (c *Chain) Tick(ctx context.Context) error {
 	if c.closed {
 		return ErrChainClosed
 	}
+	_, err := c.emitDue(ctx)
+	return err
+}
+
+// emitDue writes every digest whose window has ended by now, and returns now.
+// c.mu must be held.
+func (c *Chain) emitDue(ctx context.Context) (time.Time, error) {
 	now := c.cfg.now()
 	iv := c.cfg.interval()
 	for !c.start.Add(iv).After(now) {
 		if err := c.emit(ctx, c.start.Add(iv), false); err != nil {
-			return err
+			return now, err
 		}
 	}
-	return nil
+	return now, nil
 }
 
 // Close writes the final digest, covering the files delivered since the
@@ -234,12 +241,9 @@ func (c *Chain) Close(ctx context.Context) error {
 	if c.closed {
 		return ErrChainClosed
 	}
-	now := c.cfg.now()
-	iv := c.cfg.interval()
-	for !c.start.Add(iv).After(now) {
-		if err := c.emit(ctx, c.start.Add(iv), false); err != nil {
-			return err
-		}
+	now, err := c.emitDue(ctx)
+	if err != nil {
+		return err
 	}
 	end := now
 	if !end.After(c.start) {

@@ -117,6 +117,19 @@ func (s *notes) list(r *http.Request, user string, params map[string]any) (*resu
 	return &result{Body: map[string]any{"noteIds": ids}}, nil
 }
 
+// owned returns note id if it exists and user owns it, else the API error
+// (NoSuchNote or AccessDenied, naming verb). s.mu must be held.
+func (s *notes) owned(id, user, verb string) (*note, error) {
+	n := s.m[id]
+	switch {
+	case n == nil:
+		return nil, &apiError{http.StatusNotFound, "NoSuchNote", "The note " + id + " does not exist"}
+	case n.Owner != user:
+		return nil, &apiError{http.StatusForbidden, "AccessDenied", "User " + user + " is not authorized to " + verb + " note " + id}
+	}
+	return n, nil
+}
+
 func (s *notes) get(r *http.Request, user string, params map[string]any) (*result, error) {
 	id, err := noteID(r, params)
 	if err != nil {
@@ -124,12 +137,9 @@ func (s *notes) get(r *http.Request, user string, params map[string]any) (*resul
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n := s.m[id]
-	switch {
-	case n == nil:
-		return nil, &apiError{http.StatusNotFound, "NoSuchNote", "The note " + id + " does not exist"}
-	case n.Owner != user:
-		return nil, &apiError{http.StatusForbidden, "AccessDenied", "User " + user + " is not authorized to read note " + id}
+	n, err := s.owned(id, user, "read")
+	if err != nil {
+		return nil, err
 	}
 	return &result{Body: n, Resources: s.resource(id)}, nil
 }
@@ -173,12 +183,8 @@ func (s *notes) delete(r *http.Request, user string, params map[string]any) (*re
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n := s.m[id]
-	switch {
-	case n == nil:
-		return nil, &apiError{http.StatusNotFound, "NoSuchNote", "The note " + id + " does not exist"}
-	case n.Owner != user:
-		return nil, &apiError{http.StatusForbidden, "AccessDenied", "User " + user + " is not authorized to delete note " + id}
+	if _, err := s.owned(id, user, "delete"); err != nil {
+		return nil, err
 	}
 	delete(s.m, id)
 	return &result{Body: map[string]any{}, Resources: s.resource(id)}, nil
