@@ -3,11 +3,11 @@ package digest_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/trailkit/trailkit/internal/testenv"
 
 	"github.com/trailkit/trailkit/digest"
 	"github.com/trailkit/trailkit/digest/internal/fixture"
@@ -50,21 +50,9 @@ func TestCorpusAgainstAWSCLI(t *testing.T) {
 		specs = append(specs, map[string]string{"objects": dir, "bucket": res.Bucket, "trail_arn": fixture.TrailARN(),
 			"start": res.Start.Format(digest.TimeFormat), "end": res.End.Format(digest.TimeFormat), "region": fixture.CorpusRegion, "public_keys": keysFile})
 	}
-	b, _ := json.Marshal(specs)
-	os.WriteFile(filepath.Join(tmp, "spec.json"), b, 0o644)
-	cmd := exec.Command(py, "testdata/awscli_validate.py", filepath.Join(tmp, "spec.json"))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%v\n%s", err, stderr.String())
-	}
-	var results []struct {
-		RC             int
-		Stdout, Stderr string
-	}
-	if err := json.Unmarshal(out, &results); err != nil || len(results) != len(cases) {
-		t.Fatalf("driver output: %v", err)
+	results := testenv.ValidateLogs(t, py, specs)
+	if len(results) != len(cases) {
+		t.Fatalf("%d results for %d cases", len(results), len(cases))
 	}
 	for i, c := range cases {
 		var so, se bytes.Buffer

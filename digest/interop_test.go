@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -191,23 +190,9 @@ func TestAWSCLIInterop(t *testing.T) {
 				"prefix": res.Prefix, "public_keys": keysFile})
 		}
 	}
-	specFile := filepath.Join(tmp, "spec.json")
-	b, _ := json.Marshal(specs)
-	os.WriteFile(specFile, b, 0o644)
-	cmd := exec.Command(py, "testdata/awscli_validate.py", specFile)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("aws-cli driver: %v\n%s", err, stderr.String())
-	}
-	var results []struct {
-		RC     int    `json:"rc"`
-		Stdout string `json:"stdout"`
-		Stderr string `json:"stderr"`
-	}
-	if err := json.Unmarshal(out, &results); err != nil || len(results) != len(runs) {
-		t.Fatalf("driver output: %v (%d results for %d runs)\n%s", err, len(results), len(runs), out)
+	results := testenv.ValidateLogs(t, py, specs)
+	if len(results) != len(runs) {
+		t.Fatalf("%d results for %d runs", len(results), len(runs))
 	}
 	for i, r := range runs {
 		aws := results[i]

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -267,10 +266,6 @@ func needAWSCLI(t *testing.T) string { return testenv.Python(t) }
 func TestAWSCLIValidateLogs(t *testing.T) {
 	t.Parallel()
 	py := needAWSCLI(t)
-	driver := filepath.Join(repoRoot(t), "digest", "testdata", "awscli_validate.py")
-	if _, err := os.Stat(driver); err != nil {
-		t.Fatalf("the aws-cli driver is missing: %v", err)
-	}
 	dir := t.TempDir()
 	g := parseGen(t, mustCLI(t, "gen", "--dir", dir, "--hours", "2", "--rate", "20", "--regions", "eu-west-1",
 		"--prefix", "audit", "--trail", "interop_trail.x", "--signing-key", testKey, "--quiet"))
@@ -337,24 +332,7 @@ func TestAWSCLIValidateLogs(t *testing.T) {
 			wants = append(wants, want{code, out, errs})
 		}
 	}
-	specFile := filepath.Join(t.TempDir(), "spec.json")
-	b, _ := json.Marshal(specs)
-	os.WriteFile(specFile, b, 0o644)
-	cmd := exec.Command(py, driver, specFile)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("aws-cli driver: %v\n%s", err, stderr.String())
-	}
-	var results []struct {
-		RC     int    `json:"rc"`
-		Stdout string `json:"stdout"`
-		Stderr string `json:"stderr"`
-	}
-	if err := json.Unmarshal(out, &results); err != nil || len(results) != len(specs) {
-		t.Fatalf("driver output: %v\n%s", err, out)
-	}
+	results := testenv.ValidateLogs(t, py, specs)
 	sawInvalid := false
 	for i, r := range results {
 		w := wants[i]

@@ -12,6 +12,7 @@ package testenv
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -125,4 +126,46 @@ func Python(t testing.TB) string {
 		Missing(t, "python3 cannot import awscli, moto and boto3: "+strings.TrimSpace(string(out)))
 	}
 	return py
+}
+
+// AWSCLIResult is what aws-cli's validate-logs code printed, and its exit
+// status, for one run of the driver.
+type AWSCLIResult struct {
+	RC     int    `json:"rc"`
+	Stdout string `json:"stdout"`
+	Stderr string `json:"stderr"`
+}
+
+// ValidateLogs runs aws-cli's own validate-logs code through the driver
+// digest/testdata/awscli_validate.py (moto's in-process S3, only the
+// public-key lookup replaced) with python py (see Python), once per element
+// of specs (the driver's JSON run specifications), and returns one result per
+// run. It fails the test when the driver fails or answers with a different
+// number of results.
+func ValidateLogs(t testing.TB, py string, specs []map[string]string) []AWSCLIResult {
+	t.Helper()
+	root, err := RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	specFile := filepath.Join(t.TempDir(), "spec.json")
+	b, err := json.Marshal(specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(specFile, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(py, filepath.Join(root, "digest", "testdata", "awscli_validate.py"), specFile)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("aws-cli driver: %v\n%s", err, stderr.String())
+	}
+	var results []AWSCLIResult
+	if err := json.Unmarshal(out, &results); err != nil || len(results) != len(specs) {
+		t.Fatalf("aws-cli driver output: %v (%d results for %d runs)\n%s", err, len(results), len(specs), out)
+	}
+	return results
 }
