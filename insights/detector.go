@@ -478,6 +478,9 @@ func (d *Detector) countRecord(s *series, m int64, hs *[numAttrs]uint64, vs *[nu
 		}
 		return
 	}
+	if s.recentAt != d.scored {
+		s.catchUp(d.scored)
+	}
 	for a := range nattr {
 		s.attrs[a].add(hs[a], vs[a], d.intern, &s.values[a])
 	}
@@ -521,6 +524,8 @@ func (d *Detector) scoreTo(target int64) {
 				continue
 			}
 			d.fillSilent(s)
+			// The recent counters were halved through walkTo only.
+			s.recentAt += target - walkTo
 			s.riseBits, s.dropBits = 0, 0
 			s.last = [lastSize]uint32{}
 			clear(s.pending)
@@ -558,6 +563,7 @@ func (d *Detector) openInsight(s *series, m int64, rise bool, window uint16) {
 	}
 	earliest := max(d.first, (floorDiv(m, 60)-int64(len(s.hourCount))+1)*60)
 	o.baseDur = max(start-earliest, 0)
+	s.catchUp(m)
 	for a := range s.attrs {
 		o.attr[a] = s.attrs[a].sketch(true, &s.values[a])
 	}

@@ -42,6 +42,10 @@ type series struct {
 	hasAttrs bool
 	evicted  bool
 	pending  []uint32 // unscored minutes, index minute % len; points into pendBuf
+	// recentAt is the minute through which the attribution tables' recent
+	// counters are halved: the halving of each scored minute is applied
+	// when the series is next touched (see catchUp), not by the scoring.
+	recentAt int64
 	pendBuf  [maxPending]uint32
 	attrs    [numAttrs]attrTable
 	values   [numAttrs]attrValues
@@ -84,6 +88,7 @@ func newSeries(d *Detector, key SeriesKey) *series {
 		hourMins:  make([]uint8, h),
 	}
 	s.pending = s.pendBuf[:d.cfg.pendingMinutes]
+	s.recentAt = d.scored
 	// The series was silent since the detector started: fill the normal
 	// minutes of every hour from max(first, ring start) to scored.
 	d.fillSilent(s)
@@ -192,6 +197,16 @@ func (s *series) include(m int64, x uint32) {
 	s.totM++
 }
 
+// catchUp applies the recent counters' halvings due through minute m.
+func (s *series) catchUp(m int64) {
+	if k := m - s.recentAt; k > 0 {
+		for a := range s.attrs {
+			s.attrs[a].halveRecent(k)
+		}
+		s.recentAt = m
+	}
+}
+
 // rollHour starts hour h: the slot that held h-len(ring) is cleared.
 func (s *series) rollHour(d *Detector, h int64) {
 	i := mod(h, int64(len(s.hourCount)))
@@ -214,11 +229,6 @@ func (s *series) score(d *Detector, m int64) {
 	s.last[mod(m, lastSize)] = x
 	if mod(m, 60) == 0 {
 		s.rollHour(d, floorDiv(m, 60))
-	}
-	if s.hasAttrs {
-		for a := range s.attrs {
-			s.attrs[a].decayRecent(0.5)
-		}
 	}
 	if m < d.first {
 		// Before the first minute seen there is no history to learn:

@@ -39,7 +39,7 @@ func (d *Detector) MarshalBinary() ([]byte, error) {
 	}
 	b = binary.AppendUvarint(b, uint64(len(d.list)))
 	for _, s := range d.list {
-		b = s.append(b)
+		b = s.append(b, d.scored-s.recentAt)
 	}
 	return b, nil
 }
@@ -58,7 +58,9 @@ func appendString(b []byte, s string) []byte {
 
 func appendFloat(b []byte, f float64) []byte { return binary.AppendUvarint(b, math.Float64bits(f)) }
 
-func (s *series) append(b []byte) []byte {
+// append saves s; due is the number of recent-counter halvings not yet
+// applied, which the saved counters include.
+func (s *series) append(b []byte, due int64) []byte {
 	k := &s.key
 	for _, v := range []string{k.AccountID, k.Region, k.EventSource, k.EventName, string(k.InsightType), k.ErrorCode} {
 		b = appendString(b, v)
@@ -79,7 +81,7 @@ func (s *series) append(b []byte) []byte {
 	b = binary.AppendVarint(b, s.cooldown)
 	b = appendBool(b, s.hasAttrs)
 	for a := range numAttrs {
-		b = s.attrs[a].append(b, &s.values[a])
+		b = s.attrs[a].append(b, &s.values[a], due)
 	}
 	b = appendBool(b, s.open != nil)
 	if o := s.open; o != nil {
@@ -299,7 +301,7 @@ func (r *stateReader) series(d *Detector) *series {
 		return nil
 	}
 	H := d.cfg.windowHours + 1
-	s := &series{key: k, hourCount: make([]uint32, H), hourMins: make([]uint8, H)}
+	s := &series{key: k, hourCount: make([]uint32, H), hourMins: make([]uint8, H), recentAt: d.scored}
 	s.pending = s.pendBuf[:d.cfg.pendingMinutes]
 	for i := range s.pending {
 		s.pending[i] = r.u32()
@@ -390,14 +392,14 @@ func (r *stateReader) topK(t *topK) {
 	}
 }
 
-func (t *attrTable) append(b []byte, value *attrValues) []byte {
+func (t *attrTable) append(b []byte, value *attrValues, due int64) []byte {
 	b = append(b, t.n)
 	b = binary.AppendUvarint(b, uint64(math.Float32bits(t.baseTotal)))
-	b = binary.AppendUvarint(b, uint64(math.Float32bits(t.recentTotal)))
+	b = binary.AppendUvarint(b, uint64(math.Float32bits(halve(t.recentTotal, due))))
 	for i := range int(t.n) {
 		b = appendString(b, value[i])
 		b = binary.AppendUvarint(b, uint64(math.Float32bits(t.base[i])))
-		b = binary.AppendUvarint(b, uint64(math.Float32bits(t.recent[i])))
+		b = binary.AppendUvarint(b, uint64(math.Float32bits(halve(t.recent[i], due))))
 	}
 	return b
 }

@@ -2,6 +2,8 @@ package insights
 
 import (
 	"errors"
+	"math"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 	"time"
@@ -126,4 +128,24 @@ func FuzzUnmarshalBinary(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestHalve checks that halve(v, k) equals k successive halvings, in the
+// normal and the subnormal range, which the lazily applied halvings of the
+// recent counters rely on to give the same results as halving each minute.
+func TestHalve(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	values := []float32{0, 1, 0.5, 3, 1e9, math.MaxFloat32, 0x1p-126, 0x1.8p-126, 0x1p-149, 0x3p-149, 0x1.fffffep-127}
+	for range 2000 {
+		values = append(values, math.Float32frombits(r.Uint32N(0x7f800000)))
+	}
+	for _, v := range values {
+		want := v
+		for k := int64(0); k <= 320; k++ {
+			if got := halve(v, k); math.Float32bits(got) != math.Float32bits(want) {
+				t.Fatalf("halve(%g, %d) = %g, want %g", v, k, got, want)
+			}
+			want *= 0.5
+		}
+	}
 }

@@ -45,15 +45,35 @@ const internSize = 4096
 // what it holds to internSize strings.
 type interner struct {
 	slot [internSize]string
+	hash [internSize]uint64 // hashValue of slot, valid when slot is set
 }
 
+// get returns a clone of v (whose hashValue is h), shared with earlier
+// calls for the same string.
 func (in *interner) get(h uint64, v string) string {
 	i := h % internSize
-	if in.slot[i] == v {
+	if in.hash[i] == h && in.slot[i] == v {
 		return in.slot[i]
 	}
+	return in.put(i, h, v)
+}
+
+// attr is get for attribute values, which the sketches already tell apart
+// by hash alone (see attrTable): a cached string of the same hash and
+// length is taken as v without comparing the bytes, which keeps the
+// replacement of a sketch entry, frequent for attributes with many values,
+// from reading the cached string.
+func (in *interner) attr(h uint64, v string) string {
+	i := h % internSize
+	if in.hash[i] == h && len(in.slot[i]) == len(v) {
+		return in.slot[i]
+	}
+	return in.put(i, h, v)
+}
+
+func (in *interner) put(i, h uint64, v string) string {
 	c := strings.Clone(v)
-	in.slot[i] = c
+	in.slot[i], in.hash[i] = c, h
 	return c
 }
 
@@ -93,7 +113,7 @@ func (t *topK) own(h uint64, v string, sibling *topK, in *interner) string {
 			}
 		}
 	}
-	return in.get(h, v)
+	return in.attr(h, v)
 }
 
 // decay multiplies every count by f (0 < f <= 1).
@@ -187,7 +207,7 @@ func (t *attrTable) add(h uint64, v string, in *interner, value *attrValues) {
 		return
 	}
 	if n < attrK {
-		t.hash[n], value[n], t.base[n], t.recent[n] = h, in.get(h, v), 1, 1
+		t.hash[n], value[n], t.base[n], t.recent[n] = h, in.attr(h, v), 1, 1
 		t.n++
 		return
 	}
@@ -200,7 +220,7 @@ func (t *attrTable) add(h uint64, v string, in *interner, value *attrValues) {
 		slot ^= (slot ^ i) & lt
 		least ^= (least ^ c) & lt
 	}
-	t.hash[slot], value[slot] = h, in.get(h, v)
+	t.hash[slot], value[slot] = h, in.attr(h, v)
 	t.base[slot]++
 	t.recent[slot]++
 }
@@ -212,11 +232,39 @@ func (t *attrTable) decayBase(f float32) {
 	t.baseTotal *= f
 }
 
-func (t *attrTable) decayRecent(f float32) {
-	for i := range int(t.n) {
-		t.recent[i] *= f
+// halveRecent halves the recent counters k times (k >= 0), exactly as k
+// successive minutes of halving would.
+func (t *attrTable) halveRecent(k int64) {
+	if k == 1 {
+		for i := range int(t.n) {
+			t.recent[i] *= 0.5
+		}
+		t.recentTotal *= 0.5
+		return
 	}
-	t.recentTotal *= f
+	for i := range int(t.n) {
+		t.recent[i] = halve(t.recent[i], k)
+	}
+	t.recentTotal = halve(t.recentTotal, k)
+}
+
+// halve returns v (>= 0) halved k times, exactly as k successive v *= 0.5
+// in float32 would: in big steps while the result stays normal (scaling
+// by a power of two is then exact), then one halving at a time in the
+// subnormal range, where each halving rounds.
+func halve(v float32, k int64) float32 {
+	for k > 0 && v != 0 {
+		e := int64(math.Float32bits(v) >> 23 & 0xff) // biased exponent
+		if e <= 1 {
+			v *= 0.5
+			k--
+			continue
+		}
+		j := min(k, e-1) // v * 2^-j stays normal
+		v = float32(float64(v) * math.Float64frombits(uint64(1023-j)<<52))
+		k -= j
+	}
+	return v
 }
 
 // sketch returns the baseline (recent false) or recent counters as a topK.
