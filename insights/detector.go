@@ -3,6 +3,7 @@ package insights
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"math/bits"
 	"slices"
@@ -65,7 +66,7 @@ type Detector struct {
 	out       []*event.Record
 	stats     Stats
 	intern    *interner
-	pipe      *pipeline // AddBatch's working memory
+	sink      uint64 // loads made to warm the cache land here
 }
 
 // New returns a Detector with the given options (nil means defaults).
@@ -146,9 +147,7 @@ func (d *Detector) Observe(key SeriesKey, t time.Time, n int) error {
 		return fmt.Errorf("%w: minute %s, scored through %s", ErrLate,
 			time.Unix(m*60, 0).UTC().Format(event.TimeLayout), time.Unix(d.scored*60, 0).UTC().Format(event.TimeLayout))
 	}
-	var buf [packMax]byte
-	pr := probeKey(&key, &buf)
-	s := d.seriesFor(&pr)
+	s := d.seriesFor(&key, keyHash(&key, baseHash(&key)))
 	if s == nil {
 		return ErrTooManySeries
 	}
@@ -172,31 +171,61 @@ func checkKey(k *SeriesKey) error {
 }
 
 func (s *series) count(m int64, n uint32) {
-	c := &s.pendBuf[mod(m, int64(s.pendN))]
-	if v := *c + n; v >= *c {
-		*c = v
+	i := mod(m, int64(len(s.pending)))
+	if v := s.pending[i] + n; v >= s.pending[i] {
+		s.pending[i] = v
 	} else {
-		*c = math.MaxUint32
+		s.pending[i] = math.MaxUint32
 	}
 	if m > s.lastCall {
 		s.lastCall = m
 	}
 }
 
-// insert adds s, whose key is set, to the index and the list.
+// baseHash hashes the fields every key has; keyHash adds the type and
+// error code. A record's two series share the base hash. The fields are
+// hashed in one pass over a copy (each preceded by its length, so that
+// the boundaries count), or field by field when they are long.
+func baseHash(k *SeriesKey) uint64 {
+	var buf [128]byte
+	n := len(k.AccountID) + len(k.Region) + len(k.EventSource) + len(k.EventName) + 4
+	if n > len(buf) {
+		h := hashValue(k.EventName)
+		h = (h^hashValue(k.EventSource))*0x9e3779b97f4a7c15 + 1
+		h = (h^hashValue(k.Region))*0x9e3779b97f4a7c15 + 2
+		return (h^hashValue(k.AccountID))*0x9e3779b97f4a7c15 + 3
+	}
+	i := 0
+	for _, f := range [...]string{k.AccountID, k.Region, k.EventSource, k.EventName} {
+		buf[i] = byte(len(f))
+		i += 1 + copy(buf[i+1:], f)
+	}
+	return maphash.Bytes(hashSeed, buf[:n])
+}
+
+func keyHash(k *SeriesKey, base uint64) uint64 {
+	if k.InsightType == event.APICallRateInsight {
+		return base
+	}
+	return errorKeyHash(base, hashValue(k.ErrorCode))
+}
+
+// errorKeyHash is keyHash of an ApiErrorRateInsight key whose ErrorCode
+// hashes (hashValue) to code.
+func errorKeyHash(base, code uint64) uint64 {
+	return (base^code)*0xbf58476d1ce4e5b9 + 5
+}
+
+func (d *Detector) lookup(k *SeriesKey, h uint64) *series { return d.index.find(h, k) }
+
 func (d *Detector) insert(s *series) {
-	var buf [packMax]byte
-	p := probeKey(&s.key, &buf)
-	s.hash = p.h
-	s.kn = uint8(copy(s.kb[:], p.pk))
+	s.hash = keyHash(&s.key, baseHash(&s.key))
 	d.index.add(s)
 	d.list = append(d.list, s)
 }
 
-// seriesFor finds the series of a probe, creating it if need be; nil when
-// MaxSeries forbids a new one.
-func (d *Detector) seriesFor(p *probe) *series {
-	if s := d.index.find(p); s != nil {
+func (d *Detector) seriesFor(k *SeriesKey, h uint64) *series {
+	if s := d.lookup(k, h); s != nil {
 		return s
 	}
 	if d.index.n >= d.cfg.maxSeries {
@@ -205,7 +234,6 @@ func (d *Detector) seriesFor(p *probe) *series {
 	}
 	// The key's strings may point into a decoder's buffer: keep copies.
 	in := d.intern
-	k := p.k
 	key := SeriesKey{
 		AccountID:   in.get(hashValue(k.AccountID), k.AccountID),
 		Region:      in.get(hashValue(k.Region), k.Region),
@@ -239,218 +267,109 @@ func (d *Detector) Add(r *event.Record) {
 	d.apply(r, &p)
 }
 
-// batchBlock is the number of records AddBatch handles per stage.
+// batchBlock is the number of records AddBatch resolves before updating
+// any: the series lookups of a block are independent memory accesses, which
+// the processor overlaps instead of waiting for each in turn.
 const batchBlock = 32
-
-// pipeline is AddBatch's working memory, kept between calls: the prepared
-// records of three blocks and the addresses to prefetch.
-type pipeline struct {
-	ps    [3][batchBlock]prepared
-	addrs [batchBlock * 2 * seriesLines]uintptr
-}
-
-// seriesLines is the most cache lines prefetched for one series.
-const seriesLines = 12
 
 // AddBatch analyses recs in order, exactly as calling [Detector.Add] on
 // each would (same counts, same records, same state), only faster: it is
-// the fast path for a decoded log file or any slice of records. The slice
-// may have any length; no element may be nil (as for Add), and the
-// detector keeps no reference to the slice.
-//
-// It works as a pipeline over blocks of 32 records. While one block is
-// counted, the blocks after it are, one stage per block: the records'
-// fields prefetched into the cache; their strings prefetched; the user
-// ARNs prefetched; the records filtered and hashed, with their index slots
-// prefetched; their series prefetched. Each memory access is then asked
-// for well before it is needed, and the waits for memory overlap the
-// counting instead of adding to it. The prefetching changes nothing (a
-// stale address is harmless): the counting finds every series anew.
+// the fast path for a decoded log file or any slice of records. It works
+// through the slice in blocks of 32 records, first finding every record's
+// series and loading their state, then updating them, so that the memory
+// waits of a block overlap. The slice may have any length; no element may
+// be nil (as for Add), and the detector keeps no reference to the slice.
 func (d *Detector) AddBatch(recs []*event.Record) {
-	if d.pipe == nil {
-		d.pipe = new(pipeline)
-	}
-	pl := d.pipe
-	nb := (len(recs) + batchBlock - 1) / batchBlock
-	block := func(b int) []*event.Record {
-		if b < 0 || b >= nb {
-			return nil
+	var ps [batchBlock]prepared
+	var home [2 * batchBlock]*series
+	for len(recs) > 0 {
+		blk := recs[:min(len(recs), batchBlock)]
+		recs = recs[len(blk):]
+		// The first passes change nothing: they filter and hash the
+		// records, then load the memory the updates will touch, each pass
+		// a short loop whose loads do not depend on one another, so that
+		// the processor overlaps their cache misses.
+		var sink uint64
+		for _, r := range blk {
+			sink += uint64(len(r.EventCategory) + len(r.RecipientAccountID) + len(r.EventType) + len(r.ErrorCode))
 		}
-		return recs[b*batchBlock : min(len(recs), (b+1)*batchBlock)]
-	}
-	for b := -5; b < nb; b++ {
-		prefetchRecords(block(b+5), &pl.addrs)
-		prefetchStrings(block(b+4), &pl.addrs)
-		prefetchARNs(block(b+3), &pl.addrs)
-		if c := b + 2; c >= 0 && c < nb {
-			d.prepareBlock(block(c), &pl.ps[c%3], &pl.addrs)
+		for _, r := range blk {
+			sink += uint64(firstByte(r.EventName) + firstByte(r.EventSource))
 		}
-		if c := b + 1; c >= 0 && c < nb {
-			d.prefetchSeries(len(block(c)), &pl.ps[c%3], &pl.addrs)
+		for i, r := range blk {
+			p := &ps[i]
+			*p = prepared{}
+			d.prepare(r, p)
 		}
-		if b >= 0 {
-			ps := &pl.ps[b%3]
-			for i, r := range block(b) {
-				d.apply(r, &ps[i])
+		slots := d.index.slots
+		mask := uint64(len(slots) - 1)
+		if len(slots) > 0 {
+			for i := range blk {
+				p := &ps[i]
+				sink += slots[p.base&mask].hash + slots[p.errHash&mask].hash
 			}
 		}
-	}
-}
-
-// recordFields are the offsets of the Record fields that prepare reads.
-var recordFields = [...]uintptr{
-	unsafe.Offsetof(event.Record{}.UserIdentity),
-	unsafe.Offsetof(event.Record{}.EventTime),
-	unsafe.Offsetof(event.Record{}.EventSource),
-	unsafe.Offsetof(event.Record{}.EventName),
-	unsafe.Offsetof(event.Record{}.AWSRegion),
-	unsafe.Offsetof(event.Record{}.UserAgent),
-	unsafe.Offsetof(event.Record{}.ErrorCode),
-	unsafe.Offsetof(event.Record{}.ReadOnly),
-	unsafe.Offsetof(event.Record{}.EventType),
-	unsafe.Offsetof(event.Record{}.ManagementEvent),
-	unsafe.Offsetof(event.Record{}.RecipientAccountID),
-	unsafe.Offsetof(event.Record{}.EventCategory),
-}
-
-// prefetchRecords prefetches the cache lines of the fields prepare reads.
-// It reads only the slice of pointers.
-func prefetchRecords(blk []*event.Record, addrs *[len(pipeline{}.addrs)]uintptr) {
-	n := 0
-	for _, r := range blk {
-		u := uintptr(unsafe.Pointer(r))
-		last := ^uintptr(0)
-		for _, off := range recordFields {
-			if l := (u + off) &^ 63; l != last {
-				addrs[n] = l
-				n++
-				last = l
+		// The series in each key's home slot (usually its own).
+		nh := 0
+		if len(slots) > 0 {
+			for i := range blk {
+				p := &ps[i]
+				if p.write {
+					if s := slots[p.base&mask].s; s != nil {
+						sink += s.hash
+						home[nh] = s
+						nh++
+					}
+				}
+				if p.errKey {
+					if s := slots[p.errHash&mask].s; s != nil {
+						sink += s.hash
+						home[nh] = s
+						nh++
+					}
+				}
 			}
 		}
+		for _, s := range home[:nh] {
+			sink += s.touch()
+		}
+		clear(home[:nh])
+		d.sink += sink
+		for i, r := range blk {
+			d.apply(r, &ps[i])
+		}
 	}
-	prefetch(addrs[:n])
 }
 
-// prefetchStrings prefetches the first bytes of the strings prepare hashes
-// and the user identity's ARN field.
-func prefetchStrings(blk []*event.Record, addrs *[len(pipeline{}.addrs)]uintptr) {
-	n := 0
-	str := func(v string) {
-		if v != "" {
-			addrs[n] = uintptr(unsafe.Pointer(unsafe.StringData(v)))
-			n++
-		}
+// firstByte is the first byte of v, or 0.
+func firstByte(v string) byte {
+	if v == "" {
+		return 0
 	}
-	for _, r := range blk {
-		str(r.EventSource)
-		str(r.EventName)
-		str(r.AWSRegion)
-		str(r.RecipientAccountID)
-		str(r.UserAgent)
-		str(r.ErrorCode)
-		if r.UserIdentity != nil {
-			addrs[n] = uintptr(unsafe.Pointer(&r.UserIdentity.ARN))
-			n++
-		}
-	}
-	prefetch(addrs[:n])
+	return *unsafe.StringData(v)
 }
 
-// prefetchARNs prefetches the first bytes of the user identities' ARNs.
-func prefetchARNs(blk []*event.Record, addrs *[len(pipeline{}.addrs)]uintptr) {
-	n := 0
-	for _, r := range blk {
-		if u := r.UserIdentity; u != nil && u.ARN != "" {
-			addrs[n] = uintptr(unsafe.Pointer(unsafe.StringData(u.ARN)))
-			n++
-		}
+// touch loads the cache lines a record's update of s will use, but the
+// pending counter.
+func (s *series) touch() uint64 {
+	v := uint64(len(s.key.EventName)) + uint64(*unsafe.StringData(s.key.EventName))
+	for a := range s.attrs {
+		t := &s.attrs[a]
+		v += t.hash[0] + uint64(t.base[attrK-1]) + uint64(t.recentTotal)
 	}
-	prefetch(addrs[:n])
-}
-
-// prepareBlock prepares a block's records and prefetches their index slots.
-func (d *Detector) prepareBlock(blk []*event.Record, ps *[batchBlock]prepared, addrs *[len(pipeline{}.addrs)]uintptr) {
-	slots := d.index.slots
-	mask := uint64(len(slots) - 1)
-	n := 0
-	for i, r := range blk {
-		p := &ps[i]
-		if !d.prepare(r, p) || len(slots) == 0 {
-			continue
-		}
-		if p.write {
-			addrs[n] = uintptr(unsafe.Pointer(&slots[p.base&mask]))
-			n++
-		}
-		if p.errKey {
-			addrs[n] = uintptr(unsafe.Pointer(&slots[p.errHash&mask]))
-			n++
-		}
-	}
-	prefetch(addrs[:n])
-}
-
-// prefetchSeries prefetches the memory a block's updates will touch: for
-// each record, the series in its keys' home slots (usually their own), at
-// the lines that the lookup (hash and packed key), the count and the
-// attribution tables use.
-func (d *Detector) prefetchSeries(nrec int, ps *[batchBlock]prepared, addrs *[len(pipeline{}.addrs)]uintptr) {
-	slots := d.index.slots
-	if len(slots) == 0 {
-		return
-	}
-	mask := uint64(len(slots) - 1)
-	pend := int64(d.cfg.pendingMinutes)
-	n := 0
-	for i := range nrec {
-		p := &ps[i]
-		if !p.ok {
-			continue
-		}
-		if p.write {
-			if s := slots[p.base&mask].s; s != nil {
-				n = s.lines(addrs[:], n, int(p.kn), numAttrs, mod(p.minute, pend))
-			}
-		}
-		if p.errKey {
-			if s := slots[p.errHash&mask].s; s != nil {
-				n = s.lines(addrs[:], n, int(p.ekn), attrError, mod(p.minute, pend))
-			}
-		}
-	}
-	prefetch(addrs[:n])
-}
-
-// lines appends to addrs[n:] the cache lines of s that counting a record
-// reads: the header and kn bytes of packed key, nattr attribution tables
-// and pending slot i. It computes addresses only; it reads nothing of s.
-func (s *series) lines(addrs []uintptr, n, kn, nattr int, i int64) int {
-	add := func(from, to uintptr) {
-		for l := from &^ 63; l < to; l += 64 {
-			addrs[n] = l
-			n++
-		}
-	}
-	add(uintptr(unsafe.Pointer(s)), uintptr(unsafe.Pointer(&s.kb))+uintptr(kn))
-	t := uintptr(unsafe.Pointer(&s.attrs))
-	add(t, t+uintptr(nattr)*unsafe.Sizeof(attrTable{}))
-	c := uintptr(unsafe.Pointer(&s.pendBuf[i]))
-	add(c, c+4)
-	return n
+	return v + uint64(s.pendBuf[0]) + uint64(s.pendBuf[len(s.pendBuf)-1])
 }
 
 // prepared is a record's filtering and hashing, done before its update.
 type prepared struct {
-	ok      bool  // analysed: counted unless late
-	write   bool  // counts in the call-rate series
-	errKey  bool  // counts in the error-rate series
-	kn, ekn uint8 // packed lengths of the two keys when they fit inline, else 0
+	ok      bool // analysed: counted unless late
+	write   bool // counts in the call-rate series
+	errKey  bool // counts in the error-rate series
 	minute  int64
 	unix    int64
 	base    uint64 // key hash of the call-rate series
 	errHash uint64 // key hash of the error-rate series
 	hs      [numAttrs]uint64
-	kb      [packMax]byte // the packed keys: call-rate kb[:kn], error-rate kb[:ekn]
 }
 
 // nullHash is the hash of the errorCode attribute of calls without error.
@@ -459,7 +378,6 @@ var nullHash = hashValue("null")
 // prepare filters r and hashes its keys and attributes; it changes
 // nothing. It reports whether r is analysed.
 func (d *Detector) prepare(r *event.Record, p *prepared) bool {
-	p.ok = false
 	var data bool
 	switch r.EventCategory {
 	case event.CategoryManagement:
@@ -482,7 +400,6 @@ func (d *Detector) prepare(r *event.Record, p *prepared) bool {
 	p.ok, p.write, p.errKey = true, write, r.ErrorCode != ""
 	p.unix = r.EventTime.Unix()
 	p.minute = minuteOf(p.unix)
-	p.hs = [numAttrs]uint64{}
 	if r.UserIdentity != nil && r.UserIdentity.ARN != "" {
 		p.hs[attrUser] = hashValue(r.UserIdentity.ARN)
 	}
@@ -494,23 +411,13 @@ func (d *Detector) prepare(r *event.Record, p *prepared) bool {
 	} else {
 		p.hs[attrError] = nullHash
 	}
-	n := packBase(&p.kb, r.RecipientAccountID, r.AWSRegion, r.EventSource, r.EventName)
-	p.base = baseHash(&p.kb, n, r.RecipientAccountID, r.AWSRegion, r.EventSource, r.EventName)
-	p.kn = inline(n)
+	key := SeriesKey{AccountID: r.RecipientAccountID, Region: r.AWSRegion,
+		EventSource: r.EventSource, EventName: r.EventName}
+	p.base = baseHash(&key)
 	if p.errKey {
 		p.errHash = errorKeyHash(p.base, p.hs[attrError])
-		p.ekn = inline(packError(&p.kb, n, r.ErrorCode))
 	}
 	return true
-}
-
-// inline is a packed key length as kept in prepared: 0 when the key does
-// not fit inline.
-func inline(n int) uint8 {
-	if n > keyInline {
-		return 0
-	}
-	return uint8(n)
 }
 
 func callKey(r *event.Record) SeriesKey {
@@ -522,29 +429,6 @@ func errKey(r *event.Record) SeriesKey {
 	return SeriesKey{AccountID: r.RecipientAccountID, Region: r.AWSRegion,
 		EventSource: r.EventSource, EventName: r.EventName, InsightType: event.APIErrorRateInsight,
 		ErrorCode: r.ErrorCode}
-}
-
-// recordSeries finds or creates one of a prepared record's series: the
-// call-rate series, or with isErr the error-rate series.
-func (d *Detector) recordSeries(r *event.Record, p *prepared, isErr bool) *series {
-	pr := probe{h: p.base}
-	kn := p.kn
-	if isErr {
-		pr.h, kn = p.errHash, p.ekn
-	}
-	if kn > 0 {
-		pr.pk = p.kb[:kn]
-		if s := d.index.find(&pr); s != nil {
-			return s
-		}
-	}
-	// A new series, or a key too long to compare inline.
-	k := callKey(r)
-	if isErr {
-		k = errKey(r)
-	}
-	pr.k = &k
-	return d.seriesFor(&pr)
 }
 
 // apply counts a prepared record.
@@ -570,10 +454,14 @@ func (d *Detector) apply(r *event.Record, p *prepared) {
 		vs[attrError] = "null"
 	}
 	if p.write {
-		d.countRecord(d.recordSeries(r, p, false), m, &p.hs, &vs, numAttrs)
+		k := callKey(r)
+		s := d.seriesFor(&k, p.base)
+		d.countRecord(s, m, &p.hs, &vs, numAttrs)
 	}
 	if p.errKey {
-		d.countRecord(d.recordSeries(r, p, true), m, &p.hs, &vs, attrError)
+		k := errKey(r)
+		s := d.seriesFor(&k, p.errHash)
+		d.countRecord(s, m, &p.hs, &vs, attrError)
 	}
 }
 
@@ -593,12 +481,8 @@ func (d *Detector) countRecord(s *series, m int64, hs *[numAttrs]uint64, vs *[nu
 	if s.recentAt != d.scored {
 		s.catchUp(d.scored)
 	}
-	s.baseTotal++
-	s.recentTotal++
 	for a := range nattr {
-		if vs[a] != "" {
-			s.attrs[a].add(&s.an[a], hs[a], vs[a], d.intern, &s.values[a])
-		}
+		s.attrs[a].add(hs[a], vs[a], d.intern, &s.values[a])
 	}
 }
 
@@ -681,7 +565,7 @@ func (d *Detector) openInsight(s *series, m int64, rise bool, window uint16) {
 	o.baseDur = max(start-earliest, 0)
 	s.catchUp(m)
 	for a := range s.attrs {
-		o.attr[a] = s.sketch(a, true)
+		o.attr[a] = s.attrs[a].sketch(true, &s.values[a])
 	}
 	s.open = o
 	s.riseBits, s.dropBits = 0, 0

@@ -15,17 +15,17 @@ type indexSlot struct {
 	s    *series
 }
 
-func (x *seriesIndex) find(p *probe) *series {
+func (x *seriesIndex) find(h uint64, k *SeriesKey) *series {
 	if len(x.slots) == 0 {
 		return nil
 	}
 	mask := uint64(len(x.slots) - 1)
-	for i := p.h & mask; ; i = (i + 1) & mask {
+	for i := h & mask; ; i = (i + 1) & mask {
 		sl := &x.slots[i]
 		if sl.s == nil {
 			return nil
 		}
-		if sl.hash == p.h && p.matches(sl.s) {
+		if sl.hash == h && sl.s.key == *k {
 			return sl.s
 		}
 	}

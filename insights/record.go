@@ -37,7 +37,7 @@ func (d *Detector) insightRecord(s *series, o *openInsight, state event.InsightS
 			for a := range nattr {
 				o.baseAttr = append(o.baseAttr, event.Attribution{
 					Attribute: attrNames[a],
-					Baseline:  attributionValues(ptr(s.sketch(a, false)), o.baseAvg),
+					Baseline:  attributionValues(ptr(s.attrs[a].sketch(false, &s.values[a])), o.baseAvg),
 				})
 			}
 		}

@@ -34,32 +34,21 @@ const lastSize = 16 // counts of the most recent scored minutes (>= OpenWindow)
 // (pending ring of Lateness+2 minutes, one uint32+uint8 per baseline hour)
 // plus the attribution sketches' strings; see BenchmarkMemoryPerSeries.
 type series struct {
-	// The fields a record reads come first: the lookup's hash and packed
-	// key, the counting state, then the attribution tables (the layout
-	// test checks the offsets). A record with a key of up to 80 bytes
-	// packed reads the first two cache lines, then the tables.
+	// Fields a record touches come first, to share cache lines.
 	hash     uint64 // keyHash of key
-	lastCall int64  // minute of the newest observation
+	key      SeriesKey
+	lastCall int64 // minute of the newest observation
 	open     *openInsight
+	hasAttrs bool
+	evicted  bool
+	pending  []uint32 // unscored minutes, index minute % len; points into pendBuf
 	// recentAt is the minute through which the attribution tables' recent
 	// counters are halved: the halving of each scored minute is applied
 	// when the series is next touched (see catchUp), not by the scoring.
 	recentAt int64
-	// baseTotal and recentTotal count the calls attributed (the attrs
-	// tables' common total), decayed like the tables' counters.
-	baseTotal, recentTotal float32
-	an                     [numAttrs]uint8 // entries of each attrs table
-	kn                     uint8           // length of the packed key in kb; 0 when it does not fit
-	pendN                  uint8           // len(pending)
-	hasAttrs               bool
-	evicted                bool
-	kb                     [keyInline]byte // the packed key (see packKey)
-	attrs                  [numAttrs]attrTable
-
-	key     SeriesKey
-	pending []uint32 // unscored minutes, index minute % len; points into pendBuf
-	pendBuf [maxPending]uint32
-	values  [numAttrs]attrValues
+	pendBuf  [maxPending]uint32
+	attrs    [numAttrs]attrTable
+	values   [numAttrs]attrValues
 
 	hourCount []uint32 // calls per baseline hour (normal minutes only), index hour % len
 	hourMins  []uint8  // normal minutes per baseline hour
@@ -98,18 +87,12 @@ func newSeries(d *Detector, key SeriesKey) *series {
 		hourCount: make([]uint32, h),
 		hourMins:  make([]uint8, h),
 	}
-	s.setPending(d.cfg.pendingMinutes)
+	s.pending = s.pendBuf[:d.cfg.pendingMinutes]
 	s.recentAt = d.scored
 	// The series was silent since the detector started: fill the normal
 	// minutes of every hour from max(first, ring start) to scored.
 	d.fillSilent(s)
 	return s
-}
-
-// setPending sizes the pending ring.
-func (s *series) setPending(n int) {
-	s.pending = s.pendBuf[:n]
-	s.pendN = uint8(n)
 }
 
 // fillSilent sets the baseline to silence over the detector's history.
@@ -218,33 +201,10 @@ func (s *series) include(m int64, x uint32) {
 func (s *series) catchUp(m int64) {
 	if k := m - s.recentAt; k > 0 {
 		for a := range s.attrs {
-			s.attrs[a].halve(s.an[a], k)
+			s.attrs[a].halveRecent(k)
 		}
-		s.recentTotal = halve(s.recentTotal, k)
 		s.recentAt = m
 	}
-}
-
-// nattr is the number of attributes the series' calls are attributed by:
-// an error-rate series is its error code, so it has no errorCode table.
-func (s *series) nattr() int {
-	if s.key.InsightType == event.APIErrorRateInsight {
-		return attrError
-	}
-	return numAttrs
-}
-
-// sketch returns attribute a's baseline (recent false) or recent counters
-// as a topK. The recent counters must have been caught up.
-func (s *series) sketch(a int, recent bool) topK {
-	total := s.baseTotal
-	if recent {
-		total = s.recentTotal
-	}
-	if a >= s.nattr() {
-		total = 0
-	}
-	return s.attrs[a].sketch(s.an[a], total, recent, &s.values[a])
 }
 
 // rollHour starts hour h: the slot that held h-len(ring) is cleared.
@@ -256,12 +216,8 @@ func (s *series) rollHour(d *Detector, h int64) {
 	s.computeProfile(d, h)
 	f := d.hourDecay
 	for a := range s.attrs {
-		t := &s.attrs[a]
-		for i := range int(s.an[a]) {
-			t.base[i] *= f
-		}
+		s.attrs[a].decayBase(f)
 	}
-	s.baseTotal *= f
 }
 
 // score finalises minute m of the series.

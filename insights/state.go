@@ -81,7 +81,7 @@ func (s *series) append(b []byte, due int64) []byte {
 	b = binary.AppendVarint(b, s.cooldown)
 	b = appendBool(b, s.hasAttrs)
 	for a := range numAttrs {
-		b = s.appendAttr(b, a, due)
+		b = s.attrs[a].append(b, &s.values[a], due)
 	}
 	b = appendBool(b, s.open != nil)
 	if o := s.open; o != nil {
@@ -156,8 +156,7 @@ func (d *Detector) UnmarshalBinary(data []byte) error {
 		if r.err != nil {
 			break
 		}
-		var buf [packMax]byte
-		if pr := probeKey(&s.key, &buf); nd.index.find(&pr) != nil {
+		if nd.lookup(&s.key, keyHash(&s.key, baseHash(&s.key))) != nil {
 			r.fail("duplicate series %+v", s.key)
 			break
 		}
@@ -303,7 +302,7 @@ func (r *stateReader) series(d *Detector) *series {
 	}
 	H := d.cfg.windowHours + 1
 	s := &series{key: k, hourCount: make([]uint32, H), hourMins: make([]uint8, H), recentAt: d.scored}
-	s.setPending(d.cfg.pendingMinutes)
+	s.pending = s.pendBuf[:d.cfg.pendingMinutes]
 	for i := range s.pending {
 		s.pending[i] = r.u32()
 	}
@@ -325,7 +324,7 @@ func (r *stateReader) series(d *Detector) *series {
 	s.lastCall, s.cooldown = r.varint(), r.varint()
 	s.hasAttrs = r.bool()
 	for a := range numAttrs {
-		r.attrTable(s, a)
+		r.attrTable(&s.attrs[a], &s.values[a])
 	}
 	if r.bool() {
 		o := &openInsight{}
@@ -393,52 +392,30 @@ func (r *stateReader) topK(t *topK) {
 	}
 }
 
-// appendAttr saves attribute table a: its entries and totals (zero for the
-// error-rate series' unused errorCode table), with due halvings applied
-// to the recent counters.
-func (s *series) appendAttr(b []byte, a int, due int64) []byte {
-	t, n := &s.attrs[a], s.an[a]
-	baseTotal, recentTotal := s.baseTotal, halve(s.recentTotal, due)
-	if a >= s.nattr() {
-		baseTotal, recentTotal = 0, 0
-	}
-	b = append(b, n)
-	b = binary.AppendUvarint(b, uint64(math.Float32bits(baseTotal)))
-	b = binary.AppendUvarint(b, uint64(math.Float32bits(recentTotal)))
-	for i := range int(n) {
-		b = appendString(b, s.values[a][i])
+func (t *attrTable) append(b []byte, value *attrValues, due int64) []byte {
+	b = append(b, t.n)
+	b = binary.AppendUvarint(b, uint64(math.Float32bits(t.baseTotal)))
+	b = binary.AppendUvarint(b, uint64(math.Float32bits(halve(t.recentTotal, due))))
+	for i := range int(t.n) {
+		b = appendString(b, value[i])
 		b = binary.AppendUvarint(b, uint64(math.Float32bits(t.base[i])))
 		b = binary.AppendUvarint(b, uint64(math.Float32bits(halve(t.recent[i], due))))
 	}
 	return b
 }
 
-// attrTable reads attribute table a of s. The tables of one series share
-// their totals: a table whose totals differ from the first's (or, for the
-// error-rate series' errorCode table, are not zero) is corrupt.
-func (r *stateReader) attrTable(s *series, a int) {
+func (r *stateReader) attrTable(t *attrTable, value *attrValues) {
 	n := r.byte()
 	if n > attrK {
 		r.fail("attribute table of %d entries", n)
 		return
 	}
-	t := &s.attrs[a]
-	s.an[a] = n
-	baseTotal, recentTotal := r.float32(), r.float32()
-	switch {
-	case a == 0:
-		s.baseTotal, s.recentTotal = baseTotal, recentTotal
-	case a >= s.nattr():
-		if baseTotal != 0 || recentTotal != 0 || n != 0 {
-			r.fail("errorCode attribution in an error-rate series")
-		}
-	case baseTotal != s.baseTotal || recentTotal != s.recentTotal:
-		r.fail("attribute tables with different totals")
-	}
+	t.n = n
+	t.baseTotal, t.recentTotal = r.float32(), r.float32()
 	for i := range int(n) {
 		v := r.string()
 		h := hashValue(v)
-		t.hash[i], s.values[a][i] = h, r.in.get(h, v)
+		t.hash[i], value[i] = h, r.in.get(h, v)
 		t.base[i], t.recent[i] = r.float32(), r.float32()
 	}
 }

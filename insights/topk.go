@@ -170,42 +170,45 @@ const attrK = topKSize
 // overestimates by at most the victim's count (recent counts never exceed
 // baseline counts, which decay more slowly).
 //
-// A table is 96 bytes, a cache line and a half: its number of entries and
-// the totals (the calls of the series, the same for each attribute it
-// tracks) are kept in the series header (see series.an, series.baseTotal).
-//
 // Values are recognised by their 64-bit hash alone, which keeps the
-// per-record scan inside one or two cache lines; two distinct values of
-// one attribute of one series colliding (probability about 2^-64 per pair)
-// would share a counter. The strings, touched only on insertion and
-// reporting, are kept apart (attrValues).
+// per-record scan inside two cache lines; two distinct values of one
+// attribute of one series colliding (probability about 2^-64 per pair)
+// would share a counter. The layout keeps the hot arrays first and the
+// strings, touched only on insertion and reporting, last.
 type attrTable struct {
-	hash         [attrK]uint64
-	base, recent [attrK]float32
+	hash                   [attrK]uint64
+	base, recent           [attrK]float32
+	n                      uint8
+	baseTotal, recentTotal float32
 }
 
 // attrValues holds the strings of an attrTable, apart so that the tables a
 // record scans stay in few cache lines.
 type attrValues [attrK]string
 
-// add counts value v (hash h, not empty) in a table of *n entries.
-func (t *attrTable) add(n *uint8, h uint64, v string, in *interner, value *attrValues) {
+func (t *attrTable) add(h uint64, v string, in *interner, value *attrValues) {
+	t.baseTotal++
+	t.recentTotal++
+	if v == "" {
+		return
+	}
 	// Both scans are written without data-dependent branches (the
 	// position of a match, or of the least count, is unpredictable).
+	n := int(t.n)
 	var found uint
 	for i := range attrK {
 		x := t.hash[i] ^ h // 0 on a match
 		found |= uint(((x|-x)>>63)^1) << i
 	}
-	if found &= 1<<*n - 1; found != 0 {
+	if found &= 1<<n - 1; found != 0 {
 		hit := bits.TrailingZeros(found)
 		t.base[hit]++
 		t.recent[hit]++
 		return
 	}
-	if i := *n; i < attrK {
-		t.hash[i], value[i], t.base[i], t.recent[i] = h, in.attr(h, v), 1, 1
-		*n++
+	if n < attrK {
+		t.hash[n], value[n], t.base[n], t.recent[n] = h, in.attr(h, v), 1, 1
+		t.n++
 		return
 	}
 	// The victim is the first entry with the least baseline count.
@@ -222,18 +225,27 @@ func (t *attrTable) add(n *uint8, h uint64, v string, in *interner, value *attrV
 	t.recent[slot]++
 }
 
-// halve halves the first n recent counters k times (k >= 1), exactly as k
+func (t *attrTable) decayBase(f float32) {
+	for i := range int(t.n) {
+		t.base[i] *= f
+	}
+	t.baseTotal *= f
+}
+
+// halveRecent halves the recent counters k times (k >= 0), exactly as k
 // successive minutes of halving would.
-func (t *attrTable) halve(n uint8, k int64) {
+func (t *attrTable) halveRecent(k int64) {
 	if k == 1 {
-		for i := range int(n) {
+		for i := range int(t.n) {
 			t.recent[i] *= 0.5
 		}
+		t.recentTotal *= 0.5
 		return
 	}
-	for i := range int(n) {
+	for i := range int(t.n) {
 		t.recent[i] = halve(t.recent[i], k)
 	}
+	t.recentTotal = halve(t.recentTotal, k)
 }
 
 // halve returns v (>= 0) halved k times, exactly as k successive v *= 0.5
@@ -255,11 +267,10 @@ func halve(v float32, k int64) float32 {
 	return v
 }
 
-// sketch returns the baseline (recent false) or recent counters of the
-// first n entries as a topK of the given total.
-func (t *attrTable) sketch(n uint8, total float32, recent bool, value *attrValues) topK {
+// sketch returns the baseline (recent false) or recent counters as a topK.
+func (t *attrTable) sketch(recent bool, value *attrValues) topK {
 	var k topK
-	for i := range int(n) {
+	for i := range int(t.n) {
 		c := t.base[i]
 		if recent {
 			c = t.recent[i]
@@ -270,6 +281,9 @@ func (t *attrTable) sketch(n uint8, total float32, recent bool, value *attrValue
 		k.e[k.n] = topEntry{hash: t.hash[i], value: value[i], count: c}
 		k.n++
 	}
-	k.total = total
+	k.total = t.baseTotal
+	if recent {
+		k.total = t.recentTotal
+	}
 	return k
 }
