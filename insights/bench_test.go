@@ -53,6 +53,9 @@ func benchRecords(nSeries, nRecords int, start time.Time) []*event.Record {
 	return out
 }
 
+// benchAPIs are the record-path benchmarks' sizes, in APIs.
+var benchAPIs = []int{10000, 5200}
+
 // BenchmarkDetectorAdd is the record path in its steady state:
 // pre-generated records in a slice, one goroutine, every series already
 // known to the detector. 1 in 10 records is an error, so most APIs have an
@@ -62,7 +65,7 @@ func benchRecords(nSeries, nRecords int, start time.Time) []*event.Record {
 // used up its records are moved forward in time (untimed, and its CPU time
 // is left out of records/cpu-s) and fed again, so every record is on time.
 func BenchmarkDetectorAdd(b *testing.B) {
-	for _, apis := range []int{10000, 5200} {
+	for _, apis := range benchAPIs {
 		b.Run(fmt.Sprintf("apis=%d", apis), func(b *testing.B) {
 			benchDetector(b, apis, 1)
 		})
@@ -72,7 +75,7 @@ func BenchmarkDetectorAdd(b *testing.B) {
 // BenchmarkDetectorAddBatch is BenchmarkDetectorAdd through the fast
 // path, AddBatch, fed 1,000 records a call (about a small log file).
 func BenchmarkDetectorAddBatch(b *testing.B) {
-	for _, apis := range []int{10000, 5200} {
+	for _, apis := range benchAPIs {
 		b.Run(fmt.Sprintf("apis=%d", apis), func(b *testing.B) {
 			benchDetector(b, apis, 1000)
 		})
@@ -137,7 +140,7 @@ func benchDetector(b *testing.B, apis, batch int) {
 // loop that only reads each record's key fields and time and counts them
 // in a map per series and minute, without any model.
 func BenchmarkBaselineMapCount(b *testing.B) {
-	for _, apis := range []int{10000, 5200} {
+	for _, apis := range benchAPIs {
 		b.Run(fmt.Sprintf("apis=%d", apis), func(b *testing.B) {
 			baselineMapCount(b, apis)
 		})
