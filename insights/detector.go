@@ -3,7 +3,6 @@ package insights
 import (
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"math"
 	"math/bits"
 	"slices"
@@ -184,23 +183,14 @@ func (s *series) count(m int64, n uint32) {
 
 // baseHash hashes the fields every key has; keyHash adds the type and
 // error code. A record's two series share the base hash. The fields are
-// hashed in one pass over a copy (each preceded by its length, so that
-// the boundaries count), or field by field when they are long.
+// folded in one after another, each with its length, so that the
+// boundaries between fields count.
 func baseHash(k *SeriesKey) uint64 {
-	var buf [128]byte
-	n := len(k.AccountID) + len(k.Region) + len(k.EventSource) + len(k.EventName) + 4
-	if n > len(buf) {
-		h := hashValue(k.EventName)
-		h = (h^hashValue(k.EventSource))*0x9e3779b97f4a7c15 + 1
-		h = (h^hashValue(k.Region))*0x9e3779b97f4a7c15 + 2
-		return (h^hashValue(k.AccountID))*0x9e3779b97f4a7c15 + 3
-	}
-	i := 0
-	for _, f := range [...]string{k.AccountID, k.Region, k.EventSource, k.EventName} {
-		buf[i] = byte(len(f))
-		i += 1 + copy(buf[i+1:], f)
-	}
-	return maphash.Bytes(hashSeed, buf[:n])
+	h := foldField(hashKeys[3], k.AccountID)
+	h = foldField(h, k.Region)
+	h = foldField(h, k.EventSource)
+	h = foldField(h, k.EventName)
+	return hashMix(h, hashKeys[0])
 }
 
 func keyHash(k *SeriesKey, base uint64) uint64 {

@@ -1,7 +1,6 @@
 package insights
 
 import (
-	"hash/maphash"
 	"math"
 	"math/bits"
 	"slices"
@@ -16,11 +15,6 @@ import (
 // otherwise correct for any value with a share above 20%, with averages at
 // most 20% of the total too high (Metwally, Agrawal, El Abbadi 2005).
 const topKSize = 6
-
-// hashSeed only speeds up comparisons; results never depend on it.
-var hashSeed = maphash.MakeSeed()
-
-func hashValue(s string) uint64 { return maphash.String(hashSeed, s) }
 
 type topEntry struct {
 	hash  uint64
@@ -159,7 +153,7 @@ type share struct {
 }
 
 // attrK is the number of counters of one attribute's table.
-const attrK = topKSize
+const attrK = topKSize // 6: attrTable.add is unrolled for it
 
 // attrTable tracks one attribute of one series outside insights: a
 // space-saving sketch with two counters per value, calls of the baseline
@@ -192,18 +186,16 @@ func (t *attrTable) add(h uint64, v string, in *interner, value *attrValues) {
 	if v == "" {
 		return
 	}
-	// Both scans are written without data-dependent branches (the
+	// Both scans are unrolled and free of data-dependent branches (the
 	// position of a match, or of the least count, is unpredictable).
-	n := int(t.n)
-	var found uint
-	for i := range attrK {
-		x := t.hash[i] ^ h // 0 on a match
-		found |= uint(((x|-x)>>63)^1) << i
-	}
+	h0, h1, h2, h3, h4, h5 := t.hash[0], t.hash[1], t.hash[2], t.hash[3], t.hash[4], t.hash[5]
+	found := b2u(h0 == h) | b2u(h1 == h)<<1 | b2u(h2 == h)<<2 | b2u(h3 == h)<<3 | b2u(h4 == h)<<4 | b2u(h5 == h)<<5
+	n := uint(t.n)
 	if found &= 1<<n - 1; found != 0 {
-		hit := bits.TrailingZeros(found)
-		t.base[hit]++
-		t.recent[hit]++
+		if hit := bits.TrailingZeros(found); hit < attrK { // always
+			t.base[hit]++
+			t.recent[hit]++
+		}
 		return
 	}
 	if n < attrK {
@@ -214,15 +206,31 @@ func (t *attrTable) add(h uint64, v string, in *interner, value *attrValues) {
 	// The victim is the first entry with the least baseline count.
 	// Counts are never negative, so their bits order like their values.
 	slot, least := uint64(0), uint64(math.Float32bits(t.base[0]))
-	for i := uint64(1); i < attrK; i++ {
-		c := uint64(math.Float32bits(t.base[i]))
-		lt := -((c - least) >> 63) // all ones when c < least
-		slot ^= (slot ^ i) & lt
-		least ^= (least ^ c) & lt
-	}
+	slot, least = lesser(slot, least, 1, t.base[1])
+	slot, least = lesser(slot, least, 2, t.base[2])
+	slot, least = lesser(slot, least, 3, t.base[3])
+	slot, least = lesser(slot, least, 4, t.base[4])
+	slot, _ = lesser(slot, least, 5, t.base[5])
+	slot %= attrK
 	t.hash[slot], value[slot] = h, in.attr(h, v)
 	t.base[slot]++
 	t.recent[slot]++
+}
+
+// lesser returns (i, c's bits) if c is less than the count whose bits
+// are least, else (slot, least), without a branch.
+func lesser(slot, least, i uint64, c float32) (uint64, uint64) {
+	b := uint64(math.Float32bits(c))
+	lt := -((b - least) >> 63) // all ones when b < least
+	return slot ^ (slot^i)&lt, least ^ (least^b)&lt
+}
+
+// b2u is 1 for true, 0 for false.
+func b2u(b bool) uint {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (t *attrTable) decayBase(f float32) {

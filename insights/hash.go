@@ -1,0 +1,67 @@
+package insights
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"math/bits"
+	"unsafe"
+)
+
+// hashKeys seed the key hash (see foldField). They are drawn afresh in
+// every process (from a maphash seed), so hash values, like maphash's, are
+// not stable across processes and cannot be chosen by an adversary who
+// does not know them. Results never depend on them: the series index
+// compares keys whose hashes are equal.
+var hashKeys = func() (k [4]uint64) {
+	s := maphash.MakeSeed()
+	for i := range k {
+		k[i] = maphash.Comparable(s, i) | 1
+	}
+	return k
+}()
+
+// hashMix is wyhash's mixing step: the two halves of the 128-bit
+// product, folded.
+func hashMix(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return hi ^ lo
+}
+
+// load64, load32 and load8 read the little-endian word at p+i; the caller
+// guarantees that the bytes lie inside one string.
+func load64(p *byte, i int) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), i)), 8))
+}
+
+func load32(p *byte, i int) uint64 {
+	return uint64(binary.LittleEndian.Uint32(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), i)), 4)))
+}
+
+func load8(p *byte, i int) byte { return *(*byte)(unsafe.Add(unsafe.Pointer(p), i)) }
+
+// foldField folds the key field s into h: its bytes word by word (the
+// last word overlapping the one before when the length is not a multiple
+// of 8) and its length. It is cheaper than strHash and weaker, which is
+// enough for the series index, where keys of equal hashes are compared.
+func foldField(h uint64, s string) uint64 {
+	p := unsafe.StringData(s)
+	n := len(s)
+	switch {
+	case n >= 8:
+		for i := 0; i < n-8; i += 8 {
+			h = hashMix(h^load64(p, i), hashKeys[1])
+		}
+		h = hashMix(h^load64(p, n-8), hashKeys[2])
+	case n >= 4:
+		h = hashMix(h^(load32(p, 0)<<32|load32(p, n-4)), hashKeys[2])
+	case n > 0:
+		h = hashMix(h^(uint64(load8(p, 0))|uint64(load8(p, n>>1))<<8|uint64(load8(p, n-1))<<16), hashKeys[2])
+	}
+	return h ^ uint64(n)<<56
+}
+
+// hashSeed seeds hashValue.
+var hashSeed = maphash.MakeSeed()
+
+// hashValue hashes an attribute value (and the error code of a key).
+func hashValue(s string) uint64 { return maphash.String(hashSeed, s) }

@@ -1,0 +1,61 @@
+package insights
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestKeyHash: equal keys in distinct memory hash alike; distinct keys
+// (every field length from 0 to 40, fields differing in one byte at every
+// position, and a realistic set of 30,000 APIs) hash apart; the boundaries
+// between fields count. The series index does not need distinct hashes
+// (it compares keys), but collisions would slow it down.
+func TestKeyHash(t *testing.T) {
+	seen := make(map[uint64]SeriesKey)
+	add := func(k SeriesKey) {
+		h := baseHash(&k)
+		if o, ok := seen[h]; ok && o != k {
+			t.Fatalf("baseHash(%+v) == baseHash(%+v)", k, o)
+		}
+		seen[h] = k
+		c := SeriesKey{AccountID: strings.Clone(k.AccountID), Region: strings.Clone(k.Region),
+			EventSource: strings.Clone(k.EventSource), EventName: strings.Clone(k.EventName)}
+		if baseHash(&c) != h {
+			t.Fatalf("baseHash(%+v) differs for a copy", k)
+		}
+	}
+	base := strings.Repeat("0123456789abcdef", 3)
+	for n := 0; n <= 40; n++ {
+		name := base[:n]
+		add(SeriesKey{AccountID: "111122223333", Region: "us-east-1", EventSource: "s3.amazonaws.com", EventName: name})
+		for i := range n {
+			b := []byte(name)
+			b[i] ^= 0x40
+			add(SeriesKey{AccountID: "111122223333", Region: "us-east-1", EventSource: "s3.amazonaws.com", EventName: string(b)})
+			add(SeriesKey{AccountID: "111122223333", Region: "us-east-1", EventSource: string(b), EventName: "Get"})
+		}
+	}
+	for i := range 30000 {
+		add(SeriesKey{AccountID: fmt.Sprintf("%012d", i%7), Region: []string{"us-east-1", "eu-west-1", "ap-south-1"}[i%3],
+			EventSource: fmt.Sprintf("svc%d.amazonaws.com", i%97), EventName: fmt.Sprintf("Op%d", i)})
+	}
+	k1 := SeriesKey{AccountID: "1", Region: "us-east-1", EventSource: "ab", EventName: "c"}
+	k2 := SeriesKey{AccountID: "1", Region: "us-east-1", EventSource: "a", EventName: "bc"}
+	if baseHash(&k1) == baseHash(&k2) {
+		t.Error("baseHash ignores the boundary between EventSource and EventName")
+	}
+}
+
+// FuzzKeyHash: equal fields fold alike wherever they are stored.
+func FuzzKeyHash(f *testing.F) {
+	f.Add("DeleteBucket", "DeleteBucket")
+	f.Add("abcdefgh1", "abcdefgh2")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		ka := SeriesKey{AccountID: "1", Region: "r", EventSource: a, EventName: b}
+		kb := SeriesKey{AccountID: "1", Region: "r", EventSource: strings.Clone(a), EventName: strings.Clone(b)}
+		if baseHash(&ka) != baseHash(&kb) {
+			t.Fatalf("baseHash differs for equal keys %+v", ka)
+		}
+	})
+}
