@@ -19,10 +19,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go test -c -o "$tmp/insights.test" ./insights/
 run() { # bench n -> "instructions D1-read-misses LL-read-misses"
-	local top=${1%%/*} sub=${1#*/}
+	local pat="^Benchmark$1\$"
+	[[ $1 != */* ]] || pat="^Benchmark${1%%/*}\$/^${1#*/}\$"
 	GOMAXPROCS=1 GOGC=off valgrind --tool=cachegrind --cache-sim=yes --LL=33554432,16,64 \
 		--cachegrind-out-file=/dev/null "$tmp/insights.test" -test.run '^$' \
-		-test.bench "^Benchmark$top\$/^$sub\$" -test.benchtime "$2x" 2>&1 >/dev/null |
+		-test.bench "$pat" -test.benchtime "$2x" 2>&1 >/dev/null |
 		awk '/I *refs:/ {i=$4} /D1  misses:/ {d=$6} /LLd misses:/ {l=$6} END {gsub(/,/,"",i); gsub(/,/,"",d); gsub(/,/,"",l); print i, d, l}'
 }
 printf '%-32s %14s %14s %14s\n' benchmark instr/record D1rd-miss/rec LLrd-miss/rec
