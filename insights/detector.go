@@ -185,11 +185,20 @@ func (s *series) count(m int64, n uint32) {
 // error code. A record's two series share the base hash. The fields are
 // folded in one after another, each with its length, so that the
 // boundaries between fields count.
+//
+// It is foldField over the four fields, with fields of 9 to 16 bytes, the
+// most common, folded in place rather than by a call.
 func baseHash(k *SeriesKey) uint64 {
-	h := foldField(hashKeys[3], k.AccountID)
-	h = foldField(h, k.Region)
-	h = foldField(h, k.EventSource)
-	h = foldField(h, k.EventName)
+	h := hashKeys[3]
+	for _, f := range [...]string{k.AccountID, k.Region, k.EventSource, k.EventName} {
+		if n := len(f); uint(n-9) < 8 {
+			p := unsafe.Pointer(unsafe.StringData(f))
+			h = hashMix(h^word(p), hashKeys[1])
+			h = hashMix(h^word(unsafe.Add(p, n-8)), hashKeys[2]) ^ uint64(n)<<56
+		} else {
+			h = foldField(h, f)
+		}
+	}
 	return hashMix(h, hashKeys[0])
 }
 

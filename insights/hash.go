@@ -37,6 +37,9 @@ func load32(p *byte, i int) uint64 {
 	return uint64(binary.LittleEndian.Uint32(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), i)), 4)))
 }
 
+// word reads the little-endian word at p.
+func word(p unsafe.Pointer) uint64 { return binary.LittleEndian.Uint64((*[8]byte)(p)[:]) }
+
 func load8(p *byte, i int) byte { return *(*byte)(unsafe.Add(unsafe.Pointer(p), i)) }
 
 // foldField folds the key field s into h: its bytes word by word (the
@@ -66,3 +69,27 @@ var hashSeed = maphash.MakeSeed()
 
 // hashValue hashes an attribute value (and the error code of a key).
 func hashValue(s string) uint64 { return maphash.String(hashSeed, s) }
+
+// sameKey reports whether a and b are equal keys. It is a == b, written so
+// that the short fields common in keys cost a few word compares instead of
+// a call each.
+func sameKey(a, b *SeriesKey) bool {
+	if len(a.AccountID) != len(b.AccountID) || len(a.Region) != len(b.Region) ||
+		len(a.EventSource) != len(b.EventSource) || len(a.EventName) != len(b.EventName) ||
+		len(a.ErrorCode) != len(b.ErrorCode) || a.InsightType != b.InsightType {
+		return false
+	}
+	return sameBytes(a.EventName, b.EventName) && sameBytes(a.EventSource, b.EventSource) &&
+		sameBytes(a.Region, b.Region) && sameBytes(a.AccountID, b.AccountID) &&
+		sameBytes(a.ErrorCode, b.ErrorCode)
+}
+
+// sameBytes reports whether a and b, of equal lengths, are equal.
+func sameBytes(a, b string) bool {
+	n := len(a)
+	if uint(n-8) > 8 { // not 8 to 16 bytes
+		return a == b
+	}
+	pa, pb := unsafe.Pointer(unsafe.StringData(a)), unsafe.Pointer(unsafe.StringData(b))
+	return word(pa) == word(pb) && word(unsafe.Add(pa, n-8)) == word(unsafe.Add(pb, n-8))
+}

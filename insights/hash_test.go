@@ -59,3 +59,51 @@ func FuzzKeyHash(f *testing.F) {
 		}
 	})
 }
+
+// TestBaseHashIsFold: baseHash, which folds fields of 9 to 16 bytes in
+// place, is foldField over the four fields for every length.
+func TestBaseHashIsFold(t *testing.T) {
+	base := strings.Repeat("0123456789abcdef", 3)
+	for n := 0; n <= 40; n++ {
+		k := SeriesKey{AccountID: base[:n], Region: base[:(n+5)%41], EventSource: base[:(n+11)%41], EventName: base[n:]}
+		want := hashMix(foldField(foldField(foldField(foldField(hashKeys[3], k.AccountID), k.Region), k.EventSource), k.EventName), hashKeys[0])
+		if got := baseHash(&k); got != want {
+			t.Fatalf("baseHash(%+v) = %x, foldField gives %x", k, got, want)
+		}
+	}
+}
+
+// TestSameKey: sameKey is ==, for keys differing in any one byte or
+// length of any field, stored in distinct memory.
+func TestSameKey(t *testing.T) {
+	base := strings.Repeat("0123456789abcdef", 3)
+	fields := func(k *SeriesKey) []*string {
+		return []*string{&k.AccountID, &k.Region, &k.EventSource, &k.EventName, (*string)(&k.InsightType), &k.ErrorCode}
+	}
+	for n := 0; n <= 40; n++ {
+		a := SeriesKey{AccountID: "111122223333", Region: "us-east-1", EventSource: "s3.amazonaws.com",
+			EventName: "DeleteBucket", InsightType: "ApiErrorRateInsight", ErrorCode: "AccessDenied"}
+		for f := range fields(&a) {
+			*fields(&a)[f] = base[:n]
+			b := a
+			for i, p := range fields(&b) {
+				*p = strings.Clone(*fields(&a)[i])
+			}
+			if !sameKey(&a, &b) {
+				t.Fatalf("sameKey(%+v, equal copy) = false", a)
+			}
+			for i := range n {
+				s := []byte(*fields(&a)[f])
+				s[i] ^= 1
+				*fields(&b)[f] = string(s)
+				if sameKey(&a, &b) || sameKey(&b, &a) {
+					t.Fatalf("sameKey true for %+v and %+v", a, b)
+				}
+			}
+			*fields(&b)[f] = base[:n] + "x"
+			if sameKey(&a, &b) {
+				t.Fatalf("sameKey true for %+v and %+v", a, b)
+			}
+		}
+	}
+}

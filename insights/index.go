@@ -25,7 +25,7 @@ func (x *seriesIndex) find(h uint64, k *SeriesKey) *series {
 		if sl.s == nil {
 			return nil
 		}
-		if sl.hash == h && sl.s.key == *k {
+		if sl.hash == h && sameKey(&sl.s.key, k) {
 			return sl.s
 		}
 	}
