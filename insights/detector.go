@@ -186,14 +186,17 @@ func (s *series) count(m int64, n uint32) {
 // folded in one after another, each with its length, so that the
 // boundaries between fields count.
 //
-// It is foldField over the four fields, with fields of 9 to 16 bytes, the
+// It is foldField over the four fields, with fields of 9 to 24 bytes, the
 // most common, folded in place rather than by a call.
 func baseHash(k *SeriesKey) uint64 {
 	h := hashKeys[3]
-	for _, f := range [...]string{k.AccountID, k.Region, k.EventSource, k.EventName} {
-		if n := len(f); uint(n-9) < 8 {
+	for _, f := range keyFields(k) {
+		if n := len(f); uint(n-9) < 16 {
 			p := unsafe.Pointer(unsafe.StringData(f))
 			h = hashMix(h^word(p), hashKeys[1])
+			if n > 16 {
+				h = hashMix(h^word(unsafe.Add(p, 8)), hashKeys[1])
+			}
 			h = hashMix(h^word(unsafe.Add(p, n-8)), hashKeys[2]) ^ uint64(n)<<56
 		} else {
 			h = foldField(h, f)
@@ -201,6 +204,10 @@ func baseHash(k *SeriesKey) uint64 {
 	}
 	return hashMix(h, hashKeys[0])
 }
+
+// keyFields is AccountID, Region, EventSource and EventName, the first
+// four fields of k (TestKeyFields checks the layout), seen as an array.
+func keyFields(k *SeriesKey) *[4]string { return (*[4]string)(unsafe.Pointer(k)) }
 
 func keyHash(k *SeriesKey, base uint64) uint64 {
 	if k.InsightType == event.APICallRateInsight {
@@ -354,7 +361,7 @@ func (s *series) touch() uint64 {
 	v := uint64(len(s.key.EventName)) + uint64(*unsafe.StringData(s.key.EventName))
 	for a := range s.attrs {
 		t := &s.attrs[a]
-		v += t.hash[0] + uint64(t.base[attrK-1]) + uint64(t.recentTotal)
+		v += t.hash[0] + uint64(math.Float32bits(t.base[attrK-1])) + uint64(math.Float32bits(t.recentTotal))
 	}
 	return v + uint64(s.pendBuf[0]) + uint64(s.pendBuf[len(s.pendBuf)-1])
 }

@@ -107,3 +107,11 @@ func TestSameKey(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyFields: keyFields sees the four fields every key has.
+func TestKeyFields(t *testing.T) {
+	k := SeriesKey{AccountID: "a", Region: "r", EventSource: "s", EventName: "n", InsightType: "t", ErrorCode: "e"}
+	if got := *keyFields(&k); got != [4]string{"a", "r", "s", "n"} {
+		t.Fatalf("keyFields = %q", got)
+	}
+}
