@@ -66,6 +66,8 @@ type Detector struct {
 	stats     Stats
 	intern    *interner
 	sink      uint64 // loads made to warm the cache land here
+	ringAt    int64  // ringBase is mod(ringAt, Lateness+2) (see pendSlot)
+	ringBase  int64
 }
 
 // New returns a Detector with the given options (nil means defaults).
@@ -150,7 +152,7 @@ func (d *Detector) Observe(key SeriesKey, t time.Time, n int) error {
 	if s == nil {
 		return ErrTooManySeries
 	}
-	s.count(m, uint32(min(n, math.MaxUint32)))
+	s.count(m, d.pendSlot(m), uint32(min(n, math.MaxUint32)))
 	d.stats.Counted++
 	return nil
 }
@@ -169,8 +171,27 @@ func checkKey(k *SeriesKey) error {
 	return nil
 }
 
-func (s *series) count(m int64, n uint32) {
-	i := mod(m, int64(len(s.pending)))
+// pendSlot is mod(m, Lateness+2), the index of minute m in every series'
+// pending ring, found without a division for the minutes that can be
+// pending: scored < m <= scored+Lateness+1.
+func (d *Detector) pendSlot(m int64) int64 {
+	L := int64(d.cfg.pendingMinutes)
+	off := m - d.scored
+	if off < 1 || off >= L {
+		return mod(m, L)
+	}
+	if d.ringAt != d.scored {
+		d.ringAt, d.ringBase = d.scored, mod(d.scored, L)
+	}
+	i := d.ringBase + off
+	if i >= L {
+		i -= L
+	}
+	return i
+}
+
+// count adds n calls to minute m, whose index in the pending ring is i.
+func (s *series) count(m, i int64, n uint32) {
 	if v := s.pending[i] + n; v >= s.pending[i] {
 		s.pending[i] = v
 	} else {
@@ -476,7 +497,7 @@ func (d *Detector) countRecord(s *series, m int64, hs *[numAttrs]uint64, vs *[nu
 		return
 	}
 	d.stats.Counted++
-	s.count(m, 1)
+	s.count(m, d.pendSlot(m), 1)
 	s.hasAttrs = true
 	if o := s.open; o != nil {
 		for a := range nattr {

@@ -244,9 +244,9 @@ func (t *attrTable) decayBase(f float32) {
 // successive minutes of halving would.
 func (t *attrTable) halveRecent(k int64) {
 	if k == 1 {
-		for i := range int(t.n) {
-			t.recent[i] *= 0.5
-		}
+		// Unrolled: entries past n hold zeros, which halve to zeros.
+		r := &t.recent
+		r[0], r[1], r[2], r[3], r[4], r[5] = r[0]*0.5, r[1]*0.5, r[2]*0.5, r[3]*0.5, r[4]*0.5, r[5]*0.5
 		t.recentTotal *= 0.5
 		return
 	}
