@@ -66,8 +66,7 @@ type Detector struct {
 	stats     Stats
 	intern    *interner
 	sink      uint64 // loads made to warm the cache land here
-	ringAt    int64  // ringBase is mod(ringAt, Lateness+2) (see pendSlot)
-	ringBase  int64
+	ringBase  int64  // mod(scored, Lateness+2) (see pendSlot)
 }
 
 // New returns a Detector with the given options (nil means defaults).
@@ -105,7 +104,7 @@ func (d *Detector) start(unix int64) {
 	d.started = true
 	d.watermark = unix
 	d.first = minuteOf(unix)
-	d.scored = d.first - d.cfg.lateness - 1
+	d.setScored(d.first - d.cfg.lateness - 1)
 }
 
 // Advance moves the watermark to now (if later) and scores every minute
@@ -171,17 +170,19 @@ func checkKey(k *SeriesKey) error {
 	return nil
 }
 
+// setScored makes every minute through m final.
+func (d *Detector) setScored(m int64) {
+	d.scored = m
+	d.ringBase = mod(m, int64(d.cfg.pendingMinutes))
+}
+
 // pendSlot is mod(m, Lateness+2), the index of minute m in every series'
 // pending ring, found without a division for the minutes that can be
 // pending: scored < m <= scored+Lateness+1.
 func (d *Detector) pendSlot(m int64) int64 {
-	L := int64(d.cfg.pendingMinutes)
-	off := m - d.scored
-	if off < 1 || off >= L {
+	L, off := int64(d.cfg.pendingMinutes), m-d.scored
+	if uint64(off-1) >= uint64(L-1) {
 		return mod(m, L)
-	}
-	if d.ringAt != d.scored {
-		d.ringAt, d.ringBase = d.scored, mod(d.scored, L)
 	}
 	i := d.ringBase + off
 	if i >= L {
@@ -544,7 +545,7 @@ func (d *Detector) scoreTo(target int64) {
 			evict = true
 		}
 	}
-	d.scored = target
+	d.setScored(target)
 	if walkTo < target {
 		for _, s := range d.list {
 			if s.evicted {

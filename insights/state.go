@@ -143,6 +143,7 @@ func (d *Detector) UnmarshalBinary(data []byte) error {
 	r.in = nd.intern
 	nd.started = r.bool()
 	nd.first, nd.scored, nd.watermark = r.varint(), r.varint(), r.varint()
+	nd.setScored(nd.scored)
 	st := &nd.stats
 	for _, p := range []*uint64{&st.Records, &st.Counted, &st.Ignored, &st.Late, &st.SeriesDropped, &st.Evicted, &st.Started, &st.Ended} {
 		*p = r.uvarint()
@@ -415,7 +416,8 @@ func (r *stateReader) attrTable(t *attrTable, value *attrValues) {
 	for i := range int(n) {
 		v := r.string()
 		h := hashValue(v)
-		t.hash[i], value[i] = h, r.in.get(h, v)
+		t.setEntry(uint64(i), h)
+		value[i] = r.in.get(h, v)
 		t.base[i], t.recent[i] = r.float32(), r.float32()
 	}
 }

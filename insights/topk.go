@@ -153,7 +153,7 @@ type share struct {
 }
 
 // attrK is the number of counters of one attribute's table.
-const attrK = topKSize // 6: attrTable.add is unrolled for it
+const attrK = topKSize // 6: attrTable.add's victim scan and tagsMask are written for it
 
 // attrTable tracks one attribute of one series outside insights: a
 // space-saving sketch with two counters per value, calls of the baseline
@@ -167,9 +167,13 @@ const attrK = topKSize // 6: attrTable.add is unrolled for it
 // Values are recognised by their 64-bit hash alone, which keeps the
 // per-record scan inside two cache lines; two distinct values of one
 // attribute of one series colliding (probability about 2^-64 per pair)
-// would share a counter. The layout keeps the hot arrays first and the
-// strings, touched only on insertion and reporting, last.
+// would share a counter. tags holds a byte per entry, the top 7 bits of
+// its hash with the high bit set (0 for a free entry), so that a record
+// finds its entry, or learns that there is none, by testing all six tags
+// at once. The layout keeps the hot arrays first and the strings, touched
+// only on insertion and reporting, last.
 type attrTable struct {
+	tags                   uint64
 	hash                   [attrK]uint64
 	base, recent           [attrK]float32
 	n                      uint8
@@ -180,31 +184,55 @@ type attrTable struct {
 // record scans stay in few cache lines.
 type attrValues [attrK]string
 
+const (
+	lsb8     = 0x0101010101010101
+	tagsMask = 0x0000808080808080 // the high bits of the tags of attrK entries
+)
+
+// tagOf is the tag of hash h: never 0, the tag of a free entry.
+func tagOf(h uint64) uint64 { return h>>57 | 0x80 }
+
+// setEntry makes entry i hold hash h.
+func (t *attrTable) setEntry(i uint64, h uint64) {
+	t.hash[i] = h
+	t.tags = t.tags&^(0xff<<(8*i)) | tagOf(h)<<(8*i)
+}
+
 func (t *attrTable) add(h uint64, v string, in *interner, value *attrValues) {
 	t.baseTotal++
 	t.recentTotal++
 	if v == "" {
 		return
 	}
-	// Both scans are unrolled and free of data-dependent branches (the
-	// position of a match, or of the least count, is unpredictable).
-	h0, h1, h2, h3, h4, h5 := t.hash[0], t.hash[1], t.hash[2], t.hash[3], t.hash[4], t.hash[5]
-	found := b2u(h0 == h) | b2u(h1 == h)<<1 | b2u(h2 == h)<<2 | b2u(h3 == h)<<3 | b2u(h4 == h)<<4 | b2u(h5 == h)<<5
-	n := uint(t.n)
-	if found &= 1<<n - 1; found != 0 {
-		if hit := bits.TrailingZeros(found); hit < attrK { // always
-			t.base[hit]++
-			t.recent[hit]++
+	// x has a zero byte where an entry's tag is h's; m flags the zero
+	// bytes, the lowest one exactly (a borrow may flag bytes above it).
+	x := t.tags ^ tagOf(h)*lsb8
+	if m := (x - lsb8) &^ x & tagsMask; m != 0 {
+		i := uint(bits.TrailingZeros64(m)) >> 3
+		if i < attrK && t.hash[i] == h {
+			t.base[i]++
+			t.recent[i]++
+			return
 		}
-		return
+		// Another value with the same tag (1 in 128 per entry): scan.
+		for i := range int(t.n) {
+			if t.hash[i] == h {
+				t.base[i]++
+				t.recent[i]++
+				return
+			}
+		}
 	}
+	n := uint64(t.n)
 	if n < attrK {
-		t.hash[n], value[n], t.base[n], t.recent[n] = h, in.attr(h, v), 1, 1
+		t.setEntry(n, h)
+		value[n], t.base[n], t.recent[n] = in.attr(h, v), 1, 1
 		t.n++
 		return
 	}
-	// The victim is the first entry with the least baseline count.
-	// Counts are never negative, so their bits order like their values.
+	// The victim is the first entry with the least baseline count, found
+	// without a branch (its position is unpredictable). Counts are never
+	// negative, so their bits order like their values.
 	slot, least := uint64(0), uint64(math.Float32bits(t.base[0]))
 	slot, least = lesser(slot, least, 1, t.base[1])
 	slot, least = lesser(slot, least, 2, t.base[2])
@@ -212,7 +240,8 @@ func (t *attrTable) add(h uint64, v string, in *interner, value *attrValues) {
 	slot, least = lesser(slot, least, 4, t.base[4])
 	slot, _ = lesser(slot, least, 5, t.base[5])
 	slot %= attrK
-	t.hash[slot], value[slot] = h, in.attr(h, v)
+	t.setEntry(slot, h)
+	value[slot] = in.attr(h, v)
 	t.base[slot]++
 	t.recent[slot]++
 }
@@ -223,14 +252,6 @@ func lesser(slot, least, i uint64, c float32) (uint64, uint64) {
 	b := uint64(math.Float32bits(c))
 	lt := -((b - least) >> 63) // all ones when b < least
 	return slot ^ (slot^i)&lt, least ^ (least^b)&lt
-}
-
-// b2u is 1 for true, 0 for false.
-func b2u(b bool) uint {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func (t *attrTable) decayBase(f float32) {
