@@ -509,8 +509,12 @@ func (d *Detector) countRecord(s *series, m int64, hs *[numAttrs]uint64, vs *[nu
 	if s.recentAt != d.scored {
 		s.catchUp(d.scored)
 	}
-	for a := range nattr {
-		s.attrs[a].add(hs[a], vs[a], d.intern, &s.values[a])
+	// Unrolled: constant indices spare the bounds checks and offsets.
+	in := d.intern
+	s.attrs[attrUser].add(hs[attrUser], vs[attrUser], in, &s.values[attrUser])
+	s.attrs[attrAgent].add(hs[attrAgent], vs[attrAgent], in, &s.values[attrAgent])
+	if nattr > attrError {
+		s.attrs[attrError].add(hs[attrError], vs[attrError], in, &s.values[attrError])
 	}
 }
 
