@@ -151,7 +151,7 @@ func (d *Detector) Observe(key SeriesKey, t time.Time, n int) error {
 	if s == nil {
 		return ErrTooManySeries
 	}
-	s.count(m, d.pendSlot(m), uint32(min(n, math.MaxUint32)))
+	s.count(m, d.pendSlot(m), uint32(min(uint64(n), math.MaxUint32)))
 	d.stats.Counted++
 	return nil
 }

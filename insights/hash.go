@@ -67,8 +67,28 @@ func foldField(h uint64, s string) uint64 {
 // hashSeed seeds hashValue.
 var hashSeed = maphash.MakeSeed()
 
-// hashValue hashes an attribute value (and the error code of a key).
-func hashValue(s string) uint64 { return maphash.String(hashSeed, s) }
+// memhash is the runtime's hash of n bytes at p, the function behind
+// maphash (AES-based where the processor has AES instructions). The
+// runtime keeps it available to packages by name (go.dev/issue/67401:
+// "Do not remove or change the type signature"); calling it directly
+// spares maphash.String's two layers of calls, about 80 of the record
+// path's instructions. It is used where uintptr has 64 bits.
+//
+//go:linkname memhash runtime.memhash
+//go:noescape
+func memhash(p unsafe.Pointer, seed, n uintptr) uintptr
+
+// memSeed seeds memhash, drawn afresh in every process like hashSeed.
+var memSeed = uintptr(maphash.Comparable(hashSeed, 7))
+
+// hashValue hashes an attribute value (and the error code of a key): a
+// seeded 64-bit hash, maphash.String's on 32-bit platforms.
+func hashValue(s string) uint64 {
+	if unsafe.Sizeof(uintptr(0)) == 8 {
+		return uint64(memhash(unsafe.Pointer(unsafe.StringData(s)), memSeed, uintptr(len(s))))
+	}
+	return maphash.String(hashSeed, s)
+}
 
 // sameKey reports whether a and b are equal keys. It is a == b, written so
 // that the short fields common in keys cost a few word compares instead of
