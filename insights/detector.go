@@ -193,10 +193,10 @@ func (d *Detector) pendSlot(m int64) int64 {
 
 // count adds n calls to minute m, whose index in the pending ring is i.
 func (s *series) count(m, i int64, n uint32) {
-	if v := s.pending[i] + n; v >= s.pending[i] {
-		s.pending[i] = v
+	if v := s.pendBuf[i] + n; v >= s.pendBuf[i] {
+		s.pendBuf[i] = v
 	} else {
-		s.pending[i] = math.MaxUint32
+		s.pendBuf[i] = math.MaxUint32
 	}
 	if m > s.lastCall {
 		s.lastCall = m
@@ -560,7 +560,7 @@ func (d *Detector) scoreTo(target int64) {
 			s.recentAt += target - walkTo
 			s.riseBits, s.dropBits = 0, 0
 			s.last = [lastSize]uint32{}
-			clear(s.pending)
+			clear(s.pendBuf[:])
 		}
 	}
 	if evict {

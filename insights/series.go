@@ -41,14 +41,15 @@ type series struct {
 	open     *openInsight
 	hasAttrs bool
 	evicted  bool
-	pending  []uint32 // unscored minutes, index minute % len; points into pendBuf
 	// recentAt is the minute through which the attribution tables' recent
 	// counters are halved: the halving of each scored minute is applied
 	// when the series is next touched (see catchUp), not by the scoring.
 	recentAt int64
-	pendBuf  [maxPending]uint32
-	attrs    [numAttrs]attrTable
-	values   [numAttrs]attrValues
+	// pendBuf holds the unscored minutes' counts, minute m at index
+	// mod(m, Lateness+2) (Detector.pendSlot); the rest stays zero.
+	pendBuf [maxPending]uint32
+	attrs   [numAttrs]attrTable
+	values  [numAttrs]attrValues
 
 	hourCount []uint32 // calls per baseline hour (normal minutes only), index hour % len
 	hourMins  []uint8  // normal minutes per baseline hour
@@ -87,7 +88,6 @@ func newSeries(d *Detector, key SeriesKey) *series {
 		hourCount: make([]uint32, h),
 		hourMins:  make([]uint8, h),
 	}
-	s.pending = s.pendBuf[:d.cfg.pendingMinutes]
 	s.recentAt = d.scored
 	// The series was silent since the detector started: fill the normal
 	// minutes of every hour from max(first, ring start) to scored.
@@ -223,9 +223,9 @@ func (s *series) rollHour(d *Detector, h int64) {
 // score finalises minute m of the series.
 func (s *series) score(d *Detector, m int64) {
 	c := &d.cfg
-	pi := mod(m, int64(len(s.pending)))
-	x := s.pending[pi]
-	s.pending[pi] = 0
+	pi := mod(m, int64(d.cfg.pendingMinutes))
+	x := s.pendBuf[pi]
+	s.pendBuf[pi] = 0
 	s.last[mod(m, lastSize)] = x
 	if mod(m, 60) == 0 {
 		s.rollHour(d, floorDiv(m, 60))

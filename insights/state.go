@@ -39,7 +39,7 @@ func (d *Detector) MarshalBinary() ([]byte, error) {
 	}
 	b = binary.AppendUvarint(b, uint64(len(d.list)))
 	for _, s := range d.list {
-		b = s.append(b, d.scored-s.recentAt)
+		b = s.append(b, d.scored-s.recentAt, d.cfg.pendingMinutes)
 	}
 	return b, nil
 }
@@ -59,13 +59,14 @@ func appendString(b []byte, s string) []byte {
 func appendFloat(b []byte, f float64) []byte { return binary.AppendUvarint(b, math.Float64bits(f)) }
 
 // append saves s; due is the number of recent-counter halvings not yet
-// applied, which the saved counters include.
-func (s *series) append(b []byte, due int64) []byte {
+// applied, which the saved counters include; pendingMinutes is the length
+// of the pending ring.
+func (s *series) append(b []byte, due int64, pendingMinutes int) []byte {
 	k := &s.key
 	for _, v := range []string{k.AccountID, k.Region, k.EventSource, k.EventName, string(k.InsightType), k.ErrorCode} {
 		b = appendString(b, v)
 	}
-	for _, v := range s.pending {
+	for _, v := range s.pendBuf[:pendingMinutes] {
 		b = binary.AppendUvarint(b, uint64(v))
 	}
 	for _, v := range s.hourCount {
@@ -303,9 +304,8 @@ func (r *stateReader) series(d *Detector) *series {
 	}
 	H := d.cfg.windowHours + 1
 	s := &series{key: k, hourCount: make([]uint32, H), hourMins: make([]uint8, H), recentAt: d.scored}
-	s.pending = s.pendBuf[:d.cfg.pendingMinutes]
-	for i := range s.pending {
-		s.pending[i] = r.u32()
+	for i := range d.cfg.pendingMinutes {
+		s.pendBuf[i] = r.u32()
 	}
 	for i := range s.hourCount {
 		s.hourCount[i] = r.u32()
