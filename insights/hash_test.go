@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/trailkit/trailkit/event"
 )
 
 // TestKeyHash: equal keys in distinct memory hash alike; distinct keys
@@ -138,4 +140,23 @@ func TestHashValue(t *testing.T) {
 			t.Fatalf("hashValue(%q) differs for a copy", v)
 		}
 	}
+}
+
+// FuzzSameKey: sameKey is == for any two keys of one type, stored apart.
+func FuzzSameKey(f *testing.F) {
+	f.Add("s3.amazonaws.com", "DeleteBucket", "s3.amazonaws.com", "DeleteBucket", "AccessDenied")
+	f.Add("ec2.amazonaws.com", "AuthorizeSecurityGroupIngress", "ec2.amazonaws.com", "AuthorizeSecurityGroupIngresz", "")
+	f.Add("abcdefghijklmnopq", "x", "abcdefghijklmnopr", "x", "")
+	f.Fuzz(func(t *testing.T, src1, name1, src2, name2, code string) {
+		typ := event.APICallRateInsight
+		if code != "" {
+			typ = event.APIErrorRateInsight
+		}
+		a := SeriesKey{AccountID: "111122223333", Region: "us-east-1", EventSource: src1, EventName: name1, InsightType: typ, ErrorCode: code}
+		b := SeriesKey{AccountID: "111122223333", Region: "us-east-1", EventSource: strings.Clone(src2), EventName: strings.Clone(name2),
+			InsightType: typ, ErrorCode: strings.Clone(code)}
+		if got, want := sameKey(&a, &b), a == b; got != want {
+			t.Fatalf("sameKey(%+v, %+v) = %v, want %v", a, b, got, want)
+		}
+	})
 }
