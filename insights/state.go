@@ -143,8 +143,9 @@ func (d *Detector) UnmarshalBinary(data []byte) error {
 	nd.cfg, nd.hourDecay = d.cfg, d.hourDecay
 	r.in = nd.intern
 	nd.started = r.bool()
-	nd.first, nd.scored, nd.watermark = r.varint(), r.varint(), r.varint()
-	nd.setScored(nd.scored)
+	var scored int64
+	nd.first, scored, nd.watermark = r.varint(), r.varint(), r.varint()
+	nd.setScored(scored)
 	st := &nd.stats
 	for _, p := range []*uint64{&st.Records, &st.Counted, &st.Ignored, &st.Late, &st.SeriesDropped, &st.Evicted, &st.Started, &st.Ended} {
 		*p = r.uvarint()

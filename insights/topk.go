@@ -198,6 +198,8 @@ func (t *attrTable) setEntry(i uint64, h uint64) {
 	t.tags = t.tags&^(0xff<<(8*i)) | tagOf(h)<<(8*i)
 }
 
+// add counts one call with value v (hash h; "" for a call without one,
+// which counts in the totals only).
 func (t *attrTable) add(h uint64, v string, in *interner, value *attrValues) {
 	t.baseTotal++
 	t.recentTotal++
