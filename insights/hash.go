@@ -27,18 +27,17 @@ func hashMix(a, b uint64) uint64 {
 	return hi ^ lo
 }
 
-// load64, load32 and load8 read the little-endian word at p+i; the caller
-// guarantees that the bytes lie inside one string.
-func load64(p *byte, i int) uint64 {
-	return binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), i)), 8))
-}
+// word reads the little-endian word at p; the caller guarantees that its
+// 8 bytes lie inside one string.
+func word(p unsafe.Pointer) uint64 { return binary.LittleEndian.Uint64((*[8]byte)(p)[:]) }
+
+// load64, load32 and load8 read the little-endian word at p+i, under the
+// same guarantee.
+func load64(p *byte, i int) uint64 { return word(unsafe.Add(unsafe.Pointer(p), i)) }
 
 func load32(p *byte, i int) uint64 {
-	return uint64(binary.LittleEndian.Uint32(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), i)), 4)))
+	return uint64(binary.LittleEndian.Uint32((*[4]byte)(unsafe.Add(unsafe.Pointer(p), i))[:]))
 }
-
-// word reads the little-endian word at p.
-func word(p unsafe.Pointer) uint64 { return binary.LittleEndian.Uint64((*[8]byte)(p)[:]) }
 
 func load8(p *byte, i int) byte { return *(*byte)(unsafe.Add(unsafe.Pointer(p), i)) }
 
