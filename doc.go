@@ -12,7 +12,7 @@
 //   - trail: trail settings and basic/advanced event selectors, validated with
 //     the service's rules and compiled into a zero-allocation filter.
 //   - logfile: object keys, stores (a directory, memory, S3 in the nested
-//     module logfile/s3), a batching gzip log file writer and a streaming reader.
+//     module aws/s3store), a batching gzip log file writer and a streaming reader.
 //   - digest: hourly signed digest files chaining the delivered log files,
 //     and a validator that walks a chain like validate-logs, but stricter and
 //     also offline.

@@ -26,7 +26,7 @@ import (
 const RequireEnv = "TRAILKIT_REQUIRE_INTEROP"
 
 // rootModule is the first line of the core module's go.mod. The nested
-// module logfile/s3 has a go.mod of its own, so the walk checks the line.
+// module aws has a go.mod of its own, so the walk checks the line.
 const rootModule = "module github.com/trailkit/trailkit"
 
 // Missing skips the test because what it needs is missing, or fails it when

@@ -1,4 +1,4 @@
-package s3_test
+package s3store_test
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/trailkit/trailkit/aws/s3store"
 	"github.com/trailkit/trailkit/logfile"
-	s3store "github.com/trailkit/trailkit/logfile/s3"
 )
 
 // FuzzKeyRoundTrip checks that every key CheckKey accepts survives the trip

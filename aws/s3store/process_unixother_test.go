@@ -1,6 +1,6 @@
 //go:build unix && !linux
 
-package s3_test
+package s3store_test
 
 import (
 	"os/exec"

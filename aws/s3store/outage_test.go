@@ -1,4 +1,4 @@
-package s3_test
+package s3store_test
 
 import (
 	"context"
@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailkit/trailkit/aws/s3store"
 	"github.com/trailkit/trailkit/logfile"
-	s3store "github.com/trailkit/trailkit/logfile/s3"
 )
 
 // TestFlushDuringOutage stops the S3 server in the middle of a Writer's

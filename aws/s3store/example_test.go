@@ -1,4 +1,4 @@
-package s3_test
+package s3store_test
 
 import (
 	"context"
@@ -10,9 +10,9 @@ import (
 
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/trailkit/trailkit/aws/s3store"
 	"github.com/trailkit/trailkit/digest"
 	"github.com/trailkit/trailkit/logfile"
-	s3store "github.com/trailkit/trailkit/logfile/s3"
 )
 
 // Writing a trail to S3 and validating it from S3. One process writes the

@@ -1,4 +1,4 @@
-package s3_test
+package s3store_test
 
 import (
 	"bytes"
@@ -21,10 +21,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailkit/trailkit/aws/s3store"
 	"github.com/trailkit/trailkit/digest"
 	"github.com/trailkit/trailkit/event"
 	"github.com/trailkit/trailkit/logfile"
-	s3store "github.com/trailkit/trailkit/logfile/s3"
 )
 
 // The trail the end-to-end tests simulate: a multi-region trail with a key

@@ -1,4 +1,4 @@
-module github.com/trailkit/trailkit/logfile/s3
+module github.com/trailkit/trailkit/aws
 
 go 1.25
 
@@ -29,4 +29,4 @@ require (
 	github.com/klauspost/compress v1.20.3 // indirect
 )
 
-replace github.com/trailkit/trailkit => ../..
+replace github.com/trailkit/trailkit => ..

@@ -1,4 +1,4 @@
-package s3_test
+package s3store_test
 
 import (
 	"bytes"
@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/trailkit/trailkit/aws/s3store"
 	"github.com/trailkit/trailkit/logfile"
-	s3store "github.com/trailkit/trailkit/logfile/s3"
 )
 
 // The benchmarks measure the store against moto_server on loopback, next

@@ -1,4 +1,4 @@
-package s3_test
+package s3store_test
 
 import (
 	"bytes"
@@ -16,8 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/trailkit/trailkit/aws/s3store"
 	"github.com/trailkit/trailkit/logfile"
-	s3store "github.com/trailkit/trailkit/logfile/s3"
 	"github.com/trailkit/trailkit/logfile/storetest"
 )
 

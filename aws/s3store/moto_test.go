@@ -1,4 +1,4 @@
-package s3_test
+package s3store_test
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
-	s3store "github.com/trailkit/trailkit/logfile/s3"
+	"github.com/trailkit/trailkit/aws/s3store"
 )
 
 // The tests share one moto_server, started on first use on a free loopback

@@ -1,8 +1,8 @@
-// Package s3 is a logfile.Store on Amazon S3 or an S3-compatible server,
-// built on the AWS SDK for Go v2. It is a module of its own
-// (github.com/trailkit/trailkit/logfile/s3), so that importing trailkit
-// does not bring in the SDK; import it under another name, for example
-// s3store, when you also import the SDK's s3 package.
+// Package s3store is a logfile.Store on Amazon S3 or an S3-compatible
+// server, built on the AWS SDK for Go v2. It lives in trailkit's nested
+// module for AWS integrations (github.com/trailkit/trailkit/aws), so that
+// importing trailkit does not bring in the SDK. Its name does not clash
+// with the SDK's s3 package.
 //
 // # Mapping to S3
 //
@@ -86,7 +86,7 @@
 // URL, path-style addressing and static credentials. The tests run the
 // logfile/storetest conformance suite against moto_server, and an end-to-end
 // trail whose chains both digest.Validate and aws-cli validate-logs check.
-package s3
+package s3store
 
 import (
 	"bytes"
