@@ -80,6 +80,96 @@ func (e *RecordTooLargeError) Error() string {
 // Unwrap returns ErrRecordTooLarge.
 func (e *RecordTooLargeError) Unwrap() error { return ErrRecordTooLarge }
 
+// ErrInvalidRecord is wrapped by every *InvalidRecordError.
+var ErrInvalidRecord = errors.New("logfile: record would not read back as itself")
+
+// InvalidRecordError reports a record that Write refused because its
+// encoding would not read back as the same record: a raw member
+// (RequestParameters, ResponseElements, AdditionalEventData,
+// ServiceEventDetails, an Unknown value, …) that is not exactly one valid
+// JSON value with nothing around it, so that it would end the record early,
+// forge further records or make the rest of the file unreadable; or an
+// Unknown member that repeats a typed member's name. The record was not
+// written: nothing of it is in any batch. It wraps ErrInvalidRecord and the
+// cause (an *event.EncodeError naming the member, or an *event.SyntaxError
+// with the offset in the record's encoding).
+type InvalidRecordError struct {
+	EventID string
+	// Member is the dotted path of the offending member when it is known
+	// (e.g. "requestParameters" or "record.Unknown[x]"); else "".
+	Member string
+	// Offset is the byte offset in the record's encoding at which its
+	// read-back first differs, or -1.
+	Offset int
+	Err    error
+}
+
+func (e *InvalidRecordError) Error() string {
+	s := fmt.Sprintf("logfile: record %q refused", e.EventID)
+	if e.Member != "" {
+		s += ": member " + e.Member
+	}
+	if e.Offset >= 0 {
+		s += fmt.Sprintf(": encoding reads back differently at byte %d", e.Offset)
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns ErrInvalidRecord and the cause.
+func (e *InvalidRecordError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrInvalidRecord}
+	}
+	return []error{ErrInvalidRecord, e.Err}
+}
+
+// checkRecord verifies that data, r's encoding, decodes to exactly one
+// record whose encoding is data again: what the batch holds then reads back
+// as this record and nothing else.
+func checkRecord(r *event.Record, data []byte) error {
+	var back event.Record
+	err := event.Unmarshal(data, &back)
+	if err == nil {
+		bp := encodePool.Get().(*[]byte)
+		again := back.AppendJSON((*bp)[:0])
+		same := bytes.Equal(again, data)
+		off := -1
+		if !same {
+			off = 0
+			for off < len(again) && off < len(data) && again[off] == data[off] {
+				off++
+			}
+		}
+		*bp = again
+		if cap(again) <= 1<<20 {
+			encodePool.Put(bp)
+		}
+		if same {
+			return nil
+		}
+		e := &InvalidRecordError{EventID: r.EventID, Offset: off}
+		if _, merr := r.MarshalJSON(); merr != nil {
+			e.Err = merr
+			var ee *event.EncodeError
+			if errors.As(merr, &ee) {
+				e.Member = ee.Member
+			}
+		}
+		return e
+	}
+	e := &InvalidRecordError{EventID: r.EventID, Offset: -1, Err: err}
+	if _, merr := r.MarshalJSON(); merr != nil {
+		var ee *event.EncodeError
+		if errors.As(merr, &ee) {
+			e.Member, e.Err = ee.Member, merr
+		}
+	}
+	return e
+}
+
 // ErrDeliveryFailed is wrapped by every *DeliveryError.
 var ErrDeliveryFailed = errors.New("logfile: log file delivery failed")
 
@@ -285,9 +375,19 @@ func (w *Writer) Subscribe(fn func(Delivery)) {
 // Write adds r to its stream's batch, and delivers the batch if r completed
 // it. r is encoded before Write returns; the caller may reuse it.
 //
+// Before accepting r, Write checks that its encoding reads back as r's
+// encoding and nothing else: the bytes are decoded with event.Unmarshal and
+// encoded again, and must be identical. A raw member or Unknown value that
+// is not exactly one JSON value (for example `null},{"eventName":…` or
+// `{"a":`), one with surrounding whitespace, or an Unknown member that
+// repeats a typed member is refused. Every record Write accepts therefore
+// reads back through Reader as one record with exactly the encoding Write
+// gave it (eventTime to the second, as CloudTrail writes it).
+//
 // Errors: ErrClosed after Close; *UnroutableRecordError when
 // recipientAccountId or awsRegion is empty or malformed;
-// *RecordTooLargeError over MaxRecordSize; ctx's error when ctx is done. In
+// *RecordTooLargeError over MaxRecordSize; *InvalidRecordError when the
+// encoding would not read back as itself; ctx's error when ctx is done. In
 // these cases the record was not accepted. A *DeliveryError means the record
 // was accepted but a delivery failed and will be retried.
 func (w *Writer) Write(ctx context.Context, r *event.Record) error {
@@ -311,6 +411,9 @@ func (w *Writer) Write(ctx context.Context, r *event.Record) error {
 	*bp = data
 	if len(data) > MaxRecordSize {
 		return &RecordTooLargeError{EventID: r.EventID, Size: len(data)}
+	}
+	if err := checkRecord(r, data); err != nil {
+		return err
 	}
 
 	w.mu.RLock()
