@@ -165,6 +165,22 @@ func (b Builder) fill(r *Record, t EventType, c Category) {
 	if r.ResponseElements == nil {
 		r.ResponseElements = jsonNull
 	}
+	for _, p := range []*json.RawMessage{&r.RequestParameters, &r.ResponseElements,
+		&r.AdditionalEventData, &r.ServiceEventDetails} {
+		*p = escapeRaw(*p)
+	}
+}
+
+// escapeRaw returns raw with the characters CloudTrail escapes in strings
+// (' = & < > U+2028 U+2029) escaped as CloudTrail writes them; raw itself
+// when it holds none.
+func escapeRaw(raw json.RawMessage) json.RawMessage {
+	for _, c := range raw {
+		if htmlByte(c) || c == 0xE2 {
+			return appendRawValue(make([]byte, 0, len(raw)+24), raw)
+		}
+	}
+	return raw
 }
 
 func (b Builder) fillReadOnly(r *Record, v bool) {

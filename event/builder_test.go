@@ -317,3 +317,21 @@ func TestBuilderAndValidateConcurrent(t *testing.T) {
 		t.Errorf("%d ids", len(seen))
 	}
 }
+
+// TestBuilderEscapesRawMembers: raw members built in Go (json.Marshal leaves
+// ' and = literal) are written the way CloudTrail writes them.
+func TestBuilderEscapesRawMembers(t *testing.T) {
+	params, _ := json.Marshal(map[string]string{"filter": "name='x' & size>=1", "line": "a\u2028b"})
+	r := NewAPICall(Record{EventName: "ListThings", RequestParameters: params, ResponseElements: json.RawMessage(`{"plain":"ok"}`)})
+	want := `{"filter":"name\u003d\u0027x\u0027 \u0026 size\u003e\u003d1","line":"a\u2028b"}`
+	if string(r.RequestParameters) != want {
+		t.Errorf("requestParameters = %s, want %s", r.RequestParameters, want)
+	}
+	if string(r.ResponseElements) != `{"plain":"ok"}` {
+		t.Errorf("responseElements changed: %s", r.ResponseElements)
+	}
+	var back map[string]string
+	if err := json.Unmarshal(r.RequestParameters, &back); err != nil || back["filter"] != "name='x' & size>=1" || back["line"] != "a\u2028b" {
+		t.Errorf("escaping changed the meaning: %v %q", err, back)
+	}
+}

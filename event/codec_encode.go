@@ -400,46 +400,63 @@ func appendEventTime(dst []byte, t time.Time) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// safe[c] is true for the ASCII bytes that need no escaping in a JSON string.
+// safe[c] is true for the ASCII bytes that need no escaping in a JSON
+// string written the way CloudTrail writes it.
 var safe = func() (t [utf8.RuneSelf]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
+		t[c] = c != '"' && c != '\\' && !htmlByte(byte(c))
 	}
 	return t
 }()
 
-// appendString writes s as a JSON string the way encoding/json does with
-// HTML escaping off: " and \ escaped, \b \f \n \r \t, other control bytes as
-// \u00XX, U+2028 and U+2029 as \u2028 and \u2029, invalid UTF-8 as \ufffd,
-// everything else (including / < > &) literal.
-func appendString(dst []byte, s string) []byte {
+// htmlByte reports whether c is one of the five characters Gson's
+// HTML-safe mode escapes: ' = & < >.
+func htmlByte(c byte) bool {
+	return c == '\'' || c == '=' || c == '&' || c == '<' || c == '>'
+}
+
+// flagged returns, in bit 7 of each byte, which bytes of the eight in x
+// need attention in a string: a control byte, '"', '\\', one of the five
+// HTML characters, or a byte >= 0x80. (SWAR: a byte b of x is flagged in
+// bit 7 of (x-k)&^x when b < k, and b == c is b^c < 1.)
+func flagged(x uint64) uint64 {
 	const lsb, msb = 0x0101010101010101, 0x8080808080808080
+	q := x ^ (lsb * '"')
+	b := x ^ (lsb * '\\')
+	a := x ^ (lsb * '\'')
+	e := x ^ (lsb * '=')
+	m := x ^ (lsb * '&')
+	l := x ^ (lsb * '<')
+	g := x ^ (lsb * '>')
+	return (x | (x-lsb*0x20)&^x | (q-lsb)&^q | (b-lsb)&^b | (a-lsb)&^a |
+		(e-lsb)&^e | (m-lsb)&^m | (l-lsb)&^l | (g-lsb)&^g) & msb
+}
+
+// load8 reads eight bytes of s at i, little-endian.
+func load8(s string, i int) uint64 {
+	t := s[i : i+8]
+	return uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+		uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+}
+
+// appendString writes s as a JSON string the way CloudTrail does (Gson in
+// HTML-safe mode): " and \ escaped with a backslash; \b \f \n \r \t;
+// other bytes below 0x20 as \u00xx (lowercase hex); ' = & < > as \u0027
+// \u003d \u0026 \u003c \u003e; U+2028 and U+2029 as \u2028 and \u2029;
+// invalid UTF-8 as \ufffd; everything else, / and non-ASCII text
+// included, literally.
+func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; ; {
-		// Skip eight bytes at a time while none needs attention
-		// (SWAR: a byte b of x is flagged in bit 7 of (x-k)&^x when
-		// b < k, and b == c is b^c < 1; bytes >= 0x80 flag through x.)
-		for len(s)-i >= 8 {
-			t := s[i : i+8]
-			x := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
-				uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
-			q := x ^ (lsb * '"')
-			b := x ^ (lsb * '\\')
-			if (x|(x-lsb*0x20)&^x|(q-lsb)&^q|(b-lsb)&^b)&msb != 0 {
-				break
-			}
+		// Skip eight bytes at a time while none needs attention.
+		for len(s)-i >= 8 && flagged(load8(s, i)) == 0 {
 			i += 8
 		}
 		if n := len(s); n-i < 8 && n >= 8 && i < n {
 			// The tail: test the last eight bytes, overlapping bytes
 			// already known to be safe.
-			t := s[n-8 : n]
-			x := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
-				uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
-			q := x ^ (lsb * '"')
-			b := x ^ (lsb * '\\')
-			if (x|(x-lsb*0x20)&^x|(q-lsb)&^q|(b-lsb)&^b)&msb == 0 {
+			if flagged(load8(s, n-8)) == 0 {
 				i = n
 			}
 		}
@@ -492,4 +509,54 @@ func appendString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// appendRawValue appends a raw JSON value with the characters CloudTrail
+// always escapes, and that valid JSON can hold only inside strings, escaped
+// as CloudTrail writes them: ' = & < > as \u0027 \u003d \u0026 \u003c
+// \u003e, and U+2028 and U+2029 as \u2028 and \u2029. Everything else is
+// copied. Raw values CloudTrail wrote contain none of them; the builders use
+// it on raw members built in Go (json.Marshal leaves ' and = literal).
+func appendRawValue(dst []byte, raw []byte) []byte {
+	s := raw
+	start := 0
+	for i := 0; i < len(s); {
+		if len(s)-i >= 8 {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			if rawFlagged(x) == 0 {
+				i += 8
+				continue
+			}
+		}
+		c := s[i]
+		switch {
+		case htmlByte(c):
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			i++
+			start = i
+		case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9):
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[s[i+2]&0xF])
+			i += 3
+			start = i
+		default:
+			i++
+		}
+	}
+	return append(dst, s[start:]...)
+}
+
+// rawFlagged is flagged for raw values: it flags the five HTML characters
+// and the lead byte 0xE2 of U+2028 and U+2029.
+func rawFlagged(x uint64) uint64 {
+	const lsb, msb = 0x0101010101010101, 0x8080808080808080
+	a := x ^ (lsb * '\'')
+	e := x ^ (lsb * '=')
+	m := x ^ (lsb * '&')
+	l := x ^ (lsb * '<')
+	g := x ^ (lsb * '>')
+	u := x ^ (lsb * 0xE2)
+	return ((a-lsb)&^a | (e-lsb)&^e | (m-lsb)&^m | (l-lsb)&^l | (g-lsb)&^g | (u-lsb)&^u) & msb
 }

@@ -396,28 +396,103 @@ func TestDecodeDoesNotAliasInput(t *testing.T) {
 	}
 }
 
-func TestEncodeStringsLikeEncodingJSON(t *testing.T) {
+// TestEncodeStringsLikeCloudTrail checks appendString against Gson's
+// HTML-safe rules, one rule per case, as CloudTrail's writer applies them
+// (see ../shared/cloudtrail-realdata/delivered/README.md).
+func TestEncodeStringsLikeCloudTrail(t *testing.T) {
+	rules := []struct{ name, in, want string }{
+		{"apostrophe", "it's", `"it\u0027s"`},
+		{"equals", "a=b", `"a\u003db"`},
+		{"ampersand", "a&b", `"a\u0026b"`},
+		{"less than", "<x", `"\u003cx"`},
+		{"greater than", "x>", `"x\u003e"`},
+		{"quote", `say "hi"`, `"say \"hi\""`},
+		{"backslash", `C:\dir`, `"C:\\dir"`},
+		{"newline", "a\nb", `"a\nb"`},
+		{"carriage return", "a\rb", `"a\rb"`},
+		{"tab", "a\tb", `"a\tb"`},
+		{"backspace", "a\bb", `"a\bb"`},
+		{"form feed", "a\fb", `"a\fb"`},
+		{"other control, lowercase hex", "\x00\x1b\x1f", `"\u0000\u001b\u001f"`},
+		{"line separator", "a\u2028b", `"a\u2028b"`},
+		{"paragraph separator", "a\u2029b", `"a\u2029b"`},
+		{"slash literal", "arn:aws:iam::1:user/x", `"arn:aws:iam::1:user/x"`},
+		{"non-ASCII as UTF-8", "Ünïcödé 名前 😀", `"Ünïcödé 名前 😀"`},
+		{"DEL literal", "\x7f", "\"\x7f\""},
+		{"invalid UTF-8", "\xff", `"\ufffd"`},
+		{"long run then escape", "abcdefghijklmnopqrstuvwxyz=", `"abcdefghijklmnopqrstuvwxyz\u003d"`},
+		{"escape in the 8-byte tail", "abcdefghijk<", `"abcdefghijk\u003c"`},
+	}
+	for _, r := range rules {
+		if got := string(appendString(nil, r.in)); got != r.want {
+			t.Errorf("%s: appendString(%q) = %s, want %s", r.name, r.in, got, r.want)
+		}
+	}
+}
+
+// TestEncodeStringsAgainstEncodingJSON compares appendString with
+// encoding/json in its HTML-escaping mode, which applies Gson's rules except
+// for ' and = (left literal): every byte value, at every position of the
+// eight-byte fast path.
+func TestEncodeStringsAgainstEncodingJSON(t *testing.T) {
 	inputs := []string{
 		"plain", "", "/ slashes / and <html> & ampersands", "\"quoted\" \\back\\",
 		"\x00\x01\x07\x08\x09\x0a\x0b\x0c\x0d\x1b\x1f\x20\x7f",
 		"é ü 名前 😀 \u2028 \u2029 \u2027 \u202a", "\xff\xfe invalid \xc3 utf8 \xe2\x82",
 		"long run of safe bytes before the escape at the very end of it\n",
-		"12345678\"12345678\\1234567\x01",
+		"12345678\"12345678\\1234567\x01", "key=value&x='y'",
 	}
 	for c := 0; c < 256; c++ {
-		inputs = append(inputs, "abcdefgh"+string([]byte{byte(c)})+"ijklmnop")
+		for pad := 0; pad < 9; pad++ {
+			inputs = append(inputs, strings.Repeat("a", pad)+string([]byte{byte(c)})+"ijklmnop"[:pad%9])
+		}
 	}
 	for _, s := range inputs {
 		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(s); err != nil {
+		if err := json.NewEncoder(&b).Encode(s); err != nil {
 			t.Fatal(err)
 		}
 		want := strings.TrimSuffix(b.String(), "\n")
+		want = strings.NewReplacer("'", `\u0027`, "=", `\u003d`).Replace(want)
 		if got := string(appendString(nil, s)); got != want {
 			t.Errorf("appendString(%q) = %s, want %s", s, got, want)
 		}
+	}
+}
+
+// TestEncodeStringsAsDelivered re-escapes every string literal of the log
+// files CloudTrail delivered: decoding each with encoding/json and writing
+// it back with appendString must give the literal's exact bytes.
+func TestEncodeStringsAsDelivered(t *testing.T) {
+	n, escaped := 0, 0
+	for _, f := range deliveredFiles(t) {
+		d := decoder{data: f.data}
+		for d.pos < len(d.data) {
+			if d.data[d.pos] != '"' {
+				d.pos++
+				continue
+			}
+			start := d.pos
+			if err := d.skipString(); err != nil {
+				t.Fatalf("%s: %v", f.name, err)
+			}
+			lit := d.data[start:d.pos]
+			var s string
+			if err := json.Unmarshal(lit, &s); err != nil {
+				t.Fatalf("%s: %s: %v", f.name, lit, err)
+			}
+			if got := appendString(nil, s); !bytes.Equal(got, lit) {
+				t.Errorf("%s: CloudTrail wrote %s, appendString writes %s", f.name, lit, got)
+			}
+			n++
+			if bytes.IndexByte(lit, '\\') >= 0 {
+				escaped++
+			}
+		}
+	}
+	t.Logf("%d string literals re-escaped exactly, %d of them with escapes", n, escaped)
+	if escaped == 0 {
+		t.Error("no escaped string in the delivered files: the test proves nothing")
 	}
 }
 

@@ -71,8 +71,8 @@
 // after checking that they are valid JSON (a raw member or Unknown value that
 // is not, a NaN or infinite average, or an eventTime outside years 0–9999 is
 // an [*EncodeError], errors.Is [ErrUnencodable]). json.Marshal of a record
-// yields the MarshalJSON bytes except that encoding/json escapes <, > and &
-// as \u003c, \u003e and \u0026 in every Marshaler's output.
+// yields the MarshalJSON bytes: the characters encoding/json would escape in
+// a Marshaler's output are already escaped.
 //
 // Members are written in CloudTrail's observed order, absent members left
 // out, and each object's Unknown members after its typed ones in their
@@ -112,10 +112,12 @@
 //
 // Values:
 //
-//   - Strings are escaped as encoding/json does with HTML escaping off:
-//     " and \ with a backslash; \b \f \n \r \t; other bytes below 0x20 as
-//     \u00XX; U+2028 and U+2029 as \u2028 and \u2029; invalid UTF-8 as
-//     \ufffd. Everything else, including / < > &, is written literally.
+//   - Strings are escaped as CloudTrail's writer does (Gson in HTML-safe
+//     mode): " and \ with a backslash; \b \f \n \r \t; other bytes below
+//     0x20 as \u00xx (lowercase hex); ' = & < > as \u0027 \u003d \u0026
+//     \u003c \u003e; U+2028 and U+2029 as \u2028 and \u2029; invalid UTF-8
+//     as \ufffd. Everything else, / and non-ASCII text included, is written
+//     literally, non-ASCII as UTF-8.
 //   - eventTime is converted to UTC and written as [TimeLayout] when it is a
 //     whole second. A time with a sub-second part is written in RFC 3339 with
 //     the shortest fraction (2024-03-05T09:16:03.5Z) rather than silently
@@ -125,7 +127,9 @@
 //     its text (above). Durations are integers.
 //   - Raw members and Unknown values are written verbatim, byte for byte; an
 //     empty (len 0) raw member or Unknown value is absent. A caller who sets
-//     them must supply valid JSON, compact if the output is to be compact.
+//     them must supply valid JSON, compact if the output is to be compact,
+//     and escaped as above if the output is to be CloudTrail's bytes (the
+//     builders escape the raw members they are given).
 //   - A non-nil empty Resources or Attributions slice is written as [];
 //     a nil one is absent. A non-nil empty nested object is written as {}.
 //   - An Average or AttributionValue always has its "average" member (the
@@ -160,7 +164,8 @@
 // identity's account, else the first resource's), readOnly from the API name
 // by ReadOnlyAPI (a documented table of read verbs and overrides; unknown
 // verbs count as writes), and JSON null for requestParameters and
-// responseElements, which CloudTrail always writes. Set Builder.Now and
+// responseElements, which CloudTrail always writes. The raw members it is
+// given are escaped as CloudTrail writes strings (above). Set Builder.Now and
 // Builder.NewID to make fixtures byte-stable.
 //
 // Validate checks a record against the schema and returns a

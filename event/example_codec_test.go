@@ -74,15 +74,15 @@ func ExampleUnmarshal() {
 	// event: malformed JSON at offset 17: invalid character '}' looking for beginning of object key string
 }
 
-// json.Marshal uses MarshalJSON, but encoding/json escapes <, > and & in
-// every Marshaler's output; AppendJSON (and an Encoder with
-// SetEscapeHTML(false)) writes them as they are.
+// Strings are escaped the way CloudTrail writes them (Gson's HTML-safe
+// mode): ' = & < > become \u0027 \u003d \u0026 \u003c \u003e. json.Marshal,
+// which uses MarshalJSON, and AppendJSON write the same bytes.
 func ExampleRecord_MarshalJSON() {
-	r := event.Record{EventName: "Put<Object>", ErrorMessage: "a & b"}
+	r := event.Record{EventName: "Put<Object>", ErrorMessage: "a & b, x='y'"}
 	viaMarshal, _ := json.Marshal(r)
 	fmt.Println(string(viaMarshal))
 	fmt.Println(string(r.AppendJSON(nil)))
 	// Output:
-	// {"eventName":"Put\u003cObject\u003e","errorMessage":"a \u0026 b"}
-	// {"eventName":"Put<Object>","errorMessage":"a & b"}
+	// {"eventName":"Put\u003cObject\u003e","errorMessage":"a \u0026 b, x\u003d\u0027y\u0027"}
+	// {"eventName":"Put\u003cObject\u003e","errorMessage":"a \u0026 b, x\u003d\u0027y\u0027"}
 }
