@@ -1,0 +1,77 @@
+// Package metricfilter evaluates CloudWatch Logs metric filter patterns on
+// CloudTrail records, offline, the way CloudWatch Logs evaluates them on
+// the log events a trail delivers to a log group; it also carries the CIS
+// AWS Foundations Benchmark's monitoring filters and evaluates CloudWatch
+// alarms on the metrics they publish.
+//
+// The syntax follows "Filter pattern syntax for metric filters,
+// subscription filters, filter log events, and Live Tail" and its section
+// "Using filter patterns to match terms in JSON log events" in the Amazon
+// CloudWatch Logs User Guide
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
+// The tests run that page's examples against its example log events.
+//
+// # Patterns
+//
+// A pattern is the empty string, which matches every log event, or
+//
+//	{ EXPR }
+//
+// where EXPR combines conditions with && and ||, && binding tighter, and
+// parentheses group (at most 64 deep). A condition is
+//
+//	SELECTOR = VALUE       SELECTOR != VALUE
+//	SELECTOR < NUMBER      SELECTOR <= NUMBER   SELECTOR > NUMBER   SELECTOR >= NUMBER
+//	SELECTOR IS NULL       SELECTOR NOT EXISTS
+//	SELECTOR IS TRUE       SELECTOR IS FALSE
+//
+// SELECTOR is $ followed by steps: .name selects an object member (a name is
+// any run of bytes above space other than . [ ] = ! < > ( ) & | { } " $),
+// [N] an array element, so $.resources[0].ARN and $.coordinates[0][1] are
+// selectors. VALUE is a double-quoted string (\" and \\ escape a quote and
+// a backslash), or an unquoted token running to the next space, parenthesis,
+// &, |, } or quote. Keywords are upper case, as documented. Whitespace
+// between tokens is optional. A pattern longer than 1024 bytes, or any
+// other text, is a *SyntaxError (errors.Is ErrSyntax) carrying the byte
+// offset of the problem. Term and space-delimited patterns, and regular
+// expression values (%…%), are not supported: they are syntax errors.
+//
+// # Evaluation
+//
+// The log event is the record's JSON exactly as CloudTrail delivers it to
+// CloudWatch Logs (event.Record.AppendJSON); messages from elsewhere are
+// evaluated the same way (LogEvent.SetMessage). A selector resolves step by
+// step from the top-level object; a missing member, an index past the end,
+// or a step into a value of the wrong type leaves it unresolved, and then
+// every condition is false except NOT EXISTS, which is true exactly then.
+// In particular $.f != "x" does not match an event without f.
+//
+//   - = and != on a string field compare the unescaped string. A value with
+//   - is a wildcard: each * matches any run of characters, anywhere in
+//     the value ("*UnauthorizedOperation", "AccessDenied*", "123.123.*").
+//     A lone unquoted * matches any string, number or boolean (used as
+//     { $.latency = * } to require a value).
+//   - On a number field an unquoted numeric value compares numerically
+//     ({ $.id = 2 } matches 2.0); any other value compares with the number's
+//     JSON text. On a string field a numeric value compares as text, so
+//     { $.eventVersion = 1.08 } matches "1.08" but not "1.080".
+//   - = and != on a boolean compare its JSON text (true, false).
+//   - = and != never match null, an object or an array, and < <= > >= match
+//     only numbers; the value of < <= > >= must be numeric.
+//   - IS NULL matches JSON null, IS TRUE and IS FALSE the booleans, NOT
+//     EXISTS an unresolved selector.
+//
+// A metric value (MetricValue) is a constant or a selector whose field must
+// be a number; CloudWatch Logs publishes nothing for an event whose field
+// is missing or not a number, and neither does Value.
+//
+// # Cost
+//
+// Compile parses once; Pattern is immutable and safe for concurrent use.
+// A LogEvent holds one parsed message, and MatchEvent on it allocates
+// nothing: the selectors are table lookups over one flat parse of the
+// message. Pattern.Match encodes and parses the record into a pooled
+// LogEvent, so it allocates nothing after warm-up either; to evaluate a
+// set of patterns on one record, set one LogEvent and call MatchEvent for
+// each (BENCHMARKS.md has the figures).
+package metricfilter

@@ -1,0 +1,5 @@
+//go:build !race
+
+package metricfilter
+
+const raceEnabled = false
