@@ -49,18 +49,18 @@ func runDemo(e *env, args []string) int {
 	seed := fs.Int64("seed", 1, "random seed of the activity")
 	hours := fs.Int("hours", 24, "hours of activity")
 	rate := fs.Float64("rate", 100, "mean records per minute over all Regions")
-	var regions listFlag = []string{"us-east-1", "eu-west-1"}
-	fs.Var(&regions, "regions", "comma-separated `Regions`; the first is the trail's home Region")
-	account := fs.String("account", "111122223333", "12-digit account `id`")
+	regionsFlag := fs.regions([]string{"us-east-1", "eu-west-1"}, "comma-separated `Regions`; the first is the trail's home Region")
+	account := fs.account("111122223333", "12-digit account `id`")
 	anomalies := fs.Int("anomalies", 3, "injected anomalies (spikes and error bursts, alternating)")
 	warmUp := fs.Duration("warm-up", 6*time.Hour, "history the Insights detector needs before it reports")
-	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	quiet := fs.quiet()
 	if ok, code := parseFlags(e, fs, args); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
 		return usageError(e, fs, "unexpected argument %q", fs.Arg(0))
 	}
+	regions := []string(*regionsFlag)
 	if *hours < 1 || *hours > 24*31 {
 		return usageError(e, fs, "--hours must be 1 to 744")
 	}
@@ -182,9 +182,9 @@ func runDemo(e *env, args []string) int {
 		verdict = "PROBLEMS FOUND"
 	}
 	fmt.Fprintf(w, "Result      %s (%.1fs)\n\n", verdict, time.Since(began).Seconds())
-	fmt.Fprintf(w, "Next: trailkit validate --dir %s --bucket %s --trail-arn %s --start %s --public-keys %s --verbose\n",
+	fmt.Fprintf(w, "Next: trailkit validate --dir %s --s3-bucket %s --trail-arn %s --start-time %s --public-keys %s --verbose\n",
 		*dir, bucket, out.Trail.TrailARN, a.Start.Format(time.RFC3339), pubPath)
-	fmt.Fprintf(w, "      trailkit lookup --dir %s --bucket %s --account %s --region %s --lookup-attribute EventName=ConsoleLogin\n", *dir, bucket, *account, "us-east-1")
+	fmt.Fprintf(w, "      trailkit lookup --dir %s --s3-bucket %s --account-id %s --region %s --lookup-attribute EventName=ConsoleLogin\n", *dir, bucket, *account, "us-east-1")
 	fmt.Fprintf(w, "      trailkit selectors --trail %s < records.jsonl\n", trailPath)
 	if !allOK {
 		return exitProblems

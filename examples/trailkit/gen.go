@@ -40,16 +40,12 @@ records are written as Insights files. DIR/BUCKET must not exist yet.`
 
 func runGen(e *env, args []string) int {
 	fs := newFlags("gen", genAbout)
-	dir := fs.String("dir", "", "root `directory` of the bucket (required)")
-	bucket := fs.String("bucket", "trailkit-fixture-bucket", "bucket `name`")
-	account := fs.String("account", "111122223333", "12-digit account `id`")
-	var regions listFlag = []string{"us-east-1"}
-	fs.Var(&regions, "regions", "comma-separated `Regions`; the first is the trail's home Region")
+	loc := fs.bucketFlags("trailkit-fixture-bucket")
+	account := fs.account("111122223333", "12-digit account `id`")
+	regionsFlag := fs.regions([]string{"us-east-1"}, "comma-separated `Regions`; the first is the trail's home Region")
 	trailName := fs.String("trail", "fixture-trail", "trail `name`")
-	prefix := fs.String("prefix", "", "S3 key `prefix` of the trail")
-	orgID := fs.String("org-id", "", "organization `id` (o-…) for an organization trail's key layout")
-	start := &timeFlag{time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)}
-	fs.Var(start, "start", "first minute of the activity (RFC 3339)")
+	start, _ := fs.timeRange("first minute of the activity (default 2024-03-05T00:00:00Z)", "")
+	start.t = time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)
 	hours := fs.Int("hours", 3, "hours of activity")
 	rate := fs.Float64("rate", 60, "mean records per minute over all Regions")
 	anomalies := fs.Int("anomalies", 0, "number of injected anomalies")
@@ -59,14 +55,14 @@ func runGen(e *env, args []string) int {
 	trailOut := fs.String("trail-json", "", "also write the trail (with its selectors) as JSON to `file`")
 	withInsights := fs.Bool("insights", false, "run the Insights detector and write Insights files")
 	warmUp := fs.Duration("warm-up", 0, "Insights detector warm-up; default half the span")
-	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	quiet := fs.quiet()
 	if ok, code := parseFlags(e, fs, args); !ok {
 		return code
 	}
 	switch {
 	case fs.NArg() > 0:
 		return usageError(e, fs, "unexpected argument %q", fs.Arg(0))
-	case *dir == "":
+	case loc.dir == "":
 		return usageError(e, fs, "--dir is required")
 	case *hours < 1 || *hours > 24*92:
 		return usageError(e, fs, "--hours must be 1 to 2208")
@@ -75,28 +71,29 @@ func runGen(e *env, args []string) int {
 	case *anomalies < 0 || *anomalies > 4**hours:
 		return usageError(e, fs, "--anomalies must be 0 to 4 per hour")
 	case start.t.Truncate(time.Minute) != start.t:
-		return usageError(e, fs, "--start must be a whole minute")
+		return usageError(e, fs, "--start-time must be a whole minute")
 	}
 	if err := checkAccount(*account); err != nil {
 		return usageError(e, fs, "%v", err)
 	}
+	regions := []string(*regionsFlag)
 	if err := checkRegions(regions); err != nil {
 		return usageError(e, fs, "%v", err)
 	}
 	if err := logfile.CheckTrailName(*trailName); err != nil {
 		return usageError(e, fs, "--trail: %v", err)
 	}
-	if err := logfile.CheckKey(*bucket, "x"); err != nil || strings.Contains(*bucket, "/") {
-		return usageError(e, fs, "--bucket %q is not a bucket name", *bucket)
+	if err := logfile.CheckKey(loc.bucket, "x"); err != nil || strings.Contains(loc.bucket, "/") {
+		return usageError(e, fs, "--s3-bucket %q is not a bucket name", loc.bucket)
 	}
 	if *keyPath == "" {
-		*keyPath = filepath.Join(*dir, "signing-key.pem")
+		*keyPath = filepath.Join(loc.dir, "signing-key.pem")
 	}
 	if *pubPath == "" {
-		*pubPath = filepath.Join(*dir, "public-keys.json")
+		*pubPath = filepath.Join(loc.dir, "public-keys.json")
 	}
-	if _, err := os.Stat(filepath.Join(*dir, *bucket)); err == nil {
-		return usageError(e, fs, "%s already exists; gen writes a new bucket", filepath.Join(*dir, *bucket))
+	if _, err := os.Stat(filepath.Join(loc.dir, loc.bucket)); err == nil {
+		return usageError(e, fs, "%s already exists; gen writes a new bucket", filepath.Join(loc.dir, loc.bucket))
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return ioError(e, "gen", err)
 	}
@@ -108,8 +105,8 @@ func runGen(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "trailkit gen: generated a signing key in %s\n", *keyPath)
 	}
 	a := &activity{
-		Dir: *dir, Bucket: *bucket, Account: *account, Regions: regions, TrailName: *trailName,
-		Prefix: *prefix, OrgID: *orgID, Start: start.t, Hours: *hours, Rate: *rate,
+		Dir: loc.dir, Bucket: loc.bucket, Account: *account, Regions: regions, TrailName: *trailName,
+		Prefix: loc.prefix, OrgID: loc.orgID, Start: start.t, Hours: *hours, Rate: *rate,
 		Anomalies: *anomalies, Seed: *seed, Signer: signer, Progress: newProgress(e.stderr, *quiet),
 	}
 	if *withInsights {
@@ -136,7 +133,7 @@ func runGen(e *env, args []string) int {
 		return ioError(e, "gen", err)
 	}
 	w := e.stdout
-	fmt.Fprintf(w, "bucket %s\n", filepath.Join(*dir, *bucket))
+	fmt.Fprintf(w, "bucket %s\n", filepath.Join(loc.dir, loc.bucket))
 	fmt.Fprintf(w, "trail %s\n", out.Trail.TrailARN)
 	fmt.Fprintf(w, "regions %s\n", strings.Join(out.DeliveringRegions, ","))
 	fmt.Fprintf(w, "time %s %s\n", a.Start.Format(time.RFC3339), out.Finish.Format(time.RFC3339))

@@ -16,7 +16,7 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-const insightsAbout = `Usage: trailkit insights --dir DIR --bucket B --account ID [flags]
+const insightsAbout = `Usage: trailkit insights --dir DIR --s3-bucket B --account-id ID [flags]
 
 Runs the Insights detector (package insights) over the log files of one
 account in a local bucket, Region by Region (each Region has its own
@@ -36,20 +36,13 @@ Files that cannot be read are reported on stderr and the exit status is then 1.`
 
 func runInsights(e *env, args []string) int {
 	fs := newFlags("insights", insightsAbout)
-	dir := fs.String("dir", "", "root `directory` holding the bucket (required)")
-	bucket := fs.String("bucket", "", "bucket `name` (required)")
-	account := fs.String("account", "", "12-digit account `id` (required)")
-	var regions listFlag
-	fs.Var(&regions, "regions", "comma-separated `Regions` (default: every Region in the bucket)")
-	prefix := fs.String("prefix", "", "the trail's S3 key `prefix`")
-	orgID := fs.String("org-id", "", "organization `id` of an organization trail")
-	start := &timeFlag{}
-	fs.Var(start, "start", "earliest eventTime analysed, RFC 3339")
-	end := &timeFlag{}
-	fs.Var(end, "end", "latest eventTime analysed, RFC 3339; the detector is advanced to it")
+	loc := fs.bucketFlags("")
+	account := fs.account("", "12-digit account `id` (required)")
+	regionsFlag := fs.regions(nil, "comma-separated `Regions` (default: every Region in the bucket)")
+	start, end := fs.timeRange("earliest eventTime analysed", "latest eventTime analysed; the detector is advanced to it")
 	write := fs.Bool("write", false, "also store the records as Insights files in the bucket")
 	seed := fs.Int64("seed", 0, "seed for reproducible event ids (0: random UUIDs)")
-	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	quiet := fs.quiet()
 	var o insights.Options
 	fs.DurationVar(&o.BaselineWindow, "baseline-window", 0, "baseline window (default 168h)")
 	fs.DurationVar(&o.WarmUp, "warm-up", 0, "history needed before any insight opens (default 24h)")
@@ -71,10 +64,10 @@ func runInsights(e *env, args []string) int {
 	switch {
 	case fs.NArg() > 0:
 		return usageError(e, fs, "unexpected argument %q", fs.Arg(0))
-	case *dir == "" || *bucket == "" || *account == "":
-		return usageError(e, fs, "--dir, --bucket and --account are required")
+	case loc.dir == "" || loc.bucket == "" || *account == "":
+		return usageError(e, fs, "--dir, --s3-bucket and --account-id are required")
 	case !start.t.IsZero() && !end.t.IsZero() && start.t.After(end.t):
-		return usageError(e, fs, "--start is after --end")
+		return usageError(e, fs, "--start-time is after --end-time")
 	case o.BaselineWindow < 0 || o.WarmUp < 0 || o.Lateness < 0 || o.Sensitivity < 0 || o.ExitSensitivity < 0 ||
 		o.DropRatio < 0 || o.OpenAfter < 0 || o.OpenWindow < 0 || o.CloseAfter < 0 || o.MaxInsightDuration < 0 || o.SeasonalPrior < 0:
 		return usageError(e, fs, "detector options must not be negative (except --min-excess and --min-ratio)")
@@ -82,20 +75,21 @@ func runInsights(e *env, args []string) int {
 	if err := checkAccount(*account); err != nil {
 		return usageError(e, fs, "%v", err)
 	}
-	if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
-		return ioError(e, "insights", fmt.Errorf("--dir %s is not a directory", *dir))
+	if st, err := os.Stat(loc.dir); err != nil || !st.IsDir() {
+		return ioError(e, "insights", fmt.Errorf("--dir %s is not a directory", loc.dir))
 	}
-	store, err := logfile.NewDirStore(*dir)
+	store, err := logfile.NewDirStore(loc.dir)
 	if err != nil {
 		return ioError(e, "insights", err)
 	}
+	regions := []string(*regionsFlag)
 	if len(regions) == 0 {
-		regions, err = bucketRegions(store, *bucket, *prefix, *orgID, *account)
+		regions, err = bucketRegions(store, loc.bucket, loc.prefix, loc.orgID, *account)
 		if err != nil {
 			return ioError(e, "insights", err)
 		}
 		if len(regions) == 0 {
-			return ioError(e, "insights", fmt.Errorf("no log files of account %s in bucket %s", *account, *bucket))
+			return ioError(e, "insights", fmt.Errorf("no log files of account %s in bucket %s", *account, loc.bucket))
 		}
 	} else if err := checkRegions(regions); err != nil {
 		return usageError(e, fs, "%v", err)
@@ -117,7 +111,7 @@ func runInsights(e *env, args []string) int {
 		var newest time.Time
 		n := 0
 		for r, err := range logfile.Scan(ctx, store, logfile.ScanOptions{
-			Bucket: *bucket, Prefix: *prefix, OrgID: *orgID, Account: *account, Region: region,
+			Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID, Account: *account, Region: region,
 			Start: start.t, End: end.t,
 		}) {
 			if err != nil {
@@ -164,7 +158,7 @@ func runInsights(e *env, args []string) int {
 		}
 	}
 	if *write && len(all) > 0 {
-		if err := writeInsightFiles(ctx, store, *bucket, *prefix, *orgID, all); err != nil {
+		if err := writeInsightFiles(ctx, store, loc.bucket, loc.prefix, loc.orgID, all); err != nil {
 			return ioError(e, "insights", err)
 		}
 	}

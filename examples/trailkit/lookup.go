@@ -17,11 +17,11 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-const lookupAbout = `Usage: trailkit lookup --dir DIR --bucket B --account ID --region R [flags]
+const lookupAbout = `Usage: trailkit lookup --dir DIR --s3-bucket B --account-id ID --region R [flags]
 
 Event history over a local bucket, like 'aws cloudtrail lookup-events'
 (LookupEvents): the management events of one account and Region whose
-eventTime is in [--start, --end] (both inclusive; open when not given),
+eventTime is in [--start-time, --end-time] (both inclusive; open when not given),
 newest first, at most --max-results of them (default 50; there is no
 NextToken, raise it to see more).
 
@@ -210,30 +210,24 @@ func (h *newest) Pop() any {
 
 func runLookup(e *env, args []string) int {
 	fs := newFlags("lookup", lookupAbout)
-	dir := fs.String("dir", "", "root `directory` holding the bucket (required)")
-	bucket := fs.String("bucket", "", "bucket `name` (required)")
-	account := fs.String("account", "", "12-digit account `id` (required)")
-	region := fs.String("region", "", "`Region` (required)")
-	prefix := fs.String("prefix", "", "the trail's S3 key `prefix`")
-	orgID := fs.String("org-id", "", "organization `id` of an organization trail")
+	loc := fs.bucketFlags("")
+	account := fs.account("", "12-digit account `id` (required)")
+	region := fs.region("`Region` (required)")
 	var attr attrFlag
 	fs.Var(&attr, "lookup-attribute", "`Key=Value` filter (at most one)")
-	start := &timeFlag{}
-	fs.Var(start, "start", "earliest eventTime, RFC 3339")
-	end := &timeFlag{}
-	fs.Var(end, "end", "latest eventTime, RFC 3339")
+	start, end := fs.timeRange("earliest eventTime", "latest eventTime")
 	maxResults := fs.Int("max-results", 50, "most events to print")
 	output := fs.String("output", "json", "output `format`: json or csv")
 	category := fs.String("event-category", "", "insight: search Insights events instead of management events")
-	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	quiet := fs.quiet()
 	if ok, code := parseFlags(e, fs, args); !ok {
 		return code
 	}
 	switch {
 	case fs.NArg() > 0:
 		return usageError(e, fs, "unexpected argument %q", fs.Arg(0))
-	case *dir == "" || *bucket == "" || *account == "" || *region == "":
-		return usageError(e, fs, "--dir, --bucket, --account and --region are required")
+	case loc.dir == "" || loc.bucket == "" || *account == "" || *region == "":
+		return usageError(e, fs, "--dir, --s3-bucket, --account-id and --region are required")
 	case *maxResults < 1:
 		return usageError(e, fs, "--max-results must be at least 1")
 	case *output != "json" && *output != "csv":
@@ -243,7 +237,7 @@ func runLookup(e *env, args []string) int {
 	case *category == "insight" && attr.key != "" && attr.key != "EventId" && attr.key != "EventName" && attr.key != "EventSource":
 		return usageError(e, fs, "for Insights events only EventId, EventName and EventSource can be looked up")
 	case !start.t.IsZero() && !end.t.IsZero() && start.t.After(end.t):
-		return usageError(e, fs, "--start is after --end")
+		return usageError(e, fs, "--start-time is after --end-time")
 	}
 	if err := checkAccount(*account); err != nil {
 		return usageError(e, fs, "%v", err)
@@ -251,10 +245,10 @@ func runLookup(e *env, args []string) int {
 	if err := checkRegions([]string{*region}); err != nil {
 		return usageError(e, fs, "%v", err)
 	}
-	if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
-		return ioError(e, "lookup", fmt.Errorf("--dir %s is not a directory", *dir))
+	if st, err := os.Stat(loc.dir); err != nil || !st.IsDir() {
+		return ioError(e, "lookup", fmt.Errorf("--dir %s is not a directory", loc.dir))
 	}
-	store, err := logfile.NewDirStore(*dir)
+	store, err := logfile.NewDirStore(loc.dir)
 	if err != nil {
 		return ioError(e, "lookup", err)
 	}
@@ -266,7 +260,7 @@ func runLookup(e *env, args []string) int {
 	var h newest
 	failed, scanned := 0, 0
 	for r, err := range logfile.Scan(context.Background(), store, logfile.ScanOptions{
-		Bucket: *bucket, Prefix: *prefix, OrgID: *orgID, Account: *account, Region: *region,
+		Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID, Account: *account, Region: *region,
 		Kind: kind, Start: start.t, End: end.t,
 	}) {
 		if err != nil {

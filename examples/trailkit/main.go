@@ -13,6 +13,7 @@
 //	lookup     event history over a bucket, like `aws cloudtrail lookup-events`
 //	insights   run the Insights detector over a bucket's log files
 //	selectors  check a trail's selectors and explain which records it would record
+//	version    print trailkit's version (module version, VCS revision, Go version)
 //
 // Every command takes -h. The exit status is 0 when all is well, 1 when the
 // command found problems (an invalid digest or log file, an invalid trail)
@@ -54,6 +55,7 @@ var commands = []command{
 	{"lookup", "event history over a bucket, like `aws cloudtrail lookup-events`", runLookup},
 	{"insights", "run the Insights detector over a bucket's log files", runInsights},
 	{"selectors", "check a trail's selectors and explain which records it would record", runSelectors},
+	{"version", "print trailkit's version (module version, VCS revision, Go version)", runVersion},
 }
 
 // env is what a command may touch: its standard streams. Commands never use
@@ -75,14 +77,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return exitOK
+	case "-version", "--version":
+		return runVersion(e, args[1:])
 	}
 	for _, c := range commands {
 		if c.name == args[0] {
 			return c.run(e, args[1:])
 		}
 	}
-	fmt.Fprintf(stderr, "trailkit: unknown command %q\n\n", args[0])
-	usage(stderr)
+	fmt.Fprintf(stderr, "trailkit: unknown command %q\n", args[0])
+	fmt.Fprintln(stderr, "Run 'trailkit help' for the list of commands.")
 	return exitUsage
 }
 

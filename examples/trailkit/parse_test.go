@@ -18,13 +18,25 @@ func TestParseTime(t *testing.T) {
 		"2024-03-05T10:17Z":         "2024-03-05T10:17:00Z",
 		"2024-03-05T10:17:42":       "2024-03-05T10:17:42Z",
 		"2024-03-05":                "2024-03-05T00:00:00Z",
+		// aws-cli's forms: validate-logs' documented 20160129T19:00:00Z,
+		// ISO 8601 basic, epoch seconds (botocore tries them first).
+		"20160129T19:00:00Z":       "2016-01-29T19:00:00Z",
+		"20160129T190000Z":         "2016-01-29T19:00:00Z",
+		"20160129T19:00:00+01:00":  "2016-01-29T18:00:00Z",
+		"1709632800":               "2024-03-05T10:00:00Z",
+		"1709632800.5":             "2024-03-05T10:00:00Z",
+		"0":                        "1970-01-01T00:00:00Z",
+		"2024-03-05 10:17:42":      "2024-03-05T10:17:42Z",
+		"2024-03-05T10:17:42.250Z": "2024-03-05T10:17:42Z",
+		// Eight digits are a basic-form date, not 1970-08-23.
+		"20240305": "2024-03-05T00:00:00Z",
 	} {
 		got, err := parseTime(in)
 		if err != nil || got.Format(time.RFC3339) != want {
 			t.Errorf("parseTime(%q) = %v, %v; want %s", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "yesterday", "2024-13-01", "1709632800", "2024-03-05T25:00:00Z"} {
+	for _, bad := range []string{"", "yesterday", "2024-13-01", "2024-03-05T25:00:00Z", "-5", "1e9", "99999999999999999999", "20241305", "1709632800.", "20160129T19:00:00" + "Zulu"} {
 		if _, err := parseTime(bad); err == nil {
 			t.Errorf("parseTime(%q) succeeded", bad)
 		}

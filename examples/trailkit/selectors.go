@@ -17,7 +17,11 @@ import (
 
 const selectorsAbout = `Usage: trailkit selectors --trail FILE [flags] [RECORDS...]
 
-Loads a trail or its selectors from FILE, in any shape aws-cli prints:
+Checks a trail's event selectors (or advanced event selectors) against
+CloudTrail's rules, then tells for each record whether that trail would
+record it, and why: which selector matched or which field excluded it.
+
+In detail: it loads a trail or its selectors from FILE, in any shape aws-cli prints:
 describe-trails ({"trailList":[…]}), get-trail, a trail object (as demo and
 gen --trail-json write it), get-event-selectors, get-insight-selectors, or
 the bare selector arrays put-event-selectors takes. Then it validates it

@@ -12,12 +12,14 @@ import (
 	"github.com/trailkit/trailkit/trail"
 )
 
-const validateAbout = `Usage: trailkit validate --dir DIR --bucket B --trail-arn ARN --start T --public-keys FILE [flags]
+const validateAbout = `Usage: trailkit validate --dir DIR --s3-bucket B --trail-arn ARN --start-time T --public-keys FILE [flags]
 
 Validates a trail's digest chain in a local bucket exactly as
-'aws cloudtrail validate-logs --s3-bucket B' does: it lists the digests of
-one account and delivering Region from --start to --end (+1h), walks them
-newest to oldest, checks each digest's location, public key and signature
+'aws cloudtrail validate-logs' does, and takes its flag names (--s3-bucket,
+--s3-prefix, --start-time, --end-time, --account-id, --verbose) and time
+formats (20160129T19:00:00Z, RFC 3339, epoch seconds). It lists the
+digests of one account and delivering Region from --start-time to
+--end-time (+1h), walks them newest to oldest, checks each digest's location, public key and signature
 and the SHA-256 of every log file it lists, follows the chain and reports
 gaps. The output is validate-logs' own: header and summary (and with
 --verbose a line per valid file) on stdout, one line per invalid or missing
@@ -39,30 +41,24 @@ invalid or missing, 2 for usage errors and when validation cannot run.`
 
 func runValidate(e *env, args []string) int {
 	fs := newFlags("validate", validateAbout)
-	dir := fs.String("dir", "", "root `directory` holding the bucket (required)")
-	bucket := fs.String("bucket", "", "bucket `name` (required)")
+	loc := fs.bucketFlags("")
 	arn := fs.String("trail-arn", "", "trail `ARN`, arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME (required)")
-	start := &timeFlag{}
-	fs.Var(start, "start", "start of the range, RFC 3339 (required)")
-	end := &timeFlag{}
-	fs.Var(end, "end", "end of the range, RFC 3339 (default now)")
+	start, end := fs.timeRange("start of the range (required)", "end of the range (default now)")
 	pubPath := fs.String("public-keys", "", "list-public-keys JSON `file` (required)")
-	prefix := fs.String("prefix", "", "the trail's S3 key `prefix`")
-	account := fs.String("account-id", "", "account `id` whose logs to validate (default the ARN's)")
-	orgID := fs.String("org-id", "", "organization `id` of an organization trail")
-	region := fs.String("region", "", "delivering `Region` whose digests to validate (default the trail's home Region)")
+	account := fs.account("", "account `id` whose logs to validate (default the ARN's)")
+	region := fs.region("delivering `Region` whose digests to validate (default the trail's home Region)")
 	verbose := fs.Bool("verbose", false, "print a line for every valid digest and log file")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	strict := fs.Bool("strict", false, "also check the chain links aws-cli does not check, and fail on them")
-	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	quiet := fs.quiet()
 	if ok, code := parseFlags(e, fs, args); !ok {
 		return code
 	}
 	switch {
 	case fs.NArg() > 0:
 		return usageError(e, fs, "unexpected argument %q", fs.Arg(0))
-	case *dir == "" || *bucket == "" || *arn == "" || start.t.IsZero() || *pubPath == "":
-		return usageError(e, fs, "--dir, --bucket, --trail-arn, --start and --public-keys are required")
+	case loc.dir == "" || loc.bucket == "" || *arn == "" || start.t.IsZero() || *pubPath == "":
+		return usageError(e, fs, "--dir, --s3-bucket, --trail-arn, --start-time and --public-keys are required")
 	}
 	if _, _, _, ok := trail.ParseTrailARN(*arn); !ok {
 		return usageError(e, fs, "--trail-arn %q is not arn:<partition>:cloudtrail:<region>:<account>:trail/<name>", *arn)
@@ -75,8 +71,8 @@ func runValidate(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "Invalid time range specified: start-time must occur before end-time")
 		return exitUsage
 	}
-	if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
-		return ioError(e, "validate", fmt.Errorf("--dir %s is not a directory", *dir))
+	if st, err := os.Stat(loc.dir); err != nil || !st.IsDir() {
+		return ioError(e, "validate", fmt.Errorf("--dir %s is not a directory", loc.dir))
 	}
 	var ring digest.KeyRing
 	f, err := os.Open(*pubPath)
@@ -88,13 +84,13 @@ func runValidate(e *env, args []string) int {
 	if err != nil {
 		return ioError(e, "validate", fmt.Errorf("%s: %w", *pubPath, err))
 	}
-	store, err := logfile.NewDirStore(*dir)
+	store, err := logfile.NewDirStore(loc.dir)
 	if err != nil {
 		return ioError(e, "validate", err)
 	}
 	prog := newProgress(e.stderr, *quiet)
 	rep, err := digest.Validate(context.Background(), store, digest.ValidateOptions{
-		TrailARN: *arn, Account: *account, SourceRegion: *region, Bucket: *bucket, Prefix: *prefix, OrgID: *orgID,
+		TrailARN: *arn, Account: *account, SourceRegion: *region, Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID,
 		Start: start.t, End: endT, Keys: &ring, ReportMissingNewest: *strict,
 		Progress: func(done, queued int) { prog.update("validated %d of %d log files", done, queued) },
 	})
