@@ -18,6 +18,19 @@ func (e *NotFoundError) Error() string {
 // Unwrap returns ErrNotFound.
 func (e *NotFoundError) Unwrap() error { return ErrNotFound }
 
+// ExistsError reports that PutIfAbsent found an object at the key. It
+// wraps ErrExists.
+type ExistsError struct {
+	Bucket, Key string
+}
+
+func (e *ExistsError) Error() string {
+	return fmt.Sprintf("logfile: s3://%s/%s: object already exists", e.Bucket, e.Key)
+}
+
+// Unwrap returns ErrExists.
+func (e *ExistsError) Unwrap() error { return ErrExists }
+
 // ErrUnsafeKey is wrapped by every *KeyError.
 var ErrUnsafeKey = errors.New("logfile: unsafe bucket or key")
 

@@ -22,6 +22,16 @@ func NewMemStore() *MemStore { return &MemStore{} }
 
 // Put stores obj, replacing any object at the same bucket and key.
 func (s *MemStore) Put(ctx context.Context, obj Object) error {
+	return s.put(ctx, obj, false)
+}
+
+// PutIfAbsent stores obj unless an object exists at its bucket and key, in
+// which case it returns an *ExistsError (wrapping ErrExists).
+func (s *MemStore) PutIfAbsent(ctx context.Context, obj Object) error {
+	return s.put(ctx, obj, true)
+}
+
+func (s *MemStore) put(ctx context.Context, obj Object, ifAbsent bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -32,6 +42,9 @@ func (s *MemStore) Put(ctx context.Context, obj Object) error {
 	obj.Metadata = maps.Clone(obj.Metadata)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if _, ok := s.buckets[obj.Bucket][obj.Key]; ok && ifAbsent {
+		return &ExistsError{Bucket: obj.Bucket, Key: obj.Key}
+	}
 	if s.buckets == nil {
 		s.buckets = map[string]map[string]Object{}
 	}

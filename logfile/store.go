@@ -24,6 +24,14 @@ type Object struct {
 // Every implementation must follow these rules, which the storetest suite checks:
 //   - Put stores the whole object or nothing: a concurrent Get or List never
 //     sees a partial body. A Put to an existing key replaces it.
+//   - PutIfAbsent is Put on the condition that no object exists at the key
+//     (S3's PutObject with If-None-Match: *). When one exists it stores
+//     nothing and returns an error wrapping ErrExists. Among any number of
+//     concurrent PutIfAbsent calls for one key, in one process or many,
+//     exactly one succeeds and the others see ErrExists; a Get after that
+//     returns the winner's body and metadata, never a mixture. An error
+//     other than ErrExists leaves it unknown whether the object was
+//     stored (as with Put): read the key to find out.
 //   - Get returns an error wrapping ErrNotFound when the key does not exist.
 //   - List yields the keys under prefix that sort strictly after startAfter, in
 //     lexicographic (byte) order, once each. Metadata sidecars or other
@@ -33,9 +41,14 @@ type Object struct {
 //   - All methods are safe for concurrent use and honour ctx.
 type Store interface {
 	Put(ctx context.Context, obj Object) error
+	PutIfAbsent(ctx context.Context, obj Object) error
 	Get(ctx context.Context, bucket, key string) (Object, error)
 	List(ctx context.Context, bucket, prefix, startAfter string) iter.Seq2[string, error]
 }
 
 // ErrNotFound is wrapped by the error a Store returns for a missing object or bucket.
 var ErrNotFound = errors.New("logfile: object not found")
+
+// ErrExists is wrapped by the error a Store's PutIfAbsent returns when an
+// object already exists at the key.
+var ErrExists = errors.New("logfile: object already exists")

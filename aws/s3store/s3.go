@@ -18,6 +18,8 @@
 //     refused with a *MetadataError before anything is sent. With
 //     Options.Encryption the request asks for SSE-S3 (AES256) or SSE-KMS
 //     (aws:kms, with the trail's KmsKeyId as Options.KMSKeyID).
+//   - PutIfAbsent is Put with If-None-Match: *; S3's 412 answer becomes
+//     logfile.ErrExists.
 //   - Get is one GetObject; the body is read whole, up to
 //     Options.MaxObjectSize, and metadata names are lower-cased (S3 returns
 //     them lower-cased; other servers and SDKs may canonicalise them).
@@ -95,14 +97,17 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/trailkit/trailkit/logfile"
 )
@@ -316,6 +321,35 @@ func isTokenByte(b byte) bool {
 // keys with a *logfile.KeyError and unfaithful metadata with a
 // *MetadataError before sending anything.
 func (s *Store) Put(ctx context.Context, obj logfile.Object) error {
+	return s.put(ctx, obj, false)
+}
+
+// PutIfAbsent is Put with the header If-None-Match: *, so S3 stores the
+// object only if no object exists at the key. S3's answer 412
+// PreconditionFailed gives an error wrapping *logfile.ExistsError (so
+// logfile.ErrExists) and the SDK's error. S3 answers 409
+// ConditionalRequestConflict while another conditional write to the key
+// is in flight; PutIfAbsent then tries again (up to 5 times, backing off
+// from 50 ms), so that among concurrent creators one wins and the others
+// see ErrExists.
+func (s *Store) PutIfAbsent(ctx context.Context, obj logfile.Object) error {
+	backoff := 50 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		err := s.put(ctx, obj, true)
+		var apiErr smithy.APIError
+		if attempt >= 4 || !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ConditionalRequestConflict" {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return &Error{Op: "PutObject", Bucket: obj.Bucket, Key: obj.Key, Err: ctx.Err()}
+		case <-time.After(backoff):
+		}
+		backoff *= 2
+	}
+}
+
+func (s *Store) put(ctx context.Context, obj logfile.Object, ifAbsent bool) error {
 	if err := checkKey(obj.Bucket, obj.Key); err != nil {
 		return err
 	}
@@ -337,6 +371,9 @@ func (s *Store) Put(ctx context.Context, obj logfile.Object) error {
 			in.Metadata[strings.ToLower(name)] = value
 		}
 	}
+	if ifAbsent {
+		in.IfNoneMatch = aws.String("*")
+	}
 	switch s.opts.Encryption {
 	case EncryptionS3:
 		in.ServerSideEncryption = types.ServerSideEncryptionAes256
@@ -347,6 +384,9 @@ func (s *Store) Put(ctx context.Context, obj logfile.Object) error {
 		}
 	}
 	if _, err := s.client.PutObject(ctx, in); err != nil {
+		if ifAbsent && isPreconditionFailed(err) {
+			err = fmt.Errorf("%w: %w", &logfile.ExistsError{Bucket: obj.Bucket, Key: obj.Key}, err)
+		}
 		return &Error{Op: "PutObject", Bucket: obj.Bucket, Key: obj.Key, Err: err}
 	}
 	return nil
@@ -425,6 +465,17 @@ func isNotFound(err error) bool {
 		}
 	}
 	return false
+}
+
+// isPreconditionFailed reports whether err is S3's answer to a conditional
+// write whose condition failed: 412 PreconditionFailed.
+func isPreconditionFailed(err error) bool {
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) && apiErr.ErrorCode() == "PreconditionFailed" {
+		return true
+	}
+	var respErr *smithyhttp.ResponseError
+	return errors.As(err, &respErr) && respErr.HTTPStatusCode() == http.StatusPreconditionFailed
 }
 
 // List yields the keys under prefix after startAfter in byte order, with

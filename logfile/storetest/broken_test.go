@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trailkit/trailkit/logfile"
 	"github.com/trailkit/trailkit/logfile/storetest"
@@ -26,6 +27,8 @@ var brokenStores = map[string]struct {
 	"NoKeyCheck":           {func() logfile.Store { return &noKeyCheck{MemStore: logfile.NewMemStore()} }, "HostileKeys"},
 	"PlainNotFound":        {func() logfile.Store { return plainNotFound{logfile.NewMemStore()} }, "Missing"},
 	"IgnoresContext":       {func() logfile.Store { return ignoresCtx{logfile.NewMemStore()} }, "Context"},
+	"CreateReplaces":       {func() logfile.Store { return createReplaces{logfile.NewMemStore()} }, "PutIfAbsent"},
+	"CheckThenPut":         {func() logfile.Store { return checkThenPut{logfile.NewMemStore()} }, "PutIfAbsentRace"},
 }
 
 func TestBrokenStore(t *testing.T) {
@@ -119,4 +122,23 @@ type ignoresCtx struct{ *logfile.MemStore }
 
 func (s ignoresCtx) Put(_ context.Context, obj logfile.Object) error {
 	return s.MemStore.Put(context.Background(), obj)
+}
+
+// createReplaces ignores PutIfAbsent's condition.
+type createReplaces struct{ *logfile.MemStore }
+
+func (s createReplaces) PutIfAbsent(ctx context.Context, obj logfile.Object) error {
+	return s.Put(ctx, obj)
+}
+
+// checkThenPut checks for the key and then puts, not atomically: racers
+// that all check before any puts all win.
+type checkThenPut struct{ *logfile.MemStore }
+
+func (s checkThenPut) PutIfAbsent(ctx context.Context, obj logfile.Object) error {
+	if _, err := s.Get(ctx, obj.Bucket, obj.Key); err == nil {
+		return &logfile.ExistsError{Bucket: obj.Bucket, Key: obj.Key}
+	}
+	time.Sleep(20 * time.Millisecond)
+	return s.Put(ctx, obj)
 }

@@ -38,6 +38,15 @@
 //   - hostile keys and buckets ("../x", "/abs", "a/../b", NUL, backslash,
 //     empty segments, …) refused by Put and Get with a *logfile.KeyError,
 //     and nothing stored;
+//   - conditional create: PutIfAbsent stores a new object, and for a key
+//     that exists (made by Put or PutIfAbsent) returns an error wrapping
+//     logfile.ErrExists and changes nothing; hostile keys and ended
+//     contexts are refused as for Put;
+//   - racing creators: 12 goroutines call PutIfAbsent on one key with
+//     different bodies and metadata, for several keys, while readers Get
+//     the keys; exactly one creator wins each key, every other gets
+//     logfile.ErrExists, and every Get returns the winner's body with the
+//     winner's metadata (never a mixture, never a partial body);
 //   - context: a cancelled or expired ctx makes Put, Get and List fail with
 //     an error wrapping the context's error, Put stores nothing, and
 //     cancelling in the middle of a List stops it with that error.
@@ -91,6 +100,8 @@ func Run(t *testing.T, newStore func(t *testing.T) (logfile.Store, string)) {
 		{"Concurrent", testConcurrent},
 		{"HostileKeys", testHostileKeys},
 		{"Context", testContext},
+		{"PutIfAbsent", testPutIfAbsent},
+		{"PutIfAbsentRace", testPutIfAbsentRace},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -690,5 +701,172 @@ func testContext(t *testing.T, s logfile.Store, bucket string) {
 	}
 	if len(got) != 1 || !errors.Is(listErr, context.Canceled) {
 		t.Errorf("List cancelled after its first key yielded %q then error %v, want 1 key then context.Canceled", got, listErr)
+	}
+}
+
+func testPutIfAbsent(t *testing.T, s logfile.Store, bucket string) {
+	ctx := ctxFor(t)
+	key := "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/03/05/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20240305T100000Z.json.gz"
+	first := logfile.Object{Bucket: bucket, Key: key, Body: []byte("first digest"), Metadata: signatureMetadata(1)}
+	if err := s.PutIfAbsent(ctx, first); err != nil {
+		t.Fatalf("PutIfAbsent of a new key: %v", err)
+	}
+	obj := get(t, s, bucket, key)
+	checkBody(t, "Get after PutIfAbsent", obj.Body, first.Body)
+	checkMetadata(t, "Get after PutIfAbsent", obj.Metadata, first.Metadata)
+
+	second := logfile.Object{Bucket: bucket, Key: key, Body: []byte("second, other digest"), Metadata: signatureMetadata(2)}
+	err := s.PutIfAbsent(ctx, second)
+	if !errors.Is(err, logfile.ErrExists) {
+		t.Fatalf("PutIfAbsent of an existing key: error %v (%T), want one wrapping logfile.ErrExists", err, err)
+	}
+	obj = get(t, s, bucket, key)
+	checkBody(t, "Get after a refused PutIfAbsent", obj.Body, first.Body)
+	checkMetadata(t, "Get after a refused PutIfAbsent", obj.Metadata, first.Metadata)
+
+	// Without metadata, and over an object made by Put.
+	plain := "AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05/plain.json.gz"
+	put(t, s, logfile.Object{Bucket: bucket, Key: plain, Body: []byte("put")})
+	if err := s.PutIfAbsent(ctx, logfile.Object{Bucket: bucket, Key: plain, Body: []byte("create")}); !errors.Is(err, logfile.ErrExists) {
+		t.Errorf("PutIfAbsent over an object made by Put: error %v, want one wrapping logfile.ErrExists", err)
+	}
+	checkBody(t, "Get after PutIfAbsent over Put", get(t, s, bucket, plain).Body, []byte("put"))
+	fresh := "AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05/fresh.json.gz"
+	if err := s.PutIfAbsent(ctx, logfile.Object{Bucket: bucket, Key: fresh, Body: nil}); err != nil {
+		t.Fatalf("PutIfAbsent of an empty body: %v", err)
+	}
+	if obj := get(t, s, bucket, fresh); len(obj.Body) != 0 || len(obj.Metadata) != 0 {
+		t.Errorf("Get after PutIfAbsent of an empty body: %d bytes, metadata %v", len(obj.Body), obj.Metadata)
+	}
+	// A Put still replaces what PutIfAbsent made.
+	put(t, s, logfile.Object{Bucket: bucket, Key: fresh, Body: []byte("replaced")})
+	checkBody(t, "Get after Put over PutIfAbsent", get(t, s, bucket, fresh).Body, []byte("replaced"))
+
+	// Hostile keys are refused as by Put.
+	for _, k := range HostileKeys {
+		err := s.PutIfAbsent(ctx, logfile.Object{Bucket: bucket, Key: k, Body: []byte("evil")})
+		var ke *logfile.KeyError
+		if !errors.As(err, &ke) {
+			t.Errorf("PutIfAbsent(%q): error %v (%T), want a *logfile.KeyError", k, err, err)
+		}
+	}
+	// Ended contexts store nothing.
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.PutIfAbsent(cancelled, logfile.Object{Bucket: bucket, Key: "cancelled", Body: []byte("x")}); !errors.Is(err, context.Canceled) {
+		t.Errorf("PutIfAbsent with a cancelled context: error %v, want one wrapping context.Canceled", err)
+	}
+	want := []string{key, fresh, plain}
+	slices.Sort(want)
+	if got := list(t, s, bucket, "", ""); !slices.Equal(got, want) {
+		t.Errorf("List = %q, want %q", got, want)
+	}
+}
+
+func testPutIfAbsentRace(t *testing.T, s logfile.Store, bucket string) {
+	ctx := ctxFor(t)
+	const racers, keys = 12, 4
+	// Bodies of different sizes, so a torn or mixed object would show;
+	// metadata names the racer, so a body paired with another racer's
+	// metadata shows too.
+	body := func(k, r int) []byte { return bytes.Repeat([]byte{byte('a' + r)}, 500*(r+1)+k) }
+	meta := func(r int) map[string]string {
+		m := signatureMetadata(byte(r))
+		m["racer"] = fmt.Sprint(r)
+		return m
+	}
+	key := func(k int) string { return fmt.Sprintf("race/%d/digest.json.gz", k) }
+	// whose reports which racer a stored object came from, or an error.
+	whose := func(obj logfile.Object, k int) (int, error) {
+		n := len(obj.Body) - k
+		if n <= 0 || n%500 != 0 || n/500 > racers {
+			return 0, fmt.Errorf("%s: body of %d bytes is no racer's", obj.Key, len(obj.Body))
+		}
+		r := n/500 - 1
+		if !bytes.Equal(obj.Body, body(k, r)) {
+			return 0, fmt.Errorf("%s: body of %d bytes is torn", obj.Key, len(obj.Body))
+		}
+		if g, w := lowerNames(obj.Metadata), lowerNames(meta(r)); !maps.Equal(g, w) {
+			return 0, fmt.Errorf("%s: body of racer %d with metadata %v", obj.Key, r, g)
+		}
+		return r, nil
+	}
+
+	errs := make(chan error, racers*keys+100)
+	var won [keys][]int
+	var wonMu sync.Mutex
+	done := make(chan struct{})
+	var readers sync.WaitGroup
+	for k := range keys {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				obj, err := s.Get(ctx, bucket, key(k))
+				if errors.Is(err, logfile.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					errs <- fmt.Errorf("concurrent Get(%q): %w", key(k), err)
+					return
+				}
+				if _, err := whose(obj, k); err != nil {
+					errs <- fmt.Errorf("concurrent Get: %w", err)
+					return
+				}
+			}
+		}()
+	}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for k := range keys {
+		for r := range racers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				err := s.PutIfAbsent(ctx, logfile.Object{Bucket: bucket, Key: key(k), Body: body(k, r), Metadata: meta(r)})
+				switch {
+				case err == nil:
+					wonMu.Lock()
+					won[k] = append(won[k], r)
+					wonMu.Unlock()
+				case !errors.Is(err, logfile.ErrExists):
+					errs <- fmt.Errorf("racer %d: PutIfAbsent(%q): %v, want nil or an error wrapping logfile.ErrExists", r, key(k), err)
+				}
+			}()
+		}
+	}
+	close(start)
+	wg.Wait()
+	close(done)
+	readers.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for k := range keys {
+		if len(won[k]) != 1 {
+			t.Errorf("%s: racers %v won, want exactly one", key(k), won[k])
+			continue
+		}
+		r, err := whose(get(t, s, bucket, key(k)), k)
+		if err != nil {
+			t.Error(err)
+		} else if r != won[k][0] {
+			t.Errorf("%s holds racer %d's object, but racer %d won", key(k), r, won[k][0])
+		}
+	}
+	var want []string
+	for k := range keys {
+		want = append(want, key(k))
+	}
+	if got := list(t, s, bucket, "", ""); !slices.Equal(got, want) {
+		t.Errorf("List after the race = %q, want %q", got, want)
 	}
 }
