@@ -115,6 +115,9 @@ func (d *Doc) Len() int { return len(d.nodes) }
 // Kind is node i's type.
 func (d *Doc) Kind(i int) Kind { return d.nodes[i].kind }
 
+// Start is the byte offset of node i in the source.
+func (d *Doc) Start(i int) int { return int(d.nodes[i].start) }
+
 // Raw is node i's JSON text.
 func (d *Doc) Raw(i int) []byte { return d.src[d.nodes[i].start:d.nodes[i].end] }
 
