@@ -12,7 +12,7 @@ import (
 // shared fixture generator's activity (28 services, every identity type,
 // S3 data events), for the trail's own account in every Region.
 func TestEquivalenceEventtest(t *testing.T) {
-	g := eventtest.New(eventtest.Config{
+	g := eventtest.MustNew(eventtest.Config{
 		Seed: 3, Start: time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC), Duration: 90 * time.Minute,
 		Accounts: []string{acctA, acctB}, Regions: []string{"us-east-1", "eu-west-1"},
 	})

@@ -90,6 +90,8 @@ var errorMessages = map[string]string{
 // denyCode is the access-denied error code each service writes.
 func denyCode(source string) string {
 	switch source {
+	case "signin.amazonaws.com":
+		return "Failed authentication"
 	case "ec2.amazonaws.com":
 		return "Client.UnauthorizedOperation"
 	case "iam.amazonaws.com", "sts.amazonaws.com", "s3.amazonaws.com", "cloudformation.amazonaws.com",
@@ -98,6 +100,12 @@ func denyCode(source string) string {
 		return "AccessDenied"
 	}
 	return "AccessDeniedException"
+}
+
+// signInMessages are the errorMessages of failed console sign-ins.
+var signInMessages = map[string]bool{
+	"Failed authentication":                 true,
+	"No username found in supplied account": true,
 }
 
 // iamService is the IAM action prefix of an event source.

@@ -1,8 +1,12 @@
 package eventtest
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"time"
+
+	"github.com/trailkit/trailkit/event"
 )
 
 // Config sets what a Generator produces. The zero value is one hour of
@@ -41,6 +45,16 @@ type Config struct {
 	Series []Series
 	// Anomalies are injected into the activity; see Anomaly.
 	Anomalies []Anomaly
+	// Attacks are attack techniques of the catalogue (see Techniques)
+	// executed inside the activity, each by one actor.
+	Attacks []Attack
+	// Extra are the caller's own records (built with event's builders, say)
+	// mixed into the stream at their eventTime: each must pass
+	// event.Validate and fall inside [Start, Start+Duration). Records
+	// yields a copy of each (the top-level struct; nested values are
+	// shared) after the generated records of the same second, in the order
+	// given.
+	Extra []*event.Record
 	// OrgID is the AWS Organizations id (o-…) shown in Organizations
 	// responses; default o-a1b2c3d4e5. Other packages use it for the
 	// organization-trail key layout.
@@ -105,6 +119,14 @@ type Anomaly struct {
 	// Factor: for Spike the rate multiplier (default 5), for ErrorBurst the
 	// errors per minute (default 12); resolved to 0 for Drop.
 	Factor float64
+	// Actor, when not nil, performs the anomaly's added calls: a Spike's
+	// extra calls ((Factor−1) times the rate of each affected series) and
+	// an ErrorBurst's errors are then records of their own, all by this one
+	// actor (in the first account that calls the API), and
+	// Generator.Truth lists exactly them. A zero Actor means DefaultActor.
+	// Without an Actor the added calls come from the series' usual callers
+	// and cannot be told apart from the baseline; a Drop has no actor.
+	Actor *Actor
 }
 
 // End returns Start+Duration, the first minute after the anomaly.
@@ -125,6 +147,7 @@ const (
 	defaultAnomalyLen  = 10 * time.Minute
 	defaultSpike       = 5
 	defaultBurst       = 12
+	maxDuration        = 366 * 24 * time.Hour
 )
 
 // resolved is a Config with every default applied.
@@ -167,33 +190,82 @@ func roundUpMinute(d time.Duration) time.Duration {
 	return (d + time.Minute - 1).Truncate(time.Minute)
 }
 
-func (c Config) check() {
-	for _, a := range c.Accounts {
+// MaxRate is the highest rate, in records per minute, that Config.Rate, a
+// Series' Rate or the records an Anomaly adds may have: beyond it a
+// generator would hold more records in one minute than a test can use.
+const MaxRate = 1e6
+
+// ErrConfig is matched (errors.Is) by every *ConfigError.
+var ErrConfig = errors.New("eventtest: invalid configuration")
+
+// ConfigError reports a Config that cannot be honoured: the field at fault
+// (as a Go expression on Config, e.g. "Regions[1]" or "Attacks[0].Technique")
+// and why.
+type ConfigError struct {
+	Field  string
+	Reason string
+}
+
+func (e *ConfigError) Error() string {
+	return "eventtest: Config." + e.Field + ": " + e.Reason
+}
+
+// Is reports whether target is ErrConfig.
+func (e *ConfigError) Is(target error) bool { return target == ErrConfig }
+
+func configErr(field, reason string) *ConfigError {
+	return &ConfigError{Field: field, Reason: reason}
+}
+
+// badRate reports whether r cannot be a rate (NaN, infinite, negative or
+// above MaxRate).
+func badRate(r float64) bool {
+	return math.IsNaN(r) || r < 0 || r > MaxRate
+}
+
+func (c Config) check() error {
+	for i, a := range c.Accounts {
 		if a == "" {
-			panic(&ConfigError{Msg: "eventtest: empty account id in Config.Accounts"})
+			return configErr(fmt.Sprintf("Accounts[%d]", i), "empty account id")
 		}
 	}
-	for _, r := range c.Regions {
+	for i, r := range c.Regions {
 		if r == "" {
-			panic(&ConfigError{Msg: "eventtest: empty region in Config.Regions"})
+			return configErr(fmt.Sprintf("Regions[%d]", i), "empty region")
 		}
+	}
+	if math.IsNaN(c.Rate) || c.Rate > MaxRate || math.IsInf(c.Rate, 0) {
+		return configErr("Rate", fmt.Sprintf("%v records per minute is not a rate (at most %g)", c.Rate, float64(MaxRate)))
+	}
+	if math.IsNaN(c.Seasonality) {
+		return configErr("Seasonality", "NaN")
+	}
+	if c.Duration > maxDuration {
+		return configErr("Duration", fmt.Sprintf("%v is longer than %v", c.Duration, maxDuration))
 	}
 	for i, s := range c.Series {
 		if s.EventSource == "" || s.EventName == "" {
-			panic(&ConfigError{Msg: fmt.Sprintf("eventtest: Config.Series[%d] needs EventSource and EventName", i)})
+			return configErr(fmt.Sprintf("Series[%d]", i), "needs EventSource and EventName")
 		}
-		if s.Rate < 0 {
-			panic(&ConfigError{Msg: fmt.Sprintf("eventtest: Config.Series[%d] has negative Rate %v", i, s.Rate)})
+		if badRate(s.Rate) {
+			return configErr(fmt.Sprintf("Series[%d].Rate", i), fmt.Sprintf("%v records per minute is not a rate (0 to %g)", s.Rate, float64(MaxRate)))
 		}
 	}
 	for i, a := range c.Anomalies {
 		switch a.Kind {
 		case Spike, Drop, ErrorBurst:
 		default:
-			panic(&ConfigError{Msg: fmt.Sprintf("eventtest: Config.Anomalies[%d] has unknown kind %q", i, a.Kind)})
+			return configErr(fmt.Sprintf("Anomalies[%d].Kind", i), fmt.Sprintf("unknown kind %q", a.Kind))
 		}
-		if a.Factor < 0 || a.Duration < 0 {
-			panic(&ConfigError{Msg: fmt.Sprintf("eventtest: Config.Anomalies[%d] has negative Factor or Duration", i)})
+		if badRate(a.Factor) {
+			return configErr(fmt.Sprintf("Anomalies[%d].Factor", i), fmt.Sprintf("%v is negative, not a number or above %g", a.Factor, float64(MaxRate)))
+		}
+		if a.Duration < 0 {
+			return configErr(fmt.Sprintf("Anomalies[%d].Duration", i), "negative")
+		}
+		if a.Actor != nil && a.Kind == Drop {
+			return configErr(fmt.Sprintf("Anomalies[%d].Actor", i), "a Drop removes calls; it has no actor")
 		}
 	}
+	return nil
 }

@@ -1,12 +1,21 @@
 // Package eventtest generates realistic, deterministic CloudTrail activity
 // for tests, fixtures and benchmarks.
 //
-// A [Generator] built from a [Config] yields records in eventTime order
-// ([Generator.Records]) or, without building records, the number of records
-// per series per minute ([Generator.Counts]); the two agree exactly. The
-// same Config yields the same records, byte for byte, on every run and
-// every machine: nothing reads the clock, the global random source or map
-// iteration order.
+// A [Generator] built from a [Config] ([New], or [MustNew] in code whose
+// configuration is fixed) yields records in eventTime order
+// ([Generator.Records]) or, without building records, the number of
+// records per series per minute ([Generator.Counts]); the two agree
+// exactly. The same Config yields the same records, byte for byte, on every
+// run and every machine: nothing reads the clock, the global random source
+// or map iteration order. A Config that cannot be honoured is a
+// [*ConfigError], never a panic of New.
+//
+// Beside the activity a Config can ask for attacks ([Attack]: a technique
+// of the catalogue, [Techniques], executed by one [Actor]), anomalies
+// performed by one actor, and records of the caller's own ([Config.Extra])
+// mixed into the stream. [Generator.Truth] lists, for every attack and
+// anomaly, the records it produced (by eventID), its actor and its time
+// span, so that a detection rule can be scored record by record.
 //
 // # The model
 //
@@ -59,7 +68,29 @@
 //
 // A [Spike] multiplies an API's rate, a [Drop] stops it, an [ErrorBurst]
 // adds errors of one code at a fixed rate. [Generator.Anomalies] returns
-// them with every field resolved, as ground truth for detector tests.
+// them with every field resolved. With an [Anomaly.Actor] a Spike's added
+// calls and an ErrorBurst's errors are made by that one actor (one
+// identity, address and client) from their own random stream, so that the
+// rest of the activity is unchanged record for record and the truth lists
+// exactly the added records. An ErrorBurst on console sign-ins writes
+// failed sign-ins as CloudTrail does: no errorCode, responseElements
+// {"ConsoleLogin":"Failure"} and errorMessage "Failed authentication".
+//
+// # Attacks
+//
+// The catalogue ([Techniques]) holds attack techniques across the MITRE
+// ATT&CK tactics that show in CloudTrail (initial access, execution,
+// persistence, privilege escalation, defense evasion — stopping, deleting
+// and narrowing a trail among them —, credential access, discovery,
+// lateral movement, exfiltration, impact), named as Stratus Red Team names
+// its AWS techniques and modelled on its detonation logs: each writes the
+// calls one execution makes, in order, with the request parameters, error
+// codes and messages, identity shape, readOnly and eventCategory real
+// records of those calls have. An attack's records are fixed offsets from
+// its start (a brute force's failed sign-ins 25 s apart, say), made by its
+// actor from an address the normal traffic never uses ([DefaultActorIP]),
+// and merged into the stream after the generated records of the same
+// second.
 //
 // # Speed
 //

@@ -10,7 +10,7 @@ import (
 // Generate ten minutes of activity with a spike, and read the ground truth
 // a detector test would score itself against.
 func Example() {
-	g := eventtest.New(eventtest.Config{
+	g := eventtest.MustNew(eventtest.Config{
 		Seed:      7,
 		Start:     time.Date(2024, 3, 5, 14, 0, 0, 0, time.UTC),
 		Duration:  10 * time.Minute,

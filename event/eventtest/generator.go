@@ -25,6 +25,17 @@ type Generator struct {
 	minutes   int
 	season    []float64 // daily-cycle factor per minute
 	accounts  map[string]*account
+	anomInfo  []anomInfo
+	attacks   []*attack
+	extras    []*event.Record // attack and caller records, in time order
+}
+
+// anomInfo is what Truth needs of a resolved anomaly.
+type anomInfo struct {
+	account  string
+	actor    Actor
+	from, to int   // minute window
+	series   []int // indexes of the series whose records in the window are the truth
 }
 
 // Count is the number of records of one series in one minute.
@@ -55,6 +66,7 @@ type series struct {
 	errMsg   string // with {arn} and {action}
 	action   string
 	windows  []window
+	actor    *principal // the one caller of an anomaly's actor series
 }
 
 type variant struct {
@@ -69,6 +81,10 @@ type window struct {
 	factor   float64
 }
 
+// extra is the window kind of an actor series: factor records per minute,
+// following the daily cycle.
+const extra AnomalyKind = "extra"
+
 var (
 	vTrue, vFalse = true, false
 	jsonNull      = json.RawMessage("null")
@@ -76,37 +92,19 @@ var (
 	signInFailed  = json.RawMessage(`{"ConsoleLogin":"Failure"}`)
 )
 
-// Build is New for configurations that come from users (flags, files): it
-// returns a *ConfigError instead of panicking when cfg cannot be honoured.
-func Build(cfg Config) (g *Generator, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			ce, ok := v.(*ConfigError)
-			if !ok {
-				panic(v)
-			}
-			g, err = nil, ce
-		}
-	}()
-	return New(cfg), nil
-}
-
-// ConfigError reports a Config that cannot be honoured.
-type ConfigError struct {
-	Msg string
-}
-
-func (e *ConfigError) Error() string { return e.Msg }
-
-// New returns a Generator for cfg. It panics with a *ConfigError if cfg
-// cannot be honoured (use Build to get it as an error instead): an
-// empty account or region, a Series without EventSource or EventName or
-// with a negative Rate, an Anomaly of unknown kind, with a negative Factor
-// or Duration, or whose series matches nothing in the mix (a Spike or Drop
-// needs an API that has calls).
-func New(cfg Config) *Generator {
+// New returns a Generator for cfg, or a *ConfigError (matching
+// ErrConfig) if cfg cannot be honoured: an empty account or region, a rate
+// that is negative where a rate must not be, not a number, infinite or
+// above MaxRate, a Series without EventSource or EventName, an Anomaly of
+// unknown kind, with a negative Factor or Duration, or whose series matches
+// nothing in the mix (a Spike or Drop needs an API that has calls), an
+// Attack of an unknown technique or running past the generated span, or a
+// mixed-in record outside the span or not passing event.Validate.
+func New(cfg Config) (*Generator, error) {
 	cfg = cfg.resolved()
-	cfg.check()
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
 	g := &Generator{cfg: cfg, accounts: map[string]*account{}}
 	g.minutes = int(cfg.Duration / time.Minute)
 	g.season = make([]float64, g.minutes)
@@ -169,7 +167,24 @@ func New(cfg Config) *Generator {
 	}
 
 	for i, a := range cfg.Anomalies {
-		g.anomalies = append(g.anomalies, g.resolve(i, a))
+		r, err := g.resolve(i, a)
+		if err != nil {
+			return nil, err
+		}
+		g.anomalies = append(g.anomalies, r)
+	}
+	if err := g.addExtras(); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// MustNew is New for configurations written in code (tests, examples): it
+// panics with the *ConfigError where New returns it.
+func MustNew(cfg Config) *Generator {
+	g, err := New(cfg)
+	if err != nil {
+		panic(err)
 	}
 	return g
 }
@@ -218,6 +233,14 @@ func (g *Generator) newSeries(x Series, a *api) *series {
 		}
 		if x.ErrorCode == "AccessDenied" && s.s3 {
 			msg = "Access Denied"
+		}
+		if s.kind == kindSignIn {
+			// Console sign-in failures carry no errorCode; the series'
+			// ErrorCode is the errorMessage CloudTrail writes.
+			msg = "Failed authentication"
+			if signInMessages[x.ErrorCode] {
+				msg = x.ErrorCode
+			}
 		}
 		s.errMsg = msg
 	}
@@ -303,7 +326,8 @@ func (s *series) setFlags(readOnly, data bool) {
 
 // resolve fills the empty fields of the i-th anomaly and attaches its
 // windows to the series it affects.
-func (g *Generator) resolve(i int, a Anomaly) Anomaly {
+func (g *Generator) resolve(i int, a Anomaly) (Anomaly, error) {
+	field := fmt.Sprintf("Anomalies[%d]", i)
 	if a.Start.IsZero() {
 		a.Start = g.cfg.Start.Add(g.cfg.Duration / 2)
 	}
@@ -336,7 +360,7 @@ func (g *Generator) resolve(i int, a Anomaly) Anomaly {
 		var cands []*cand
 		byKey := map[string]*cand{}
 		for idx, s := range g.series {
-			if s.ErrorCode != "" || s.ReadOnly || s.Data || s.kind != kindCall ||
+			if s.ErrorCode != "" || s.ReadOnly || s.Data || s.kind != kindCall || s.actor != nil ||
 				(a.Region != "" && s.Region != a.Region) || (a.EventSource != "" && s.EventSource != a.EventSource) ||
 				(a.EventName != "" && s.EventName != a.EventName) {
 				continue
@@ -351,8 +375,8 @@ func (g *Generator) resolve(i int, a Anomaly) Anomaly {
 			c.rate += s.Rate
 		}
 		if len(cands) == 0 {
-			panic(&ConfigError{Msg: fmt.Sprintf("eventtest: Config.Anomalies[%d]: no write management series matches region %q, source %q, name %q",
-				i, a.Region, a.EventSource, a.EventName)})
+			return a, configErr(field, fmt.Sprintf("no write management series matches region %q, source %q, name %q",
+				a.Region, a.EventSource, a.EventName))
 		}
 		sort.SliceStable(cands, func(x, y int) bool { return cands[x].rate > cands[y].rate })
 		c := cands[i%min(3, len(cands))]
@@ -375,44 +399,100 @@ func (g *Generator) resolve(i int, a Anomaly) Anomaly {
 	a.Start = g.cfg.Start.Add(time.Duration(from) * time.Minute)
 	a.Duration = time.Duration(to-from) * time.Minute
 	w := window{from: from, to: to, kind: a.Kind, factor: a.Factor}
+	info := anomInfo{account: g.cfg.Accounts[0], from: from, to: to}
 
 	same := func(s *series) bool {
 		return s.Region == a.Region && s.EventSource == a.EventSource && s.EventName == a.EventName
 	}
-	if a.Kind != ErrorBurst {
-		n := 0
-		for _, s := range g.series {
-			if same(s) {
-				s.windows = append(s.windows, w)
-				n++
-			}
-		}
-		if n == 0 {
-			panic(&ConfigError{Msg: fmt.Sprintf("eventtest: Config.Anomalies[%d]: no series of %s %s in %s", i, a.EventSource, a.EventName, a.Region)})
-		}
-		return a
-	}
-	// ErrorBurst: the error series of every account that calls the API.
+	// The series of the API in every account (for a Spike or Drop), and
+	// the accounts calling it.
+	var affected []int
 	var accounts []string
 	var proto *series
 	seen := map[string]bool{}
-	for _, s := range g.series {
-		if same(s) && !seen[s.Account] {
+	for idx, s := range g.series {
+		if !same(s) || s.actor != nil {
+			continue
+		}
+		affected = append(affected, idx)
+		if !seen[s.Account] {
 			seen[s.Account] = true
 			accounts = append(accounts, s.Account)
-			if proto == nil {
-				proto = s
-			}
 		}
+		if proto == nil {
+			proto = s
+		}
+	}
+	if a.Kind != ErrorBurst && len(affected) == 0 {
+		return a, configErr(field, fmt.Sprintf("no series of %s %s in %s", a.EventSource, a.EventName, a.Region))
 	}
 	if len(accounts) == 0 {
 		accounts = []string{g.cfg.Accounts[0]}
 	}
+	info.account = accounts[0]
+
+	if a.Actor != nil {
+		if a.Kind == Spike && a.Factor < 1 {
+			return a, configErr(field+".Factor", fmt.Sprintf("a Spike with an Actor adds (Factor-1) times the rate; %v is below 1", a.Factor))
+		}
+		acct := accounts[0]
+		actor := a.Actor.withDefaults(DefaultActor(acct))
+		if actor.Identity.AccountID != "" && seen[actor.Identity.AccountID] {
+			acct = actor.Identity.AccountID
+		}
+		a.Actor = &actor
+		info.account, info.actor = acct, actor
+		p := actor.principal()
+		add := func(x Series, api *api, k kind, readOnly, data bool, rate float64) {
+			s := g.newSeries(x, api)
+			s.key = splitmix(s.key ^ hash64(fmt.Sprintf("actor|%d", i)))
+			s.kind = k
+			s.setFlags(readOnly, data)
+			s.actor = p
+			s.Rate = 0
+			s.windows = []window{{from: from, to: to, kind: extra, factor: rate}}
+			if a.Kind == ErrorBurst {
+				s.windows[0].kind = ErrorBurst
+			}
+			info.series = append(info.series, len(g.series))
+			g.series = append(g.series, s)
+		}
+		if a.Kind == ErrorBurst {
+			x := Series{Region: a.Region, EventSource: a.EventSource, EventName: a.EventName, ErrorCode: a.ErrorCode, Account: acct}
+			k, ro, data := kindCall, event.ReadOnlyAPI(a.EventName), false
+			if proto != nil {
+				k, ro, data = proto.kind, proto.ReadOnly, proto.Data
+			}
+			add(x, findAPI(a.EventSource, a.EventName), k, ro, data, a.Factor)
+		} else {
+			for _, idx := range affected {
+				s := g.series[idx]
+				if s.Account == acct && s.Rate > 0 {
+					add(s.Series, s.api, s.kind, s.ReadOnly, s.Data, (a.Factor-1)*s.Rate)
+				}
+			}
+		}
+		g.anomInfo = append(g.anomInfo, info)
+		return a, nil
+	}
+
+	if a.Kind != ErrorBurst {
+		for _, idx := range affected {
+			g.series[idx].windows = append(g.series[idx].windows, w)
+		}
+		if a.Kind == Spike {
+			info.series = affected
+		}
+		g.anomInfo = append(g.anomInfo, info)
+		return a, nil
+	}
+	// ErrorBurst: the error series of every account that calls the API.
 	for _, acct := range accounts {
 		var target *series
-		for _, s := range g.series {
-			if same(s) && s.Account == acct && s.ErrorCode == a.ErrorCode {
+		for idx, s := range g.series {
+			if same(s) && s.actor == nil && s.Account == acct && s.ErrorCode == a.ErrorCode {
 				target = s
+				info.series = append(info.series, idx)
 				break
 			}
 		}
@@ -423,11 +503,13 @@ func (g *Generator) resolve(i int, a Anomaly) Anomaly {
 				target.kind = proto.kind
 				target.setFlags(proto.ReadOnly, proto.Data)
 			}
+			info.series = append(info.series, len(g.series))
 			g.series = append(g.series, target)
 		}
 		target.windows = append(target.windows, w)
 	}
-	return a
+	g.anomInfo = append(g.anomInfo, info)
+	return a, nil
 }
 
 // Config returns the configuration with every default applied.
@@ -436,8 +518,10 @@ func (g *Generator) Config() Config { return g.cfg }
 // Series returns every series of the mix, in the order Count.Series indexes
 // them: the built-in mix (per account, per API, per region; each API's
 // successful series followed by its error series), then Config.Series, then
-// error series created by ErrorBurst anomalies. Rate is the mean per minute
-// before the daily cycle and anomalies.
+// in anomaly order the error series created by ErrorBurst anomalies and the
+// series of anomalies performed by an Actor (which have Rate 0: they only
+// add records inside their window). Rate is the mean per minute before the
+// daily cycle and anomalies.
 func (g *Generator) Series() []Series {
 	out := make([]Series, len(g.series))
 	for i, s := range g.series {
@@ -467,6 +551,8 @@ func (g *Generator) rate(s *series, m int) float64 {
 			lam = 0
 		case ErrorBurst:
 			add += w.factor
+		case extra:
+			add += w.factor * g.season[m]
 		}
 	}
 	return lam + add
@@ -486,7 +572,8 @@ func (g *Generator) count(pcg *rand.PCG, s *series, m int) int {
 
 // Counts yields the number of records of every series in every minute where
 // it is not zero, minute by minute and within a minute in series order.
-// It agrees exactly with Records.
+// It agrees exactly with the generated records of Records; the records of
+// Config.Attacks and Config.Extra are not series and are not counted.
 func (g *Generator) Counts() iter.Seq[Count] {
 	return func(yield func(Count) bool) {
 		var pcg rand.PCG
@@ -511,9 +598,41 @@ func (g *Generator) Counts() iter.Seq[Count] {
 func (g *Generator) Records() iter.Seq[*event.Record] {
 	return func(yield func(*event.Record) bool) {
 		b := newBuilder(g)
+		extras := g.extras
 		for m := 0; m < g.minutes; m++ {
-			for _, r := range b.minute(m) {
-				if !yield(r) {
+			recs := b.minute(m)
+			if len(extras) == 0 {
+				for _, r := range recs {
+					if !yield(r) {
+						return
+					}
+				}
+				continue
+			}
+			// Merge the attack and caller records of this minute, after
+			// the generated records of the same second.
+			end := g.cfg.Start.Add(time.Duration(m+1) * time.Minute)
+			k := 0
+			for k < len(extras) && extras[k].EventTime.Before(end) {
+				k++
+			}
+			mine := extras[:k]
+			extras = extras[k:]
+			i := 0
+			for _, x := range mine {
+				for i < len(recs) && !recs[i].EventTime.After(x.EventTime) {
+					if !yield(recs[i]) {
+						return
+					}
+					i++
+				}
+				c := *x
+				if !yield(&c) {
+					return
+				}
+			}
+			for ; i < len(recs); i++ {
+				if !yield(recs[i]) {
 					return
 				}
 			}
@@ -527,6 +646,11 @@ type builder struct {
 	counts rand.PCG
 	pcg    rand.PCG
 	rng    *rand.Rand
+	// Records of actor series draw from their own stream, so that an
+	// anomaly performed by an actor leaves every other record as it is.
+	apcg   rand.PCG
+	arng   *rand.Rand
+	cur    *rand.Rand // rng or arng, for the record being built
 	slab   []event.Record
 	out    []*event.Record
 	slots  []slot
@@ -549,17 +673,23 @@ type msgKey struct {
 func newBuilder(g *Generator) *builder {
 	b := &builder{g: g, msgs: map[msgKey]string{}}
 	b.rng = rand.New(&b.pcg)
+	b.arng = rand.New(&b.apcg)
 	return b
 }
 
 func (b *builder) minute(m int) []*event.Record {
 	g := b.g
 	b.pcg.Seed(uint64(g.cfg.Seed)^0x7265636f72647321, splitmix(uint64(m)))
+	b.apcg.Seed(uint64(g.cfg.Seed)^0x6163746f72737321, splitmix(uint64(m)))
 	b.slots = b.slots[:0]
 	for i, s := range g.series {
 		n := g.count(&b.counts, s, m)
 		for range n {
-			b.slots = append(b.slots, slot{sec: int32(b.rng.IntN(60)), series: int32(i)})
+			rng := b.rng
+			if s.actor != nil {
+				rng = b.arng
+			}
+			b.slots = append(b.slots, slot{sec: int32(rng.IntN(60)), series: int32(i)})
 		}
 	}
 	// Counting sort by second, stable.
@@ -591,6 +721,9 @@ func (b *builder) minute(m int) []*event.Record {
 }
 
 func (b *builder) pick(s *series, x uint64) *principal {
+	if s.actor != nil {
+		return s.actor
+	}
 	pools := &s.acct.pools
 	if s.kind == kindSignIn {
 		pools = &s.acct.signIn
@@ -631,7 +764,11 @@ func (b *builder) build(s *series, t time.Time) *event.Record {
 	r := &b.slab[0]
 	b.slab = b.slab[1:]
 
-	x := b.rng.Uint64()
+	b.cur = b.rng
+	if s.actor != nil {
+		b.cur = b.arng
+	}
+	x := b.cur.Uint64()
 	p := b.pick(s, x)
 	v := &s.variants[(x>>20)&3]
 	r.EventVersion = s.version
@@ -651,9 +788,15 @@ func (b *builder) build(s *series, t time.Time) *event.Record {
 		r.ResponseElements = jsonNull
 	}
 	if s.kind == kindSignIn {
+		// A failed sign-in has no errorCode: responseElements says
+		// Failure and errorMessage why.
 		r.RequestParameters, r.ResponseElements, r.AdditionalEventData = jsonNull, signInOK, p.signIn
-		if (x>>40)%100 < 4 {
+		if s.ErrorCode != "" || (x>>40)%100 < 4 {
+			r.ErrorCode = ""
 			r.ErrorMessage = "Failed authentication"
+			if s.ErrorCode != "" {
+				r.ErrorMessage = s.errMsg
+			}
 			r.ResponseElements = signInFailed
 		}
 	}
@@ -692,17 +835,17 @@ const hexDigits = "0123456789abcdef"
 // from one string allocation.
 func (b *builder) ids(r *event.Record, s *series, cross bool) {
 	buf := b.buf[:0]
-	buf = appendUUID(buf, b.rng.Uint64(), b.rng.Uint64())
+	buf = appendUUID(buf, b.cur.Uint64(), b.cur.Uint64())
 	if s.s3 {
-		v := b.rng.Uint64()
+		v := b.cur.Uint64()
 		for i := 60; i >= 0; i -= 4 {
 			buf = append(buf, "0123456789ABCDEF"[(v>>uint(i))&15])
 		}
 	} else {
-		buf = appendUUID(buf, b.rng.Uint64(), b.rng.Uint64())
+		buf = appendUUID(buf, b.cur.Uint64(), b.cur.Uint64())
 	}
 	if cross {
-		buf = appendUUID(buf, b.rng.Uint64(), b.rng.Uint64())
+		buf = appendUUID(buf, b.cur.Uint64(), b.cur.Uint64())
 	}
 	b.buf = buf
 	str := string(buf)

@@ -34,24 +34,24 @@ func digest(g *Generator) ([32]byte, int) {
 func TestDeterministicBytes(t *testing.T) {
 	cfg := Config{Seed: 42, Accounts: []string{"111122223333", "444455556666"}, Regions: []string{"us-east-1", "eu-west-1"},
 		Anomalies: []Anomaly{{Kind: Spike}, {Kind: ErrorBurst}}}
-	a, n := digest(New(cfg))
+	a, n := digest(MustNew(cfg))
 	if n < 1000 {
 		t.Fatalf("only %d records", n)
 	}
-	g := New(cfg)
+	g := MustNew(cfg)
 	b, _ := digest(g)
 	c, _ := digest(g) // a second iteration of the same Generator restarts
 	if a != b || a != c {
 		t.Errorf("same seed, different bytes: %x %x %x", a, b, c)
 	}
 	cfg.Seed = 43
-	if d, _ := digest(New(cfg)); d == a {
+	if d, _ := digest(MustNew(cfg)); d == a {
 		t.Errorf("different seeds, same bytes")
 	}
 }
 
 func TestConcurrentIteration(t *testing.T) {
-	g := New(Config{Seed: 7, Duration: 20 * time.Minute})
+	g := MustNew(Config{Seed: 7, Duration: 20 * time.Minute})
 	want, _ := digest(g)
 	var wg sync.WaitGroup
 	got := make([][32]byte, 4)
@@ -80,7 +80,7 @@ type seriesKey struct {
 // TestCountsAgreeWithRecords checks that Counts and Records describe the same
 // activity exactly, and that records come in eventTime order.
 func TestCountsAgreeWithRecords(t *testing.T) {
-	g := New(Config{Seed: 3, Duration: 3 * time.Hour, Accounts: []string{"111122223333", "210987654321"},
+	g := MustNew(Config{Seed: 3, Duration: 3 * time.Hour, Accounts: []string{"111122223333", "210987654321"},
 		Regions: []string{"us-east-1", "eu-central-1"}, Rate: 120,
 		Series:    []Series{{EventSource: "example.amazonaws.com", EventName: "DoThing", Rate: 2}},
 		Anomalies: []Anomaly{{Kind: Spike}, {Kind: Drop}, {Kind: ErrorBurst, EventSource: "iam.amazonaws.com", EventName: "DeleteInstanceProfile", Region: "us-east-1"}}})
@@ -127,7 +127,7 @@ func TestCountsAgreeWithRecords(t *testing.T) {
 // TestRateAndSeasonality checks the mean rate over a day and the daily cycle.
 func TestRateAndSeasonality(t *testing.T) {
 	const rate = 60.0
-	g := New(Config{Seed: 11, Duration: 24 * time.Hour, Rate: rate})
+	g := MustNew(Config{Seed: 11, Duration: 24 * time.Hour, Rate: rate})
 	var hourly [24]float64
 	total := 0.0
 	for c := range g.Counts() {
@@ -152,7 +152,7 @@ func TestRateAndSeasonality(t *testing.T) {
 	}
 
 	// Without a cycle the hours are flat.
-	g = New(Config{Seed: 11, Duration: 24 * time.Hour, Rate: rate, Seasonality: -1})
+	g = MustNew(Config{Seed: 11, Duration: 24 * time.Hour, Rate: rate, Seasonality: -1})
 	hourly = [24]float64{}
 	for c := range g.Counts() {
 		hourly[c.Minute.Hour()] += float64(c.N)
@@ -174,7 +174,7 @@ func TestRateAndSeasonality(t *testing.T) {
 }
 
 func TestExplicitSeriesRate(t *testing.T) {
-	g := New(Config{Seed: 5, Duration: 48 * time.Hour, Rate: -1, Seasonality: -1,
+	g := MustNew(Config{Seed: 5, Duration: 48 * time.Hour, Rate: -1, Seasonality: -1,
 		Series: []Series{{Region: "eu-west-1", EventSource: "ec2.amazonaws.com", EventName: "RunInstances", Rate: 0.5}}})
 	if len(g.Series()) != 1 {
 		t.Fatalf("Rate -1 should leave only the explicit series, got %d", len(g.Series()))
@@ -224,7 +224,7 @@ func TestAnomalies(t *testing.T) {
 	if start.IsZero() {
 		start = DefaultStart
 	}
-	plain := New(base)
+	plain := MustNew(base)
 
 	cfg := base
 	cfg.Anomalies = []Anomaly{
@@ -234,7 +234,7 @@ func TestAnomalies(t *testing.T) {
 		{Kind: ErrorBurst, EventSource: "iam.amazonaws.com", EventName: "DeleteInstanceProfile", Region: "us-east-1",
 			ErrorCode: "AccessDeniedException", Start: start.Add(4 * time.Hour), Duration: 12 * time.Minute, Factor: 12},
 	}
-	g := New(cfg)
+	g := MustNew(cfg)
 	truth := g.Anomalies()
 	if len(truth) != 4 {
 		t.Fatalf("%d anomalies", len(truth))
@@ -340,7 +340,7 @@ func mapsEqual(a, b map[int64]int) bool {
 }
 
 func TestAnomalyClippingAndDefaults(t *testing.T) {
-	g := New(Config{Seed: 1, Duration: time.Hour, Anomalies: []Anomaly{
+	g := MustNew(Config{Seed: 1, Duration: time.Hour, Anomalies: []Anomaly{
 		{Kind: Spike},
 		{Kind: Drop, Start: DefaultStart.Add(50 * time.Minute), Duration: time.Hour},
 		{Kind: Spike, Start: DefaultStart.Add(-10 * time.Minute), Duration: 15*time.Minute + time.Second},
@@ -357,24 +357,57 @@ func TestAnomalyClippingAndDefaults(t *testing.T) {
 	}
 }
 
-func TestConfigPanics(t *testing.T) {
-	for name, cfg := range map[string]Config{
-		"unknown kind":    {Anomalies: []Anomaly{{Kind: "wobble"}}},
-		"no such API":     {Anomalies: []Anomaly{{Kind: Spike, EventSource: "nope.amazonaws.com", EventName: "X", Region: "us-east-1"}}},
-		"negative factor": {Anomalies: []Anomaly{{Kind: Spike, Factor: -1}}},
-		"series no name":  {Series: []Series{{EventSource: "s3.amazonaws.com"}}},
-		"negative rate":   {Series: []Series{{EventSource: "s3.amazonaws.com", EventName: "GetObject", Rate: -2}}},
-		"empty account":   {Accounts: []string{""}},
-		"nothing to pick": {Rate: -1, Anomalies: []Anomaly{{Kind: Spike}}},
+// TestConfigErrors: every configuration that cannot be honoured is a
+// *ConfigError matching ErrConfig, from New, and a panic from MustNew.
+func TestConfigErrors(t *testing.T) {
+	at := DefaultStart.Add(30 * time.Minute)
+	for name, c := range map[string]struct {
+		cfg   Config
+		field string
+	}{
+		"unknown kind":      {Config{Anomalies: []Anomaly{{Kind: "wobble"}}}, "Anomalies[0].Kind"},
+		"no such API":       {Config{Anomalies: []Anomaly{{Kind: Spike, EventSource: "nope.amazonaws.com", EventName: "X", Region: "us-east-1"}}}, "Anomalies[0]"},
+		"negative factor":   {Config{Anomalies: []Anomaly{{Kind: Spike, Factor: -1}}}, "Anomalies[0].Factor"},
+		"NaN factor":        {Config{Anomalies: []Anomaly{{Kind: ErrorBurst, Factor: math.NaN()}}}, "Anomalies[0].Factor"},
+		"huge factor":       {Config{Anomalies: []Anomaly{{Kind: ErrorBurst, Factor: 1e9}}}, "Anomalies[0].Factor"},
+		"drop with actor":   {Config{Anomalies: []Anomaly{{Kind: Drop, Actor: &Actor{}}}}, "Anomalies[0].Actor"},
+		"spike below 1":     {Config{Anomalies: []Anomaly{{Kind: Spike, Factor: 0.5, Actor: &Actor{}}}}, "Anomalies[0].Factor"},
+		"series no name":    {Config{Series: []Series{{EventSource: "s3.amazonaws.com"}}}, "Series[0]"},
+		"negative rate":     {Config{Series: []Series{{EventSource: "s3.amazonaws.com", EventName: "GetObject", Rate: -2}}}, "Series[0].Rate"},
+		"infinite rate":     {Config{Series: []Series{{EventSource: "s3.amazonaws.com", EventName: "GetObject", Rate: math.Inf(1)}}}, "Series[0].Rate"},
+		"NaN mix rate":      {Config{Rate: math.NaN()}, "Rate"},
+		"huge mix rate":     {Config{Rate: 2 * MaxRate}, "Rate"},
+		"empty account":     {Config{Accounts: []string{""}}, "Accounts[0]"},
+		"empty region":      {Config{Regions: []string{"us-east-1", ""}}, "Regions[1]"},
+		"nothing to pick":   {Config{Rate: -1, Anomalies: []Anomaly{{Kind: Spike}}}, "Anomalies[0]"},
+		"unknown technique": {Config{Attacks: []Attack{{Technique: "aws.impact.nothing"}}}, "Attacks[0].Technique"},
+		"attack past end":   {Config{Attacks: []Attack{{Technique: "aws.credential-access.console-login-brute-force", Start: DefaultStart.Add(58 * time.Minute)}}}, "Attacks[0].Start"},
+		"attack before":     {Config{Attacks: []Attack{{Technique: "aws.defense-evasion.cloudtrail-stop", Start: DefaultStart.Add(-time.Second)}}}, "Attacks[0].Start"},
+		"extra outside":     {Config{Extra: []*event.Record{event.NewAPICall(event.Record{EventTime: DefaultStart.Add(2 * time.Hour), EventSource: "s3.amazonaws.com", EventName: "ListBuckets", AWSRegion: "us-east-1", SourceIPAddress: "192.0.2.1", UserIdentity: &event.UserIdentity{Type: event.IdentityRoot, AccountID: "111122223333"}})}}, "Extra[0]"},
+		"extra invalid":     {Config{Extra: []*event.Record{{EventTime: at}}}, "Extra[0]"},
+		"duration too long": {Config{Duration: 400 * 24 * time.Hour}, "Duration"},
+		"NaN seasonality":   {Config{Seasonality: math.NaN()}, "Seasonality"},
 	} {
+		g, err := New(c.cfg)
+		var ce *ConfigError
+		if g != nil || !errors.As(err, &ce) || !errors.Is(err, ErrConfig) {
+			t.Errorf("%s: New = %v, %v; want a *ConfigError", name, g, err)
+			continue
+		}
+		if ce.Field != c.field || !strings.HasPrefix(err.Error(), "eventtest: Config."+c.field+": ") {
+			t.Errorf("%s: field %q (%v), want %q", name, ce.Field, err, c.field)
+		}
 		func() {
 			defer func() {
-				if recover() == nil {
-					t.Errorf("%s: New did not panic", name)
+				if v := recover(); v != err && (v == nil || v.(error).Error() != err.Error()) {
+					t.Errorf("%s: MustNew panicked with %v, want %v", name, v, err)
 				}
 			}()
-			New(cfg)
+			MustNew(c.cfg)
 		}()
+	}
+	if g, err := New(Config{Seed: 1}); g == nil || err != nil {
+		t.Fatalf("valid config: %v", err)
 	}
 }
 
@@ -386,7 +419,7 @@ func TestRealism(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		dur = 6 * time.Hour
 	}
-	g := New(Config{Seed: 2024, Duration: dur, Rate: 120, Regions: []string{"eu-west-1", "ap-southeast-2"},
+	g := MustNew(Config{Seed: 2024, Duration: dur, Rate: 120, Regions: []string{"eu-west-1", "ap-southeast-2"},
 		Accounts: []string{"111122223333", "444455556666"}})
 	types := map[event.IdentityType]int{}
 	sources := map[string]bool{}
@@ -498,7 +531,7 @@ func TestRealism(t *testing.T) {
 }
 
 func TestEarlyBreak(t *testing.T) {
-	g := New(Config{Seed: 1})
+	g := MustNew(Config{Seed: 1})
 	n := 0
 	for range g.Records() {
 		n++
@@ -519,8 +552,8 @@ func TestEarlyBreak(t *testing.T) {
 }
 
 func TestSeriesOrderStable(t *testing.T) {
-	a := New(Config{Seed: 1, Regions: []string{"us-east-1", "eu-west-1"}}).Series()
-	b := New(Config{Seed: 99, Regions: []string{"us-east-1", "eu-west-1"}}).Series()
+	a := MustNew(Config{Seed: 1, Regions: []string{"us-east-1", "eu-west-1"}}).Series()
+	b := MustNew(Config{Seed: 99, Regions: []string{"us-east-1", "eu-west-1"}}).Series()
 	if !slices.Equal(a, b) {
 		t.Errorf("series depend on the seed")
 	}
@@ -530,7 +563,7 @@ func TestSeriesOrderStable(t *testing.T) {
 }
 
 func BenchmarkRecords(b *testing.B) {
-	g := New(Config{Seed: 1, Duration: 24 * time.Hour, Rate: 600, Regions: []string{"us-east-1", "eu-west-1"}})
+	g := MustNew(Config{Seed: 1, Duration: 24 * time.Hour, Rate: 600, Regions: []string{"us-east-1", "eu-west-1"}})
 	b.ReportAllocs()
 	n := 0
 	cpu0 := cpuTime()
@@ -545,7 +578,7 @@ func BenchmarkRecords(b *testing.B) {
 // BenchmarkRecordsEncode is Records followed by AppendJSON of every record:
 // the cost of writing generated fixtures.
 func BenchmarkRecordsEncode(b *testing.B) {
-	g := New(Config{Seed: 1, Duration: 2 * time.Hour, Rate: 600})
+	g := MustNew(Config{Seed: 1, Duration: 2 * time.Hour, Rate: 600})
 	var buf []byte
 	n := 0
 	b.ReportAllocs()
@@ -562,7 +595,7 @@ func BenchmarkRecordsEncode(b *testing.B) {
 // BenchmarkRecordsEncodeStdlib is the baseline of BenchmarkRecordsEncode:
 // the same records written with encoding/json.Marshal.
 func BenchmarkRecordsEncodeStdlib(b *testing.B) {
-	g := New(Config{Seed: 1, Duration: 2 * time.Hour, Rate: 600})
+	g := MustNew(Config{Seed: 1, Duration: 2 * time.Hour, Rate: 600})
 	n := 0
 	b.ReportAllocs()
 	cpu0 := cpuTime()
@@ -580,7 +613,7 @@ func BenchmarkRecordsEncodeStdlib(b *testing.B) {
 // BenchmarkCounts measures a 14-day Insights scenario over the full mix
 // (over 200 series) without building records.
 func BenchmarkCounts(b *testing.B) {
-	g := New(Config{Seed: 1, Duration: 14 * 24 * time.Hour, Rate: 600, Regions: []string{"us-east-1", "eu-west-1", "ap-southeast-2"}})
+	g := MustNew(Config{Seed: 1, Duration: 14 * 24 * time.Hour, Rate: 600, Regions: []string{"us-east-1", "eu-west-1", "ap-southeast-2"}})
 	b.ReportAllocs()
 	n := 0
 	cpu0 := cpuTime()
@@ -600,25 +633,5 @@ func reportRate(b *testing.B, n int, cpu time.Duration) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
 	if cpu > 0 {
 		b.ReportMetric(float64(n)/cpu.Seconds(), "records/cpu-s")
-	}
-}
-
-func TestBuildReportsConfigErrors(t *testing.T) {
-	bad := []Config{
-		{Accounts: []string{""}},
-		{Regions: []string{""}},
-		{Series: []Series{{EventSource: "s3.amazonaws.com"}}},
-		{Anomalies: []Anomaly{{Kind: "tsunami"}}},
-		{Anomalies: []Anomaly{{Kind: Spike, EventSource: "nosuch.amazonaws.com", EventName: "Nothing"}}},
-	}
-	for i, cfg := range bad {
-		g, err := Build(cfg)
-		var ce *ConfigError
-		if g != nil || !errors.As(err, &ce) || !strings.HasPrefix(ce.Msg, "eventtest: ") {
-			t.Errorf("config %d: Build = %v, %v; want a *ConfigError", i, g, err)
-		}
-	}
-	if g, err := Build(Config{Seed: 1}); g == nil || err != nil {
-		t.Fatalf("valid config: %v", err)
 	}
 }

@@ -604,7 +604,7 @@ func TestSelectorsAgreeWithFilter(t *testing.T) {
 	}
 
 	// A wider mix: two accounts, three Regions.
-	gen := eventtest.New(eventtest.Config{Seed: 5, Duration: 30 * time.Minute, Rate: 120,
+	gen := eventtest.MustNew(eventtest.Config{Seed: 5, Duration: 30 * time.Minute, Rate: 120,
 		Accounts: []string{"111122223333", "999988887777"}, Regions: []string{"eu-west-1", "us-west-2"}})
 	var input bytes.Buffer
 	var recs []*event.Record

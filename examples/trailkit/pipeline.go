@@ -171,7 +171,7 @@ func generate(ctx context.Context, a *activity) (*outcome, error) {
 		return nil, err
 	}
 	span := time.Duration(a.Hours) * time.Hour
-	gen, err := eventtest.Build(eventtest.Config{
+	gen, err := eventtest.New(eventtest.Config{
 		Seed:      a.Seed,
 		Start:     a.Start,
 		Duration:  span,

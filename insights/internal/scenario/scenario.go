@@ -44,7 +44,7 @@ type Outcome struct {
 // Run generates cfg's activity and feeds it to a detector with opts,
 // through records (Add) or through per-minute counts (Observe).
 func Run(cfg eventtest.Config, opts *insights.Options, records bool) (*Result, error) {
-	g := eventtest.New(cfg)
+	g := eventtest.MustNew(cfg)
 	c := g.Config()
 	d := insights.New(opts)
 	res := &Result{}
