@@ -9,6 +9,7 @@ import (
 	"hash"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -226,6 +227,14 @@ type WriterOptions struct {
 	// OnError, if set, receives the errors of the background goroutine's
 	// deliveries (only in real-time mode). The batches are kept either way.
 	OnError func(error)
+	// Spool, if set, makes records durable before Write returns: each
+	// record is appended to the spool and Write waits as the spool's
+	// SyncPolicy says; each batch's key is fsynced to the spool before its
+	// first Put, and its delivery noted after. Call Replay once, after
+	// Subscribe and before the first Write, to deliver what an earlier
+	// process left in the spool. One Spool serves one Writer; close the
+	// Writer, then the Spool.
+	Spool *Spool
 }
 
 // Writer batches records into CloudTrail log files and puts them in a Store.
@@ -271,6 +280,7 @@ type Writer struct {
 	stop     chan struct{}
 	done     chan struct{}
 	gzPool   sync.Pool
+	replayed atomic.Bool // Replay ran (only matters with a Spool)
 }
 
 type streamID struct{ account, region string }
@@ -295,6 +305,10 @@ type batch struct {
 	digest   [32]byte
 	writeErr error
 	key      string // chosen at the first delivery attempt, kept for retries
+	id       uint64 // the spool's batch id (with a Spool)
+	// replayed is set on a batch rebuilt by Replay whose key the spool
+	// holds: the store may already have it, so it is checked before the Put.
+	replayed bool
 }
 
 var encodePool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
@@ -394,6 +408,10 @@ func (w *Writer) Write(ctx context.Context, r *event.Record) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	sp := w.opts.Spool
+	if sp != nil && !w.replayed.Load() {
+		return ErrNotReplayed
+	}
 	id := streamID{r.RecipientAccountID, r.AWSRegion}
 	if !validAccount(id.account) {
 		return &UnroutableRecordError{EventID: r.EventID, Field: "recipientAccountId", Value: id.account}
@@ -445,7 +463,19 @@ func (w *Writer) Write(ctx context.Context, r *event.Record) error {
 		w.seal(s)
 	}
 	if s.open == nil {
-		s.open = w.newBatch()
+		s.open = w.newBatch(0)
+	}
+	var seq uint64
+	if sp != nil {
+		var err error
+		if seq, err = sp.append('R', s.open.id, data); err != nil {
+			if s.open.records == 0 {
+				s.open = nil
+			}
+			s.mu.Unlock()
+			w.mu.RUnlock()
+			return err
+		}
 	}
 	w.appendRecord(s.open, data, r.EventTime)
 	if s.open.records >= w.opts.MaxRecords || s.open.size+2 >= w.opts.MaxBytes {
@@ -454,14 +484,24 @@ func (w *Writer) Write(ctx context.Context, r *event.Record) error {
 	due := len(s.sealed) > 0
 	s.mu.Unlock()
 	w.mu.RUnlock()
+	if sp != nil {
+		if err := sp.wait(seq, false); err != nil {
+			return err
+		}
+	}
 	if due {
 		return w.deliverStream(ctx, s)
 	}
 	return nil
 }
 
-func (w *Writer) newBatch() *batch {
-	b := &batch{sum: sha256.New(), created: w.now()}
+// newBatch starts a batch; with a Spool it gets the batch id spoolID, or a
+// new one when spoolID is 0.
+func (w *Writer) newBatch(spoolID uint64) *batch {
+	b := &batch{sum: sha256.New(), created: w.now(), id: spoolID}
+	if sp := w.opts.Spool; sp != nil && spoolID == 0 {
+		b.id = sp.newBatch()
+	}
 	if gz, ok := w.gzPool.Get().(*gzip.Writer); ok {
 		gz.Reset(&b.buf)
 		b.gz = gz
@@ -502,6 +542,12 @@ func (w *Writer) seal(s *stream) {
 		return
 	}
 	s.open = nil
+	w.sealBatch(b)
+	s.sealed = append(s.sealed, b)
+}
+
+// sealBatch ends the batch's JSON and gzip stream.
+func (w *Writer) sealBatch(b *batch) {
 	b.write([]byte(`]}`))
 	if err := b.gz.Close(); b.writeErr == nil {
 		b.writeErr = err
@@ -510,7 +556,6 @@ func (w *Writer) seal(s *stream) {
 	b.gz = nil
 	b.sum.Sum(b.digest[:0])
 	b.sum = nil
-	s.sealed = append(s.sealed, b)
 }
 
 // deliverStream puts the stream's sealed batches in order, stopping at the
@@ -552,14 +597,40 @@ func (w *Writer) deliver(ctx context.Context, id streamID, b *batch) error {
 		if err != nil {
 			return &DeliveryError{Bucket: w.opts.Bucket, Records: b.records, Err: err}
 		}
-		b.key = Key{Kind: w.opts.Kind, Prefix: w.opts.Prefix, OrgID: w.opts.OrgID, Account: id.account,
+		key := Key{Kind: w.opts.Kind, Prefix: w.opts.Prefix, OrgID: w.opts.OrgID, Account: id.account,
 			Region: id.region, Time: at.Truncate(time.Minute), Unique: unique}.String()
+		if sp := w.opts.Spool; sp != nil {
+			// The key must be durable before the first Put: a replay
+			// after a crash then puts the batch under the same key.
+			seq, err := sp.append('K', b.id, []byte(key))
+			if err == nil {
+				err = sp.wait(seq, true)
+			}
+			if err != nil {
+				return &DeliveryError{Bucket: w.opts.Bucket, Key: key, Records: b.records, Err: err}
+			}
+		}
+		b.key = key
 	}
 	key := b.key
 	if b.writeErr != nil {
 		return &DeliveryError{Bucket: w.opts.Bucket, Key: key, Records: b.records, Err: b.writeErr}
 	}
 	body := b.buf.Bytes()
+	if b.replayed {
+		// Put before the crash? Then the object is complete (Puts are
+		// atomic) and the digest chain finds it (Chain.Recover); putting
+		// it again would list it twice.
+		_, err := w.store.Get(ctx, w.opts.Bucket, key)
+		if err == nil {
+			w.opts.Spool.delivered(b.id)
+			return nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return &DeliveryError{Bucket: w.opts.Bucket, Key: key, Records: b.records, Err: err}
+		}
+		b.replayed = false
+	}
 	if err := w.store.Put(ctx, Object{Bucket: w.opts.Bucket, Key: key, Body: body}); err != nil {
 		return &DeliveryError{Bucket: w.opts.Bucket, Key: key, Records: b.records, Err: err}
 	}
@@ -573,7 +644,69 @@ func (w *Writer) deliver(ctx context.Context, id streamID, b *batch) error {
 		fn(d)
 	}
 	w.subMu.Unlock()
+	if sp := w.opts.Spool; sp != nil {
+		sp.delivered(b.id)
+	}
 	return nil
+}
+
+// Replay delivers the records an earlier process left in the Spool: every
+// batch without a delivery note is rebuilt from its records, in the order
+// they were written, and delivered like a sealed batch (see Spool for how
+// keys are reused so that nothing is stored twice). It returns the number
+// of records replayed. Delivery failures are returned as with Flush; the
+// batches are kept and retried by Tick, Flush and Close. Without a Spool it
+// does nothing. Call it once, after Subscribe and before the first Write;
+// Write returns ErrNotReplayed until it was called.
+func (w *Writer) Replay(ctx context.Context) (int, error) {
+	sp := w.opts.Spool
+	if sp == nil {
+		return 0, nil
+	}
+	sp.mu.Lock()
+	if sp.replayed {
+		sp.mu.Unlock()
+		return 0, errors.New("logfile: Replay called twice")
+	}
+	batches := sp.replay
+	sp.replay, sp.replayed = nil, true
+	sp.mu.Unlock()
+	n := 0
+	var rec event.Record
+	for _, sb := range batches {
+		b := w.newBatch(sb.id)
+		b.key, b.replayed = sb.key, sb.key != ""
+		var id streamID
+		for i, data := range sb.records {
+			if err := event.Unmarshal(data, &rec); err != nil {
+				return n, &SpoolError{Dir: sp.dir, Op: "read", Err: fmt.Errorf("batch %d record %d: %w", sb.id, i, err)}
+			}
+			rid := streamID{rec.RecipientAccountID, rec.AWSRegion}
+			if i == 0 {
+				id = rid
+			} else if rid != id {
+				return n, &SpoolError{Dir: sp.dir, Op: "read", Err: fmt.Errorf("batch %d mixes streams", sb.id)}
+			}
+			w.appendRecord(b, data, rec.EventTime)
+		}
+		if !validAccount(id.account) || !validRegion(id.region) {
+			return n, &SpoolError{Dir: sp.dir, Op: "read", Err: fmt.Errorf("batch %d: unroutable records", sb.id)}
+		}
+		w.sealBatch(b)
+		w.mu.Lock()
+		s := w.streams[id]
+		if s == nil {
+			s = &stream{id: id}
+			w.streams[id] = s
+		}
+		w.mu.Unlock()
+		s.mu.Lock()
+		s.sealed = append(s.sealed, b)
+		s.mu.Unlock()
+		n += b.records
+	}
+	w.replayed.Store(true)
+	return n, w.sealAndDeliver(ctx, func(*batch) bool { return false })
 }
 
 // Tick seals the batches that are MaxAge old or older by the Writer's clock
