@@ -23,7 +23,9 @@ type decoder struct {
 	data  []byte
 	pos   int
 	depth int
-	buf   []byte // scratch for unescaping strings
+	buf   []byte  // scratch for unescaping strings
+	toks  []uint8 // layout tokens of the objects being decoded
+	lkey  []byte  // scratch for layout keys
 
 	// owned is true when data is the decoder's private copy of the input.
 	// Then the record's strings and raw members point into it instead of
@@ -160,6 +162,8 @@ type objectFields interface {
 	fieldIndex(key []byte) int
 	// unknownMembers returns the object's Unknown list.
 	unknownMembers() *Members
+	// layoutOf returns the object's layout type and its layout code.
+	layoutOf() (typ uint8, code *uint16)
 }
 
 func (d *decoder) syntaxError(msg string) error {
@@ -209,7 +213,7 @@ func (d *decoder) record(r *Record) error {
 		}
 		return d.syntaxError("a record is a JSON object; found " + quoteChar(c))
 	}
-	if err := d.members(r.decodeMember, r.fieldIndex, &r.Unknown); err != nil {
+	if err := d.members(r.decodeMember, r.fieldIndex, &r.Unknown, layRecord, &r.layout); err != nil {
 		return err
 	}
 	d.skipWS()
@@ -221,21 +225,26 @@ func (d *decoder) record(r *Record) error {
 
 // object decodes the object at d.pos (which holds '{') into o.
 func (d *decoder) object(o objectFields) error {
-	return d.members(o.decodeMember, o.fieldIndex, o.unknownMembers())
+	typ, code := o.layoutOf()
+	return d.members(o.decodeMember, o.fieldIndex, o.unknownMembers(), typ, code)
 }
 
 // members decodes the object at d.pos (which holds '{'): decode and index
-// are the object's decodeMember and fieldIndex, u its Unknown list. Taking
-// method values instead of an interface lets a caller's *Record stay on
-// its stack.
-func (d *decoder) members(decode func(*decoder, []byte) (int, bool, error), index func([]byte) int, u *Members) error {
+// are the object's decodeMember and fieldIndex, u its Unknown list, typ and
+// lay its layout type and code. Taking method values instead of an
+// interface lets a caller's *Record stay on its stack.
+func (d *decoder) members(decode func(*decoder, []byte) (int, bool, error), index func([]byte) int, u *Members, typ uint8, lay *uint16) error {
 	d.depth++
 	if d.depth > maxDepth {
 		return d.syntaxError("exceeded max depth")
 	}
 	d.pos++
-	var okMask uint64
-	typedUnknown := false
+	*lay = 0
+	var okSet, seen fieldSet
+	// The layout: field index or tokUnknown per member, on d.toks from
+	// base (a stack shared with the objects nested in this one).
+	base := len(d.toks)
+	dup, typedUnknown := false, false
 	c := d.skipWS()
 	if c == '}' {
 		d.pos++
@@ -266,9 +275,17 @@ func (d *decoder) members(decode func(*decoder, []byte) (int, bool, error), inde
 		if err != nil {
 			return err
 		}
+		if idx >= 0 {
+			if seen.has(idx) {
+				dup = true
+			}
+			seen.add(idx)
+		}
+		tok := uint8(tokUnknown)
 		if ok {
 			if idx >= 0 {
-				okMask |= 1 << uint(idx)
+				okSet.add(idx)
+				tok = uint8(idx)
 			}
 		} else {
 			d.pos = start
@@ -276,7 +293,7 @@ func (d *decoder) members(decode func(*decoder, []byte) (int, bool, error), inde
 				return err
 			}
 			if idx >= 0 {
-				okMask &^= 1 << uint(idx)
+				okSet.del(idx)
 				typedUnknown = true
 			}
 			ks := string(key)
@@ -285,6 +302,7 @@ func (d *decoder) members(decode func(*decoder, []byte) (int, bool, error), inde
 			}
 			*u = append(*u, Member{Key: ks, Value: d.keep(start, d.pos)})
 		}
+		d.toks = append(d.toks, tok)
 		switch d.skipWS() {
 		case ',':
 			d.pos++
@@ -297,17 +315,25 @@ func (d *decoder) members(decode func(*decoder, []byte) (int, bool, error), inde
 		}
 		break
 	}
-	if len(*u) > 1 || (typedUnknown && okMask != 0) {
-		dedupeMembers(u, index, okMask, typedUnknown)
+	if len(*u) > 1 || (typedUnknown && !okSet.empty()) {
+		n := len(*u)
+		dedupeMembers(u, index, &okSet, typedUnknown)
+		if len(*u) != n {
+			dup = true
+		}
 	}
+	if !dup {
+		*lay = layoutCode(typ, d.toks[base:], &d.lkey)
+	}
+	d.toks = d.toks[:base]
 	d.depth--
 	return nil
 }
 
 // dedupeMembers applies "the last duplicate key wins" to the Unknown list:
 // it drops a member whose key a later Unknown member repeats, and a member
-// whose key belongs to a typed field that took a later value (okMask).
-func dedupeMembers(u *Members, index func([]byte) int, okMask uint64, typedUnknown bool) {
+// whose key belongs to a typed field that took a later value (okSet).
+func dedupeMembers(u *Members, index func([]byte) int, okSet *fieldSet, typedUnknown bool) {
 	m := *u
 	keep := m[:0]
 	var later map[string]int // last index of each key, for long lists
@@ -318,8 +344,8 @@ func dedupeMembers(u *Members, index func([]byte) int, okMask uint64, typedUnkno
 		}
 	}
 	for i, x := range m {
-		if typedUnknown && okMask != 0 {
-			if idx := index([]byte(x.Key)); idx >= 0 && okMask&(1<<uint(idx)) != 0 {
+		if typedUnknown && !okSet.empty() {
+			if idx := index([]byte(x.Key)); idx >= 0 && okSet.has(idx) {
 				continue
 			}
 		}

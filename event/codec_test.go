@@ -64,7 +64,6 @@ func TestDecodePresence(t *testing.T) {
 		{
 			name: "empty string of a typed field goes to Unknown",
 			in:   `{"errorCode":"","eventName":"X"}`,
-			out:  `{"eventName":"X","errorCode":""}`,
 			check: func(t *testing.T, r *Record) {
 				if r.ErrorCode != "" || len(r.Unknown) != 1 || r.Unknown[0].Key != "errorCode" || string(r.Unknown[0].Value) != `""` {
 					t.Errorf("ErrorCode=%q Unknown=%v", r.ErrorCode, r.Unknown)
@@ -90,7 +89,6 @@ func TestDecodePresence(t *testing.T) {
 		{
 			name: "keys are case-sensitive",
 			in:   `{"resources":[{"accountid":"1","ARN":"a","arn":"b"}]}`,
-			out:  `{"resources":[{"ARN":"a","accountid":"1","arn":"b"}]}`,
 			check: func(t *testing.T, r *Record) {
 				res := r.Resources[0]
 				if res.AccountID != "" || res.ARN != "a" || len(res.Unknown) != 2 {
@@ -119,7 +117,6 @@ func TestDecodePresence(t *testing.T) {
 		{
 			name: "unknown members at every level",
 			in:   `{"userIdentity":{"x":1,"sessionContext":{"x":2,"attributes":{"x":3}}},"tlsDetails":{"x":4},"insightDetails":{"x":5,"insightContext":{"statistics":{"baseline":{"average":1,"x":6},"x":7},"x":8}},"x":9}`,
-			out:  `{"insightDetails":{"insightContext":{"statistics":{"baseline":{"average":1,"x":6},"x":7},"x":8},"x":5},"userIdentity":{"sessionContext":{"attributes":{"x":3},"x":2},"x":1},"tlsDetails":{"x":4},"x":9}`,
 			check: func(t *testing.T, r *Record) {
 				if r.UserIdentity.SessionContext.Attributes.Unknown[0].Key != "x" ||
 					string(r.InsightDetails.InsightContext.Statistics.Baseline.Unknown[0].Value) != "6" {
@@ -130,7 +127,7 @@ func TestDecodePresence(t *testing.T) {
 		{
 			name: "escaped keys match typed fields",
 			in:   `{"event\u004eame":"A","\u0065ventSource":"s"}`,
-			out:  `{"eventSource":"s","eventName":"A"}`,
+			out:  `{"eventName":"A","eventSource":"s"}`, // member order kept
 			check: func(t *testing.T, r *Record) {
 				if r.EventName != "A" || r.EventSource != "s" || r.Unknown != nil {
 					t.Errorf("%+v", r)

@@ -74,9 +74,27 @@
 // yields the MarshalJSON bytes: the characters encoding/json would escape in
 // a Marshaler's output are already escaped.
 //
-// Members are written in CloudTrail's observed order, absent members left
-// out, and each object's Unknown members after its typed ones in their
-// stored order. The top-level order is
+// Member order. A decoded object remembers the order its members came in:
+// CloudTrail's order changed over the years (older records put
+// mfaAuthenticated before creationDate, ARN first in resources[], attributes
+// before sessionIssuer, eventCategory before recipientAccountId), and an
+// explicit empty string ("accessKeyId":"", kept in Unknown) stands where
+// the member normally stands. The order is kept as a small layout code per
+// object (an unexported uint16; the layouts themselves are interned once per
+// process, at most 4096 of them, after which further new layouts are written
+// in the default order), not as a copy of the input. AppendJSON writes a
+// decoded object's members in that order, Unknown members included; a
+// member set after decoding follows the remembered ones, and Unknown members
+// beyond those remembered come last. So a record CloudTrail wrote
+// re-encodes byte for byte (the tests check every record and every file of
+// the delivered log files, and the real-record corpus). An object with a
+// duplicate key, or with more than 256 members, is written in the default
+// order.
+//
+// Objects built in Go, and decoded objects whose members were in the default
+// order, are written in the default order: absent members left out, and
+// each object's Unknown members after its typed ones in their stored order.
+// The top-level order is
 //
 //	eventVersion userIdentity eventTime eventSource eventName awsRegion
 //	sourceIPAddress userAgent errorCode errorMessage requestParameters
@@ -138,8 +156,8 @@
 //     which is then written in its place.
 //
 // Round trip: for every record Unmarshal returns, decoding what AppendJSON
-// writes gives a record equal to it (reflect.DeepEqual), and encoding that
-// again gives the same bytes; the tests check this over the real corpus, on
+// writes gives a record equal to it (reflect.DeepEqual, layout codes
+// included), and encoding that again gives the same bytes; the tests check this over the real corpus, on
 // random records and under fuzzing. A record built in code round-trips the
 // same way when its strings are valid UTF-8, its eventTime is in UTC, its
 // raw members and Unknown values are valid JSON, and its Unknown keys are
@@ -184,3 +202,9 @@
 // sign-ins, service and data events, daily seasonality, and injected
 // anomalies with their ground truth.
 package event
+
+// The member tables of the codec (decode switches, encoder key lists, the
+// benchmarks' encoding/json mirror) are generated from one field table in
+// internal/fieldgen; CI regenerates them and fails on a difference.
+//
+//go:generate go run ./internal/fieldgen

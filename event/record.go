@@ -10,7 +10,7 @@ import (
 // Presence rules, which the codec follows exactly:
 //   - A string field that is "" is absent: it is not written. A record that
 //     arrived with an explicit empty string for a typed field keeps that member
-//     in Unknown, so it round-trips.
+//     in Unknown, and AppendJSON writes it back where it stood.
 //   - A raw JSON field (RequestParameters, ResponseElements, …) that is nil is
 //     absent; the 4 bytes "null" are JSON null, kept distinct from absent.
 //     The bytes are kept exactly as read.
@@ -20,7 +20,8 @@ import (
 //   - A member whose key is not one of the typed fields (matched exactly,
 //     case-sensitively), or whose value has a JSON type the typed field cannot
 //     hold (for example "resources":null or "readOnly":"true"), is kept
-//     verbatim in Unknown and written back after the typed members.
+//     verbatim in Unknown. A decoded record writes its Unknown members back
+//     where they stood; one built in Go after its typed members.
 type Record struct {
 	EventVersion         string          // "eventVersion", e.g. "1.11"
 	UserIdentity         *UserIdentity   // "userIdentity"
@@ -61,6 +62,8 @@ type Record struct {
 	Annotation string // "annotation"
 
 	Unknown Members // members not covered above, verbatim, in input order
+
+	layout uint16 // the member order as decoded; see the package doc
 }
 
 // Member is one JSON object member kept verbatim: its key and its raw value.
@@ -98,6 +101,8 @@ type UserIdentity struct {
 	OnBehalfOf        *OnBehalfOf        // "onBehalfOf"
 	InScopeOf         *InScopeOf         // "inScopeOf"
 	Unknown           Members
+
+	layout uint16 // the member order as decoded; see the package doc
 }
 
 // SessionContext is "userIdentity.sessionContext": present when temporary
@@ -112,6 +117,8 @@ type SessionContext struct {
 	AssumedRoot         string               // "assumedRoot"
 	SignInSessionARN    string               // "signInSessionArn"
 	Unknown             Members
+
+	layout uint16 // the member order as decoded; see the package doc
 }
 
 // SessionIssuer is "sessionContext.sessionIssuer": the entity that issued the
@@ -123,6 +130,8 @@ type SessionIssuer struct {
 	AccountID   string // "accountId"
 	UserName    string // "userName"
 	Unknown     Members
+
+	layout uint16 // the member order as decoded; see the package doc
 }
 
 // WebIDFederationData is "sessionContext.webIdFederationData"; often {}.
@@ -130,6 +139,8 @@ type WebIDFederationData struct {
 	FederatedProvider string          // "federatedProvider"
 	Attributes        json.RawMessage // "attributes": an object of strings, kept raw
 	Unknown           Members
+
+	layout uint16 // the member order as decoded; see the package doc
 }
 
 // SessionAttributes is "sessionContext.attributes".
@@ -138,12 +149,16 @@ type SessionAttributes struct {
 	// MFAAuthenticated is the string "true" or "false", as CloudTrail writes it.
 	MFAAuthenticated string // "mfaAuthenticated"
 	Unknown          Members
+
+	layout uint16 // the member order as decoded; see the package doc
 }
 
 // InvokedByDelegate is "userIdentity.invokedByDelegate".
 type InvokedByDelegate struct {
 	AccountID string // "accountId"
 	Unknown   Members
+
+	layout uint16 // the member order as decoded; see the package doc
 }
 
 // OnBehalfOf is "userIdentity.onBehalfOf" (IAM Identity Center callers).
@@ -151,6 +166,8 @@ type OnBehalfOf struct {
 	UserID           string // "userId"
 	IdentityStoreARN string // "identityStoreArn"
 	Unknown          Members
+
+	layout uint16 // the member order as decoded; see the package doc
 }
 
 // InScopeOf is "userIdentity.inScopeOf" (eventVersion 1.11).
@@ -160,6 +177,8 @@ type InScopeOf struct {
 	IssuerType          string // "issuerType", e.g. AWS::Lambda::Function
 	CredentialsIssuedTo string // "credentialsIssuedTo"
 	Unknown             Members
+
+	layout uint16 // the member order as decoded; see the package doc
 }
 
 // Resource is one element of "resources". It carries ARN or ARNPrefix, not both.
@@ -169,6 +188,8 @@ type Resource struct {
 	ARN       string // "ARN"
 	ARNPrefix string // "ARNPrefix"
 	Unknown   Members
+
+	layout uint16 // the member order as decoded; see the package doc
 }
 
 // TLSDetails is "tlsDetails".
@@ -178,6 +199,8 @@ type TLSDetails struct {
 	ClientProvidedHostHeader string // "clientProvidedHostHeader"
 	KeyExchange              string // "keyExchange"
 	Unknown                  Members
+
+	layout uint16 // the member order as decoded; see the package doc
 }
 
 // Addendum is "addendum": why a record was delivered late or changed.
@@ -187,6 +210,8 @@ type Addendum struct {
 	OriginalRequestID string          // "originalRequestID"
 	OriginalEventID   string          // "originalEventID"
 	Unknown           Members
+
+	layout uint16 // the member order as decoded; see the package doc
 }
 
 // InsightDetails is "insightDetails" of an Insights record.
@@ -198,6 +223,8 @@ type InsightDetails struct {
 	ErrorCode      string          // "errorCode" (ApiErrorRateInsight only)
 	InsightContext *InsightContext // "insightContext"
 	Unknown        Members
+
+	layout uint16 // the member order as decoded; see the package doc
 }
 
 // InsightContext is "insightDetails.insightContext".
@@ -205,6 +232,8 @@ type InsightContext struct {
 	Statistics   *InsightStatistics // "statistics"
 	Attributions []Attribution      // "attributions"; nil is absent
 	Unknown      Members
+
+	layout uint16 // the member order as decoded; see the package doc
 }
 
 // InsightStatistics is "insightContext.statistics".
@@ -216,6 +245,8 @@ type InsightStatistics struct {
 	InsightDuration  *int64 // "insightDuration"
 	BaselineDuration *int64 // "baselineDuration"
 	Unknown          Members
+
+	layout uint16 // the member order as decoded; see the package doc
 }
 
 // Average is {"average": n}: a rate per minute.
@@ -224,6 +255,8 @@ type Average struct {
 	Unknown Members
 
 	text string // the number as read, when not in canonical form; see the package doc
+
+	layout uint16 // the member order as decoded; see the package doc
 }
 
 // Attribution is one element of "insightContext.attributions".
@@ -232,6 +265,8 @@ type Attribution struct {
 	Insight   []AttributionValue // "insight": at most 5, highest average first
 	Baseline  []AttributionValue // "baseline": at most 5, highest average first
 	Unknown   Members
+
+	layout uint16 // the member order as decoded; see the package doc
 }
 
 // AttributionValue is {"value": s, "average": n}.
@@ -241,4 +276,6 @@ type AttributionValue struct {
 	Unknown Members
 
 	text string // the number as read, when not in canonical form; see the package doc
+
+	layout uint16 // the member order as decoded; see the package doc
 }
