@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/trailkit/trailkit/internal/trailname"
 )
 
 // ErrMalformedKey is wrapped by every *MalformedKeyError.
@@ -292,25 +294,11 @@ func validOrgID(s string) bool {
 // CheckTrailName reports whether name is a valid trail name, as CloudTrail
 // defines it: 3 to 128 characters of ASCII letters, digits, ".", "_" and "-";
 // starting and ending with a letter or digit; no two of ".", "_", "-" next
-// to each other. It returns nil or an error saying what is wrong.
+// to each other; not in IP address format (192.168.5.4). It returns nil or
+// an error saying what is wrong. trail.Validate applies the same rules.
 func CheckTrailName(name string) error {
-	if len(name) < 3 || len(name) > 128 {
-		return errors.New("trail name must be 3 to 128 characters")
-	}
-	if !isAlnum(name[0]) || !isAlnum(name[len(name)-1]) {
-		return errors.New("trail name must start and end with a letter or digit")
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if isAlnum(c) {
-			continue
-		}
-		if c != '.' && c != '_' && c != '-' {
-			return errors.New("trail name may hold only letters, digits, '.', '_' and '-'")
-		}
-		if !isAlnum(name[i-1]) {
-			return errors.New("trail name must not have adjacent '.', '_' or '-'")
-		}
+	if broken := trailname.Check(name); broken != nil {
+		return errors.New(broken[0].String())
 	}
 	return nil
 }

@@ -300,7 +300,9 @@ func TestCheckTrailName(t *testing.T) {
 			t.Errorf("CheckTrailName(%q) = %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"ab", "_abc", "abc-", "a__b", "a._b", "a b", "a/b", strings.Repeat("a", 129)} {
+	// 192.168.5.4 is the documentation's example of the IP address format
+	// a trail name must not have; trail.Validate rejects it too.
+	for _, bad := range []string{"ab", "_abc", "abc-", "a__b", "a._b", "a b", "a/b", strings.Repeat("a", 129), "192.168.5.4", "999.1.1.1"} {
 		if err := CheckTrailName(bad); err == nil {
 			t.Errorf("CheckTrailName(%q) = nil", bad)
 		}

@@ -98,7 +98,7 @@ func TestRealRecords(t *testing.T) {
 		t.Errorf("catch-all trail recorded %d of %d; Insight records must never match", n, len(recs))
 	}
 	// Spec §3.7's example and the benchmark trail run without surprises.
-	l, _ := ParseAdvancedEventSelectorList([]byte(specExample))
+	l, _ := parseAdvancedEventSelectorList([]byte(specExample))
 	count(anyTrail(func(tr *Trail) { tr.AdvancedEventSelectors = l }))
 	count(anyTrail(func(tr *Trail) { tr.AdvancedEventSelectors = benchSelectors() }))
 }

@@ -6,13 +6,22 @@
 //
 // [Trail], [EventSelector], [DataResource], [AdvancedEventSelector],
 // [AdvancedFieldSelector] and [InsightSelector] use the CloudTrail API's
-// member names as JSON names, so the JSON aws-cli prints loads as is:
-// describe-trails ({"trailList":[…]}, [ParseDescribeTrails]), get-trail
-// and single trail objects ([ParseTrail]), get-event-selectors
-// ({"TrailARN":…,"EventSelectors"|"AdvancedEventSelectors":[…]},
-// [ParseEventSelectors]), get-insight-selectors ([ParseInsightSelectors])
-// and the bare arrays put-event-selectors takes ([ParseEventSelectorList],
-// [ParseAdvancedEventSelectorList]). [Parse] recognises the shape itself.
+// member names as JSON names, so the JSON aws-cli prints loads as is.
+// [Parse] (or [ReadAll]) recognises any of aws-cli's documents and returns
+// trails: describe-trails ({"trailList":[…]}), get-trail ({"Trail":{…}})
+// and single trail objects, get-event-selectors
+// ({"TrailARN":…,"EventSelectors"|"AdvancedEventSelectors":[…]}),
+// get-insight-selectors, and the bare arrays put-event-selectors takes.
+// The members of get-event-selectors' and get-insight-selectors' output are
+// Trail fields, so to complete a trail that describe-trails printed
+// without its selectors, json.Unmarshal those outputs into it:
+//
+//	ts, _, err := trail.Parse(describeTrails)
+//	err = json.Unmarshal(getEventSelectors, &ts[0])   // EventSelectors or AdvancedEventSelectors
+//	err = json.Unmarshal(getInsightSelectors, &ts[0]) // InsightSelectors
+//
+// json.Unmarshal into an []EventSelector or []AdvancedEventSelector reads
+// the bare arrays, too.
 // Unknown members are ignored; malformed JSON, a member of the wrong JSON
 // type, an unrecognised shape or input over [MaxDocumentSize] give a
 // *[LoadError] wrapping [ErrMalformed], [ErrUnknownShape] or [ErrTooLarge].

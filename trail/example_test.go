@@ -25,12 +25,13 @@ func s3Get(bucket, key string) *event.Record {
 }
 
 func ExampleCompile() {
-	selectors, err := trail.ParseAdvancedEventSelectorList([]byte(`[
+	var selectors []trail.AdvancedEventSelector
+	err := json.Unmarshal([]byte(`[
 	  {"Name": "S3 in bkt except scratch", "FieldSelectors": [
 	    {"Field": "eventCategory", "Equals": ["Data"]},
 	    {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
 	    {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::bkt/"],
-	     "NotStartsWith": ["arn:aws:s3:::bkt/scratch/"]}]}]`))
+	     "NotStartsWith": ["arn:aws:s3:::bkt/scratch/"]}]}]`), &selectors)
 	if err != nil {
 		panic(err)
 	}

@@ -188,7 +188,7 @@ func fieldText(c *cond, fl failure, r *event.Record, cat event.Category, o *Opti
 
 func positiveText(c *cond) string {
 	var parts []string
-	for _, ov := range []OperatorValues{{Equals, c.eq}, {StartsWith, c.sw}, {EndsWith, c.ew}} {
+	for _, ov := range []operatorValues{{Equals, c.eq}, {StartsWith, c.sw}, {EndsWith, c.ew}} {
 		if ov.Values != nil {
 			parts = append(parts, fmt.Sprintf("%s %q", ov.Operator, ov.Values))
 		}

@@ -56,9 +56,12 @@ const (
 	AbsentReadOnlyIsRead
 )
 
-// DefaultGlobalServiceEventSources are the sources whose events CloudTrail
-// records as us-east-1 global service events (spec §5).
-var DefaultGlobalServiceEventSources = []string{"iam.amazonaws.com", "sts.amazonaws.com", "cloudfront.amazonaws.com"}
+// DefaultGlobalServiceEventSources returns the sources whose events
+// CloudTrail records as us-east-1 global service events (spec §5), in a
+// new slice the caller may change.
+func DefaultGlobalServiceEventSources() []string { return slices.Clone(defaultGlobalSources) }
+
+var defaultGlobalSources = []string{"iam.amazonaws.com", "sts.amazonaws.com", "cloudfront.amazonaws.com"}
 
 // ErrBothSelectorKinds: the trail has basic and advanced selectors at once.
 var ErrBothSelectorKinds = errors.New("trail: both EventSelectors and AdvancedEventSelectors are set")
@@ -147,7 +150,7 @@ func Compile(t *Trail, opts *Options) (*Filter, error) {
 	if opts != nil {
 		f.opts = *opts
 	}
-	f.globalSrc = DefaultGlobalServiceEventSources
+	f.globalSrc = defaultGlobalSources
 	if f.opts.GlobalServiceEventSources != nil {
 		f.globalSrc = slices.Clone(f.opts.GlobalServiceEventSources)
 	}

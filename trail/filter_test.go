@@ -2,6 +2,8 @@ package trail
 
 import (
 	"errors"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -368,5 +370,111 @@ func TestMatchAgreesWithExplain(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// scribble overwrites, through v (a pointer), every string, bool and
+// number reachable in place: slice elements, pointed-to values, struct
+// fields. It stands for a caller reusing its slices after Compile.
+func scribble(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			scribble(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Field(i).CanSet() {
+				scribble(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			scribble(v.Index(i))
+		}
+	case reflect.String:
+		v.SetString("zz-" + v.String())
+	case reflect.Bool:
+		v.SetBool(!v.Bool())
+	}
+}
+
+// A compiled Filter shares nothing with the Trail and Options it was
+// compiled from: scribbling over every slice, pointer and string of both
+// after Compile changes no decision, although compiling the scribbled
+// inputs decides differently.
+func TestFilterImmutable(t *testing.T) {
+	at := func(region string) func(*event.Record) { return func(r *event.Record) { r.AWSRegion = region } }
+	recipient := func(a string) func(*event.Record) { return func(r *event.Record) { r.RecipientAccountID = a } }
+	source := func(s string) func(*event.Record) { return func(r *event.Record) { r.EventSource = s } }
+	recs := []*event.Record{
+		rec(at("eu-west-1")),
+		rec(at("eu-west-1"), source("kms.amazonaws.com")),
+		rec(at("us-east-1"), source("iam.amazonaws.com")),
+		rec(at("eu-west-1"), recipient(acctB)),
+		rec(at("eu-west-1"), recipient("999988887777")),
+		rec(at("eu-west-1"), s3Object("bkt", "k", acctA)),
+		rec(at("eu-west-1"), s3Object("other", "k", acctA)),
+		rec(at("eu-west-1"), readOnly(true)),
+	}
+	recs = append(recs, recordMix(200, 3)...)
+	decide := func(f *Filter) []bool {
+		out := make([]bool, len(recs))
+		for i, r := range recs {
+			out[i] = f.Match(r)
+		}
+		return out
+	}
+	logging := true
+	trails := map[string]func() (*Trail, *Options){
+		"basic": func() (*Trail, *Options) {
+			tr := baseTrail()
+			// Global service events excluded: whether iam counts as global
+			// (Options.GlobalServiceEventSources) decides its record.
+			tr.IncludeGlobalServiceEvents = false
+			tr.IsLogging = &logging
+			tr.IsOrganizationTrail, tr.OrganizationAccountIds = true, []string{acctB}
+			tr.EventSelectors = []EventSelector{{ReadWriteType: All, IncludeManagementEvents: ptr(true),
+				ExcludeManagementEventSources: []string{"kms.amazonaws.com"},
+				DataResources:                 []DataResource{{Type: "AWS::S3::Object", Values: []string{"arn:aws:s3:::bkt/"}}}}}
+			return tr, &Options{GlobalServiceEventSources: []string{"iam.amazonaws.com"}}
+		},
+		"advanced": func() (*Trail, *Options) {
+			tr := baseTrail()
+			tr.AdvancedEventSelectors = []AdvancedEventSelector{
+				{Name: "mgmt", FieldSelectors: []AdvancedFieldSelector{eq(FieldEventCategory, "Management"),
+					{Field: FieldEventSource, NotEquals: []string{"kms.amazonaws.com"}},
+					{Field: FieldReadOnly, Equals: []string{"false"}}}},
+				{Name: "s3", FieldSelectors: []AdvancedFieldSelector{eq(FieldEventCategory, "Data"), eq(FieldResourcesType, "AWS::S3::Object"),
+					{Field: FieldResourcesARN, StartsWith: []string{"arn:aws:s3:::bkt/"}}}},
+			}
+			return tr, nil
+		},
+	}
+	for name, mk := range trails {
+		t.Run(name, func(t *testing.T) {
+			tr, opts := mk()
+			f, err := Compile(tr, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := decide(f)
+			scribble(reflect.ValueOf(tr))
+			scribble(reflect.ValueOf(opts))
+			if got := decide(f); !slices.Equal(got, want) {
+				t.Errorf("decisions changed after the inputs were edited")
+			}
+			// The edits matter: the edited inputs compile to another filter.
+			if f2, err := Compile(tr, opts); err == nil && slices.Equal(decide(f2), want) {
+				t.Errorf("scribbling changed no decision; the test proves nothing")
+			}
+		})
+	}
+	// The exported tables are copies.
+	DefaultGlobalServiceEventSources()[0] = "zz"
+	ResourceTypes()[0] = "zz"
+	NetworkActivityEventSources()[0] = "zz"
+	if DefaultGlobalServiceEventSources()[0] != "iam.amazonaws.com" || ResourceTypes()[0] != "AWS::DynamoDB::Table" || NetworkActivityEventSources()[0] == "zz" {
+		t.Error("a table changed through the slice a caller got")
 	}
 }

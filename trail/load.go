@@ -8,11 +8,11 @@ import (
 	"io"
 )
 
-// MaxDocumentSize bounds the JSON documents the loaders read (16 MiB); a
-// trail's whole configuration is far smaller.
+// MaxDocumentSize bounds the JSON documents Parse and ReadAll read
+// (16 MiB); a trail's whole configuration is far smaller.
 const MaxDocumentSize = 16 << 20
 
-// Sentinel errors of the loaders; each *LoadError wraps one of them.
+// Sentinel errors of Parse and ReadAll; each *LoadError wraps one of them.
 var (
 	// ErrMalformed: the input is not valid JSON, or a member has the wrong
 	// JSON type (for example "IsMultiRegionTrail": "yes").
@@ -23,7 +23,7 @@ var (
 	ErrTooLarge = errors.New("trail: document too large")
 )
 
-// LoadError is a loader failure with its context.
+// LoadError is a Parse or ReadAll failure with its context.
 type LoadError struct {
 	// Document is what was being read, e.g. "describe-trails".
 	Document string
@@ -85,9 +85,9 @@ func decode(doc string, data []byte, v any) error {
 	return nil
 }
 
-// ParseTrail reads one trail object, as in the elements of describe-trails'
+// parseTrail reads one trail object, as in the elements of describe-trails'
 // trailList or get-trail's {"Trail": {...}} (both accepted).
-func ParseTrail(data []byte) (*Trail, error) {
+func parseTrail(data []byte) (*Trail, error) {
 	var w struct {
 		Trail *Trail `json:"Trail"`
 	}
@@ -104,9 +104,9 @@ func ParseTrail(data []byte) (*Trail, error) {
 	return &t, nil
 }
 
-// ParseDescribeTrails reads `aws cloudtrail describe-trails` output:
+// parseDescribeTrails reads `aws cloudtrail describe-trails` output:
 // {"trailList": [...]}.
-func ParseDescribeTrails(data []byte) ([]Trail, error) {
+func parseDescribeTrails(data []byte) ([]Trail, error) {
 	var w struct {
 		TrailList *[]Trail `json:"trailList"`
 	}
@@ -119,40 +119,40 @@ func ParseDescribeTrails(data []byte) ([]Trail, error) {
 	return *w.TrailList, nil
 }
 
-// EventSelectorsOutput is `aws cloudtrail get-event-selectors` output.
-type EventSelectorsOutput struct {
+// eventSelectorsDoc is `aws cloudtrail get-event-selectors` output.
+type eventSelectorsDoc struct {
 	TrailARN               string                  `json:"TrailARN,omitempty"`
 	EventSelectors         []EventSelector         `json:"EventSelectors,omitempty"`
 	AdvancedEventSelectors []AdvancedEventSelector `json:"AdvancedEventSelectors,omitempty"`
 }
 
-// ParseEventSelectors reads get-event-selectors output.
-func ParseEventSelectors(data []byte) (*EventSelectorsOutput, error) {
-	var o EventSelectorsOutput
+// parseEventSelectors reads get-event-selectors output.
+func parseEventSelectors(data []byte) (*eventSelectorsDoc, error) {
+	var o eventSelectorsDoc
 	if err := decode("get-event-selectors", data, &o); err != nil {
 		return nil, err
 	}
 	return &o, nil
 }
 
-// InsightSelectorsOutput is `aws cloudtrail get-insight-selectors` output.
-type InsightSelectorsOutput struct {
+// insightSelectorsDoc is `aws cloudtrail get-insight-selectors` output.
+type insightSelectorsDoc struct {
 	TrailARN         string            `json:"TrailARN,omitempty"`
 	InsightSelectors []InsightSelector `json:"InsightSelectors,omitempty"`
 }
 
-// ParseInsightSelectors reads get-insight-selectors output.
-func ParseInsightSelectors(data []byte) (*InsightSelectorsOutput, error) {
-	var o InsightSelectorsOutput
+// parseInsightSelectors reads get-insight-selectors output.
+func parseInsightSelectors(data []byte) (*insightSelectorsDoc, error) {
+	var o insightSelectorsDoc
 	if err := decode("get-insight-selectors", data, &o); err != nil {
 		return nil, err
 	}
 	return &o, nil
 }
 
-// ParseEventSelectorList reads the bare array that
+// parseEventSelectorList reads the bare array that
 // `put-event-selectors --event-selectors file://…` takes.
-func ParseEventSelectorList(data []byte) ([]EventSelector, error) {
+func parseEventSelectorList(data []byte) ([]EventSelector, error) {
 	var l []EventSelector
 	if err := decode("event selector list", data, &l); err != nil {
 		return nil, err
@@ -160,9 +160,9 @@ func ParseEventSelectorList(data []byte) ([]EventSelector, error) {
 	return l, nil
 }
 
-// ParseAdvancedEventSelectorList reads the bare array that
+// parseAdvancedEventSelectorList reads the bare array that
 // `put-event-selectors --advanced-event-selectors file://…` takes.
-func ParseAdvancedEventSelectorList(data []byte) ([]AdvancedEventSelector, error) {
+func parseAdvancedEventSelectorList(data []byte) ([]AdvancedEventSelector, error) {
 	var l []AdvancedEventSelector
 	if err := decode("advanced event selector list", data, &l); err != nil {
 		return nil, err
@@ -222,7 +222,7 @@ func Parse(data []byte) ([]Trail, Shape, error) {
 	var t Trail
 	switch shape {
 	case ShapeDescribeTrails:
-		ts, err := ParseDescribeTrails(data)
+		ts, err := parseDescribeTrails(data)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -231,32 +231,32 @@ func Parse(data []byte) ([]Trail, Shape, error) {
 		}
 		return ts, shape, nil
 	case ShapeTrail:
-		p, err := ParseTrail(data)
+		p, err := parseTrail(data)
 		if err != nil {
 			return nil, 0, err
 		}
 		t = *p
 	case ShapeEventSelectors:
-		o, err := ParseEventSelectors(data)
+		o, err := parseEventSelectors(data)
 		if err != nil {
 			return nil, 0, err
 		}
 		t = Trail{TrailARN: o.TrailARN, EventSelectors: o.EventSelectors, AdvancedEventSelectors: o.AdvancedEventSelectors,
 			HasCustomEventSelectors: len(o.EventSelectors)+len(o.AdvancedEventSelectors) > 0}
 	case ShapeInsightSelectors:
-		o, err := ParseInsightSelectors(data)
+		o, err := parseInsightSelectors(data)
 		if err != nil {
 			return nil, 0, err
 		}
 		t = Trail{TrailARN: o.TrailARN, InsightSelectors: o.InsightSelectors, HasInsightSelectors: len(o.InsightSelectors) > 0}
 	case ShapeEventSelectorList:
-		l, err := ParseEventSelectorList(data)
+		l, err := parseEventSelectorList(data)
 		if err != nil {
 			return nil, 0, err
 		}
 		t = Trail{EventSelectors: l, HasCustomEventSelectors: len(l) > 0}
 	case ShapeAdvancedSelectorList:
-		l, err := ParseAdvancedEventSelectorList(data)
+		l, err := parseAdvancedEventSelectorList(data)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -318,18 +318,4 @@ func ReadAll(r io.Reader) ([]Trail, Shape, error) {
 		return nil, 0, err
 	}
 	return Parse(data)
-}
-
-// MergeSelectors copies the selectors of o (get-event-selectors output)
-// into t, replacing both kinds as PutEventSelectors does, and sets
-// HasCustomEventSelectors.
-func (t *Trail) MergeSelectors(o *EventSelectorsOutput) {
-	t.EventSelectors, t.AdvancedEventSelectors = o.EventSelectors, o.AdvancedEventSelectors
-	t.HasCustomEventSelectors = len(o.EventSelectors)+len(o.AdvancedEventSelectors) > 0
-}
-
-// MergeInsightSelectors copies get-insight-selectors output into t.
-func (t *Trail) MergeInsightSelectors(o *InsightSelectorsOutput) {
-	t.InsightSelectors = o.InsightSelectors
-	t.HasInsightSelectors = len(o.InsightSelectors) > 0
 }

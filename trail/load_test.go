@@ -20,10 +20,13 @@ func readTestdata(t testing.TB, name string) []byte {
 	return b
 }
 
+// describe-trails output, completed with get-event-selectors and
+// get-insight-selectors output the documented way: Parse, then
+// json.Unmarshal the selector documents into the trail.
 func TestParseDescribeTrails(t *testing.T) {
-	ts, err := ParseDescribeTrails(readTestdata(t, "describe-trails.json"))
-	if err != nil {
-		t.Fatal(err)
+	ts, shape, err := Parse(readTestdata(t, "describe-trails.json"))
+	if err != nil || shape != ShapeDescribeTrails {
+		t.Fatal(shape, err)
 	}
 	if len(ts) != 2 {
 		t.Fatalf("%d trails", len(ts))
@@ -54,16 +57,22 @@ func TestParseDescribeTrails(t *testing.T) {
 	if _, err := Compile(&ts[0], nil); !errors.Is(err, ErrSelectorsNotLoaded) {
 		t.Errorf("Compile = %v", err)
 	}
-	sels, err := ParseEventSelectors(readTestdata(t, "get-event-selectors-advanced.json"))
-	if err != nil {
+	before := ts[0]
+	if err := json.Unmarshal(readTestdata(t, "get-event-selectors-advanced.json"), &ts[0]); err != nil {
 		t.Fatal(err)
 	}
-	ts[0].MergeSelectors(sels)
-	ins, err := ParseInsightSelectors(readTestdata(t, "get-insight-selectors.json"))
-	if err != nil {
+	if err := json.Unmarshal(readTestdata(t, "get-insight-selectors.json"), &ts[0]); err != nil {
 		t.Fatal(err)
 	}
-	ts[0].MergeInsightSelectors(ins)
+	// Only the selectors changed; describe-trails' settings stay.
+	merged := ts[0]
+	if len(merged.AdvancedEventSelectors) != 2 || len(merged.InsightSelectors) != 2 || merged.EventSelectors != nil {
+		t.Fatalf("selectors not merged: %+v", merged)
+	}
+	merged.AdvancedEventSelectors, merged.InsightSelectors = nil, nil
+	if !reflect.DeepEqual(merged, before) {
+		t.Errorf("merging changed the settings:\n%+v\nwas\n%+v", merged, before)
+	}
 	if err := ts[0].Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -77,11 +86,11 @@ func TestParseDescribeTrails(t *testing.T) {
 }
 
 func TestParseEventSelectors(t *testing.T) {
-	o, err := ParseEventSelectors(readTestdata(t, "get-event-selectors-basic.json"))
+	o, err := parseEventSelectors(readTestdata(t, "get-event-selectors-basic.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &EventSelectorsOutput{
+	want := &eventSelectorsDoc{
 		TrailARN: "arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events",
 		EventSelectors: []EventSelector{{ReadWriteType: All, IncludeManagementEvents: ptr(true),
 			DataResources:                 []DataResource{{Type: "AWS::S3::Object", Values: []string{"arn:aws:s3:::bkt/"}}},
@@ -90,7 +99,7 @@ func TestParseEventSelectors(t *testing.T) {
 	if !reflect.DeepEqual(o, want) {
 		t.Errorf("got %+v", o)
 	}
-	o, err = ParseEventSelectors(readTestdata(t, "get-event-selectors-advanced.json"))
+	o, err = parseEventSelectors(readTestdata(t, "get-event-selectors-advanced.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +109,7 @@ func TestParseEventSelectors(t *testing.T) {
 }
 
 func TestParseInsightSelectors(t *testing.T) {
-	o, err := ParseInsightSelectors(readTestdata(t, "get-insight-selectors.json"))
+	o, err := parseInsightSelectors(readTestdata(t, "get-insight-selectors.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,11 +120,11 @@ func TestParseInsightSelectors(t *testing.T) {
 }
 
 func TestParseSelectorLists(t *testing.T) {
-	a, err := ParseAdvancedEventSelectorList(readTestdata(t, "advanced-selectors.json"))
+	a, err := parseAdvancedEventSelectorList(readTestdata(t, "advanced-selectors.json"))
 	if err != nil || len(a) != 2 || a[1].Name != "KMS VPCE denials" || a[1].FieldSelectors[2].Equals[0] != "VpceAccessDenied" {
 		t.Fatalf("advanced list: %+v, %v", a, err)
 	}
-	b, err := ParseEventSelectorList(readTestdata(t, "event-selectors.json"))
+	b, err := parseEventSelectorList(readTestdata(t, "event-selectors.json"))
 	if err != nil || len(b) != 2 || b[0].ReadWriteType != WriteOnly || b[1].IncludesManagementEvents() || b[1].DataResources[0].Type != "AWS::Lambda::Function" {
 		t.Fatalf("basic list: %+v, %v", b, err)
 	}
@@ -193,16 +202,16 @@ func TestParseErrors(t *testing.T) {
 		offset   int64
 		path     string
 	}{
-		{"truncated", `{"trailList": [`, func(b []byte) error { _, err := ParseDescribeTrails(b); return err }, ErrMalformed, 15, ""},
-		{"syntax", `{"trailList": [}`, func(b []byte) error { _, err := ParseDescribeTrails(b); return err }, ErrMalformed, 16, ""},
-		{"wrong type", `{"trailList": [{"IsMultiRegionTrail": "yes"}]}`, func(b []byte) error { _, err := ParseDescribeTrails(b); return err }, ErrMalformed, -2, "trailList.IsMultiRegionTrail"},
-		{"values not strings", `[{"Name":"x","FieldSelectors":[{"Field":"eventCategory","Equals":[1]}]}]`, func(b []byte) error { _, err := ParseAdvancedEventSelectorList(b); return err }, ErrMalformed, -2, "FieldSelectors.Equals"},
-		{"trailing data", `{"TrailARN":"x"} {}`, func(b []byte) error { _, err := ParseEventSelectors(b); return err }, ErrMalformed, -2, ""},
-		{"no trailList", `{"trails": []}`, func(b []byte) error { _, err := ParseDescribeTrails(b); return err }, ErrUnknownShape, -1, ""},
+		{"truncated", `{"trailList": [`, func(b []byte) error { _, err := parseDescribeTrails(b); return err }, ErrMalformed, 15, ""},
+		{"syntax", `{"trailList": [}`, func(b []byte) error { _, err := parseDescribeTrails(b); return err }, ErrMalformed, 16, ""},
+		{"wrong type", `{"trailList": [{"IsMultiRegionTrail": "yes"}]}`, func(b []byte) error { _, err := parseDescribeTrails(b); return err }, ErrMalformed, -2, "trailList.IsMultiRegionTrail"},
+		{"values not strings", `[{"Name":"x","FieldSelectors":[{"Field":"eventCategory","Equals":[1]}]}]`, func(b []byte) error { _, err := parseAdvancedEventSelectorList(b); return err }, ErrMalformed, -2, "FieldSelectors.Equals"},
+		{"trailing data", `{"TrailARN":"x"} {}`, func(b []byte) error { _, err := parseEventSelectors(b); return err }, ErrMalformed, -2, ""},
+		{"no trailList", `{"trails": []}`, func(b []byte) error { _, err := parseDescribeTrails(b); return err }, ErrUnknownShape, -1, ""},
 		{"unknown shape", `{"foo": 1}`, func(b []byte) error { _, _, err := Parse(b); return err }, ErrUnknownShape, -1, ""},
 		{"scalar", `42`, func(b []byte) error { _, _, err := Parse(b); return err }, ErrUnknownShape, -1, ""},
 		{"empty", ``, func(b []byte) error { _, _, err := Parse(b); return err }, ErrMalformed, 0, ""},
-		{"object where list expected", `{"a":1}`, func(b []byte) error { _, err := ParseEventSelectorList(b); return err }, ErrMalformed, -2, ""},
+		{"object where list expected", `{"a":1}`, func(b []byte) error { _, err := parseEventSelectorList(b); return err }, ErrMalformed, -2, ""},
 		{"too large", `[` + strings.Repeat(" ", MaxDocumentSize) + `]`, func(b []byte) error { _, _, err := Parse(b); return err }, ErrTooLarge, -1, ""},
 	}
 	for _, c := range cases {
@@ -224,7 +233,7 @@ func TestParseErrors(t *testing.T) {
 		})
 	}
 	var se *json.SyntaxError
-	if _, err := ParseEventSelectorList([]byte(`[}`)); !errors.As(err, &se) {
+	if _, err := parseEventSelectorList([]byte(`[}`)); !errors.As(err, &se) {
 		t.Errorf("cause not reachable: %v", err)
 	}
 }
@@ -232,7 +241,7 @@ func TestParseErrors(t *testing.T) {
 // JSON round trip: what the loaders read, json.Marshal writes back with
 // the API's member names.
 func TestTrailJSONRoundTrip(t *testing.T) {
-	ts, err := ParseDescribeTrails(readTestdata(t, "describe-trails.json"))
+	ts, err := parseDescribeTrails(readTestdata(t, "describe-trails.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +249,7 @@ func TestTrailJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	back, err := ParseDescribeTrails(b)
+	back, err := parseDescribeTrails(b)
 	if err != nil || !reflect.DeepEqual(back, ts) {
 		t.Errorf("round trip: %v\n%s", err, b)
 	}
@@ -312,17 +321,17 @@ func FuzzParseLists(f *testing.F) {
 				t.Fatalf("untyped error %T %v", err, err)
 			}
 		}
-		a, err := ParseAdvancedEventSelectorList(data)
+		a, err := parseAdvancedEventSelectorList(data)
 		check(err)
-		b, err2 := ParseEventSelectorList(data)
+		b, err2 := parseEventSelectorList(data)
 		check(err2)
-		_, err = ParseEventSelectors(data)
+		_, err = parseEventSelectors(data)
 		check(err)
-		_, err = ParseInsightSelectors(data)
+		_, err = parseInsightSelectors(data)
 		check(err)
-		_, err = ParseTrail(data)
+		_, err = parseTrail(data)
 		check(err)
-		_, err = ParseDescribeTrails(data)
+		_, err = parseDescribeTrails(data)
 		check(err)
 		tr := baseTrail()
 		tr.AdvancedEventSelectors = a

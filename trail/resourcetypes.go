@@ -1,13 +1,23 @@
 package trail
 
+import "slices"
+
 // This file is data: update it when AWS adds resource types or network
 // activity sources (spec/selectors-insights.md §3.5, §3.6).
 
-// ResourceTypes lists the resources.type values CloudTrail accepts for data
-// events on trails (175 values, the User Guide concepts page, 2025). The
-// first three are the only ones basic selectors accept. Validate rejects
-// other values unless ValidateOptions.ExtraResourceTypes adds them.
-var ResourceTypes = []string{
+// ResourceTypes returns the resources.type values CloudTrail accepts for
+// data events on trails (175 values, the User Guide concepts page, 2025),
+// in a new slice the caller may change. The first three are the only ones
+// basic selectors accept. Validate rejects other values unless
+// ValidateOptions.ExtraResourceTypes adds them.
+func ResourceTypes() []string { return slices.Clone(resourceTypes) }
+
+// NetworkActivityEventSources returns the eventSource values a
+// NetworkActivity advanced selector may name, in a new slice the caller
+// may change.
+func NetworkActivityEventSources() []string { return slices.Clone(networkActivityEventSources) }
+
+var resourceTypes = []string{
 	"AWS::DynamoDB::Table",
 	"AWS::Lambda::Function",
 	"AWS::S3::Object",
@@ -185,9 +195,7 @@ var ResourceTypes = []string{
 	"AWS::XRay::Trace",
 }
 
-// NetworkActivityEventSources lists the eventSource values a NetworkActivity
-// advanced selector may name.
-var NetworkActivityEventSources = []string{
+var networkActivityEventSources = []string{
 	"aco-automation.amazonaws.com",
 	"appconfig.amazonaws.com",
 	"application-signals.amazonaws.com",

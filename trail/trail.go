@@ -122,18 +122,18 @@ const (
 // Negative reports whether op excludes (NotEquals, NotStartsWith, NotEndsWith).
 func (op Operator) Negative() bool { return strings.HasPrefix(string(op), "Not") }
 
-// Operators returns the selector's operator lists in canonical order
+// operators returns the selector's operator lists in canonical order
 // (Equals, StartsWith, EndsWith, NotEquals, NotStartsWith, NotEndsWith),
 // with nil for absent ones.
-func (f *AdvancedFieldSelector) Operators() [6]OperatorValues {
-	return [6]OperatorValues{
+func (f *AdvancedFieldSelector) operators() [6]operatorValues {
+	return [6]operatorValues{
 		{Equals, f.Equals}, {StartsWith, f.StartsWith}, {EndsWith, f.EndsWith},
 		{NotEquals, f.NotEquals}, {NotStartsWith, f.NotStartsWith}, {NotEndsWith, f.NotEndsWith},
 	}
 }
 
-// OperatorValues is one operator and its value list.
-type OperatorValues struct {
+// operatorValues is one operator and its value list.
+type operatorValues struct {
 	Operator Operator
 	Values   []string
 }

@@ -2,27 +2,31 @@ package trail
 
 import (
 	"fmt"
-	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/trailkit/trailkit/internal/trailname"
 )
 
 // Limits CloudTrail enforces (spec/selectors-insights.md §2.2, §3.1, §3.4, §5).
+// Trail name lengths are internal/trailname's.
 const (
-	MaxEventSelectors        = 5    // basic selectors per trail
-	MaxDataResources         = 250  // named data resources per trail ("all" values excluded)
-	MaxAdvancedValues        = 500  // values across all advanced conditions of a trail
-	MaxAdvancedNameLength    = 1000 // AdvancedEventSelector.Name (service model)
-	MaxFieldLength           = 1000 // AdvancedFieldSelector.Field
-	MaxFieldValueLength      = 2048 // each operator value
-	MaxS3KeyPrefixLength     = 200
-	MaxSnsTopicNameLength    = 256
-	MinTrailNameLength       = 3
-	MaxTrailNameLength       = 128
-	CloudFormationNameLength = 100 // AdvancedEventSelector.Name bound CloudFormation documents
+	maxEventSelectors     = 5    // basic selectors per trail
+	maxDataResources      = 250  // named data resources per trail ("all" values excluded)
+	maxAdvancedValues     = 500  // values across all advanced conditions of a trail
+	maxAdvancedNameLength = 1000 // AdvancedEventSelector.Name (service model)
+	maxFieldLength        = 1000 // AdvancedFieldSelector.Field
+	maxFieldValueLength   = 2048 // each operator value
+	maxS3KeyPrefixLength  = 200
+	maxSnsTopicNameLength = 256
 )
+
+// CloudFormationNameLength is the AdvancedEventSelector.Name bound of
+// CloudFormation documents, for ValidateOptions.MaxAdvancedNameLength (the
+// service's own bound is 1000).
+const CloudFormationNameLength = 100
 
 // ValidateOptions tunes Validate where the service's behaviour is not
 // settled. The zero value is the documented default.
@@ -50,10 +54,10 @@ type ValidateOptions struct {
 	// is true but no selectors are loaded.
 	SkipInsightPrerequisites bool
 	// ExtraResourceTypes are accepted as resources.type in addition to
-	// ResourceTypes (AWS adds types often).
+	// ResourceTypes() (AWS adds types often).
 	ExtraResourceTypes []string
 	// ExtraNetworkActivityEventSources are accepted in addition to
-	// NetworkActivityEventSources.
+	// NetworkActivityEventSources().
 	ExtraNetworkActivityEventSources []string
 }
 
@@ -102,13 +106,13 @@ var kmsKeyRE = regexp.MustCompile(`^(alias/[A-Za-z0-9/_-]+|` +
 
 func (v *validator) trailSettings(t *Trail) {
 	v.trailName(t.Name)
-	if n := utf8.RuneCountInString(t.S3KeyPrefix); n > MaxS3KeyPrefixLength {
+	if n := utf8.RuneCountInString(t.S3KeyPrefix); n > maxS3KeyPrefixLength {
 		v.add(InvalidS3PrefixException, "S3KeyPrefixTooLong", "S3KeyPrefix",
-			fmt.Sprintf("S3 key prefix too long. Maximum allowed length: %d characters. Specified length: %d characters.", MaxS3KeyPrefixLength, n), false)
+			fmt.Sprintf("S3 key prefix too long. Maximum allowed length: %d characters. Specified length: %d characters.", maxS3KeyPrefixLength, n), false)
 	}
-	if n := len(t.SnsTopicName); n > MaxSnsTopicNameLength {
+	if n := len(t.SnsTopicName); n > maxSnsTopicNameLength {
 		v.add(InvalidSnsTopicNameException, "SnsTopicNameTooLong", "SnsTopicName",
-			fmt.Sprintf("SNS topic name too long. Maximum allowed length: %d characters.", MaxSnsTopicNameLength), false)
+			fmt.Sprintf("SNS topic name too long. Maximum allowed length: %d characters.", maxSnsTopicNameLength), false)
 	}
 	if t.KmsKeyId != "" && !kmsKeyRE.MatchString(t.KmsKeyId) {
 		v.add(InvalidKmsKeyIdException, "KmsKeyIdForm", "KmsKeyId",
@@ -120,48 +124,30 @@ func (v *validator) trailSettings(t *Trail) {
 	}
 }
 
-// trailName applies the naming rules of §5. The messages of the first five
-// rules are moto's (which copies AWS's, spec §4); adjacency and IP are ours.
+// trailName applies the naming rules of §5 (internal/trailname, shared
+// with logfile.CheckTrailName). The messages of the first five rules are
+// moto's (which copies AWS's, spec §4); adjacency and IP are ours.
 func (v *validator) trailName(name string) {
 	const exc = InvalidTrailNameException
-	n := len(name)
-	if n < MinTrailNameLength {
-		v.add(exc, "TrailNameTooShort", "Name", fmt.Sprintf("Trail name too short. Minimum allowed length: %d characters. Specified name length: %d characters.", MinTrailNameLength, n), true)
-	}
-	if n > MaxTrailNameLength {
-		v.add(exc, "TrailNameTooLong", "Name", fmt.Sprintf("Trail name too long. Maximum allowed length: %d characters. Specified name length: %d characters.", MaxTrailNameLength, n), true)
-	}
-	if n == 0 {
-		return
-	}
-	if !isAlnum(name[0]) {
-		v.add(exc, "TrailNameStart", "Name", "Trail name must starts with a letter or number.", true)
-	}
-	if !isAlnum(name[n-1]) {
-		v.add(exc, "TrailNameEnd", "Name", "Trail name must ends with a letter or number.", true)
-	}
-	adjacent := false
-	for i := 0; i < n; i++ {
-		c := name[i]
-		if !isAlnum(c) && c != '.' && c != '-' && c != '_' {
+	for _, r := range trailname.Check(name) {
+		switch r {
+		case trailname.TooShort:
+			v.add(exc, "TrailNameTooShort", "Name", fmt.Sprintf("Trail name too short. Minimum allowed length: %d characters. Specified name length: %d characters.", trailname.MinLength, len(name)), true)
+		case trailname.TooLong:
+			v.add(exc, "TrailNameTooLong", "Name", fmt.Sprintf("Trail name too long. Maximum allowed length: %d characters. Specified name length: %d characters.", trailname.MaxLength, len(name)), true)
+		case trailname.Start:
+			v.add(exc, "TrailNameStart", "Name", "Trail name must starts with a letter or number.", true)
+		case trailname.End:
+			v.add(exc, "TrailNameEnd", "Name", "Trail name must ends with a letter or number.", true)
+		case trailname.Charset:
 			v.add(exc, "TrailNameCharset", "Name", "Trail name or ARN can only contain uppercase letters, lowercase letters, numbers, periods (.), hyphens (-), and underscores (_).", true)
-			break
+		case trailname.AdjacentPunctuation:
+			v.add(exc, "TrailNameAdjacentPunctuation", "Name", "Trail name must not contain adjacent periods, underscores or hyphens.", false)
+		case trailname.IPAddress:
+			v.add(exc, "TrailNameIPAddress", "Name", "Trail name must not be formatted as an IP address.", false)
 		}
-		if i > 0 && !isAlnum(c) && !isAlnum(name[i-1]) {
-			adjacent = true
-		}
-	}
-	if adjacent {
-		v.add(exc, "TrailNameAdjacentPunctuation", "Name", "Trail name must not contain adjacent periods, underscores or hyphens.", false)
-	}
-	if a, err := netip.ParseAddr(name); err == nil && a.Is4() {
-		v.add(exc, "TrailNameIPAddress", "Name", "Trail name must not be formatted as an IP address.", false)
-	} else if ipLikeRE.MatchString(name) {
-		v.add(exc, "TrailNameIPAddress", "Name", "Trail name must not be formatted as an IP address.", false)
 	}
 }
-
-var ipLikeRE = regexp.MustCompile(`^\d{1,3}(\.\d{1,3}){3}$`)
 
 func isAlnum(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
@@ -222,9 +208,9 @@ var excludableSources = []string{"kms.amazonaws.com", "rdsdata.amazonaws.com"}
 
 func (v *validator) basic(sels []EventSelector) {
 	const exc = InvalidEventSelectorsException
-	if len(sels) > MaxEventSelectors {
+	if len(sels) > maxEventSelectors {
 		v.add(exc, "TooManyEventSelectors", "EventSelectors",
-			fmt.Sprintf("A trail can have at most %d event selectors; got %d.", MaxEventSelectors, len(sels)), false)
+			fmt.Sprintf("A trail can have at most %d event selectors; got %d.", maxEventSelectors, len(sels)), false)
 	}
 	named := 0
 	for i := range sels {
@@ -270,9 +256,9 @@ func (v *validator) basic(sels []EventSelector) {
 			}
 		}
 	}
-	if named > MaxDataResources {
+	if named > maxDataResources {
 		v.add(exc, "TooManyDataResources", "EventSelectors",
-			fmt.Sprintf("A trail can name at most %d data resources; got %d.", MaxDataResources, named), false)
+			fmt.Sprintf("A trail can name at most %d data resources; got %d.", maxDataResources, named), false)
 	}
 }
 
@@ -326,7 +312,7 @@ func (v *validator) advanced(sels []AdvancedEventSelector) {
 	}
 	maxName := v.opts.MaxAdvancedNameLength
 	if maxName <= 0 {
-		maxName = MaxAdvancedNameLength
+		maxName = maxAdvancedNameLength
 	}
 	total, arns := 0, 0
 	for i := range sels {
@@ -390,13 +376,13 @@ func (v *validator) advanced(sels []AdvancedEventSelector) {
 			arns += a
 		}
 	}
-	if total > MaxAdvancedValues {
+	if total > maxAdvancedValues {
 		v.add(exc, "TooManyAdvancedValues", "AdvancedEventSelectors",
-			fmt.Sprintf("Advanced event selectors can have at most %d values in total; got %d.", MaxAdvancedValues, total), false)
+			fmt.Sprintf("Advanced event selectors can have at most %d values in total; got %d.", maxAdvancedValues, total), false)
 	}
-	if arns > MaxDataResources {
+	if arns > maxDataResources {
 		v.add(exc, "TooManyDataResources", "AdvancedEventSelectors",
-			fmt.Sprintf("A trail can name at most %d data resources; got %d resources.ARN values.", MaxDataResources, arns), false)
+			fmt.Sprintf("A trail can name at most %d data resources; got %d resources.ARN values.", maxDataResources, arns), false)
 	}
 }
 
@@ -404,8 +390,8 @@ func (v *validator) advanced(sels []AdvancedEventSelector) {
 // resources.ARN value count.
 func (v *validator) fieldSelector(f *AdvancedFieldSelector, fp, category, resType string) (values, arns int) {
 	const exc = InvalidEventSelectorsException
-	if l := len(f.Field); l == 0 || l > MaxFieldLength || !fieldNameRE.MatchString(f.Field) {
-		v.add(exc, "FieldName", fp+".Field", fmt.Sprintf("Field %q must be 1 to %d characters of letters, digits, '.', '_' and '|'.", f.Field, MaxFieldLength), false)
+	if l := len(f.Field); l == 0 || l > maxFieldLength || !fieldNameRE.MatchString(f.Field) {
+		v.add(exc, "FieldName", fp+".Field", fmt.Sprintf("Field %q must be 1 to %d characters of letters, digits, '.', '_' and '|'.", f.Field, maxFieldLength), false)
 	}
 	rule, known := fieldRules[f.Field]
 	if !known {
@@ -415,7 +401,7 @@ func (v *validator) fieldSelector(f *AdvancedFieldSelector, fp, category, resTyp
 			fmt.Sprintf("Field %s is not supported when eventCategory is %s.", f.Field, category), false)
 	}
 	hasOp := false
-	for _, ov := range f.Operators() {
+	for _, ov := range f.operators() {
 		if ov.Values == nil {
 			continue
 		}
@@ -444,8 +430,8 @@ func (v *validator) fieldSelector(f *AdvancedFieldSelector, fp, category, resTyp
 		}
 		for k, val := range ov.Values {
 			vp := fmt.Sprintf("%s[%d]", opPath, k)
-			if val == "" || utf8.RuneCountInString(val) > MaxFieldValueLength || strings.ContainsAny(val, "\n\r\u0085\u2028\u2029") {
-				v.add(exc, "FieldValue", vp, fmt.Sprintf("Each value must be 1 to %d characters on one line.", MaxFieldValueLength), false)
+			if val == "" || utf8.RuneCountInString(val) > maxFieldValueLength || strings.ContainsAny(val, "\n\r\u0085\u2028\u2029") {
+				v.add(exc, "FieldValue", vp, fmt.Sprintf("Each value must be 1 to %d characters on one line.", maxFieldValueLength), false)
 				continue
 			}
 			v.fieldValue(f.Field, op, val, vp, category, resType)
@@ -488,7 +474,7 @@ func (v *validator) fieldValue(field string, op Operator, val, vp, category, res
 			bad("ErrorCodeValue", "the only supported value is VpceAccessDenied.")
 		}
 	case FieldResourcesType:
-		if !slices.Contains(ResourceTypes, val) && !slices.Contains(v.opts.ExtraResourceTypes, val) {
+		if !slices.Contains(resourceTypes, val) && !slices.Contains(v.opts.ExtraResourceTypes, val) {
 			bad("ResourcesTypeValue", "it is not a supported data event resource type.")
 		}
 	case FieldEventSource:
@@ -498,7 +484,7 @@ func (v *validator) fieldValue(field string, op Operator, val, vp, category, res
 				bad("ManagementEventSourceValue", "only kms.amazonaws.com and rdsdata.amazonaws.com can be excluded from management events.")
 			}
 		case "NetworkActivity":
-			if !slices.Contains(NetworkActivityEventSources, val) && !slices.Contains(v.opts.ExtraNetworkActivityEventSources, val) {
+			if !slices.Contains(networkActivityEventSources, val) && !slices.Contains(v.opts.ExtraNetworkActivityEventSources, val) {
 				bad("NetworkEventSourceValue", "it is not a supported network activity event source.")
 			}
 		}

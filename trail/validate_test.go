@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/trailkit/trailkit/logfile"
 )
 
 type validateCase struct {
@@ -386,7 +388,7 @@ func TestValidateReportsAll(t *testing.T) {
 
 // The documented composed example of spec §3.7 is valid and counts 10 values.
 func TestValidateSpecExample(t *testing.T) {
-	l, err := ParseAdvancedEventSelectorList([]byte(specExample))
+	l, err := parseAdvancedEventSelectorList([]byte(specExample))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,7 +400,7 @@ func TestValidateSpecExample(t *testing.T) {
 	n := 0
 	for _, s := range l {
 		for _, f := range s.FieldSelectors {
-			for _, ov := range f.Operators() {
+			for _, ov := range f.operators() {
 				n += len(ov.Values)
 			}
 		}
@@ -425,11 +427,12 @@ const specExample = `[
 ]`
 
 func TestResourceTypesTable(t *testing.T) {
-	if len(ResourceTypes) != 175 {
-		t.Errorf("ResourceTypes has %d values, want 175", len(ResourceTypes))
+	types := ResourceTypes()
+	if len(types) != 175 {
+		t.Errorf("ResourceTypes has %d values, want 175", len(types))
 	}
 	seen := map[string]bool{}
-	for _, v := range ResourceTypes {
+	for _, v := range types {
 		if seen[v] || !strings.HasPrefix(v, "AWS::") {
 			t.Errorf("bad or repeated type %q", v)
 		}
@@ -440,8 +443,8 @@ func TestResourceTypesTable(t *testing.T) {
 			t.Errorf("missing %s", v)
 		}
 	}
-	if len(NetworkActivityEventSources) != 76 {
-		t.Errorf("NetworkActivityEventSources has %d values", len(NetworkActivityEventSources))
+	if n := len(NetworkActivityEventSources()); n != 76 {
+		t.Errorf("NetworkActivityEventSources has %d values", n)
 	}
 }
 
@@ -455,5 +458,40 @@ func TestBenchSelectorsValid(t *testing.T) {
 		if len(s.FieldSelectors) != 10 {
 			t.Errorf("selector %d has %d conditions", i, len(s.FieldSelectors))
 		}
+	}
+}
+
+// trail.Validate and logfile.CheckTrailName apply one set of naming rules
+// (internal/trailname). Before they shared it, CheckTrailName accepted the
+// IP-address-shaped names the documentation forbids ("192.168.5.4", its
+// own example) and Validate stopped looking for adjacent punctuation after
+// the first bad character.
+func TestTrailNameRulesShared(t *testing.T) {
+	for _, name := range []string{
+		"192.168.5.4", "999.1.1.1", "10.0.0.1", "1.2.3", "1.2.3.4.5", "1234.1.1.1",
+		"my-_namespace", "my--namespace", "a b--c", "abc", "ab", "_abc", "abc-",
+		strings.Repeat("x", 128), strings.Repeat("x", 129), "org_trail.v2", "",
+	} {
+		tr := baseTrail()
+		tr.Name = name
+		var nameProblems []string
+		var ve *ValidationError
+		if err := tr.Validate(); errors.As(err, &ve) {
+			for _, p := range ve.Problems {
+				if strings.HasPrefix(p.Rule, "TrailName") {
+					nameProblems = append(nameProblems, p.Rule)
+				}
+			}
+		}
+		logfileErr := logfile.CheckTrailName(name)
+		if (len(nameProblems) == 0) != (logfileErr == nil) {
+			t.Errorf("%q: trail.Validate name problems %v, logfile.CheckTrailName %v", name, nameProblems, logfileErr)
+		}
+	}
+	tr := baseTrail()
+	tr.Name = "a b--c"
+	var ve *ValidationError
+	if !errors.As(tr.Validate(), &ve) || !ve.Has("TrailNameCharset") || !ve.Has("TrailNameAdjacentPunctuation") {
+		t.Errorf("a b--c: want both the charset and the adjacency problem, got %v", ve)
 	}
 }

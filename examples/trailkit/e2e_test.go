@@ -614,11 +614,11 @@ func TestSelectorsAgreeWithFilter(t *testing.T) {
 		recs = append(recs, r)
 	}
 	doc, _ := os.ReadFile(trailFile)
-	tr, err := trail.ParseTrail(doc)
-	if err != nil {
+	var tr trail.Trail
+	if err := json.Unmarshal(doc, &tr); err != nil {
 		t.Fatal(err)
 	}
-	filter, err := trail.Compile(tr, nil)
+	filter, err := trail.Compile(&tr, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
