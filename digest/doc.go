@@ -51,6 +51,14 @@
 // Chain.Recover (called by ChainSet.Open) finds the stored log files the
 // newest digest does not list and adds them to the next digest.
 //
+// A Digester writes a chain from the store's listing instead, for a fleet:
+// any number of writer processes only store log files, and one or more
+// digester processes (on any hosts, with no coordinator) each list the
+// chain's log folder every window, digest the files no digest lists yet,
+// and store the window's digest with logfile.Store.PutIfAbsent under a key
+// all of them compute alike; the losers continue from the winner's digest.
+// See Digester for the rules and BENCHMARKS.md for the cost per window.
+//
 // # Validating
 //
 // Validate reads any logfile.Store, so a bucket copied to disk (DirStore)

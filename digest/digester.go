@@ -1,0 +1,524 @@
+package digest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	kgzip "github.com/klauspost/compress/gzip"
+	"github.com/trailkit/trailkit/logfile"
+)
+
+// DefaultLookback is DigesterConfig.Lookback's default.
+const DefaultLookback = 2 * time.Hour
+
+// DigesterConfig configures a Digester. ChainID, Bucket, Signer and Store
+// are required. Every digester of one chain must use the same ChainID,
+// Bucket, Interval and Lookback.
+type DigesterConfig struct {
+	ChainID
+	// Bucket holds the chain's log files and receives its digests.
+	Bucket string
+	Signer Signer
+	// Store must implement PutIfAbsent as the logfile.Store contract says:
+	// it is what makes competing digesters agree.
+	Store logfile.Store
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Interval is the digest window, at least one second; zero means one
+	// hour, as CloudTrail. Windows are aligned to it: they start at whole
+	// multiples of Interval since the Unix epoch.
+	Interval time.Duration
+	// Lookback bounds how late a log file may be stored: a window lists
+	// the unlisted files whose key time is at most Lookback before the
+	// window's end (rounded down to the minute, as key times are). A file stored later than that (its key time older) is
+	// never listed, and validation reports it as unlisted. It must be at
+	// least Interval; zero means DefaultLookback. It also sets the cost of
+	// a window: the folder is listed over Lookback.
+	Lookback time.Duration
+}
+
+// Digester writes one digest chain from the store's listing rather than
+// from a Writer's deliveries, so any number of writer processes on any
+// hosts can fill a bucket while one or more digesters keep its chain.
+//
+// # How a window is digested
+//
+// Windows are [start, end) with end a whole multiple of Interval (the
+// first window after a digest whose end is not aligned ends at the next
+// multiple), so every digester computes the same digest key for a window.
+// When a window has ended, a digester:
+//
+//  1. reads the window's digest key; if a digest is there (another
+//     digester was first), it adopts it (step 4);
+//  2. lists the chain's log folder ([prefix/]AWSLogs/[org/]account/
+//     CloudTrail/region/) for keys whose time is in [end-Lookback, end)
+//     and keeps those no digest lists yet: this includes files stored late
+//     with an older key time;
+//  3. reads each of them (SHA-256 of the uncompressed bytes, oldest and
+//     newest eventTime), builds the digest linked to the previous window's
+//     digest, signs it, and stores it with PutIfAbsent;
+//  4. if PutIfAbsent reports that the digest exists (another digester
+//     won), it reads the winner's digest and continues the chain from it:
+//     the next digest links to the winner's, and the files the winner did
+//     not list are still unlisted, so the next window lists them.
+//
+// So each stored log file of the chain ends in exactly one digest, as long
+// as it is stored within Lookback of its key time and some digester keeps
+// running; every window has a digest, an empty one when no file arrived.
+//
+// What "no digest lists yet" means is kept in memory: the files of the
+// digests that end within Lookback of the window. On its first Tick a
+// Digester finds the chain's newest digest in the store and reads the
+// chain back through Lookback; without a digest it starts a new chain at
+// the window of the oldest log file within Lookback (or the current
+// window), which digesters starting together also agree on.
+//
+// Close digests the current window before it ends (its key is still the
+// aligned one), so a digester that stops leaves nothing it has seen
+// undigested; files stored after that go to the next window of whichever
+// digester runs then.
+//
+// A Digester is safe for concurrent use; its methods are serialised.
+type Digester struct {
+	cfg      DigesterConfig
+	iv, back time.Duration
+	re       interface{ MatchString(string) bool }
+
+	mu     sync.Mutex
+	loaded bool
+	closed bool
+	prev   *link
+	// prevEnd is the end of prev, the start of the next window.
+	prevEnd time.Time
+	// listed maps each log file key listed by a digest that ends within
+	// Lookback of the next window to that digest's end.
+	listed map[string]time.Time
+	stats  DigesterStats
+	// bufs are reused between files.
+	raw bytes.Buffer
+}
+
+// DigesterStats counts what a Digester did.
+type DigesterStats struct {
+	// Written counts the digests this Digester stored; Adopted those it
+	// found stored by another digester and continued from.
+	Written, Adopted int
+	// Files counts the log files listed in the digests this Digester
+	// stored. Late counts those among them whose key time is before
+	// their window's start.
+	Files, Late int
+	// Unreadable counts log files skipped because they are not valid
+	// gzip JSON log files; they stay unlisted, and validation reports them.
+	Unreadable int
+	// Forks counts adopted digests that do not link to the digest this
+	// Digester held as the previous one (two chains were started at
+	// once, or a digest was replaced).
+	Forks int
+	// LastKey is the key of the newest digest written or adopted.
+	LastKey string
+}
+
+// NewDigester returns a Digester for cfg. It does no I/O.
+func NewDigester(cfg DigesterConfig) (*Digester, error) {
+	cc := ChainConfig{ChainID: cfg.ChainID, Bucket: cfg.Bucket, Signer: cfg.Signer, Store: cfg.Store, Interval: cfg.Interval}
+	if err := cc.check(); err != nil {
+		return nil, err
+	}
+	d := &Digester{cfg: cfg, iv: cc.interval(), back: cfg.Lookback, listed: map[string]time.Time{}}
+	if d.back == 0 {
+		d.back = DefaultLookback
+	}
+	if d.back < d.iv {
+		return nil, configErr("Lookback %v is shorter than Interval %v", d.back, d.iv)
+	}
+	d.re = cfg.keyRegexp()
+	return d, nil
+}
+
+func (d *Digester) now() time.Time {
+	now := time.Now
+	if d.cfg.Now != nil {
+		now = d.cfg.Now
+	}
+	return now().UTC().Truncate(time.Second)
+}
+
+// windowEnd returns the end of the window that starts at start: the next
+// multiple of Interval after start.
+func (d *Digester) windowEnd(start time.Time) time.Time {
+	return start.Truncate(d.iv).Add(d.iv)
+}
+
+// Stats returns what the Digester did so far.
+func (d *Digester) Stats() DigesterStats {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.stats
+}
+
+// Tick digests every window that has ended by the clock's now, one digest
+// per window, each written or adopted (see the type's documentation).
+// Call it soon after each multiple of Interval. After an error, nothing
+// is lost: the next Tick or Close starts again at the first window
+// without a digest.
+func (d *Digester) Tick(ctx context.Context) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return ErrChainClosed
+	}
+	return d.tick(ctx)
+}
+
+func (d *Digester) tick(ctx context.Context) error {
+	now := d.now()
+	if err := d.load(ctx, now); err != nil {
+		return err
+	}
+	for {
+		end := d.windowEnd(d.prevEnd)
+		if end.After(now) {
+			return nil
+		}
+		if err := d.window(ctx, d.prevEnd, end); err != nil {
+			return err
+		}
+	}
+}
+
+// Close digests the windows that have ended and then the current one,
+// before its end, with what is stored so far, and ends the Digester. If
+// the current window's digest exists already, Close adopts it. After an
+// error, Close can be called again.
+func (d *Digester) Close(ctx context.Context) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return ErrChainClosed
+	}
+	if err := d.tick(ctx); err != nil {
+		return err
+	}
+	if err := d.window(ctx, d.prevEnd, d.windowEnd(d.prevEnd)); err != nil {
+		return err
+	}
+	d.closed = true
+	return nil
+}
+
+// State returns the start of the next window and the key of the newest
+// digest written or adopted ("" before the first).
+func (d *Digester) State() (nextStart time.Time, lastKey string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.prev != nil {
+		lastKey = d.prev.key
+	}
+	return d.prevEnd, lastKey
+}
+
+// load finds where the chain stands, once.
+func (d *Digester) load(ctx context.Context, now time.Time) error {
+	if d.loaded {
+		return nil
+	}
+	newest, err := d.newestDigest(ctx, now.Add(-d.back))
+	if err != nil {
+		return err
+	}
+	if newest == "" {
+		start, err := d.genesis(ctx, now)
+		if err != nil {
+			return err
+		}
+		d.prevEnd, d.loaded = start, true
+		return nil
+	}
+	// Read the chain back from its newest digest through Lookback before
+	// the next window, so that every digest that can list a file the next
+	// windows may see is known.
+	key := newest
+	var first *link
+	var firstEnd time.Time
+	for key != "" {
+		l, dg, err := d.readDigest(ctx, key)
+		if first != nil && errors.Is(err, logfile.ErrNotFound) {
+			break // the chain's older part is gone; validation reports it
+		}
+		if err != nil {
+			return err
+		}
+		end, err := time.Parse(TimeFormat, dg.DigestEndTime)
+		if err != nil {
+			return &FormatError{Field: "digestEndTime of " + key, Value: clip(dg.DigestEndTime), Err: err}
+		}
+		if first == nil {
+			first, firstEnd = l, end
+		} else if !end.After(d.horizon(firstEnd)) {
+			break
+		}
+		d.remember(dg, end)
+		key = ""
+		if !dg.IsStarting() && *dg.PreviousDigestS3Bucket == d.cfg.Bucket {
+			key = *dg.PreviousDigestS3Object
+		}
+	}
+	d.prev, d.prevEnd, d.stats.LastKey, d.loaded = first, firstEnd, first.key, true
+	return nil
+}
+
+// newestDigest returns the key of the chain's newest normal digest,
+// listing from since first and the whole chain only if that finds none.
+func (d *Digester) newestDigest(ctx context.Context, since time.Time) (string, error) {
+	dc := logfile.DigestChain{Prefix: d.cfg.Prefix, OrgID: d.cfg.OrgID, Account: d.cfg.Account, Region: d.cfg.Region, Trail: d.cfg.Trail, HomeRegion: d.cfg.HomeRegion}
+	for _, after := range []string{dc.ListStartAfter(since), ""} {
+		var newest, newestT string
+		for key, err := range d.cfg.Store.List(ctx, d.cfg.Bucket, d.cfg.DigestPrefix()+"/", after) {
+			if err != nil {
+				return "", err
+			}
+			if IsBackfillKey(key) || !d.re.MatchString(key) {
+				continue
+			}
+			if ts, ok := keyTimeText(key); ok && ts >= newestT {
+				if _, ok := KeyTime(key); ok {
+					newest, newestT = key, ts
+				}
+			}
+		}
+		if newest != "" || after == "" {
+			return newest, nil
+		}
+	}
+	return "", nil
+}
+
+// genesis returns the start of a new chain's first window: the window of
+// the oldest log file within Lookback, or the current window.
+func (d *Digester) genesis(ctx context.Context, now time.Time) (time.Time, error) {
+	start := now.Truncate(d.iv)
+	err := d.eachLogFile(ctx, now.Add(-d.back), now.Add(time.Minute), func(key string, k logfile.Key) (bool, error) {
+		if t := k.Time.Truncate(d.iv); t.Before(start) {
+			start = t
+		}
+		return false, nil // keys come in time order: the first is the oldest
+	})
+	return start, err
+}
+
+// horizon returns the oldest key time a window ending at end lists:
+// Lookback before end, down to the minute (key times are whole minutes, so
+// a file stored just before end with a key time up to a minute older is
+// within reach).
+func (d *Digester) horizon(end time.Time) time.Time {
+	return end.Add(-d.back).Truncate(time.Minute)
+}
+
+// remember adds the files of a digest ending at end to the listed set.
+func (d *Digester) remember(dg *Digest, end time.Time) {
+	for _, f := range dg.LogFiles {
+		if f.S3Bucket == d.cfg.Bucket {
+			if old, ok := d.listed[f.S3Object]; !ok || end.After(old) {
+				d.listed[f.S3Object] = end
+			}
+		}
+	}
+}
+
+// forget drops the listed files of digests that end at or before horizon:
+// they list only files whose key time is before horizon.
+func (d *Digester) forget(horizon time.Time) {
+	for k, end := range d.listed {
+		if !end.After(horizon) {
+			delete(d.listed, k)
+		}
+	}
+}
+
+// eachLogFile calls fn for each log file key of the chain with a key time
+// in [from, to), in key (time) order, until fn returns false or an error.
+func (d *Digester) eachLogFile(ctx context.Context, from, to time.Time, fn func(string, logfile.Key) (bool, error)) error {
+	dir := logfile.KindDir(d.cfg.Prefix, d.cfg.OrgID, d.cfg.Account, logfile.KindLog, d.cfg.Region)
+	from = from.UTC()
+	// Keys of one day folder sort by time: <acct>_CloudTrail_<region>_<stamp>_<unique>.
+	after := dir + from.Format("2006/01/02/") + d.cfg.Account + "_CloudTrail_" + d.cfg.Region + "_" + from.Truncate(time.Minute).Format("20060102T1504Z")
+	for key, err := range d.cfg.Store.List(ctx, d.cfg.Bucket, dir, after) {
+		if err != nil {
+			return err
+		}
+		k, err := logfile.ParseKey(key)
+		if err != nil || k.Kind != logfile.KindLog || k.Account != d.cfg.Account || k.Region != d.cfg.Region ||
+			k.Prefix != d.cfg.Prefix || k.OrgID != d.cfg.OrgID {
+			continue
+		}
+		if !k.Time.Before(to) {
+			return nil
+		}
+		if k.Time.Before(from) {
+			continue
+		}
+		more, err := fn(key, k)
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+// window writes or adopts the digest of [start, end).
+func (d *Digester) window(ctx context.Context, start, end time.Time) error {
+	key := d.cfg.DigestKey(end, false)
+	if _, err := d.cfg.Store.Get(ctx, d.cfg.Bucket, key); err == nil {
+		return d.adopt(ctx, key, end)
+	} else if !errors.Is(err, logfile.ErrNotFound) {
+		return err
+	}
+	horizon := d.horizon(end)
+	d.forget(horizon)
+	var files []LogFile
+	late, unreadable := 0, 0
+	err := d.eachLogFile(ctx, horizon, end, func(key string, k logfile.Key) (bool, error) {
+		if _, ok := d.listed[key]; ok {
+			return true, nil
+		}
+		f, err := d.readLogFile(ctx, key)
+		if errors.Is(err, ErrInvalidFormat) || errors.Is(err, ErrTooLarge) {
+			unreadable++
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if k.Time.Before(start.Truncate(time.Minute)) {
+			late++
+		}
+		files = append(files, f)
+		return true, nil
+	})
+	if err != nil {
+		return err
+	}
+	c := Chain{cfg: ChainConfig{ChainID: d.cfg.ChainID, Bucket: d.cfg.Bucket, Signer: d.cfg.Signer}, prev: d.prev}
+	obj, l, err := c.build(start, end, files)
+	if err != nil {
+		return err
+	}
+	err = d.cfg.Store.PutIfAbsent(ctx, obj)
+	if errors.Is(err, logfile.ErrExists) {
+		return d.adopt(ctx, key, end)
+	}
+	if err != nil {
+		return fmt.Errorf("digest: storing %s: %w", key, err)
+	}
+	for _, f := range files {
+		d.listed[f.S3Object] = end
+	}
+	d.prev, d.prevEnd = l, end
+	d.stats.Written++
+	d.stats.Files += len(files)
+	d.stats.Late += late
+	d.stats.Unreadable += unreadable
+	d.stats.LastKey = key
+	return nil
+}
+
+// adopt continues the chain from the digest another digester stored at key.
+func (d *Digester) adopt(ctx context.Context, key string, end time.Time) error {
+	l, dg, err := d.readDigest(ctx, key)
+	if err != nil {
+		return err
+	}
+	if d.prev != nil && (dg.IsStarting() || *dg.PreviousDigestS3Object != d.prev.key) {
+		d.stats.Forks++
+	}
+	d.remember(dg, end)
+	d.prev, d.prevEnd = l, end
+	d.stats.Adopted++
+	d.stats.LastKey = key
+	return nil
+}
+
+// readDigest reads and parses the digest at key and returns the link to it.
+func (d *Digester) readDigest(ctx context.Context, key string) (*link, *Digest, error) {
+	obj, err := d.cfg.Store.Get(ctx, d.cfg.Bucket, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	raw, err := gunzipDigest(obj.Body, DefaultMaxDigestSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	dg, err := Parse(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	if dg.DigestS3Bucket != d.cfg.Bucket || dg.DigestS3Object != key {
+		return nil, nil, &FormatError{Field: "digestS3Object of " + key, Value: clip(dg.DigestS3Object), Reason: "does not name the digest's own location"}
+	}
+	sig := metaValue(obj.Metadata, MetaSignature)
+	if _, err := ParseSignature(sig); err != nil {
+		return nil, nil, err
+	}
+	return &link{bucket: d.cfg.Bucket, key: key, hash: SumHash(raw), signature: sig}, dg, nil
+}
+
+// readLogFile reads a stored log file and returns its digest entry: the
+// SHA-256 of its uncompressed bytes and its oldest and newest eventTime.
+// A file that is not a gzip JSON log file with at least one record gives
+// an error wrapping ErrInvalidFormat (ErrTooLarge above
+// DefaultMaxLogFileSize).
+func (d *Digester) readLogFile(ctx context.Context, key string) (LogFile, error) {
+	obj, err := d.cfg.Store.Get(ctx, d.cfg.Bucket, key)
+	if err != nil {
+		return LogFile{}, err
+	}
+	zr, err := kgzip.NewReader(bytes.NewReader(obj.Body))
+	if err != nil {
+		return LogFile{}, &FormatError{Field: "log file " + key, Err: err}
+	}
+	zr.Multistream(false)
+	d.raw.Reset()
+	if n, err := d.raw.ReadFrom(io.LimitReader(zr, DefaultMaxLogFileSize+1)); err != nil {
+		return LogFile{}, &FormatError{Field: "log file " + key, Err: err}
+	} else if n > DefaultMaxLogFileSize {
+		return LogFile{}, &SizeError{What: "log file", Limit: DefaultMaxLogFileSize}
+	}
+	var body struct {
+		Records []struct {
+			EventTime string `json:"eventTime"`
+		} `json:"Records"`
+	}
+	if err := json.Unmarshal(d.raw.Bytes(), &body); err != nil {
+		return LogFile{}, &FormatError{Field: "log file " + key, Err: err}
+	}
+	if len(body.Records) == 0 {
+		return LogFile{}, &FormatError{Field: "log file " + key, Reason: "no records"}
+	}
+	var oldest, newest time.Time
+	for _, r := range body.Records {
+		t, err := time.Parse(time.RFC3339, r.EventTime)
+		if err != nil {
+			return LogFile{}, &FormatError{Field: "eventTime in " + key, Value: clip(r.EventTime), Err: err}
+		}
+		if oldest.IsZero() || t.Before(oldest) {
+			oldest = t
+		}
+		if t.After(newest) {
+			newest = t
+		}
+	}
+	return LogFile{
+		S3Bucket:        d.cfg.Bucket,
+		S3Object:        key,
+		HashValue:       SumHash(d.raw.Bytes()).String(),
+		HashAlgorithm:   HashAlgorithm,
+		NewestEventTime: newest.UTC().Format(TimeFormat),
+		OldestEventTime: oldest.UTC().Format(TimeFormat),
+	}, nil
+}
