@@ -1,6 +1,12 @@
 package metricfilter
 
-import "testing"
+import (
+	"testing"
+	"time"
+
+	"github.com/trailkit/trailkit/event"
+	"github.com/trailkit/trailkit/event/eventtest"
+)
 
 func BenchmarkMatch(b *testing.B) {
 	r := consoleLogin()
@@ -30,5 +36,54 @@ func BenchmarkSetRecord(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = e.SetRecord(r)
+	}
+}
+
+// BenchmarkCISSet is the cost per record of the 15 v1.4.0 CIS filters:
+// one SetRecord and 15 MatchEvent calls, over generated records.
+func BenchmarkCISSet(b *testing.B) {
+	g := eventtest.MustNew(eventtest.Config{Seed: 21, Duration: 20 * time.Minute})
+	var recs []*event.Record
+	for r := range g.Records() {
+		recs = append(recs, r)
+	}
+	filters := CIS(CIS140)
+	var e LogEvent
+	b.ReportAllocs()
+	i, n := 0, 0
+	for b.Loop() {
+		if err := e.SetRecord(recs[i]); err != nil {
+			b.Fatal(err)
+		}
+		for _, f := range filters {
+			if f.Pattern.MatchEvent(&e) {
+				n++
+			}
+		}
+		i = (i + 1) % len(recs)
+	}
+	_ = n
+}
+
+// BenchmarkCISMatchOnly is BenchmarkCISSet without SetRecord: the 15
+// patterns on a parsed log event.
+func BenchmarkCISMatchOnly(b *testing.B) {
+	g := eventtest.MustNew(eventtest.Config{Seed: 21, Duration: 20 * time.Minute})
+	var evs []*LogEvent
+	for r := range g.Records() {
+		e := new(LogEvent)
+		if err := e.SetRecord(r); err != nil {
+			b.Fatal(err)
+		}
+		evs = append(evs, e)
+	}
+	filters := CIS(CIS140)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		for _, f := range filters {
+			f.Pattern.MatchEvent(evs[i])
+		}
+		i = (i + 1) % len(evs)
 	}
 }

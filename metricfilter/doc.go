@@ -65,6 +65,26 @@
 // be a number; CloudWatch Logs publishes nothing for an event whose field
 // is missing or not a number, and neither does Value.
 //
+// # The CIS monitoring set
+//
+// CIS returns the metric filters of the CIS AWS Foundations Benchmark's
+// monitoring section, v1.2.0 (controls 3.1-3.14) or v1.4.0 (4.1-4.15), with
+// each control's number, recommendation and the pattern of its
+// remediation; CISAlarms the alarms the remediation creates on them.
+//
+// # Alarms
+//
+// An Evaluator replays records through alarms (Alarm: the metric filter,
+// statistic, period, threshold and comparison, M out of N evaluation
+// periods, missing-data treatment) over a time range, and Transitions
+// returns each change of state with the datapoints that decided it and the
+// eventIDs of the records that caused an ALARM. Datapoints are computed per
+// period from start over the records' eventTime, so records may arrive in
+// any order, as they do in CloudTrail log files. The evaluation rule is
+// stated on Transitions; it is CloudWatch's for complete windows, and
+// simpler than CloudWatch's where CloudWatch looks back past the window for
+// missing data.
+//
 // # Cost
 //
 // Compile parses once; Pattern is immutable and safe for concurrent use.

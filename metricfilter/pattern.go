@@ -62,6 +62,7 @@ type step struct {
 type cond struct {
 	sel    []step
 	selTxt string
+	slot   int // the selector's index among the pattern's distinct selectors
 	op     op
 	// The value, for = != < <= > >=.
 	str      string   // the string value as written (unquoted content)
@@ -145,9 +146,10 @@ func Compile(src string) (*Pattern, error) {
 const maxNesting = 64
 
 type compiler struct {
-	p *Pattern
-	s string
-	i int
+	p     *Pattern
+	s     string
+	i     int
+	slots map[string]int // distinct selectors by text
 }
 
 func (c *compiler) errf(msg string) error { return &SyntaxError{c.s, c.i, msg} }
@@ -281,6 +283,15 @@ func (c *compiler) cond() (int, error) {
 		return 0, c.errf("expected '.' or '[' after '$'")
 	}
 	k.selTxt = c.s[start:c.i]
+	if c.slots == nil {
+		c.slots = map[string]int{}
+	}
+	slot, ok := c.slots[k.selTxt]
+	if !ok {
+		slot = len(c.slots)
+		c.slots[k.selTxt] = slot
+	}
+	k.slot = slot
 	c.ws()
 	rest := c.s[c.i:]
 	switch {
@@ -483,18 +494,39 @@ func (p *Pattern) MatchEvent(e *LogEvent) bool {
 	if !e.ok {
 		return false
 	}
-	return p.eval(e, p.root)
+	// Many conditions share a selector (the CIS filters test $.eventName
+	// up to 18 times): each distinct selector is resolved once per event.
+	var memo selMemo
+	return p.eval(e, p.root, &memo)
 }
 
-func (p *Pattern) eval(e *LogEvent, i int) bool {
+// maxMemo is how many distinct selectors of a pattern are resolved once per
+// event; conditions on further selectors resolve theirs each time.
+const maxMemo = 32
+
+// selMemo holds resolved selectors: 0 is not yet resolved, otherwise the
+// node index + 2 (1 for an unresolved selector).
+type selMemo [maxMemo]int32
+
+func (p *Pattern) eval(e *LogEvent, i int, memo *selMemo) bool {
 	x := &p.exprs[i]
 	switch x.kind {
 	case kAnd:
-		return p.eval(e, x.left) && p.eval(e, x.right)
+		return p.eval(e, x.left, memo) && p.eval(e, x.right, memo)
 	case kOr:
-		return p.eval(e, x.left) || p.eval(e, x.right)
+		return p.eval(e, x.left, memo) || p.eval(e, x.right, memo)
 	}
-	return p.conds[x.cond].match(&e.doc)
+	k := &p.conds[x.cond]
+	var n int
+	if k.slot < maxMemo {
+		if memo[k.slot] == 0 {
+			memo[k.slot] = int32(k.resolve(&e.doc) + 2)
+		}
+		n = int(memo[k.slot]) - 2
+	} else {
+		n = k.resolve(&e.doc)
+	}
+	return k.match(&e.doc, n)
 }
 
 // resolve follows the selector from the document's root; -1 when a step
@@ -514,8 +546,9 @@ func (k *cond) resolve(d *jsontree.Doc) int {
 	return n
 }
 
-func (k *cond) match(d *jsontree.Doc) bool {
-	n := k.resolve(d)
+// match evaluates the condition on node n, the resolved selector (-1 when
+// unresolved).
+func (k *cond) match(d *jsontree.Doc, n int) bool {
 	if k.op == opNotExists {
 		return n < 0
 	}
