@@ -55,6 +55,7 @@ type Chain struct {
 	addClosed bool
 	seq       uint64
 	pending   []pendingFile
+	pkeys     map[string]bool // bucket/key of every pending file
 }
 
 type link struct {
@@ -176,7 +177,9 @@ func (c *Chain) Accepts(d logfile.Delivery) bool {
 
 // Add records a delivered file for the next digest. Deliveries the chain
 // does not accept (see Accepts) are ignored silently, so one Writer can feed
-// several chains; so is any delivery after Close (the chain has ended).
+// several chains; so is any delivery after Close (the chain has ended), and
+// a file already waiting for the next digest (a log file put again under the
+// same key, or found by Recover too), so that no file is listed twice.
 // Add does no I/O and never blocks on the store.
 func (c *Chain) Add(d logfile.Delivery) {
 	if !c.Accepts(d) {
@@ -195,12 +198,22 @@ func (c *Chain) Add(d logfile.Delivery) {
 		OldestEventTime: d.OldestEventTime.UTC().Format(TimeFormat),
 	}}
 	c.pmu.Lock()
-	if !c.addClosed {
+	if !c.addClosed && !c.pendingKey(d.Bucket, d.Key) {
 		c.seq++
 		pf.seq = c.seq
 		c.pending = append(c.pending, pf)
+		if c.pkeys == nil {
+			c.pkeys = map[string]bool{}
+		}
+		c.pkeys[d.Bucket+"/"+d.Key] = true
 	}
 	c.pmu.Unlock()
+}
+
+// pendingKey reports whether the file is already waiting for a digest;
+// called with pmu held.
+func (c *Chain) pendingKey(bucket, key string) bool {
+	return c.pkeys[bucket+"/"+key]
 }
 
 // Tick writes every digest whose window has ended by the clock's now: one
@@ -303,7 +316,13 @@ func (c *Chain) emit(ctx context.Context, end time.Time, final bool) error {
 	c.prev = l
 	c.start = end
 	c.pmu.Lock()
-	c.pending = slices.DeleteFunc(c.pending, func(p pendingFile) bool { return included[p.seq] })
+	c.pending = slices.DeleteFunc(c.pending, func(p pendingFile) bool {
+		if included[p.seq] {
+			delete(c.pkeys, p.lf.S3Bucket+"/"+p.lf.S3Object)
+			return true
+		}
+		return false
+	})
 	c.pmu.Unlock()
 	return nil
 }

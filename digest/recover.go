@@ -11,46 +11,38 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-// Recover adds to the chain the log files that were stored after its
-// newest digest but never reached it, for example because the process
-// crashed between a Writer's delivery and the next digest (deliveries are
-// held in memory until digested). Call it right after ResumeChain, before
-// new deliveries arrive.
+// RecoverLookback is how far before the chain's window start Recover looks
+// for log files that no digest lists.
+const RecoverLookback = 24 * time.Hour
+
+// Recover adds to the chain the log files that were stored but never
+// reached a digest, for example because the process crashed between a
+// Writer's delivery and the next digest (deliveries are held in memory
+// until digested), or because a delivery that had started before a digest
+// was written reached the chain after it. Call it right after ResumeChain
+// (and after a Writer's Replay, if any), before the next digest is due.
 //
-// It lists the chain's log folder (and the Insights folder with
-// IncludeInsights) from the date of the chain's window start, takes every
-// key whose delivery minute is at or after the window start's minute and
-// that the newest digest does not list, reads each file, and adds it with
-// its SHA-256, oldest and newest eventTime, and DeliveredAt from its key
-// (no earlier than the window start). It returns how many files it added.
-// A file that cannot be read or parsed is an error: it would otherwise be
-// silently left out of the chain.
+// It reads every normal digest of the chain whose key time is at or after
+// the window start minus RecoverLookback, lists the chain's log folder (and
+// the Insights folder with IncludeInsights) from that time on, and adds
+// every file that none of those digests lists and that is not already
+// waiting for the next digest, with its SHA-256, oldest and newest
+// eventTime, and a DeliveredAt of its key time but no earlier than the
+// window start. A file's key time is never after the digest that lists it,
+// so after any crash each stored file of the lookback ends up in exactly one
+// digest, and after a clean restart Recover adds nothing. It returns how
+// many files it added. A digest or log file that cannot be read or parsed
+// is an error: a file would otherwise be silently left out of the chain, or
+// listed twice.
 func (c *Chain) Recover(ctx context.Context) (int, error) {
 	c.mu.Lock()
 	start := c.start
-	var listed map[string]bool
-	if c.prev != nil {
-		obj, err := c.cfg.Store.Get(ctx, c.prev.bucket, c.prev.key)
-		if err != nil {
-			c.mu.Unlock()
-			return 0, err
-		}
-		raw, err := gunzipDigest(obj.Body, DefaultMaxDigestSize)
-		if err == nil {
-			var d *Digest
-			if d, err = Parse(raw); err == nil {
-				listed = map[string]bool{}
-				for _, f := range d.LogFiles {
-					listed[f.S3Bucket+"/"+f.S3Object] = true
-				}
-			}
-		}
-		if err != nil {
-			c.mu.Unlock()
-			return 0, err
-		}
-	}
 	c.mu.Unlock()
+	from := start.Add(-RecoverLookback)
+	listed, err := c.listedSince(ctx, from)
+	if err != nil {
+		return 0, err
+	}
 	kinds := []logfile.ObjectKind{logfile.KindLog}
 	if c.cfg.IncludeInsights {
 		kinds = append(kinds, logfile.KindInsight)
@@ -58,7 +50,7 @@ func (c *Chain) Recover(ctx context.Context) (int, error) {
 	n := 0
 	for _, kind := range kinds {
 		dir := logfile.KindDir(c.cfg.Prefix, c.cfg.OrgID, c.cfg.Account, kind, c.cfg.Region)
-		after := dir + start.AddDate(0, 0, -1).Format("2006/01/02/~")
+		after := dir + from.AddDate(0, 0, -1).Format("2006/01/02/~")
 		for key, err := range c.cfg.Store.List(ctx, c.cfg.Bucket, dir, after) {
 			if err != nil {
 				return n, err
@@ -67,7 +59,13 @@ func (c *Chain) Recover(ctx context.Context) (int, error) {
 			if err != nil || k.Kind != kind || k.Account != c.cfg.Account || k.Region != c.cfg.Region {
 				continue
 			}
-			if k.Time.Before(start.Truncate(time.Minute)) || listed[c.cfg.Bucket+"/"+key] {
+			if k.Time.Before(from.Truncate(time.Minute)) || listed[c.cfg.Bucket+"/"+key] {
+				continue
+			}
+			c.pmu.Lock()
+			pending := c.pendingKey(c.cfg.Bucket, key)
+			c.pmu.Unlock()
+			if pending {
 				continue
 			}
 			d, err := c.recoverOne(ctx, key, kind, k.Time)
@@ -82,6 +80,42 @@ func (c *Chain) Recover(ctx context.Context) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// listedSince returns the bucket/key of every log file listed in the
+// chain's normal digests whose key time is at or after from.
+func (c *Chain) listedSince(ctx context.Context, from time.Time) (map[string]bool, error) {
+	re := c.cfg.keyRegexp()
+	lo := from.Format(keyTimeFormat)
+	listed := map[string]bool{}
+	marker := c.cfg.DigestKey(from.Add(-time.Minute), false)
+	for key, err := range c.cfg.Store.List(ctx, c.cfg.Bucket, c.cfg.DigestPrefix()+"/", marker) {
+		if err != nil {
+			return nil, err
+		}
+		if IsBackfillKey(key) || !re.MatchString(key) {
+			continue
+		}
+		if ts, ok := keyTimeText(key); !ok || ts < lo {
+			continue
+		}
+		obj, err := c.cfg.Store.Get(ctx, c.cfg.Bucket, key)
+		if err != nil {
+			return nil, err
+		}
+		raw, err := gunzipDigest(obj.Body, DefaultMaxDigestSize)
+		if err != nil {
+			return nil, err
+		}
+		d, err := Parse(raw)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range d.LogFiles {
+			listed[f.S3Bucket+"/"+f.S3Object] = true
+		}
+	}
+	return listed, nil
 }
 
 func (c *Chain) recoverOne(ctx context.Context, key string, kind logfile.ObjectKind, at time.Time) (logfile.Delivery, error) {
