@@ -34,4 +34,6 @@
 // in a Store and reports each Delivery to its subscribers (the digest chain).
 // A Reader streams the records of one file with bounded memory; Scan finds
 // and reads the files of an account, Region and time range.
+// ReadJSONLines reads records one per line (CloudWatch Logs, EventBridge
+// and Lake exports, trailkit export --format jsonl).
 package logfile
