@@ -29,8 +29,8 @@ var readOnlyPrefixes = []string{
 // documents Encrypt, Decrypt and GenerateDataKey as read events, which is
 // what lets a WriteOnly selector drop their volume), and so are the STS
 // calls that return credentials for an existing role, and Bedrock model
-// invocations. GetFederationToken is recorded with readOnly false (real
-// records in the corpus), although its name starts with Get.
+// invocations. GetFederationToken and GetSessionToken are recorded with
+// readOnly false (real records), although their names start with Get.
 var readOnlyNames = map[string]bool{
 	// KMS cryptographic operations.
 	"Decrypt":                             true,
@@ -51,6 +51,7 @@ var readOnlyNames = map[string]bool{
 	"AssumeRoleWithWebIdentity":  true,
 	"DecodeAuthorizationMessage": true,
 	"GetFederationToken":         false,
+	"GetSessionToken":            false,
 	// Bedrock runtime.
 	"InvokeModel":                   true,
 	"InvokeModelWithResponseStream": true,
@@ -67,7 +68,7 @@ var readOnlyNames = map[string]bool{
 //     GenerateRandom, GenerateMac, VerifyMac, Sign, Verify), STS AssumeRole,
 //     AssumeRoleWithSAML, AssumeRoleWithWebIdentity and
 //     DecodeAuthorizationMessage, and Bedrock InvokeModel*, Converse* are
-//     read-only; GetFederationToken is not.
+//     read-only; GetFederationToken and GetSessionToken are not.
 //  2. Otherwise a name that starts with one of the read verbs BatchGet, Check,
 //     Describe, Download, Estimate, Filter, Get, Head, List, Lookup, Query,
 //     Scan, Search, Select, Simulate or Validate, followed by the end of the

@@ -192,7 +192,7 @@ func TestReadOnlyAPI(t *testing.T) {
 		"GenerateDataKeyWithoutPlaintext": true, "GenerateRandom": true, "Sign": true, "Verify": true,
 		"AssumeRole": true, "AssumeRoleWithWebIdentity": true, "InvokeModel": true,
 		// Writes.
-		"GetFederationToken": false, "Getaway": false, "CheckoutLicense": false, "Listen": false,
+		"GetFederationToken": false, "GetSessionToken": false, "Getaway": false, "CheckoutLicense": false, "Listen": false,
 		"PutObject": false, "RunInstances": false, "Invoke": false, "ConsoleLogin": false,
 		"BatchWriteItem": false, "DeleteBucket": false, "CreateKey": false, "ScheduleKeyDeletion": false,
 		"GenerateCredentialReport": false, "VerifyEmailIdentity": false, "": false, "get": false,

@@ -2,6 +2,7 @@ package event
 
 import (
 	"errors"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,6 +25,9 @@ const (
 	// ProblemMissing: a field the record's event type and version require is
 	// absent.
 	ProblemMissing ProblemCode = "missing"
+	// ProblemEmpty: a field the record's event type and version require is
+	// present but an empty string.
+	ProblemEmpty ProblemCode = "empty"
 	// ProblemNotAllowed: a field is present that the event type never has
 	// (for example userIdentity in an Insights record).
 	ProblemNotAllowed ProblemCode = "not-allowed"
@@ -104,31 +108,36 @@ func (e *ValidationError) Has(field string, code ProblemCode) bool {
 // once. It never panics, whatever r holds (a nil record, nil nested
 // pointers).
 //
-// Required fields follow the docs' Optional=False flag (spec formats.md
-// §1.2), per event type:
+// Which top-level members are required, optional or not allowed depends on
+// the event type (the docs' Optional flag, spec formats.md §1.2, checked
+// against the records CloudTrail delivered); the table is recordRules:
 //
-//   - AwsApiCall, AwsConsoleAction, AwsConsoleSignIn, AwsServiceEvent, and a
-//     record whose eventType is unknown or (before 1.02) absent: eventVersion,
-//     userIdentity, eventTime, eventSource, eventName, awsRegion,
-//     sourceIPAddress, requestParameters and responseElements (JSON null
-//     counts as present), eventID, eventType, eventCategory.
-//     userIdentity.type is required except in AwsServiceEvent records, whose
-//     userIdentity is {"accountId","invokedBy"} in CloudTrail's own samples.
-//   - AwsVpceEvent (network activity): the same except requestParameters and
-//     responseElements, which these records do not carry.
+//   - AwsApiCall, AwsConsoleAction, AwsConsoleSignIn, and a record whose
+//     eventType is unknown or (before 1.02) absent: eventVersion,
+//     userIdentity (with its type), eventTime, eventSource, eventName,
+//     awsRegion, sourceIPAddress, requestParameters and responseElements
+//     (JSON null counts as present), eventID, eventType, eventCategory.
+//   - AwsServiceEvent: the same except requestParameters, responseElements
+//     and userIdentity.type, which service events often do not carry.
+//   - AwsVpceEvent (network activity): the same as an API call except
+//     requestParameters and responseElements.
 //   - AwsCloudTrailInsight (§4.1): eventVersion, eventTime, awsRegion,
-//     eventID, eventType, recipientAccountId, sharedEventID, eventCategory
-//     (which must be Insight) and insightDetails with state, eventSource,
-//     eventName and insightType. userIdentity, eventSource, eventName,
-//     sourceIPAddress, userAgent, requestParameters, responseElements,
-//     readOnly and managementEvent must be absent. insightDetails is not
-//     allowed in any other event type.
+//     eventID, eventType, sharedEventID, eventCategory (which must be
+//     Insight) and insightDetails with state, eventSource, eventName and
+//     insightType; recipientAccountId is optional (current documentation).
+//     userIdentity, eventSource, eventName, sourceIPAddress, userAgent,
+//     requestParameters, responseElements, readOnly and managementEvent are
+//     not allowed. insightDetails is not allowed in any other event type.
 //
 // Old records are judged by their own version (§1.4): eventID is required
 // from 1.01, eventType from 1.02, eventCategory from 1.07; a field is never
 // required of a record older than the version that introduced it. A record
 // whose eventVersion is missing or malformed is judged by the newest rules.
-// recipientAccountId is optional outside Insights, as the docs say.
+//
+// A required member that is present but is an empty string (kept in
+// Unknown by the decoder) is reported as ProblemEmpty, not ProblemMissing;
+// one present with a value its field cannot hold ("eventTime":"redacted")
+// as ProblemMalformed.
 //
 // Values checked: eventVersion is <major>.<minor> in ASCII digits with major
 // 1; eventTime is non-zero, in UTC and a whole second within years 0–9999
@@ -152,16 +161,150 @@ func Validate(r *Record) error {
 	if r == nil {
 		return &ValidationError{Problems: []Problem{{Code: ProblemMissing, Message: "record is nil"}}}
 	}
-	v := validator{r: r}
-	v.record()
+	v := validator{r: r, minor: versionMinor(r.EventVersion)}
+	v.presence(rulesFor(r.EventType))
+	v.values()
 	if len(v.problems) == 0 {
 		return nil
 	}
+	sortProblems(v.problems)
 	return &ValidationError{EventID: r.EventID, Problems: v.problems}
+}
+
+// sortProblems orders problems by the position of their top-level member
+// in the record (the encoder's default order); problems of the record as a
+// whole come last.
+func sortProblems(ps []Problem) {
+	var r Record
+	rank := func(field string) int {
+		if field == "" {
+			return 1 << 30
+		}
+		if i := strings.IndexAny(field, ".["); i >= 0 {
+			field = field[:i]
+		}
+		if i := r.fieldIndex([]byte(field)); i >= 0 {
+			return i
+		}
+		return 1 << 29 // an Unknown member
+	}
+	sort.SliceStable(ps, func(i, j int) bool { return rank(ps[i].Field) < rank(ps[j].Field) })
+}
+
+// presence is what an event type's rules say of a top-level member.
+type presence uint8
+
+const (
+	optional presence = iota
+	required
+	forbidden
+)
+
+// topMember is a top-level member the per-type rules speak of.
+type topMember struct {
+	name  string
+	since int // the minor eventVersion from which it can be required
+	set   func(r *Record) bool
+}
+
+// topMembers are the members recordRules constrain, in record order.
+var topMembers = [...]topMember{
+	{"eventVersion", 0, func(r *Record) bool { return r.EventVersion != "" }},
+	{"userIdentity", 0, func(r *Record) bool { return r.UserIdentity != nil }},
+	{"eventTime", 0, func(r *Record) bool { return !r.EventTime.IsZero() }},
+	{"eventSource", 0, func(r *Record) bool { return r.EventSource != "" }},
+	{"eventName", 0, func(r *Record) bool { return r.EventName != "" }},
+	{"awsRegion", 0, func(r *Record) bool { return r.AWSRegion != "" }},
+	{"sourceIPAddress", 0, func(r *Record) bool { return r.SourceIPAddress != "" }},
+	{"userAgent", 0, func(r *Record) bool { return r.UserAgent != "" }},
+	{"requestParameters", 0, func(r *Record) bool { return r.RequestParameters != nil }},
+	{"responseElements", 0, func(r *Record) bool { return r.ResponseElements != nil }},
+	{"eventID", 1, func(r *Record) bool { return r.EventID != "" }},
+	{"readOnly", 0, func(r *Record) bool { return r.ReadOnly != nil }},
+	{"eventType", 2, func(r *Record) bool { return r.EventType != "" }},
+	{"managementEvent", 0, func(r *Record) bool { return r.ManagementEvent != nil }},
+	{"recipientAccountId", 0, func(r *Record) bool { return r.RecipientAccountID != "" }},
+	{"sharedEventID", 0, func(r *Record) bool { return r.SharedEventID != "" }},
+	{"eventCategory", 7, func(r *Record) bool { return r.EventCategory != "" }},
+	{"insightDetails", 0, func(r *Record) bool { return r.InsightDetails != nil }},
+}
+
+// typeRule is the rule of one event type: required and not-allowed
+// top-level members (space-separated names), and whether userIdentity.type
+// is required.
+type typeRule struct {
+	required, forbidden string
+	identityType        bool
+}
+
+const apiCallRequired = "eventVersion userIdentity eventTime eventSource eventName awsRegion " +
+	"sourceIPAddress requestParameters responseElements eventID eventType eventCategory"
+
+// recordRules is the table of per-type rules; an unknown or absent
+// eventType is judged as an API call.
+var recordRules = map[EventType]typeRule{
+	AwsAPICall:       {required: apiCallRequired, forbidden: "insightDetails", identityType: true},
+	AwsConsoleAction: {required: apiCallRequired, forbidden: "insightDetails", identityType: true},
+	AwsConsoleSignIn: {required: apiCallRequired, forbidden: "insightDetails", identityType: true},
+	AwsServiceEvent: {required: "eventVersion userIdentity eventTime eventSource eventName awsRegion " +
+		"sourceIPAddress eventID eventType eventCategory", forbidden: "insightDetails"},
+	AwsVpceEvent: {required: "eventVersion userIdentity eventTime eventSource eventName awsRegion " +
+		"sourceIPAddress eventID eventType eventCategory", forbidden: "insightDetails", identityType: true},
+	AwsCloudTrailInsight: {required: "eventVersion eventTime awsRegion eventID eventType sharedEventID eventCategory insightDetails",
+		forbidden: "userIdentity eventSource eventName sourceIPAddress userAgent requestParameters " +
+			"responseElements readOnly managementEvent"},
+}
+
+// compiledRule is a typeRule as one presence per topMembers entry.
+type compiledRule struct {
+	eventType    EventType
+	member       [len(topMembers)]presence
+	identityType bool
+}
+
+var compiledRules = func() map[EventType]*compiledRule {
+	m := make(map[EventType]*compiledRule, len(recordRules))
+	for t, rule := range recordRules {
+		c := &compiledRule{eventType: t, identityType: rule.identityType}
+		for _, set := range []struct {
+			names string
+			p     presence
+		}{{rule.required, required}, {rule.forbidden, forbidden}} {
+			for _, name := range strings.Fields(set.names) {
+				i := topMemberIndex(name)
+				if i < 0 {
+					panic("event: recordRules names unknown member " + name)
+				}
+				c.member[i] = set.p
+			}
+		}
+		m[t] = c
+	}
+	return m
+}()
+
+func topMemberIndex(name string) int {
+	for i, m := range topMembers {
+		if m.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// rulesFor returns the rule of an event type.
+func rulesFor(t EventType) *compiledRule {
+	if c, ok := compiledRules[t]; ok {
+		return c
+	}
+	return compiledRules[AwsAPICall]
 }
 
 type validator struct {
 	r        *Record
+	minor    int // the minor version the record is judged by
+	insight  bool
+	rule     *compiledRule
 	problems []Problem
 }
 
@@ -169,19 +312,35 @@ func (v *validator) add(field string, code ProblemCode, msg string) {
 	v.problems = append(v.problems, Problem{Field: field, Code: code, Message: msg})
 }
 
-func (v *validator) missing(field string) {
-	v.add(field, ProblemMissing, "required field is absent")
+// absent reports a required member that the typed model does not hold:
+// ProblemEmpty when it is present as "", ProblemMalformed when it is present
+// with a value the field cannot hold, else ProblemMissing. unknown is the
+// Unknown list of the object the member belongs in.
+func (v *validator) absent(path, key string, unknown Members) {
+	switch raw, ok := unknown.Get(key); {
+	case !ok:
+		v.add(path, ProblemMissing, "required field is absent")
+	case string(raw) == `""`:
+		v.add(path, ProblemEmpty, "required field is an empty string")
+	default:
+		v.add(path, ProblemMalformed, key+" is "+quoteRaw(raw)+", which is not a value of its type")
+	}
 }
 
-func (v *validator) notAllowed(field, why string) {
-	v.add(field, ProblemNotAllowed, why)
+// quoteRaw shortens a raw value for a message.
+func quoteRaw(raw []byte) string {
+	if len(raw) > 64 {
+		return string(raw[:61]) + "..."
+	}
+	return string(raw)
 }
 
-// minor returns the minor version the record's requirements are judged by.
-func (v *validator) minor() int {
-	major, minor, ok := parseVersion(v.r.EventVersion)
+// versionMinor returns the minor version a record's requirements are
+// judged by: the newest rules for a missing or malformed version.
+func versionMinor(s string) int {
+	major, minor, ok := parseVersion(s)
 	if !ok || major != 1 {
-		return 1 << 30 // newest rules
+		return 1 << 30
 	}
 	return minor
 }
@@ -201,156 +360,50 @@ func parseVersion(s string) (major, minor int, ok bool) {
 	return major, minor, true
 }
 
-func (v *validator) record() {
-	r := v.r
-	minor := v.minor()
-	insight := r.EventType == AwsCloudTrailInsight
-
-	// eventVersion
-	switch major, _, ok := parseVersion(r.EventVersion); {
-	case r.EventVersion == "":
-		v.missing("eventVersion")
-	case !ok:
-		v.add("eventVersion", ProblemMalformed, "eventVersion "+strconv.Quote(r.EventVersion)+" is not <major>.<minor> in digits")
-	case major != 1:
-		v.add("eventVersion", ProblemUnknownValue, "eventVersion "+strconv.Quote(r.EventVersion)+" has major version other than 1")
+// presence applies an event type's rule to the top-level members.
+func (v *validator) presence(rule *compiledRule) {
+	v.rule = rule
+	v.insight = rule.eventType == AwsCloudTrailInsight
+	for i, m := range topMembers {
+		switch rule.member[i] {
+		case required:
+			if !m.set(v.r) && v.minor >= m.since {
+				v.absent(m.name, m.name, v.r.Unknown)
+			}
+		case forbidden:
+			if m.set(v.r) {
+				v.add(m.name, ProblemNotAllowed, m.name+" does not appear in "+string(rule.eventType)+" records")
+			}
+		}
 	}
+}
 
-	// userIdentity
-	switch {
-	case insight && r.UserIdentity != nil:
-		v.notAllowed("userIdentity", "Insights records have no userIdentity")
-	case !insight && r.UserIdentity == nil:
-		v.missing("userIdentity")
-	case r.UserIdentity != nil:
-		v.userIdentity(r.UserIdentity)
-	}
-
+// values checks the values of the members that are present, in record
+// order.
+func (v *validator) values() {
+	v.eventVersion()
+	v.userIdentity()
 	v.eventTime()
+	v.resources()
+	v.eventType()
+	v.managementEvent()
+	v.eventCategory()
+	v.addendum()
+	v.sessionCredentialFromConsole()
+	v.insightDetails()
+	v.encodable()
+}
 
-	// The fields of an API call that Insights records must not have.
-	callFields := []struct {
-		name    string
-		present bool
-	}{
-		{"eventSource", r.EventSource != ""},
-		{"eventName", r.EventName != ""},
-		{"awsRegion", r.AWSRegion != ""},
-		{"sourceIPAddress", r.SourceIPAddress != ""},
-		{"userAgent", r.UserAgent != ""},
-		{"requestParameters", r.RequestParameters != nil},
-		{"responseElements", r.ResponseElements != nil},
+func (v *validator) eventVersion() {
+	s := v.r.EventVersion
+	if s == "" {
+		return
 	}
-	for _, f := range callFields {
-		switch {
-		case f.name == "awsRegion":
-			if !f.present {
-				v.missing(f.name)
-			}
-		case insight:
-			if f.present {
-				v.notAllowed(f.name, "Insights records have no top-level "+f.name)
-			}
-		case f.name == "userAgent":
-			// Optional.
-		case r.EventType == AwsVpceEvent && (f.name == "requestParameters" || f.name == "responseElements"):
-			// Network-activity records do not carry them.
-		case !f.present:
-			v.missing(f.name)
-		}
-	}
-
-	if r.EventID == "" && minor >= 1 {
-		v.missing("eventID")
-	}
-	if insight {
-		if r.ReadOnly != nil {
-			v.notAllowed("readOnly", "Insights records have no readOnly")
-		}
-	}
-	for i := range r.Resources {
-		if r.Resources[i].ARN != "" && r.Resources[i].ARNPrefix != "" {
-			v.add("resources["+strconv.Itoa(i)+"]", ProblemMalformed, "has both ARN and ARNPrefix")
-		}
-	}
-
-	// eventType
-	switch {
-	case r.EventType == "":
-		if minor >= 2 {
-			v.missing("eventType")
-		}
-	case !r.EventType.Known():
-		v.add("eventType", ProblemUnknownValue, "unknown eventType "+strconv.Quote(string(r.EventType)))
-	}
-
-	// managementEvent
-	if insight && r.ManagementEvent != nil {
-		v.notAllowed("managementEvent", "Insights records have no managementEvent")
-	} else if m := r.ManagementEvent; m != nil {
-		switch r.EventCategory {
-		case CategoryManagement:
-			if !*m {
-				v.add("managementEvent", ProblemInconsistent, "managementEvent is false but eventCategory is Management")
-			}
-		case CategoryData, CategoryNetworkActivity:
-			if *m {
-				v.add("managementEvent", ProblemInconsistent, "managementEvent is true but eventCategory is "+string(r.EventCategory))
-			}
-		}
-	}
-
-	if insight {
-		if r.RecipientAccountID == "" {
-			v.missing("recipientAccountId")
-		}
-		if r.SharedEventID == "" {
-			v.missing("sharedEventID")
-		}
-	}
-
-	// eventCategory
-	switch {
-	case r.EventCategory == "":
-		if minor >= 7 {
-			v.missing("eventCategory")
-		}
-	case !r.EventCategory.Known():
-		v.add("eventCategory", ProblemUnknownValue, "unknown eventCategory "+strconv.Quote(string(r.EventCategory)))
-	case insight != (r.EventCategory == CategoryInsight):
-		v.add("eventCategory", ProblemInconsistent, "eventCategory "+string(r.EventCategory)+" with eventType "+strconv.Quote(string(r.EventType)))
-	}
-
-	if a := r.Addendum; a != nil && !a.Reason.Known() {
-		if a.Reason == "" {
-			v.missing("addendum.reason")
-		} else {
-			v.add("addendum.reason", ProblemUnknownValue, "unknown addendum reason "+strconv.Quote(string(a.Reason)))
-		}
-	}
-
-	if s := r.SessionCredentialFromConsole; s != "" && s != "true" {
-		v.add("sessionCredentialFromConsole", ProblemUnknownValue, "sessionCredentialFromConsole is "+strconv.Quote(s)+", CloudTrail writes only \"true\"")
-	}
-
-	switch {
-	case insight && r.InsightDetails == nil:
-		v.missing("insightDetails")
-	case insight:
-		v.insightDetails(r.InsightDetails)
-	case r.InsightDetails != nil:
-		v.notAllowed("insightDetails", "insightDetails appears only in AwsCloudTrailInsight records")
-	}
-
-	// Raw members and Unknown values must be valid JSON (checked by the
-	// codec; it reports the first bad member). The eventTime year is
-	// reported above.
-	if ee, ok := r.checkEncodable().(*EncodeError); ok && ee.Member != "eventTime" {
-		v.add(ee.Member, ProblemMalformed, ee.Msg)
-	}
-
-	if n := encodedSize(r); n > MaxRecordSize {
-		v.add("", ProblemTooLarge, "record is "+strconv.Itoa(n)+" bytes of JSON, over the "+strconv.Itoa(MaxRecordSize)+"-byte limit")
+	switch major, _, ok := parseVersion(s); {
+	case !ok:
+		v.add("eventVersion", ProblemMalformed, "eventVersion "+strconv.Quote(s)+" is not <major>.<minor> in digits")
+	case major != 1:
+		v.add("eventVersion", ProblemUnknownValue, "eventVersion "+strconv.Quote(s)+" has major version other than 1")
 	}
 }
 
@@ -358,7 +411,6 @@ func (v *validator) eventTime() {
 	t := v.r.EventTime
 	switch _, off := t.Zone(); {
 	case t.IsZero():
-		v.missing("eventTime")
 	case t.Location() != time.UTC || off != 0:
 		v.add("eventTime", ProblemMalformed, "eventTime "+t.Format(time.RFC3339Nano)+" is not in UTC")
 	case t.Nanosecond() != 0:
@@ -368,11 +420,15 @@ func (v *validator) eventTime() {
 	}
 }
 
-func (v *validator) userIdentity(u *UserIdentity) {
+func (v *validator) userIdentity() {
+	u := v.r.UserIdentity
+	if u == nil || v.insight {
+		return
+	}
 	switch {
 	case u.Type == "":
-		if v.r.EventType != AwsServiceEvent {
-			v.missing("userIdentity.type")
+		if v.rule.identityType {
+			v.absent("userIdentity.type", "type", u.Unknown)
 		}
 	case !u.Type.Known():
 		v.add("userIdentity.type", ProblemUnknownValue, "unknown identity type "+strconv.Quote(string(u.Type)))
@@ -398,24 +454,82 @@ func (v *validator) userIdentity(u *UserIdentity) {
 	}
 }
 
-func (v *validator) insightDetails(d *InsightDetails) {
-	const p = "insightDetails."
+func (v *validator) resources() {
+	for i := range v.r.Resources {
+		if v.r.Resources[i].ARN != "" && v.r.Resources[i].ARNPrefix != "" {
+			v.add("resources["+strconv.Itoa(i)+"]", ProblemMalformed, "has both ARN and ARNPrefix")
+		}
+	}
+}
+
+func (v *validator) eventType() {
+	if t := v.r.EventType; t != "" && !t.Known() {
+		v.add("eventType", ProblemUnknownValue, "unknown eventType "+strconv.Quote(string(t)))
+	}
+}
+
+func (v *validator) managementEvent() {
+	m := v.r.ManagementEvent
+	if m == nil || v.insight {
+		return
+	}
+	switch c := v.r.EventCategory; c {
+	case CategoryManagement:
+		if !*m {
+			v.add("managementEvent", ProblemInconsistent, "managementEvent is false but eventCategory is Management")
+		}
+	case CategoryData, CategoryNetworkActivity:
+		if *m {
+			v.add("managementEvent", ProblemInconsistent, "managementEvent is true but eventCategory is "+string(c))
+		}
+	}
+}
+
+func (v *validator) eventCategory() {
+	switch c := v.r.EventCategory; {
+	case c == "":
+	case !c.Known():
+		v.add("eventCategory", ProblemUnknownValue, "unknown eventCategory "+strconv.Quote(string(c)))
+	case v.insight != (c == CategoryInsight):
+		v.add("eventCategory", ProblemInconsistent, "eventCategory "+string(c)+" with eventType "+strconv.Quote(string(v.r.EventType)))
+	}
+}
+
+func (v *validator) addendum() {
+	a := v.r.Addendum
 	switch {
-	case d.State == "":
-		v.missing(p + "state")
-	case !d.State.Known():
+	case a == nil || a.Reason.Known():
+	case a.Reason == "":
+		v.absent("addendum.reason", "reason", a.Unknown)
+	default:
+		v.add("addendum.reason", ProblemUnknownValue, "unknown addendum reason "+strconv.Quote(string(a.Reason)))
+	}
+}
+
+func (v *validator) sessionCredentialFromConsole() {
+	if s := v.r.SessionCredentialFromConsole; s != "" && s != "true" {
+		v.add("sessionCredentialFromConsole", ProblemUnknownValue, "sessionCredentialFromConsole is "+strconv.Quote(s)+", CloudTrail writes only \"true\"")
+	}
+}
+
+func (v *validator) insightDetails() {
+	d := v.r.InsightDetails
+	if d == nil || !v.insight {
+		return
+	}
+	const p = "insightDetails."
+	for _, f := range [...]struct {
+		key string
+		set bool
+	}{{"state", d.State != ""}, {"eventSource", d.EventSource != ""}, {"eventName", d.EventName != ""}, {"insightType", d.InsightType != ""}} {
+		if !f.set {
+			v.absent(p+f.key, f.key, d.Unknown)
+		}
+	}
+	if d.State != "" && !d.State.Known() {
 		v.add(p+"state", ProblemUnknownValue, "unknown Insight state "+strconv.Quote(string(d.State)))
 	}
-	if d.EventSource == "" {
-		v.missing(p + "eventSource")
-	}
-	if d.EventName == "" {
-		v.missing(p + "eventName")
-	}
-	switch {
-	case d.InsightType == "":
-		v.missing(p + "insightType")
-	case !d.InsightType.Known():
+	if d.InsightType != "" && !d.InsightType.Known() {
 		v.add(p+"insightType", ProblemUnknownValue, "unknown insightType "+strconv.Quote(string(d.InsightType)))
 	}
 	if c := d.InsightContext; c != nil {
@@ -427,6 +541,18 @@ func (v *validator) insightDetails(d *InsightDetails) {
 					"unknown attribution attribute "+strconv.Quote(a.Attribute))
 			}
 		}
+	}
+}
+
+// encodable reports the first raw member or Unknown value that is not
+// valid JSON (the eventTime year is reported by eventTime), and a record
+// over MaxRecordSize.
+func (v *validator) encodable() {
+	if ee, ok := v.r.checkEncodable().(*EncodeError); ok && ee.Member != "eventTime" {
+		v.add(ee.Member, ProblemMalformed, ee.Msg)
+	}
+	if n := encodedSize(v.r); n > MaxRecordSize {
+		v.add("", ProblemTooLarge, "record is "+strconv.Itoa(n)+" bytes of JSON, over the "+strconv.Itoa(MaxRecordSize)+"-byte limit")
 	}
 }
 
