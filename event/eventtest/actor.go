@@ -22,20 +22,22 @@ type Actor struct {
 	UserAgent string
 }
 
-// Default actor values: an address outside every range the normal traffic
-// uses, and the client most attack tooling presents.
+// DefaultActorIP is the address of the default actor: one the normal
+// traffic never uses.
+const DefaultActorIP = "203.0.113.66"
+
+// defaultActorAgent is the default actor's client.
 const (
-	DefaultActorIP    = "203.0.113.66"
-	DefaultActorAgent = "aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#6.1.0-18-amd64 md/arch#x86_64 lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/distrib#debian.12 md/prompt#off"
+	defaultActorAgent = "aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#6.1.0-18-amd64 md/arch#x86_64 lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/distrib#debian.12 md/prompt#off"
 )
 
 // DefaultActor returns the actor of anomalies (and of attacks whose
 // technique calls as an IAM user) in account acct: the IAM user
 // "svc-reports" with a long-term access key, calling from
-// DefaultActorIP with DefaultActorAgent. Its name and key appear nowhere in
+// DefaultActorIP with aws-cli. Its name and key appear nowhere in
 // the normal traffic.
 func DefaultActor(acct string) Actor {
-	return Actor{Identity: iamUser(acct, defaultUser), SourceIPAddress: DefaultActorIP, UserAgent: DefaultActorAgent}
+	return Actor{Identity: iamUser(acct, defaultUser), SourceIPAddress: DefaultActorIP, UserAgent: defaultActorAgent}
 }
 
 const (

@@ -134,10 +134,10 @@ func (a Anomaly) End() time.Time { return a.Start.Add(a.Duration) }
 
 // Default values of Config.
 var (
-	DefaultStart    = time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)
-	DefaultDuration = time.Hour
-	DefaultAccounts = []string{"111122223333"}
-	DefaultRegions  = []string{"us-east-1"}
+	defaultStart    = time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)
+	defaultDuration = time.Hour
+	defaultAccounts = []string{"111122223333"}
+	defaultRegions  = []string{"us-east-1"}
 )
 
 const (
@@ -153,18 +153,18 @@ const (
 // resolved is a Config with every default applied.
 func (c Config) resolved() Config {
 	if c.Start.IsZero() {
-		c.Start = DefaultStart
+		c.Start = defaultStart
 	}
 	c.Start = c.Start.UTC().Truncate(time.Minute)
 	if c.Duration <= 0 {
-		c.Duration = DefaultDuration
+		c.Duration = defaultDuration
 	}
 	c.Duration = roundUpMinute(c.Duration)
 	if len(c.Accounts) == 0 {
-		c.Accounts = DefaultAccounts
+		c.Accounts = defaultAccounts
 	}
 	if len(c.Regions) == 0 {
-		c.Regions = DefaultRegions
+		c.Regions = defaultRegions
 	}
 	switch {
 	case c.Rate == 0:

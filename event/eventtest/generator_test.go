@@ -222,7 +222,7 @@ func TestAnomalies(t *testing.T) {
 	base := Config{Seed: 9, Duration: 6 * time.Hour, Rate: 600, Seasonality: -1}
 	start := base.Start
 	if start.IsZero() {
-		start = DefaultStart
+		start = defaultStart
 	}
 	plain := MustNew(base)
 
@@ -342,17 +342,17 @@ func mapsEqual(a, b map[int64]int) bool {
 func TestAnomalyClippingAndDefaults(t *testing.T) {
 	g := MustNew(Config{Seed: 1, Duration: time.Hour, Anomalies: []Anomaly{
 		{Kind: Spike},
-		{Kind: Drop, Start: DefaultStart.Add(50 * time.Minute), Duration: time.Hour},
-		{Kind: Spike, Start: DefaultStart.Add(-10 * time.Minute), Duration: 15*time.Minute + time.Second},
+		{Kind: Drop, Start: defaultStart.Add(50 * time.Minute), Duration: time.Hour},
+		{Kind: Spike, Start: defaultStart.Add(-10 * time.Minute), Duration: 15*time.Minute + time.Second},
 	}})
 	got := g.Anomalies()
-	if got[0].Start != DefaultStart.Add(30*time.Minute) || got[0].Duration != 10*time.Minute || got[0].Factor != 5 {
+	if got[0].Start != defaultStart.Add(30*time.Minute) || got[0].Duration != 10*time.Minute || got[0].Factor != 5 {
 		t.Errorf("defaults: %+v", got[0])
 	}
-	if got[1].Start != DefaultStart.Add(50*time.Minute) || got[1].Duration != 10*time.Minute {
+	if got[1].Start != defaultStart.Add(50*time.Minute) || got[1].Duration != 10*time.Minute {
 		t.Errorf("clipped end: %+v", got[1])
 	}
-	if got[2].Start != DefaultStart || got[2].Duration != 6*time.Minute {
+	if got[2].Start != defaultStart || got[2].Duration != 6*time.Minute {
 		t.Errorf("clipped start: %+v", got[2])
 	}
 }
@@ -360,7 +360,7 @@ func TestAnomalyClippingAndDefaults(t *testing.T) {
 // TestConfigErrors: every configuration that cannot be honoured is a
 // *ConfigError matching ErrConfig, from New, and a panic from MustNew.
 func TestConfigErrors(t *testing.T) {
-	at := DefaultStart.Add(30 * time.Minute)
+	at := defaultStart.Add(30 * time.Minute)
 	for name, c := range map[string]struct {
 		cfg   Config
 		field string
@@ -381,9 +381,9 @@ func TestConfigErrors(t *testing.T) {
 		"empty region":      {Config{Regions: []string{"us-east-1", ""}}, "Regions[1]"},
 		"nothing to pick":   {Config{Rate: -1, Anomalies: []Anomaly{{Kind: Spike}}}, "Anomalies[0]"},
 		"unknown technique": {Config{Attacks: []Attack{{Technique: "aws.impact.nothing"}}}, "Attacks[0].Technique"},
-		"attack past end":   {Config{Attacks: []Attack{{Technique: "aws.credential-access.console-login-brute-force", Start: DefaultStart.Add(58 * time.Minute)}}}, "Attacks[0].Start"},
-		"attack before":     {Config{Attacks: []Attack{{Technique: "aws.defense-evasion.cloudtrail-stop", Start: DefaultStart.Add(-time.Second)}}}, "Attacks[0].Start"},
-		"extra outside":     {Config{Extra: []*event.Record{event.NewAPICall(event.Record{EventTime: DefaultStart.Add(2 * time.Hour), EventSource: "s3.amazonaws.com", EventName: "ListBuckets", AWSRegion: "us-east-1", SourceIPAddress: "192.0.2.1", UserIdentity: &event.UserIdentity{Type: event.IdentityRoot, AccountID: "111122223333"}})}}, "Extra[0]"},
+		"attack past end":   {Config{Attacks: []Attack{{Technique: "aws.credential-access.console-login-brute-force", Start: defaultStart.Add(58 * time.Minute)}}}, "Attacks[0].Start"},
+		"attack before":     {Config{Attacks: []Attack{{Technique: "aws.defense-evasion.cloudtrail-stop", Start: defaultStart.Add(-time.Second)}}}, "Attacks[0].Start"},
+		"extra outside":     {Config{Extra: []*event.Record{event.NewAPICall(event.Record{EventTime: defaultStart.Add(2 * time.Hour), EventSource: "s3.amazonaws.com", EventName: "ListBuckets", AWSRegion: "us-east-1", SourceIPAddress: "192.0.2.1", UserIdentity: &event.UserIdentity{Type: event.IdentityRoot, AccountID: "111122223333"}})}}, "Extra[0]"},
 		"extra invalid":     {Config{Extra: []*event.Record{{EventTime: at}}}, "Extra[0]"},
 		"duration too long": {Config{Duration: 400 * 24 * time.Hour}, "Duration"},
 		"NaN seasonality":   {Config{Seasonality: math.NaN()}, "Seasonality"},

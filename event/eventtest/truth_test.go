@@ -13,7 +13,7 @@ import (
 // console sign-in is in CloudTrail (issue 20: it used to write "Success"
 // with an API error code, so a rule counting failures saw none).
 func TestSignInErrorBurst(t *testing.T) {
-	at := DefaultStart.Add(20 * time.Minute)
+	at := defaultStart.Add(20 * time.Minute)
 	g := MustNew(Config{Seed: 4, Anomalies: []Anomaly{{Kind: ErrorBurst, EventSource: "signin.amazonaws.com", EventName: "ConsoleLogin", Region: "us-east-1", Start: at}}})
 	an := g.Anomalies()[0]
 	if an.ErrorCode != "Failed authentication" {
