@@ -96,3 +96,29 @@ func ReadOnlyAPI(name string) bool {
 	}
 	return false
 }
+
+// IsReadOnly reports whether the record is of a read-only call. It is the
+// one question to ask of any record, old or new:
+//
+//  1. the readOnly member when the record has it (eventVersion 1.02 and
+//     later records of API calls, where CloudTrail recorded it);
+//  2. else a readOnly member written as the string "true" or "false" (the
+//     form LookupEvents returns), kept in Unknown by the decoder;
+//  3. else, for records older than the readOnly field, what ReadOnlyAPI
+//     says of the eventName: the table the builders use.
+//
+// A record with neither readOnly nor eventName is not read-only.
+func (r *Record) IsReadOnly() bool {
+	if r.ReadOnly != nil {
+		return *r.ReadOnly
+	}
+	if raw, ok := r.Unknown.Get("readOnly"); ok {
+		switch string(raw) {
+		case `"true"`:
+			return true
+		case `"false"`:
+			return false
+		}
+	}
+	return r.EventName != "" && ReadOnlyAPI(r.EventName)
+}

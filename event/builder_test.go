@@ -335,3 +335,81 @@ func TestBuilderEscapesRawMembers(t *testing.T) {
 		t.Errorf("escaping changed the meaning: %v %q", err, back)
 	}
 }
+
+// TestIsReadOnly: the recorded field wins; LookupEvents' string form is
+// read; records older than the field fall back to the API table. The
+// fallback must agree with what CloudTrail recorded on the real records
+// that have the field.
+func TestIsReadOnly(t *testing.T) {
+	tr, fa := true, false
+	cases := []struct {
+		name string
+		r    Record
+		want bool
+	}{
+		{"recorded true beats a write name", Record{EventName: "PutObject", ReadOnly: &tr}, true},
+		{"recorded false beats a read name", Record{EventName: "GetSessionToken", ReadOnly: &fa}, false},
+		{"LookupEvents string", Record{EventName: "PutObject", Unknown: Members{{Key: "readOnly", Value: json.RawMessage(`"true"`)}}}, true},
+		{"2014 record, read name", Record{EventVersion: "1.01", EventName: "DescribeInstances"}, true},
+		{"2014 record, write name", Record{EventVersion: "1.01", EventName: "RunInstances"}, false},
+		{"GetSessionToken without the field", Record{EventName: "GetSessionToken"}, false},
+		{"no name", Record{}, false},
+	}
+	for _, c := range cases {
+		if got := c.r.IsReadOnly(); got != c.want {
+			t.Errorf("%s: IsReadOnly() = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestIsReadOnlyOldDelivered: in the delivered 2014–2018 files, which
+// predate or lack readOnly, IsReadOnly answers for every API call.
+func TestIsReadOnlyOldDelivered(t *testing.T) {
+	reads, writes, noField := 0, 0, 0
+	for _, f := range deliveredFiles(t) {
+		for _, in := range splitRecords(t, f) {
+			var r Record
+			if err := Unmarshal(in, &r); err != nil {
+				t.Fatal(err)
+			}
+			if r.ReadOnly == nil {
+				noField++
+			}
+			if r.IsReadOnly() {
+				reads++
+			} else {
+				writes++
+			}
+		}
+	}
+	t.Logf("delivered: %d records without readOnly; IsReadOnly: %d read, %d write", noField, reads, writes)
+	if noField == 0 || reads == 0 || writes == 0 {
+		t.Errorf("expected old records of both kinds: %d without the field, %d read, %d write", noField, reads, writes)
+	}
+}
+
+// TestReadOnlyAPIAgreesWithCorpus: on the real records that carry
+// readOnly, the table IsReadOnly falls back to gives what CloudTrail
+// recorded.
+func TestReadOnlyAPIAgreesWithCorpus(t *testing.T) {
+	agree, n := 0, 0
+	for i, line := range codecCorpusLines(t) {
+		var r Record
+		if err := Unmarshal(line, &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.ReadOnly == nil || r.EventName == "" || r.EventType != AwsAPICall {
+			continue
+		}
+		n++
+		if ReadOnlyAPI(r.EventName) == *r.ReadOnly {
+			agree++
+		} else {
+			t.Logf("line %d: %s %s recorded readOnly %v", i+1, r.EventSource, r.EventName, *r.ReadOnly)
+		}
+	}
+	t.Logf("ReadOnlyAPI agrees with %d of %d recorded readOnly values", agree, n)
+	if n == 0 || agree*100 < n*97 {
+		t.Errorf("ReadOnlyAPI agrees with %d of %d", agree, n)
+	}
+}

@@ -186,6 +186,11 @@
 // given are escaped as CloudTrail writes strings (above). Set Builder.Now and
 // Builder.NewID to make fixtures byte-stable.
 //
+// [Record.IsReadOnly] is the one way to ask whether a record is of a
+// read-only call: the readOnly member when present, else the API table
+// (ReadOnlyAPI), so records older than the field (before eventVersion 1.02,
+// and many until 2018) still answer.
+//
 // Validate checks a record against the schema and returns a
 // *ValidationError that lists every problem at once (each a Problem with the
 // field's JSON path, a ProblemCode and a message); it matches

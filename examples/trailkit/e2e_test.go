@@ -402,9 +402,7 @@ func TestLookupAttributes(t *testing.T) {
 		case "EventSource":
 			return []string{r.EventSource}
 		case "ReadOnly":
-			if r.ReadOnly != nil {
-				return []string{strconv.FormatBool(*r.ReadOnly)}
-			}
+			return []string{strconv.FormatBool(r.IsReadOnly())}
 		case "AccessKeyId":
 			if r.UserIdentity != nil && r.UserIdentity.AccessKeyID != "" {
 				return []string{r.UserIdentity.AccessKeyID}

@@ -126,9 +126,8 @@ func newLookupEvent(r *event.Record) *lookupEvent {
 		ev.EventName, ev.EventSource = d.EventName, d.EventSource
 		return ev
 	}
-	if r.ReadOnly != nil {
-		ev.ReadOnly = strconv.FormatBool(*r.ReadOnly)
-	}
+	// Records older than the readOnly field answer from the API table.
+	ev.ReadOnly = strconv.FormatBool(r.IsReadOnly())
 	if u := r.UserIdentity; u != nil {
 		ev.AccessKeyID = u.AccessKeyID
 		ev.Username = username(u)
