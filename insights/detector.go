@@ -421,7 +421,7 @@ func (d *Detector) prepare(r *event.Record, p *prepared) bool {
 		r.EventSource == "" || r.EventName == "" || (r.EventType != event.AwsAPICall && r.EventType != "") {
 		return false
 	}
-	write := data || (r.ReadOnly != nil && !*r.ReadOnly)
+	write := data || !r.IsReadOnly() // records without readOnly: the API table
 	if !write && r.ErrorCode == "" {
 		return false
 	}
