@@ -22,9 +22,18 @@ type ScanOptions struct {
 	Bucket string
 	Prefix string
 	OrgID  string
-	// Account and Region select one stream: the key's account and Region.
+	// Account and Region select one stream for Scan: the key's account
+	// and Region.
 	Account string
 	Region  string
+	// Accounts and Regions select the streams ScanAll reads: the accounts
+	// and Regions listed, nil meaning every one found by listing. Scan
+	// ignores them.
+	Accounts []string
+	Regions  []string
+	// Parallelism is how many streams ScanAll reads at once (default
+	// GOMAXPROCS). Scan ignores it.
+	Parallelism int
 	// Kind is KindLog (the default) or KindInsight.
 	Kind ObjectKind
 	// Start and End bound eventTime, both inclusive. A zero Start or End
