@@ -13,6 +13,8 @@
 //	lookup     event history over a bucket, like `aws cloudtrail lookup-events`
 //	insights   run the Insights detector over a bucket's log files
 //	selectors  check a trail's selectors and explain which records it would record
+//	emit       write generated records at a steady rate through a durable writer (one of a fleet)
+//	digester   keep a trail's digest chain from the bucket's listing (one or more per chain)
 //	version    print trailkit's version (module version, VCS revision, Go version)
 //
 // Every command takes -h. The exit status is 0 when all is well, 1 when the
@@ -55,6 +57,8 @@ var commands = []command{
 	{"lookup", "event history over a bucket, like `aws cloudtrail lookup-events`", runLookup},
 	{"insights", "run the Insights detector over a bucket's log files", runInsights},
 	{"selectors", "check a trail's selectors and explain which records it would record", runSelectors},
+	{"emit", "write generated records at a steady rate through a durable writer (one of a fleet)", runEmit},
+	{"digester", "keep a trail's digest chain from the bucket's listing (one or more per chain)", runDigester},
 	{"version", "print trailkit's version (module version, VCS revision, Go version)", runVersion},
 }
 

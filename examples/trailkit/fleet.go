@@ -1,0 +1,282 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/event"
+	"github.com/trailkit/trailkit/logfile"
+)
+
+const emitAbout = `Usage: trailkit emit --dir DIR --s3-bucket B --account-id A --region R --spool DIR --acks FILE [flags]
+
+Writes generated records into a local bucket at --rate records per second
+through a durable writer, for --duration or until SIGTERM or SIGINT: one
+member of a fleet of writers. Every record goes to a write-ahead spool in
+--spool first (fsynced before Write returns), so a writer killed with
+SIGKILL loses nothing it acknowledged: restarted with the same --spool, it
+delivers what the spool holds, exactly once, before writing more. A log
+file is delivered at least every --max-age. After each Write returns, the
+record's eventID is appended to --acks as one line.
+
+Writers only write log files; run 'trailkit digester' (one or more) for
+the digest chain. Records are API calls of account --account-id in Region
+--region with a fresh random eventID each; --seed picks their content.
+
+Exit status: 0 after a clean stop (files delivered, spool closed), 2 for
+usage and I/O errors.`
+
+func runEmit(e *env, args []string) int {
+	fs := newFlags("emit", emitAbout)
+	loc := fs.bucketFlags("")
+	account := fs.account("", "12-digit account `id` of the records (required)")
+	region := fs.region("`Region` of the records (required)")
+	rate := fs.Float64("rate", 10, "records per `second`")
+	duration := fs.Duration("duration", 0, "how long to write (default until SIGTERM)")
+	maxAge := fs.Duration("max-age", 5*time.Second, "deliver a log file at least this often")
+	spoolDir := fs.String("spool", "", "write-ahead spool `directory` (required; one per writer process)")
+	acks := fs.String("acks", "", "`file` to append each acknowledged eventID to (required)")
+	seed := fs.Uint64("seed", 1, "seed of the records' content")
+	if ok, code := parseFlags(e, fs, args); !ok {
+		return code
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usageError(e, fs, "unexpected argument %q", fs.Arg(0))
+	case loc.dir == "" || loc.bucket == "" || *account == "" || *region == "" || *spoolDir == "" || *acks == "":
+		return usageError(e, fs, "--dir, --s3-bucket, --account-id, --region, --spool and --acks are required")
+	case *rate <= 0 || *rate > 1e6:
+		return usageError(e, fs, "--rate %v: want a rate above 0 and at most 1,000,000", *rate)
+	case *maxAge < time.Second:
+		return usageError(e, fs, "--max-age %v: want at least 1s", *maxAge)
+	case *duration < 0:
+		return usageError(e, fs, "--duration %v is negative", *duration)
+	}
+	if err := logfile.CheckKey(loc.bucket, logfile.KindDir(loc.prefix, loc.orgID, *account, logfile.KindLog, *region)+"x"); err != nil {
+		return usageError(e, fs, "%v", err)
+	}
+	store, err := openDirStore(loc.dir)
+	if err != nil {
+		return ioError(e, "emit", err)
+	}
+	ackFile, err := os.OpenFile(*acks, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return ioError(e, "emit", err)
+	}
+	defer ackFile.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	if *duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *duration)
+		defer cancel()
+	}
+
+	sp, err := logfile.OpenSpool(*spoolDir, logfile.SpoolOptions{})
+	if err != nil {
+		return ioError(e, "emit", err)
+	}
+	w, err := logfile.NewWriter(store, logfile.WriterOptions{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID,
+		MaxAge: *maxAge, Spool: sp, OnError: func(err error) { fmt.Fprintf(e.stderr, "trailkit emit: %v\n", err) }})
+	if err != nil {
+		sp.Close()
+		return ioError(e, "emit", err)
+	}
+	// Deliver what an earlier process left in the spool; failed deliveries
+	// stay queued and are retried.
+	n, err := w.Replay(context.Background())
+	if err != nil {
+		fmt.Fprintf(e.stderr, "trailkit emit: replaying the spool: %v\n", err)
+	}
+	if n > 0 {
+		fmt.Fprintf(e.stderr, "trailkit emit: replayed %d records from the spool\n", n)
+	}
+
+	rng := rand.New(rand.NewPCG(*seed, 0x7472_6169_6c6b_6974))
+	names := []struct{ source, name string }{
+		{"s3.amazonaws.com", "ListBuckets"}, {"s3.amazonaws.com", "PutObject"}, {"ec2.amazonaws.com", "DescribeInstances"},
+		{"iam.amazonaws.com", "GetUser"}, {"sts.amazonaws.com", "AssumeRole"}, {"kms.amazonaws.com", "Decrypt"},
+	}
+	users := []string{"alice", "bob", "carol", "deploy-bot"}
+	written, failed := 0, 0
+	interval := time.Duration(float64(time.Second) / *rate)
+	next := time.Now()
+	line := make([]byte, 0, 64)
+loop:
+	for {
+		if d := time.Until(next); d > 0 {
+			select {
+			case <-ctx.Done():
+				break loop
+			case <-time.After(d):
+			}
+		} else if ctx.Err() != nil {
+			break
+		}
+		next = next.Add(interval)
+		api := names[rng.IntN(len(names))]
+		user := users[rng.IntN(len(users))]
+		rec := event.NewAPICall(event.Record{
+			UserIdentity: &event.UserIdentity{Type: event.IdentityIAMUser, PrincipalID: "AIDAFLEETEXAMPLE", AccountID: *account,
+				ARN: "arn:aws:iam::" + *account + ":user/" + user, UserName: user},
+			EventSource: api.source, EventName: api.name, AWSRegion: *region, RecipientAccountID: *account,
+			SourceIPAddress: fmt.Sprintf("198.51.100.%d", 1+rng.IntN(254)), UserAgent: "trailkit-emit",
+		})
+		err := w.Write(context.Background(), rec)
+		var de *logfile.DeliveryError
+		if err != nil && !errors.As(err, &de) {
+			// Not accepted: not acknowledged.
+			failed++
+			fmt.Fprintf(e.stderr, "trailkit emit: %v\n", err)
+			continue
+		}
+		// Accepted and durable (a *DeliveryError says only that a file's
+		// delivery failed; it stays queued).
+		line = append(append(line[:0], rec.EventID...), '\n')
+		if _, err := ackFile.Write(line); err != nil {
+			return ioError(e, "emit", err)
+		}
+		written++
+	}
+	cerr := w.Close(context.Background())
+	serr := sp.Close()
+	fmt.Fprintf(e.stderr, "trailkit emit: %d records acknowledged, %d refused\n", written, failed)
+	if err := errors.Join(cerr, serr); err != nil {
+		return ioError(e, "emit", err)
+	}
+	return exitOK
+}
+
+const digesterAbout = `Usage: trailkit digester --dir DIR --s3-bucket B --account-id A --region R --trail NAME --signing-key PEM [flags]
+
+Keeps the digest chain of one trail for one account and Region from the
+bucket's listing, every --interval, until --duration or SIGTERM or SIGINT;
+then it writes the final digest for what it has seen. Any number of
+digesters may run at once on one bucket (and any number of 'trailkit
+emit' writers): windows are aligned to --interval, every digester
+computes the same digest key, the digest is created only if absent
+(exclusive create), and a digester that loses the race continues the
+chain from the winner's digest. Each window lists the log files stored
+since, including files stored late (up to --lookback) with an older key
+time, so every log file ends in exactly one digest.
+
+All digesters of a chain must use the same --interval, --lookback and
+signing key. --signing-key is an RSA private key in PEM (PKCS#1 or
+PKCS#8, e.g. from 'openssl genrsa'); --public-keys writes the matching
+'aws cloudtrail list-public-keys' JSON for 'trailkit validate'.
+
+Exit status: 0 after a clean stop, 2 for usage and I/O errors.`
+
+func runDigester(e *env, args []string) int {
+	fs := newFlags("digester", digesterAbout)
+	loc := fs.bucketFlags("")
+	account := fs.account("", "12-digit account `id` (required)")
+	region := fs.region("delivering `Region` whose log files to digest (required)")
+	trailName := fs.String("trail", "", "trail `name` (required)")
+	home := fs.String("home-region", "", "the trail's home `Region` (default --region)")
+	keyPath := fs.String("signing-key", "", "RSA private key `file` in PEM (required)")
+	pubPath := fs.String("public-keys", "", "write the list-public-keys JSON for the key to `file`")
+	interval := fs.Duration("interval", time.Hour, "digest window, 10s or more")
+	lookback := fs.Duration("lookback", 0, "how late a log file may be stored and still be listed (default 2h, at least --interval)")
+	duration := fs.Duration("duration", 0, "how long to run (default until SIGTERM)")
+	if ok, code := parseFlags(e, fs, args); !ok {
+		return code
+	}
+	if *home == "" {
+		*home = *region
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usageError(e, fs, "unexpected argument %q", fs.Arg(0))
+	case loc.dir == "" || loc.bucket == "" || *account == "" || *region == "" || *trailName == "" || *keyPath == "":
+		return usageError(e, fs, "--dir, --s3-bucket, --account-id, --region, --trail and --signing-key are required")
+	case *interval < 10*time.Second:
+		return usageError(e, fs, "--interval %v: want 10s or more", *interval)
+	case *duration < 0:
+		return usageError(e, fs, "--duration %v is negative", *duration)
+	}
+	if err := logfile.CheckTrailName(*trailName); err != nil {
+		return usageError(e, fs, "--trail %q: %v", *trailName, err)
+	}
+	b, err := os.ReadFile(*keyPath)
+	if err != nil {
+		return ioError(e, "digester", err)
+	}
+	signer, err := parseSigningKey(b)
+	if err != nil {
+		return ioError(e, "digester", fmt.Errorf("%s: %w", *keyPath, err))
+	}
+	if *pubPath != "" {
+		now := time.Now()
+		j, err := publicKeysJSON(signer, now.Add(-24*time.Hour), now.Add(30*24*time.Hour))
+		if err == nil {
+			err = os.WriteFile(*pubPath, j, 0o644)
+		}
+		if err != nil {
+			return ioError(e, "digester", err)
+		}
+	}
+	store, err := openDirStore(loc.dir)
+	if err != nil {
+		return ioError(e, "digester", err)
+	}
+	d, err := digest.NewDigester(digest.DigesterConfig{
+		ChainID: digest.ChainID{Prefix: loc.prefix, OrgID: loc.orgID, Account: *account, Region: *region, Trail: *trailName, HomeRegion: *home},
+		Bucket:  loc.bucket, Signer: signer, Store: store, Interval: *interval, Lookback: *lookback,
+	})
+	if err != nil {
+		return usageError(e, fs, "%v", err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	if *duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *duration)
+		defer cancel()
+	}
+	// Tick just after each window ends (a little later, so that files
+	// stored at the boundary are in), and once at start to catch up.
+	const settle = 500 * time.Millisecond
+	for {
+		if err := d.Tick(ctx); err != nil && ctx.Err() == nil {
+			fmt.Fprintf(e.stderr, "trailkit digester: %v\n", err)
+		}
+		next, _ := d.State()
+		wait := time.Until(next.Truncate(*interval).Add(*interval).Add(settle))
+		if wait < time.Second {
+			wait = time.Second // after an error: try again soon
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+			continue
+		}
+		break
+	}
+	// The final digest, with a fresh context: the run's has ended.
+	final, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err = d.Close(final)
+	s := d.Stats()
+	fmt.Fprintf(e.stderr, "trailkit digester: %d digests written, %d adopted, %d log files listed (%d late, %d unreadable)\n",
+		s.Written, s.Adopted, s.Files, s.Late, s.Unreadable)
+	if err != nil {
+		return ioError(e, "digester", err)
+	}
+	return exitOK
+}
+
+// openDirStore opens the local bucket root, creating it if needed.
+func openDirStore(dir string) (*logfile.DirStore, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return logfile.NewDirStore(dir)
+}
