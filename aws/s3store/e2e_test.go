@@ -412,6 +412,13 @@ func newPublicKeyServer(t *testing.T, keys *digest.KeyRing) *publicKeyServer {
 // per service with botocore's AWS_ENDPOINT_URL_<SERVICE> variables.
 func runValidateLogs(t *testing.T, awsPath string, ct *publicKeyServer, rig *trailRig, region string) (stdout, stderr string, code int) {
 	t.Helper()
+	return runAWSValidateLogs(t, awsPath, ct, e2eARN, rig.bucket, e2ePrefix, region, rig.start, rig.clock.Now())
+}
+
+// runAWSValidateLogs runs aws cloudtrail validate-logs for the trail arn's
+// chain of region in bucket (under prefix) from start to end.
+func runAWSValidateLogs(t *testing.T, awsPath string, ct *publicKeyServer, arn, bucket, prefix, region string, start, end time.Time) (stdout, stderr string, code int) {
+	t.Helper()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config")
 	if err := os.WriteFile(cfg, []byte("[default]\ns3 =\n    addressing_style = path\n"), 0o600); err != nil {
@@ -435,11 +442,11 @@ func runValidateLogs(t *testing.T, awsPath string, ct *publicKeyServer, rig *tra
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, awsPath, "cloudtrail", "validate-logs",
-		"--trail-arn", e2eARN,
-		"--start-time", rig.start.Format(time.RFC3339),
-		"--end-time", rig.clock.Now().Format(time.RFC3339),
-		"--s3-bucket", rig.bucket,
-		"--s3-prefix", e2ePrefix,
+		"--trail-arn", arn,
+		"--start-time", start.Format(time.RFC3339),
+		"--end-time", end.Format(time.RFC3339),
+		"--s3-bucket", bucket,
+		"--s3-prefix", prefix,
 		"--region", region,
 		"--verbose")
 	if os.Getenv("TK_DEBUG") != "" {

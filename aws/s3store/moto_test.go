@@ -55,6 +55,9 @@ func (c *child) stop() {
 }
 
 func TestMain(m *testing.M) {
+	if role := os.Getenv(fleetRoleEnv); role != "" {
+		os.Exit(fleetChild(role))
+	}
 	code := m.Run()
 	if moto.proc != nil {
 		moto.proc.stop()
