@@ -94,7 +94,8 @@ func (d *Detector) Drain() []*event.Record {
 	return out
 }
 
-func minuteOf(unix int64) int64 { return floorDiv(unix, 60) }
+// stepOf is the step holding unix time unix.
+func (d *Detector) stepOf(unix int64) int64 { return floorDiv(unix, d.cfg.step) }
 
 // start fixes the history and warm-up origin at the first minute seen.
 // Records up to Lateness older than the first one are accepted but not
@@ -103,7 +104,7 @@ func minuteOf(unix int64) int64 { return floorDiv(unix, 60) }
 func (d *Detector) start(unix int64) {
 	d.started = true
 	d.watermark = unix
-	d.first = minuteOf(unix)
+	d.first = d.stepOf(unix)
 	d.setScored(d.first - d.cfg.lateness - 1)
 }
 
@@ -122,7 +123,7 @@ func (d *Detector) advance(unix int64) {
 		return
 	}
 	d.watermark = unix
-	target := minuteOf(unix) - d.cfg.lateness - 1
+	target := d.stepOf(unix) - d.cfg.lateness - 1
 	if target > d.scored {
 		d.scoreTo(target)
 	}
@@ -141,11 +142,11 @@ func (d *Detector) Observe(key SeriesKey, t time.Time, n int) error {
 	}
 	unix := t.Unix()
 	d.advance(unix)
-	m := minuteOf(unix)
+	m := d.stepOf(unix)
 	if m <= d.scored {
 		d.stats.Late++
 		return fmt.Errorf("%w: minute %s, scored through %s", ErrLate,
-			time.Unix(m*60, 0).UTC().Format(event.TimeLayout), time.Unix(d.scored*60, 0).UTC().Format(event.TimeLayout))
+			time.Unix(m*d.cfg.step, 0).UTC().Format(event.TimeLayout), time.Unix(d.scored*d.cfg.step, 0).UTC().Format(event.TimeLayout))
 	}
 	s := d.seriesFor(&key, keyHash(&key, baseHash(&key)))
 	if s == nil {
@@ -427,7 +428,7 @@ func (d *Detector) prepare(r *event.Record, p *prepared) bool {
 	}
 	p.ok, p.write, p.errKey = true, write, r.ErrorCode != ""
 	p.unix = r.EventTime.Unix()
-	p.minute = minuteOf(p.unix)
+	p.minute = d.stepOf(p.unix)
 	if r.UserIdentity != nil && r.UserIdentity.ARN != "" {
 		p.hs[attrUser] = hashValue(r.UserIdentity.ARN)
 	}
@@ -534,7 +535,7 @@ func (t *topK) addValue(h uint64, v string, in *interner) {
 // after the first such span every series is reset to a silent baseline.
 func (d *Detector) scoreTo(target int64) {
 	from := d.scored + 1
-	limit := int64(d.cfg.windowHours)*60 + d.cfg.maxDur + 60
+	limit := int64(d.cfg.windowHours)*d.cfg.perHour + d.cfg.maxDur + d.cfg.perHour
 	walkTo := target
 	if target-from+1 > limit {
 		walkTo = from + limit - 1
@@ -559,7 +560,7 @@ func (d *Detector) scoreTo(target int64) {
 			// The recent counters were halved through walkTo only.
 			s.recentAt += target - walkTo
 			s.riseBits, s.dropBits = 0, 0
-			s.last = [lastSize]uint32{}
+			s.last, s.lastIn = [lastSize]uint32{}, [lastSize]uint32{}
 			clear(s.pendBuf[:])
 		}
 	}
@@ -590,10 +591,18 @@ func (d *Detector) openInsight(s *series, m int64, rise bool, window uint16) {
 		o.sum += float64(s.last[mod(t, lastSize)])
 	}
 	o.startCount = s.last[mod(start, lastSize)]
-	if s.totM > 0 {
-		o.baseAvg = float64(s.totC) / float64(s.totM)
+	// The baseline average leaves out the insight's own steps, which the
+	// ring took in clipped.
+	totC, totM := int64(s.totC), int64(s.totM)
+	for t := start; t <= m; t++ {
+		totC -= int64(s.lastIn[mod(t, lastSize)])
+		totM--
 	}
-	earliest := max(d.first, (floorDiv(m, 60)-int64(len(s.hourCount))+1)*60)
+	if totM > 0 && totC >= 0 {
+		o.baseAvg = float64(totC) / float64(totM)
+	}
+	P := d.cfg.perHour
+	earliest := max(d.first, (floorDiv(m, P)-int64(len(s.hourCount))+1)*P)
 	o.baseDur = max(start-earliest, 0)
 	s.catchUp(m)
 	for a := range s.attrs {

@@ -14,13 +14,19 @@ const EventVersion = "1.08"
 // round10 rounds to 10 decimal places, as CloudTrail prints averages.
 func round10(x float64) float64 { return math.Round(x*1e10) / 1e10 }
 
-// insightRecord builds a Start or End record. rate is the insight average;
-// sk holds the insight-window attributions.
-func (d *Detector) insightRecord(s *series, o *openInsight, state event.InsightState, minute int64,
+// insightRecord builds a Start or End record at step m. rate is the
+// insight average and dur the duration, both in steps; sk holds the
+// insight-window attributions. The record reports calls per minute and
+// minutes, whatever the step.
+func (d *Detector) insightRecord(s *series, o *openInsight, state event.InsightState, m int64,
 	rate float64, dur int64, sk *[numAttrs]topK) *event.Record {
-	baseDur := o.baseDur
+	sm := d.cfg.stepMin
+	rate /= sm
+	dur = int64(math.Round(float64(dur) * sm))
+	baseDur := int64(math.Round(float64(o.baseDur) * sm))
+	baseAvg := o.baseAvg / sm
 	stats := &event.InsightStatistics{
-		Baseline:         &event.Average{Average: round10(o.baseAvg)},
+		Baseline:         &event.Average{Average: round10(baseAvg)},
 		Insight:          &event.Average{Average: round10(rate)},
 		InsightDuration:  &dur,
 		BaselineDuration: &baseDur,
@@ -37,7 +43,7 @@ func (d *Detector) insightRecord(s *series, o *openInsight, state event.InsightS
 			for a := range nattr {
 				o.baseAttr = append(o.baseAttr, event.Attribution{
 					Attribute: attrNames[a],
-					Baseline:  attributionValues(ptr(s.attrs[a].sketch(false, &s.values[a])), o.baseAvg),
+					Baseline:  attributionValues(ptr(s.attrs[a].sketch(false, &s.values[a])), baseAvg),
 				})
 			}
 		}
@@ -61,7 +67,7 @@ func (d *Detector) insightRecord(s *series, o *openInsight, state event.InsightS
 	}
 	return &event.Record{
 		EventVersion:       EventVersion,
-		EventTime:          time.Unix(minute*60, 0).UTC(),
+		EventTime:          time.Unix(m*d.cfg.step, 0).UTC(),
 		AWSRegion:          k.Region,
 		EventID:            d.cfg.newID(),
 		EventType:          event.AwsCloudTrailInsight,

@@ -9,7 +9,7 @@ import (
 )
 
 // stateMagic starts every saved state; the digit is the format version.
-const stateMagic = "trailkit-insights-state-1\n"
+const stateMagic = "trailkit-insights-state-2\n"
 
 // MarshalBinary saves the detector's whole state (watermark, warm-up
 // origin, every series' baseline, pending minutes, open insights and
@@ -18,7 +18,7 @@ const stateMagic = "trailkit-insights-state-1\n"
 // the same options. It fails with ErrPendingInsights while records wait in
 // Drain.
 //
-// The format is: the magic line "trailkit-insights-state-1\n", then
+// The format is: the magic line "trailkit-insights-state-2\n", then
 // unsigned varints (u), signed varints (s), IEEE-754 bit patterns as
 // uvarints (f), length-prefixed strings; see the code for the order. It is
 // an implementation detail, versioned by the magic line.
@@ -29,6 +29,7 @@ func (d *Detector) MarshalBinary() ([]byte, error) {
 	b := []byte(stateMagic)
 	b = binary.AppendUvarint(b, uint64(d.cfg.windowHours))
 	b = binary.AppendUvarint(b, uint64(d.cfg.pendingMinutes))
+	b = binary.AppendUvarint(b, uint64(d.cfg.step))
 	b = appendBool(b, d.started)
 	b = binary.AppendVarint(b, d.first)
 	b = binary.AppendVarint(b, d.scored)
@@ -76,10 +77,29 @@ func (s *series) append(b []byte, due int64, pendingMinutes int) []byte {
 	for _, v := range s.last {
 		b = binary.AppendUvarint(b, uint64(v))
 	}
+	for _, v := range s.lastIn {
+		b = binary.AppendUvarint(b, uint64(v))
+	}
 	b = binary.AppendUvarint(b, uint64(s.riseBits))
 	b = binary.AppendUvarint(b, uint64(s.dropBits))
 	b = binary.AppendVarint(b, s.lastCall)
 	b = binary.AppendVarint(b, s.cooldown)
+	b = appendFloat(b, s.dispNum)
+	b = appendFloat(b, s.dispDen)
+	b = appendFloat(b, s.diffNum)
+	b = appendFloat(b, s.diffDen)
+	b = appendBool(b, s.prevOK)
+	b = binary.AppendUvarint(b, uint64(math.Float32bits(s.prevR)))
+	b = binary.AppendUvarint(b, uint64(math.Float32bits(s.prevLam)))
+	for _, v := range s.sched {
+		b = binary.AppendUvarint(b, uint64(math.Float32bits(v)))
+	}
+	b = binary.AppendUvarint(b, s.schedBig)
+	for _, j := range s.jobs {
+		b = binary.AppendUvarint(b, uint64(j.at))
+		b = append(b, j.seen)
+		b = binary.AppendUvarint(b, uint64(math.Float32bits(j.off)))
+	}
 	b = appendBool(b, s.hasAttrs)
 	for a := range numAttrs {
 		b = s.attrs[a].append(b, &s.values[a], due)
@@ -134,10 +154,10 @@ func (d *Detector) UnmarshalBinary(data []byte) error {
 		return fmt.Errorf("%w: bad magic", ErrCorruptState)
 	}
 	r.b = r.b[len(stateMagic):]
-	wh, pm := r.uvarint(), r.uvarint()
-	if r.err == nil && (wh != uint64(d.cfg.windowHours) || pm != uint64(d.cfg.pendingMinutes)) {
-		return fmt.Errorf("%w: saved with a %d-hour window and %d pending minutes, options give %d and %d",
-			ErrIncompatibleState, wh, pm, d.cfg.windowHours, d.cfg.pendingMinutes)
+	wh, pm, sp := r.uvarint(), r.uvarint(), r.uvarint()
+	if r.err == nil && (wh != uint64(d.cfg.windowHours) || pm != uint64(d.cfg.pendingMinutes) || sp != uint64(d.cfg.step)) {
+		return fmt.Errorf("%w: saved with a %d-hour window, %d pending steps and %d-second steps, options give %d, %d and %d",
+			ErrIncompatibleState, wh, pm, sp, d.cfg.windowHours, d.cfg.pendingMinutes, d.cfg.step)
 	}
 	nd := New(nil)
 	nd.cfg, nd.hourDecay = d.cfg, d.hourDecay
@@ -278,13 +298,23 @@ func (r *stateReader) float() float64 {
 }
 
 func (r *stateReader) float32() float32 {
+	f := r.signedFloat32()
+	if f < 0 {
+		r.fail("bad number %v", f)
+		return 0
+	}
+	return f
+}
+
+// signedFloat32 reads a finite float32.
+func (r *stateReader) signedFloat32() float32 {
 	v := r.uvarint()
 	if v > math.MaxUint32 {
 		r.fail("bad float32")
 		return 0
 	}
 	f := math.Float32frombits(uint32(v))
-	if f != f || math.IsInf(float64(f), 0) || f < 0 {
+	if f != f || math.IsInf(float64(f), 0) {
 		r.fail("bad number %v", f)
 		return 0
 	}
@@ -322,8 +352,30 @@ func (r *stateReader) series(d *Detector) *series {
 	for i := range s.last {
 		s.last[i] = r.u32()
 	}
+	for i := range s.lastIn {
+		s.lastIn[i] = r.u32()
+	}
 	s.riseBits, s.dropBits = uint16(r.u32()), uint16(r.u32())
 	s.lastCall, s.cooldown = r.varint(), r.varint()
+	s.dispNum, s.dispDen = r.float(), r.float()
+	s.diffNum, s.diffDen = r.float(), r.float()
+	s.prevOK = r.bool()
+	s.prevR, s.prevLam = r.signedFloat32(), r.float32()
+	for i := range s.sched {
+		s.sched[i] = r.float32()
+	}
+	s.schedBig = r.uvarint()
+	for i := range s.jobs {
+		at := r.uvarint()
+		if at > uint64(24*d.cfg.perHour) {
+			r.fail("daily job at step %d", at)
+		}
+		seen := r.byte()
+		if seen > maxSeen {
+			r.fail("daily job seen %d days", seen)
+		}
+		s.jobs[i] = dayJob{at: uint16(at), seen: seen, off: r.float32()}
+	}
 	s.hasAttrs = r.bool()
 	for a := range numAttrs {
 		r.attrTable(&s.attrs[a], &s.values[a])

@@ -9,7 +9,11 @@
 // counts from event/eventtest: Stationary (no anomalies; every Start is
 // false), WithAnomalies (n spikes, n drops and n error bursts) and
 // WithModerateSpikes (n spikes on APIs of 1–10 calls per minute, to show
-// where detection stops).
+// where detection stops); then the suite of normal traffic shapes
+// (scenario.Shapes, 20 series each) with their anomalies: false insights
+// per 100 series-days after each shape's learning allowance, and each
+// anomaly's detection and decision latency (stream time from its first
+// anomalous minute to the Start record's emission).
 package main
 
 import (
@@ -80,4 +84,44 @@ func main() {
 		tot, det, 100*float64(det)/float64(max(tot, 1)), mod.FalsePerSeriesDay(),
 		mod.Percentile("", 50, false), mod.Percentile("", 95, false), mod.Percentile("", 50, true), mod.Percentile("", 95, true))
 	fmt.Printf("\nWarm-up Starts: %d and %d. Invalid records: %d.\n", calm.WarmUpStarts, anom.WarmUpStarts, len(calm.Invalid)+len(anom.Invalid))
+
+	t0 = time.Now()
+	var rows []string
+	var outcomes []scenario.ShapeOutcome
+	invalid := 0
+	for _, sh := range scenario.Shapes(20) {
+		res, err := scenario.RunShape(sh, opts)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		invalid += len(res.Invalid)
+		rows = append(rows, fmt.Sprintf("| %s | %d × %d days | %s | %d | %.0f | %d | %.2f |", sh.Name, res.Series, sh.Days,
+			allowance(sh.Allowance), res.AllowanceStarts, res.SeriesDays, res.FalseStarts, res.FalsePer100SeriesDays()))
+		outcomes = append(outcomes, res.Outcomes...)
+	}
+	fmt.Printf("\nNormal shapes (scenario.Shapes(20), counts (Observe), default Options, %s):\n\n", time.Since(t0).Round(time.Second))
+	fmt.Println("| shape | series × days | learning allowance | Starts in it | series-days after it | false insights | per 100 series-days |")
+	fmt.Println("|---|---|---|---|---|---|---|")
+	for _, r := range rows {
+		fmt.Println(r)
+	}
+	fmt.Println()
+	fmt.Println("| anomaly on a shape | detected | Start latency | decided after (emission delay) |")
+	fmt.Println("|---|---|---|---|")
+	for _, o := range outcomes {
+		if o.Detected {
+			fmt.Printf("| %s | yes | %s | %s |\n", o.Anomaly.Name, o.Latency, o.Delay)
+		} else {
+			fmt.Printf("| %s | no | – | – |\n", o.Anomaly.Name)
+		}
+	}
+	fmt.Printf("\nInvalid records: %d.\n", invalid)
+}
+
+func allowance(d time.Duration) string {
+	if days := d.Hours() / 24; days >= 1 {
+		return fmt.Sprintf("%.0f days", days)
+	}
+	return d.String()
 }
