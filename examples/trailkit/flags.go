@@ -21,7 +21,7 @@ import (
 //	--s3-bucket, --bucket     bucket name (fs.bucketFlags)
 //	--s3-prefix, --prefix     the trail's S3 key prefix (fs.bucketFlags)
 //	--org-id                  organization id (fs.bucketFlags)
-//	--account-id, --account   12-digit account id (fs.account)
+//	--account-id, --account   12-digit account id (fs.account), or a list (fs.accounts)
 //	--region                  one Region (fs.region)
 //	--regions, --region       several Regions, comma-separated (fs.regions)
 //	--start-time, --start     start of a time range (fs.timeRange)
@@ -121,6 +121,15 @@ func (fs *flagSet) account(def, usage string) *string {
 	p := fs.String("account-id", def, usage)
 	fs.alias("account-id", "account")
 	return p
+}
+
+// accounts registers --account-id (alias --account) as a comma-separated
+// list, for commands that take several accounts.
+func (fs *flagSet) accounts(usage string) *listFlag {
+	var l listFlag
+	fs.Var(&l, "account-id", usage)
+	fs.alias("account-id", "account")
+	return &l
 }
 
 // region registers --region, for commands that take one Region.

@@ -12,6 +12,7 @@
 //	validate   validate a bucket's digest chain like `aws cloudtrail validate-logs`
 //	lookup     event history over a bucket, like `aws cloudtrail lookup-events`
 //	insights   run the Insights detector over a bucket's log files
+//	export     a bucket's records as JSON lines, one record a line, over many accounts and Regions
 //	selectors  check a trail's selectors and explain which records it would record
 //	emit       write generated records at a steady rate through a durable writer (one of a fleet)
 //	digester   keep a trail's digest chain from the bucket's listing (one or more per chain)
@@ -56,6 +57,7 @@ var commands = []command{
 	{"validate", "validate a bucket's digest chain like `aws cloudtrail validate-logs`", runValidate},
 	{"lookup", "event history over a bucket, like `aws cloudtrail lookup-events`", runLookup},
 	{"insights", "run the Insights detector over a bucket's log files", runInsights},
+	{"export", "a bucket's records as JSON lines, one record a line, over many accounts and Regions", runExport},
 	{"selectors", "check a trail's selectors and explain which records it would record", runSelectors},
 	{"emit", "write generated records at a steady rate through a durable writer (one of a fleet)", runEmit},
 	{"digester", "keep a trail's digest chain from the bucket's listing (one or more per chain)", runDigester},
