@@ -79,7 +79,7 @@ func TestDigesterFleet(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			var store logfile.Store = logfile.NewMemStore()
 			if kind == "DirStore" {
-				ds, err := logfile.NewDirStore(t.TempDir())
+				ds, err := logfile.NewDirStore(t.TempDir(), logfile.DirStoreOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}

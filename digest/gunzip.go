@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"errors"
@@ -24,21 +25,31 @@ const DefaultMaxLogFileSize = 2 << 30
 var ErrTrailingData = errors.New("digest: data after the gzip member")
 
 // gunzipDigest inflates the single gzip member of a digest object. Trailing
-// bytes are ignored here (as aws-cli does); hashGzip reports them.
+// bytes are ignored here (as aws-cli does).
 func gunzipDigest(body []byte, limit int64) ([]byte, error) {
-	zr, err := kgzip.NewReader(bytes.NewReader(body))
+	raw, _, err := readDigest(bytes.NewReader(body), limit)
+	return raw, err
+}
+
+// readDigest inflates the first gzip member of a digest object read as a
+// stream, up to limit bytes, and reports whether non-empty bytes follow the
+// member (aws-cli ignores them; Validate reports them as a strict finding).
+func readDigest(body io.Reader, limit int64) (raw []byte, trailing bool, err error) {
+	br := bufio.NewReader(body)
+	zr, err := kgzip.NewReader(br)
 	if err != nil {
-		return nil, &FormatError{Field: "digest gzip", Err: err}
+		return nil, false, &FormatError{Field: "digest gzip", Err: err}
 	}
 	zr.Multistream(false)
 	out, err := io.ReadAll(io.LimitReader(zr, limit+1))
 	if err != nil {
-		return nil, &FormatError{Field: "digest gzip", Err: err}
+		return nil, false, &FormatError{Field: "digest gzip", Err: err}
 	}
 	if int64(len(out)) > limit {
-		return nil, &SizeError{What: "digest", Limit: limit}
+		return nil, false, &SizeError{What: "digest", Limit: limit}
 	}
-	return out, nil
+	_, perr := br.Peek(1)
+	return out, perr == nil, nil
 }
 
 var errLimit = errors.New("limit")
@@ -59,22 +70,25 @@ func (w *limitedHash) Write(p []byte) (int, error) {
 
 type hasher struct {
 	zr *kgzip.Reader
-	br *bytes.Reader
+	br *bufio.Reader
 	h  hash.Hash
 }
 
 // hashers are pooled: a gzip reader holds ~40 KB of window and tables.
 var hashers = sync.Pool{New: func() any {
-	return &hasher{br: new(bytes.Reader), h: sha256.New()}
+	return &hasher{br: bufio.NewReaderSize(nil, 32<<10), h: sha256.New()}
 }}
 
 // hashGzip returns the SHA-256 of the first gzip member of body, inflated,
-// and whether non-empty bytes follow that member (trailing). Errors: a
-// *FormatError (not gzip, corrupt, truncated) or a *SizeError.
-func hashGzip(body []byte, limit int64) (sum Hash, trailing bool, err error) {
+// and whether non-empty bytes follow that member (trailing). It reads body
+// as a stream, so a log file is never held in memory whole. Errors: a
+// *FormatError (not gzip, corrupt, truncated, or a read error of body) or a
+// *SizeError.
+func hashGzip(body io.Reader, limit int64) (sum Hash, trailing bool, err error) {
 	hs := hashers.Get().(*hasher)
 	defer hashers.Put(hs)
 	hs.br.Reset(body)
+	defer hs.br.Reset(nil)
 	if hs.zr == nil {
 		hs.zr, err = kgzip.NewReader(hs.br)
 	} else {
@@ -95,5 +109,6 @@ func hashGzip(body []byte, limit int64) (sum Hash, trailing bool, err error) {
 		return Hash{}, false, &FormatError{Field: "log file gzip", Err: err}
 	}
 	hs.h.Sum(sum[:0])
-	return sum, hs.br.Len() > 0, nil
+	_, perr := hs.br.Peek(1)
+	return sum, perr == nil, nil
 }

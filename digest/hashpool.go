@@ -1,11 +1,8 @@
 package digest
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
-	"io"
 	"runtime"
 
 	"github.com/trailkit/trailkit/logfile"
@@ -74,7 +71,7 @@ func sortFindings(fs []Finding, pos map[string]int) {
 	}
 }
 
-// checkLog fetches one log file and compares the SHA-256 of its first gzip
+// checkLog streams one log file (Store.Open) and compares the SHA-256 of its first gzip
 // member, inflated, with the listed hash. Like aws-cli: a missing object is
 // "not found", an unreadable one "invalid format". Unlike aws-cli, a
 // truncated member is "invalid format" too (aws-cli hashes what inflates
@@ -82,14 +79,15 @@ func sortFindings(fs []Finding, pos map[string]int) {
 // logfile.CheckKey) is "invalid format" with the *KeyError as evidence
 // (aws-cli would abort).
 func (v *validator) checkLog(ctx context.Context, lf LogFile) (Status, error, bool) {
-	obj, err := v.store.Get(ctx, lf.S3Bucket, lf.S3Object)
+	body, _, err := v.store.Open(ctx, lf.S3Bucket, lf.S3Object)
 	if err != nil {
 		if errors.Is(err, logfile.ErrNotFound) {
 			return StatusNotFound, err, false
 		}
 		return StatusInvalidFormat, err, false
 	}
-	sum, trailing, err := hashGzip(obj.Body, v.maxLog)
+	defer body.Close()
+	sum, trailing, err := hashGzip(body, v.maxLog)
 	if err != nil {
 		return StatusInvalidFormat, err, false
 	}
@@ -110,22 +108,4 @@ type HashError struct {
 // Error implements error.
 func (e *HashError) Error() string {
 	return "digest: s3://" + e.Bucket + "/" + e.Key + ": expected SHA-256 " + clip(e.Listed) + ", calculated " + e.Calculated.String()
-}
-
-// gzipTrailing reports an error wrapping ErrTrailingData when body has
-// bytes after its first gzip member.
-func gzipTrailing(body []byte) (bool, error) {
-	br := bytes.NewReader(body)
-	zr, err := gzip.NewReader(br)
-	if err != nil {
-		return false, nil
-	}
-	zr.Multistream(false)
-	if _, err := io.Copy(io.Discard, zr); err != nil {
-		return false, nil
-	}
-	if br.Len() > 0 {
-		return true, ErrTrailingData
-	}
-	return false, nil
 }

@@ -510,14 +510,15 @@ func (v *validator) check(ctx context.Context, bucket, key string, keys map[Fing
 		res.Message = digestLine(bucket, key, reason)
 		return res
 	}
-	obj, err := v.store.Get(ctx, bucket, key)
+	body, obj, err := v.store.Open(ctx, bucket, key)
 	if err != nil {
 		if errors.Is(err, logfile.ErrNotFound) {
 			return fail(StatusNotFound, err, "")
 		}
 		return fail(StatusError, err, err.Error())
 	}
-	raw, err := gunzipDigest(obj.Body, v.maxDigest)
+	raw, trailing, err := readDigest(body, v.maxDigest)
+	body.Close()
 	if err != nil {
 		return fail(StatusInvalidFormat, err, "")
 	}
@@ -570,7 +571,7 @@ func (v *validator) check(ctx context.Context, bucket, key string, keys map[Fing
 	}
 	res.Status = StatusValid
 	res.Message = "Digest file\ts3://" + bucket + "/" + key + "\tvalid"
-	v.strictDigest(res, obj)
+	v.strictDigest(res, obj.Metadata, trailing)
 	return res
 }
 
@@ -584,19 +585,19 @@ func parseISO(s string) (time.Time, error) {
 }
 
 // strictDigest makes the checks aws-cli skips on a valid digest.
-func (v *validator) strictDigest(res *DigestResult, obj logfile.Object) {
+func (v *validator) strictDigest(res *DigestResult, metadata map[string]string, trailing bool) {
 	d := res.Digest
 	at := func(kind FindingKind, detail string) {
 		v.finding(Finding{Kind: kind, Bucket: res.Bucket, Key: res.Key, Detail: detail})
 	}
-	if a := metaValue(obj.Metadata, MetaSignatureAlgorithm); a != SignatureAlgorithm {
+	if a := metaValue(metadata, MetaSignatureAlgorithm); a != SignatureAlgorithm {
 		at(FindingAlgorithm, fmt.Sprintf("signature-algorithm metadata %q", clip(a)))
 	}
 	if d.DigestSignatureAlgorithm != SignatureAlgorithm {
 		at(FindingAlgorithm, fmt.Sprintf("digestSignatureAlgorithm %q", clip(d.DigestSignatureAlgorithm)))
 	}
-	if _, err := gzipTrailing(obj.Body); err != nil {
-		at(FindingTrailingData, err.Error())
+	if trailing {
+		at(FindingTrailingData, ErrTrailingData.Error())
 	}
 	if !d.IsStarting() {
 		if d.PreviousDigestHashValue == nil {

@@ -262,7 +262,7 @@ func TestHostileDigestCannotEscapeDirStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Mkdir(root, 0o755)
-	ds, err := logfile.NewDirStore(root)
+	ds, err := logfile.NewDirStore(root, logfile.DirStoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ import (
 // a restart. Validate must find both chains whole and every file listed.
 func TestWriterChainSetDirStore(t *testing.T) {
 	ctx := context.Background()
-	store, err := logfile.NewDirStore(t.TempDir())
+	store, err := logfile.NewDirStore(t.TempDir(), logfile.DirStoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

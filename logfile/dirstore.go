@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"io/fs"
 	"iter"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // MetadataSuffix ends the name of a DirStore metadata sidecar file.
@@ -44,11 +46,20 @@ var ErrMalformedMetadata = errors.New("logfile: malformed metadata sidecar")
 // *KeyError, keys with a path segment that ends in ".metadata.json" or starts
 // with ".trailkit-tmp-" (they would collide with sidecars or temporary files;
 // CloudTrail never writes such keys). The root itself may be a symbolic link;
-// below the root DirStore follows no symbolic link: Put and Get through one
-// return a *KeyError, and List skips them. So no key, and no link placed in
-// the tree, makes DirStore read or write outside the root. (This guards
-// against links present in the tree, not against another process that swaps
-// directories for links while an operation runs.)
+// below the root DirStore follows no symbolic link and reads no file with
+// more than one hard link (a hard link can make a file outside the root
+// appear inside it): Put and Get through a symbolic link, and Get and Open
+// of an object or sidecar with other hard links, return a *KeyError, and
+// List skips both (Get and Open wait up to about 60 ms for a PutIfAbsent
+// in another process to remove the temporary name it links the object
+// from). So no key, and no link placed in the tree, makes
+// DirStore read or write outside the root. (This guards against links
+// present in the tree, not against another process that swaps directories
+// for links while an operation runs.)
+//
+// Size: Get and Open refuse an object larger than
+// DirStoreOptions.MaxObjectSize with a *TooLargeError, from the file's
+// size, before reading any of it.
 //
 // Durability and atomicity: Put writes the body and the sidecar to temporary
 // files in the target directory, fsyncs them, renames them into place and
@@ -63,6 +74,15 @@ var ErrMalformedMetadata = errors.New("logfile: malformed metadata sidecar")
 // with metadata from another version. A replacement with identical metadata
 // (or none on both sides, as for log files) is a single atomic rename.
 //
+// Failures and crashes leave nothing behind: a Put that fails (disk full,
+// cancelled, …) removes its temporary files and the directories it created
+// that are still empty. A process that dies during a Put can leave
+// temporary files (named ".trailkit-tmp-*"); NewDirStore removes those of
+// dead writers. On Unix a writer holds a lock (flock) on its temporary file
+// until it is renamed, so NewDirStore never removes the file of a Put in
+// progress in another process; elsewhere it removes temporary files older
+// than an hour.
+//
 // DirStore is safe for concurrent use. Within one process, Put's renames and
 // Get's opening of object and sidecar are serialized per key, so Get always
 // returns a body with its own metadata; List runs without locks and sees each
@@ -71,13 +91,27 @@ var ErrMalformedMetadata = errors.New("logfile: malformed metadata sidecar")
 // may share a root; they get the same crash guarantees but not the per-key
 // serialization.
 type DirStore struct {
-	root  string
-	locks [64]sync.Mutex
+	root    string
+	maxSize int64
+	locks   [64]sync.Mutex
+}
+
+// DirStoreOptions configures a DirStore. The zero value is ready to use.
+type DirStoreOptions struct {
+	// MaxObjectSize caps the size of an object Get and Open return; zero
+	// means DefaultMaxObjectSize. A larger object is refused with a
+	// *TooLargeError.
+	MaxObjectSize int64
 }
 
 // NewDirStore returns a DirStore rooted at root, which must be an existing
-// directory (it may be a symbolic link to one).
-func NewDirStore(root string) (*DirStore, error) {
+// directory (it may be a symbolic link to one). It removes the temporary
+// files that writers which died during a Put left in the tree (see
+// DirStore), so opening walks the whole tree once.
+func NewDirStore(root string, opts DirStoreOptions) (*DirStore, error) {
+	if opts.MaxObjectSize < 0 {
+		return nil, fmt.Errorf("logfile: dir store: negative MaxObjectSize %d", opts.MaxObjectSize)
+	}
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return nil, fmt.Errorf("logfile: dir store root: %w", err)
@@ -93,7 +127,36 @@ func NewDirStore(root string) (*DirStore, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("logfile: dir store root %s is not a directory", abs)
 	}
-	return &DirStore{root: abs}, nil
+	s := &DirStore{root: abs, maxSize: DefaultMaxObjectSize}
+	if opts.MaxObjectSize > 0 {
+		s.maxSize = opts.MaxObjectSize
+	}
+	if err := s.removeLeftovers(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// removeLeftovers removes the temporary files of dead writers below the
+// root. It follows no symbolic link.
+func (s *DirStore) removeLeftovers() error {
+	err := filepath.WalkDir(s.root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) { // removed while we walked
+				return nil
+			}
+			return err
+		}
+		// Claim files of PutIfAbsent have their own staleness rule.
+		if d.Type().IsRegular() && strings.HasPrefix(d.Name(), tempPrefix) && !strings.HasPrefix(d.Name(), claimPrefix) {
+			removeStaleTemp(path)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("logfile: dir store: removing temporary files of interrupted writes: %w", err)
+	}
+	return nil
 }
 
 // Root returns the store's root directory, absolute and with links resolved.
@@ -135,10 +198,11 @@ func (s *DirStore) lock(bucket, key string) *sync.Mutex {
 }
 
 // dir walks the directories from the root to the key's parent, refusing
-// symbolic links, and creates missing ones when create is set. It returns the
-// parent's path, or found=false when a directory is missing and create is
-// not set.
-func (s *DirStore) dir(bucket, key string, create bool) (dir string, found bool, err error) {
+// symbolic links, and creates missing ones when created is not nil,
+// appending the ones it created to *created. It returns the parent's path,
+// or found=false when a directory is missing and nothing may be created.
+func (s *DirStore) dir(bucket, key string, created *[]string) (dir string, found bool, err error) {
+	create := created != nil
 	segs := append([]string{bucket}, strings.Split(key, "/")...)
 	segs = segs[:len(segs)-1]
 	dir = s.root
@@ -149,7 +213,9 @@ func (s *DirStore) dir(bucket, key string, create bool) (dir string, found bool,
 			if !create {
 				return "", false, nil
 			}
-			if err = os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			if err = os.Mkdir(dir, 0o755); err == nil {
+				*created = append(*created, dir)
+			} else if !errors.Is(err, fs.ErrExist) {
 				return "", false, fmt.Errorf("logfile: creating %s: %w", dir, err)
 			}
 			if fi, err = os.Lstat(dir); err != nil {
@@ -175,6 +241,16 @@ func (s *DirStore) dir(bucket, key string, create bool) (dir string, found bool,
 	return dir, true, nil
 }
 
+// removeEmptyDirs removes the directories a failed Put created, deepest
+// first, as long as they are empty (another Put may be using them).
+func removeEmptyDirs(created []string) {
+	for i := len(created) - 1; i >= 0; i-- {
+		if os.Remove(created[i]) != nil {
+			return
+		}
+	}
+}
+
 // Put stores obj atomically; see the type's documentation for the guarantees.
 func (s *DirStore) Put(ctx context.Context, obj Object) (err error) {
 	if err := ctx.Err(); err != nil {
@@ -193,33 +269,40 @@ func (s *DirStore) Put(ctx context.Context, obj Object) (err error) {
 		}
 		meta = b.Bytes()
 	}
-	dir, _, err := s.dir(obj.Bucket, obj.Key, true)
-	if err != nil {
-		return err
+	var created []string
+	defer func() {
+		if err != nil {
+			removeEmptyDirs(created)
+		}
+	}()
+	var (
+		dir       string
+		body, met *tempFile
+	)
+	for attempt := 0; ; attempt++ {
+		if dir, _, err = s.dir(obj.Bucket, obj.Key, &created); err != nil {
+			return err
+		}
+		body, err = writeTemp(dir, obj.Body)
+		// A concurrent Put that failed may have removed a directory it had
+		// created just before this Put found it: walk again, once.
+		if err != nil && errors.Is(err, fs.ErrNotExist) && attempt == 0 {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		break
 	}
+	defer body.discard()
 	base := obj.Key[strings.LastIndexByte(obj.Key, '/')+1:]
 	final := filepath.Join(dir, base)
 	sidecar := final + MetadataSuffix
-
-	bodyTmp, err := writeTemp(dir, obj.Body)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if bodyTmp != "" {
-			os.Remove(bodyTmp)
-		}
-	}()
-	var metaTmp string
 	if meta != nil {
-		if metaTmp, err = writeTemp(dir, meta); err != nil {
+		if met, err = writeTemp(dir, meta); err != nil {
 			return err
 		}
-		defer func() {
-			if metaTmp != "" {
-				os.Remove(metaTmp)
-			}
-		}()
+		defer met.discard()
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -250,46 +333,88 @@ func (s *DirStore) Put(ctx context.Context, obj Object) (err error) {
 	case !errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("logfile: %w", err)
 	}
-	if metaTmp != "" {
-		if err := os.Rename(metaTmp, sidecar); err != nil {
-			return fmt.Errorf("logfile: %w", err)
+	if met != nil {
+		if err := met.rename(sidecar); err != nil {
+			return err
 		}
-		metaTmp = ""
 		if err := syncDir(dir); err != nil {
 			return err
 		}
 	} else if err := os.Remove(sidecar); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("logfile: %w", err)
 	}
-	if err := os.Rename(bodyTmp, final); err != nil {
-		return fmt.Errorf("logfile: %w", err)
+	if err := body.rename(final); err != nil {
+		return err
 	}
-	bodyTmp = ""
 	return syncDir(dir)
 }
 
-func writeTemp(dir string, data []byte) (name string, err error) {
-	f, err := os.CreateTemp(dir, tempPrefix+"*")
-	if err != nil {
-		return "", fmt.Errorf("logfile: %w", err)
+// tempFile is a temporary file written by Put, open and locked (see
+// lockTemp) until it is renamed into place or discarded.
+type tempFile struct {
+	f    *os.File
+	name string // "" once renamed
+}
+
+// rename moves the file into place and releases it.
+func (t *tempFile) rename(to string) error {
+	if err := os.Rename(t.name, to); err != nil {
+		return fmt.Errorf("logfile: %w", err)
 	}
-	name = f.Name()
-	defer func() {
+	t.name = ""
+	t.f.Close()
+	t.f = nil
+	return nil
+}
+
+// discard removes the file unless it was renamed.
+func (t *tempFile) discard() {
+	if t.f != nil {
+		t.f.Close()
+		t.f = nil
+	}
+	if t.name != "" {
+		os.Remove(t.name)
+		t.name = ""
+	}
+}
+
+// writeTemp writes data to a new temporary file in dir and fsyncs it. The
+// file stays open and locked, so that NewDirStore in another process does
+// not take it for the leftover of a crash.
+func writeTemp(dir string, data []byte) (*tempFile, error) {
+	var t *tempFile
+	for range 3 {
+		f, err := os.CreateTemp(dir, tempPrefix+"*")
 		if err != nil {
-			f.Close()
-			os.Remove(name)
+			return nil, fmt.Errorf("logfile: %w", err)
 		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return "", fmt.Errorf("logfile: %w", err)
+		t = &tempFile{f: f, name: f.Name()}
+		ok, err := lockTemp(f)
+		if err != nil {
+			t.discard()
+			return nil, fmt.Errorf("logfile: locking %s: %w", t.name, err)
+		}
+		if ok {
+			break
+		}
+		// Another process's NewDirStore removed the file between its
+		// creation and the lock: make another.
+		f.Close()
+		t = nil
 	}
-	if err = f.Sync(); err != nil {
-		return "", fmt.Errorf("logfile: %w", err)
+	if t == nil {
+		return nil, fmt.Errorf("logfile: temporary files in %s keep being removed", dir)
 	}
-	if err = f.Close(); err != nil {
-		return "", fmt.Errorf("logfile: %w", err)
+	if _, err := t.f.Write(data); err != nil {
+		t.discard()
+		return nil, fmt.Errorf("logfile: %w", err)
 	}
-	return name, nil
+	if err := t.f.Sync(); err != nil {
+		t.discard()
+		return nil, fmt.Errorf("logfile: %w", err)
+	}
+	return t, nil
 }
 
 func syncDir(dir string) error {
@@ -304,85 +429,179 @@ func syncDir(dir string) error {
 	return nil
 }
 
+// maxSidecarSize bounds the metadata sidecar Get reads (S3 allows 2 KB of
+// user metadata).
+const maxSidecarSize = 64 << 10
+
 // Get returns the object at bucket and key with its metadata (nil when it
-// has none).
+// has none). An object larger than the size limit is refused with a
+// *TooLargeError before it is read.
 func (s *DirStore) Get(ctx context.Context, bucket, key string) (Object, error) {
-	if err := ctx.Err(); err != nil {
-		return Object{}, err
-	}
-	if err := checkDirKey(bucket, key); err != nil {
-		return Object{}, err
-	}
-	notFound := &NotFoundError{Bucket: bucket, Key: key}
-	dir, found, err := s.dir(bucket, key, false)
+	f, info, err := s.open(ctx, bucket, key)
 	if err != nil {
 		return Object{}, err
 	}
+	defer f.Close()
+	body := make([]byte, info.Size)
+	if _, err := io.ReadFull(f, body); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return Object{}, fmt.Errorf("logfile: reading s3://%s/%s: %w", bucket, key, err)
+	}
+	return Object{Bucket: bucket, Key: key, Body: body, Metadata: info.Metadata}, nil
+}
+
+// Open returns a reader of the object's body (the file as it was when
+// opened: a concurrent Put renames a new file into place) and its
+// ObjectInfo. It refuses an object larger than the size limit with a
+// *TooLargeError.
+func (s *DirStore) Open(ctx context.Context, bucket, key string) (io.ReadCloser, ObjectInfo, error) {
+	f, info, err := s.open(ctx, bucket, key)
+	if err != nil {
+		return nil, ObjectInfo{}, err
+	}
+	return &sizedReader{r: f, c: f, left: info.Size}, info, nil
+}
+
+// sizedReader reads exactly left bytes from r: an early end is
+// io.ErrUnexpectedEOF, anything beyond is not read.
+type sizedReader struct {
+	r    io.Reader
+	c    io.Closer
+	left int64
+}
+
+func (r *sizedReader) Read(p []byte) (int, error) {
+	if r.left <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > r.left {
+		p = p[:r.left]
+	}
+	n, err := r.r.Read(p)
+	r.left -= int64(n)
+	if err == io.EOF {
+		if r.left > 0 {
+			return n, io.ErrUnexpectedEOF
+		}
+		err = nil
+	}
+	return n, err
+}
+
+func (r *sizedReader) Close() error { return r.c.Close() }
+
+// open opens the object's file and reads its sidecar; see Get.
+func (s *DirStore) open(ctx context.Context, bucket, key string) (*os.File, ObjectInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, ObjectInfo{}, err
+	}
+	if err := checkDirKey(bucket, key); err != nil {
+		return nil, ObjectInfo{}, err
+	}
+	notFound := &NotFoundError{Bucket: bucket, Key: key}
+	dir, found, err := s.dir(bucket, key, nil)
+	if err != nil {
+		return nil, ObjectInfo{}, err
+	}
 	if !found {
-		return Object{}, notFound
+		return nil, ObjectInfo{}, notFound
 	}
 	final := filepath.Join(dir, key[strings.LastIndexByte(key, '/')+1:])
 
 	mu := s.lock(bucket, key)
 	mu.Lock()
-	fi, err := os.Lstat(final)
-	if err != nil || !fi.Mode().IsRegular() {
-		mu.Unlock()
-		if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-			return Object{}, &KeyError{Bucket: bucket, Key: key, Reason: "the object is a symbolic link"}
-		}
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return Object{}, fmt.Errorf("logfile: %w", err)
-		}
-		return Object{}, notFound
+	defer mu.Unlock()
+	f, fi, err := openFile(final, bucket, key, "object")
+	// PutIfAbsent in another process links its temporary file to the
+	// object's name and then removes the temporary name: give it a moment.
+	for wait := time.Millisecond; isHardLinkError(err) && wait < 64*time.Millisecond; wait *= 2 {
+		time.Sleep(wait)
+		f, fi, err = openFile(final, bucket, key, "object")
 	}
-	f, err := os.Open(final)
 	if err != nil {
-		mu.Unlock()
-		if errors.Is(err, fs.ErrNotExist) {
-			return Object{}, notFound
-		}
-		return Object{}, fmt.Errorf("logfile: %w", err)
+		return nil, ObjectInfo{}, err
 	}
-	defer f.Close()
-	var mf *os.File
-	if sfi, err := os.Lstat(final + MetadataSuffix); err == nil && sfi.Mode().IsRegular() {
-		mf, err = os.Open(final + MetadataSuffix)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			mu.Unlock()
-			return Object{}, fmt.Errorf("logfile: %w", err)
-		}
-		if mf != nil {
-			defer mf.Close()
-		}
+	if f == nil {
+		return nil, ObjectInfo{}, notFound
 	}
-	mu.Unlock()
-
-	obj := Object{Bucket: bucket, Key: key}
-	st, err := f.Stat()
+	if fi.Size() > s.maxSize {
+		f.Close()
+		return nil, ObjectInfo{}, &TooLargeError{Bucket: bucket, Key: key, Size: fi.Size(), Limit: s.maxSize}
+	}
+	info := ObjectInfo{Bucket: bucket, Key: key, Size: fi.Size()}
+	mf, _, err := openFile(final+MetadataSuffix, bucket, key, "metadata sidecar")
 	if err != nil {
-		return Object{}, fmt.Errorf("logfile: %w", err)
+		f.Close()
+		return nil, ObjectInfo{}, err
 	}
-	var b bytes.Buffer
-	b.Grow(int(st.Size()) + 1)
-	if _, err := b.ReadFrom(f); err != nil {
-		return Object{}, fmt.Errorf("logfile: reading s3://%s/%s: %w", bucket, key, err)
-	}
-	obj.Body = b.Bytes()
 	if mf != nil {
-		var raw bytes.Buffer
-		if _, err := raw.ReadFrom(mf); err != nil {
-			return Object{}, fmt.Errorf("logfile: reading metadata of s3://%s/%s: %w", bucket, key, err)
+		defer mf.Close()
+		raw, err := io.ReadAll(io.LimitReader(mf, maxSidecarSize+1))
+		if err != nil {
+			f.Close()
+			return nil, ObjectInfo{}, fmt.Errorf("logfile: reading metadata of s3://%s/%s: %w", bucket, key, err)
 		}
 		var m map[string]string
-		if err := json.Unmarshal(raw.Bytes(), &m); err != nil || m == nil {
-			return Object{}, fmt.Errorf("logfile: metadata of s3://%s/%s: %v: %w", bucket, key, err, ErrMalformedMetadata)
+		if len(raw) > maxSidecarSize {
+			err = fmt.Errorf("more than %d bytes", maxSidecarSize)
+		} else if err = json.Unmarshal(raw, &m); err == nil && m == nil {
+			err = errors.New("null")
+		}
+		if err != nil {
+			f.Close()
+			return nil, ObjectInfo{}, fmt.Errorf("logfile: metadata of s3://%s/%s: %v: %w", bucket, key, err, ErrMalformedMetadata)
 		}
 		if len(m) > 0 {
-			obj.Metadata = m
+			info.Metadata = m
 		}
 	}
-	return obj, nil
+	return f, info, nil
+}
+
+const hardLinkReason = "has other hard links"
+
+func isHardLinkError(err error) bool {
+	var ke *KeyError
+	return errors.As(err, &ke) && strings.HasSuffix(ke.Reason, hardLinkReason)
+}
+
+// openFile opens the regular file at path and returns it with its
+// FileInfo, or a nil file if there is no regular file there. A symbolic
+// link or a file with other hard links is refused with a *KeyError.
+func openFile(path, bucket, key, what string) (*os.File, fs.FileInfo, error) {
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil, nil
+	case err != nil:
+		return nil, nil, fmt.Errorf("logfile: %w", err)
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return nil, nil, &KeyError{Bucket: bucket, Key: key, Reason: "the " + what + " is a symbolic link"}
+	case !fi.Mode().IsRegular():
+		return nil, nil, nil
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("logfile: %w", err)
+	}
+	// Check what was opened, not what was looked at before.
+	if fi, err = f.Stat(); err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("logfile: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, nil
+	}
+	if linkCount(fi) > 1 {
+		f.Close()
+		return nil, nil, &KeyError{Bucket: bucket, Key: key, Reason: "the " + what + " " + hardLinkReason}
+	}
+	return f, fi, nil
 }
 
 // List yields the keys under prefix that sort after startAfter, in byte
@@ -444,6 +663,9 @@ func (s *DirStore) walk(ctx context.Context, bucket, abs, rel, prefix, startAfte
 		case t.IsDir():
 			entries = append(entries, dirEntry{name: n, dir: true, order: n + "/"})
 		case t.IsRegular():
+			if fi, err := e.Info(); err != nil || linkCount(fi) > 1 {
+				continue // gone, or a hard link Get refuses
+			}
 			entries = append(entries, dirEntry{name: n, order: n})
 		}
 	}

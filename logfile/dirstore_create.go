@@ -72,7 +72,13 @@ func (s *DirStore) PutIfAbsent(ctx context.Context, obj Object) (err error) {
 		}
 		meta = b.Bytes()
 	}
-	dir, _, err := s.dir(obj.Bucket, obj.Key, true)
+	var created []string
+	defer func() {
+		if err != nil {
+			removeEmptyDirs(created)
+		}
+	}()
+	dir, _, err := s.dir(obj.Bucket, obj.Key, &created)
 	if err != nil {
 		return err
 	}
@@ -104,17 +110,13 @@ func (s *DirStore) PutIfAbsent(ctx context.Context, obj Object) (err error) {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(bodyTmp)
-	var metaTmp string
+	defer bodyTmp.discard()
+	var metaTmp *tempFile
 	if meta != nil {
 		if metaTmp, err = writeTemp(dir, meta); err != nil {
 			return err
 		}
-		defer func() {
-			if metaTmp != "" {
-				os.Remove(metaTmp)
-			}
-		}()
+		defer metaTmp.discard()
 	}
 
 	sum := sha256.Sum256([]byte(base))
@@ -140,7 +142,6 @@ func (s *DirStore) PutIfAbsent(ctx context.Context, obj Object) (err error) {
 		}
 		if held {
 			err = s.createClaimed(dir, final, bodyTmp, metaTmp, existsErr, exists)
-			metaTmp = "" // renamed into place or removed
 			os.Remove(claim)
 			mu.Unlock()
 			if err != nil {
@@ -159,12 +160,7 @@ func (s *DirStore) PutIfAbsent(ctx context.Context, obj Object) (err error) {
 }
 
 // createClaimed does step 3 of PutIfAbsent; the caller holds the claim.
-func (s *DirStore) createClaimed(dir, final, bodyTmp, metaTmp string, existsErr error, exists func() (bool, error)) error {
-	defer func() {
-		if metaTmp != "" {
-			os.Remove(metaTmp)
-		}
-	}()
+func (s *DirStore) createClaimed(dir, final string, bodyTmp, metaTmp *tempFile, existsErr error, exists func() (bool, error)) error {
 	// A creator that held the claim before us may have finished.
 	if ok, err := exists(); err != nil || ok {
 		if ok {
@@ -173,18 +169,17 @@ func (s *DirStore) createClaimed(dir, final, bodyTmp, metaTmp string, existsErr 
 		return err
 	}
 	sidecar := final + MetadataSuffix
-	if metaTmp != "" {
-		if err := os.Rename(metaTmp, sidecar); err != nil {
-			return fmt.Errorf("logfile: %w", err)
+	if metaTmp != nil {
+		if err := metaTmp.rename(sidecar); err != nil {
+			return err
 		}
-		metaTmp = ""
 		if err := syncDir(dir); err != nil {
 			return err
 		}
 	} else if err := os.Remove(sidecar); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("logfile: %w", err)
 	}
-	if err := os.Link(bodyTmp, final); err != nil {
+	if err := os.Link(bodyTmp.name, final); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			// Only a plain Put gets here (creators hold the claim).
 			return existsErr
@@ -193,9 +188,10 @@ func (s *DirStore) createClaimed(dir, final, bodyTmp, metaTmp string, existsErr 
 	}
 	// The object has one name again before anyone can have opened it
 	// through the temporary one.
-	if err := os.Remove(bodyTmp); err != nil {
+	if err := os.Remove(bodyTmp.name); err != nil {
 		return fmt.Errorf("logfile: %w", err)
 	}
+	bodyTmp.name = ""
 	return nil
 }
 

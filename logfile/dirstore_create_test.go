@@ -66,7 +66,7 @@ func TestDirStorePutIfAbsentProcesses(t *testing.T) {
 		}
 	}
 	t.Logf("keys won per process: %v", perProc)
-	s, err := NewDirStore(root)
+	s, err := NewDirStore(root, DirStoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func raceBody(id string, i int) []byte {
 }
 
 func dirStoreRaceChild(t *testing.T, root, id string) {
-	s, err := NewDirStore(root)
+	s, err := NewDirStore(root, DirStoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func claimPath(t *testing.T, s *DirStore, key string) string {
 // is respected (the creator waits, here until its context ends), and an
 // old one is removed.
 func TestDirStorePutIfAbsentStaleClaim(t *testing.T) {
-	s, err := NewDirStore(t.TempDir())
+	s, err := NewDirStore(t.TempDir(), DirStoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ import (
 
 func newDirStore(t testing.TB) *DirStore {
 	t.Helper()
-	s, err := NewDirStore(t.TempDir())
+	s, err := NewDirStore(t.TempDir(), DirStoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func equalMeta(a, b map[string]string) bool {
 func TestDirStoreRefusesUnsafeKeys(t *testing.T) {
 	ctx := context.Background()
 	root := t.TempDir()
-	s, err := NewDirStore(filepath.Join(root))
+	s, err := NewDirStore(filepath.Join(root), DirStoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,17 +198,17 @@ func TestDirStoreRefusesUnsafeKeys(t *testing.T) {
 	// The root itself may be a link.
 	alias := filepath.Join(t.TempDir(), "alias")
 	os.Symlink(root, alias)
-	s2, err := NewDirStore(alias)
+	s2, err := NewDirStore(alias, DirStoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := s2.Put(ctx, Object{Bucket: "b", Key: "ok", Body: []byte("1")}); err != nil {
 		t.Errorf("Put through a linked root: %v", err)
 	}
-	if _, err := NewDirStore(filepath.Join(root, "b", "ok")); err == nil {
+	if _, err := NewDirStore(filepath.Join(root, "b", "ok"), DirStoreOptions{}); err == nil {
 		t.Error("NewDirStore on a file succeeded")
 	}
-	if _, err := NewDirStore(filepath.Join(root, "missing")); err == nil {
+	if _, err := NewDirStore(filepath.Join(root, "missing"), DirStoreOptions{}); err == nil {
 		t.Error("NewDirStore on a missing dir succeeded")
 	}
 }
@@ -350,7 +350,7 @@ func TestDirStoreCrashChild(t *testing.T) {
 		t.Skip("child process of TestDirStoreCrashSafety")
 	}
 	ctx := context.Background()
-	s, err := NewDirStore(dir)
+	s, err := NewDirStore(dir, DirStoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -468,9 +468,13 @@ func TestDirStoreCrashSafety(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	s, err := NewDirStore(dir)
+	leftovers := len(tempFiles(t, dir))
+	s, err := NewDirStore(dir, DirStoreOptions{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := tempFiles(t, dir); len(got) != 0 {
+		t.Errorf("NewDirStore after the last kill left temporary files %q (%d before)", got, leftovers)
 	}
 	seen := map[string]int{}
 	files := 0
@@ -515,5 +519,5 @@ func TestDirStoreCrashSafety(t *testing.T) {
 	if len(flushed) == 0 || files == 0 {
 		t.Fatalf("nothing flushed (%d ids, %d files)", len(flushed), files)
 	}
-	t.Logf("%d flushed records in %d files survived 4 SIGKILLs", len(flushed), files)
+	t.Logf("%d flushed records in %d files survived 4 SIGKILLs; NewDirStore removed %d temporary files of the last", len(flushed), files, leftovers)
 }

@@ -1,7 +1,9 @@
 package logfile
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"iter"
 	"maps"
 	"slices"
@@ -74,6 +76,28 @@ func (s *MemStore) Get(ctx context.Context, bucket, key string) (Object, error) 
 	obj.Body = slices.Clone(obj.Body)
 	obj.Metadata = maps.Clone(obj.Metadata)
 	return obj, nil
+}
+
+// Open returns a reader of the body at bucket and key and its ObjectInfo
+// (metadata copied). MemStore has no size limit: what it holds is in
+// memory already.
+func (s *MemStore) Open(ctx context.Context, bucket, key string) (io.ReadCloser, ObjectInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, ObjectInfo{}, err
+	}
+	if err := CheckKey(bucket, key); err != nil {
+		return nil, ObjectInfo{}, err
+	}
+	s.mu.RLock()
+	obj, ok := s.buckets[bucket][key]
+	s.mu.RUnlock()
+	if !ok {
+		return nil, ObjectInfo{}, &NotFoundError{Bucket: bucket, Key: key}
+	}
+	// The stored body is never modified (Put stores a copy and a
+	// replacement stores a new slice), so it is read in place.
+	info := ObjectInfo{Bucket: bucket, Key: key, Size: int64(len(obj.Body)), Metadata: maps.Clone(obj.Metadata)}
+	return io.NopCloser(bytes.NewReader(obj.Body)), info, nil
 }
 
 // Delete removes an object; it is not part of Store and exists for tests

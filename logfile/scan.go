@@ -1,7 +1,6 @@
 package logfile
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -70,7 +69,8 @@ func (e *ScanError) Unwrap() error { return e.Err }
 // and its key carries its delivery minute. So Scan lists only the date
 // folders from Start's date to the date of End+Slack, starts each listing
 // at Start's minute, stops at the first key later than End+Slack, and
-// filters the records by eventTime. Records come file by file in key order,
+// filters the records by eventTime. Each file is read as a stream
+// (Store.Open), so memory does not grow with the file's size. Records come file by file in key order,
 // and in file order within a file (not sorted by eventTime).
 //
 // Keys in the folders that do not parse as keys of the wanted kind, account
@@ -152,7 +152,7 @@ func Scan(ctx context.Context, store Store, opts ScanOptions) iter.Seq2[*event.R
 
 // scanFile yields the file's records in range; false means stop.
 func scanFile(ctx context.Context, store Store, opts ScanOptions, key string, yield func(*event.Record, error) bool) bool {
-	obj, err := store.Get(ctx, opts.Bucket, key)
+	body, _, err := store.Open(ctx, opts.Bucket, key)
 	if err != nil {
 		if ctx.Err() != nil {
 			yield(nil, ctx.Err())
@@ -160,7 +160,8 @@ func scanFile(ctx context.Context, store Store, opts ScanOptions, key string, yi
 		}
 		return yield(nil, &ScanError{Bucket: opts.Bucket, Key: key, Err: err})
 	}
-	rd := NewReader(bytes.NewReader(obj.Body), opts.Reader)
+	defer body.Close()
+	rd := NewReader(body, opts.Reader)
 	for {
 		rec, err := rd.Next()
 		if err == io.EOF {

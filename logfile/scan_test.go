@@ -3,6 +3,7 @@ package logfile
 import (
 	"context"
 	"errors"
+	"io"
 	"slices"
 	"sync"
 	"testing"
@@ -23,6 +24,13 @@ func (s *countingStore) Get(ctx context.Context, bucket, key string) (Object, er
 	s.gets = append(s.gets, key)
 	s.mu.Unlock()
 	return s.Store.Get(ctx, bucket, key)
+}
+
+func (s *countingStore) Open(ctx context.Context, bucket, key string) (io.ReadCloser, ObjectInfo, error) {
+	s.mu.Lock()
+	s.gets = append(s.gets, key)
+	s.mu.Unlock()
+	return s.Store.Open(ctx, bucket, key)
 }
 
 // TestScan writes 30 hours of records (delivered 1 to 4 minutes after

@@ -257,7 +257,7 @@ func spoolChild(dir string) int {
 	ctx := context.Background()
 	run, _ := strconv.Atoi(os.Getenv(spoolChildEnv + "_RUN"))
 	os.MkdirAll(filepath.Join(dir, "store"), 0o700)
-	store, err := NewDirStore(filepath.Join(dir, "store"))
+	store, err := NewDirStore(filepath.Join(dir, "store"), DirStoreOptions{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
@@ -387,7 +387,7 @@ func TestSpoolSIGKILL(t *testing.T) {
 			t.Logf("run %d stderr: %s", run, s)
 		}
 	}
-	store, err := NewDirStore(filepath.Join(dir, "store"))
+	store, err := NewDirStore(filepath.Join(dir, "store"), DirStoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

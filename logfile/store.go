@@ -3,6 +3,8 @@ package logfile
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"iter"
 )
 
@@ -19,11 +21,28 @@ type Object struct {
 	Metadata map[string]string
 }
 
+// ObjectInfo describes a stored object without its body: what Store.Open
+// returns beside the body's reader.
+type ObjectInfo struct {
+	Bucket string
+	Key    string
+	// Size is the body's length in bytes, or -1 when the store does not
+	// know it before the body has been read.
+	Size int64
+	// Metadata is the user metadata, as in Object.
+	Metadata map[string]string
+}
+
+// DefaultMaxObjectSize is the size limit of Store.Get and Store.Open when a
+// store's options leave it zero: 64 MiB. CloudTrail's log files are at most
+// 50 MB, its digest files a few MB.
+const DefaultMaxObjectSize = 64 << 20
+
 // Store is where objects go and come from: a local directory, memory, or S3.
 //
 // Every implementation must follow these rules, which the storetest suite checks:
-//   - Put stores the whole object or nothing: a concurrent Get or List never
-//     sees a partial body. A Put to an existing key replaces it.
+//   - Put stores the whole object or nothing: a concurrent Get, Open or List
+//     never sees a partial body. A Put to an existing key replaces it.
 //   - PutIfAbsent is Put on the condition that no object exists at the key
 //     (S3's PutObject with If-None-Match: *). When one exists it stores
 //     nothing and returns an error wrapping ErrExists. Among any number of
@@ -32,7 +51,20 @@ type Object struct {
 //     returns the winner's body and metadata, never a mixture. An error
 //     other than ErrExists leaves it unknown whether the object was
 //     stored (as with Put): read the key to find out.
-//   - Get returns an error wrapping ErrNotFound when the key does not exist.
+//   - Get returns the whole object. Open returns a reader of the body and
+//     the object's ObjectInfo (metadata as Get returns it); the reader yields
+//     one stored version of the body, the same a Get at the time of Open
+//     would have returned, whatever Puts follow, then io.EOF. A body that
+//     ends early is an error (io.ErrUnexpectedEOF), never a short object.
+//     The caller must Close the reader. Use Open to read a body as a
+//     stream, for example to inflate and hash a log file without holding
+//     it in memory.
+//   - Get and Open return an error wrapping ErrNotFound when the key does
+//     not exist.
+//   - A store may limit the size of what Get and Open return (see
+//     DefaultMaxObjectSize). Both refuse a larger object with a
+//     *TooLargeError before reading its body, so a hostile object cannot
+//     make a reader allocate or read without bound.
 //   - List yields the keys under prefix that sort strictly after startAfter, in
 //     lexicographic (byte) order, once each. Metadata sidecars or other
 //     implementation files are never yielded. Iteration stops at the first error,
@@ -43,6 +75,7 @@ type Store interface {
 	Put(ctx context.Context, obj Object) error
 	PutIfAbsent(ctx context.Context, obj Object) error
 	Get(ctx context.Context, bucket, key string) (Object, error)
+	Open(ctx context.Context, bucket, key string) (io.ReadCloser, ObjectInfo, error)
 	List(ctx context.Context, bucket, prefix, startAfter string) iter.Seq2[string, error]
 }
 
@@ -52,3 +85,26 @@ var ErrNotFound = errors.New("logfile: object not found")
 // ErrExists is wrapped by the error a Store's PutIfAbsent returns when an
 // object already exists at the key.
 var ErrExists = errors.New("logfile: object already exists")
+
+// ErrTooLarge is wrapped by *TooLargeError.
+var ErrTooLarge = errors.New("logfile: object larger than the store's size limit")
+
+// TooLargeError reports an object that Get or Open refused because it is
+// larger than the store's size limit. It wraps ErrTooLarge.
+type TooLargeError struct {
+	Bucket, Key string
+	// Size is the object's size, or -1 when the store found out only
+	// while reading that it exceeds Limit.
+	Size  int64
+	Limit int64
+}
+
+func (e *TooLargeError) Error() string {
+	if e.Size < 0 {
+		return fmt.Sprintf("logfile: s3://%s/%s: more than %d bytes, the store's size limit", e.Bucket, e.Key, e.Limit)
+	}
+	return fmt.Sprintf("logfile: s3://%s/%s: %d bytes, more than the store's size limit of %d", e.Bucket, e.Key, e.Size, e.Limit)
+}
+
+// Unwrap returns ErrTooLarge.
+func (e *TooLargeError) Unwrap() error { return ErrTooLarge }

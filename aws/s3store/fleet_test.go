@@ -313,7 +313,7 @@ func TestFleet(t *testing.T) {
 	// trailkit validate --strict, on a copy of the bucket in a directory.
 	root := filepath.Join(dir, "copy")
 	os.Mkdir(root, 0o755)
-	local, err := logfile.NewDirStore(root)
+	local, err := logfile.NewDirStore(root, logfile.DirStoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

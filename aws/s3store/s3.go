@@ -20,9 +20,11 @@
 //     (aws:kms, with the trail's KmsKeyId as Options.KMSKeyID).
 //   - PutIfAbsent is Put with If-None-Match: *; S3's 412 answer becomes
 //     logfile.ErrExists.
-//   - Get is one GetObject; the body is read whole, up to
-//     Options.MaxObjectSize, and metadata names are lower-cased (S3 returns
-//     them lower-cased; other servers and SDKs may canonicalise them).
+//   - Get and Open are one GetObject each; Get reads the body whole, Open
+//     returns it as a stream. Both refuse a body larger than
+//     Options.MaxObjectSize from its Content-Length, and metadata names
+//     are lower-cased (S3 returns them lower-cased; other servers and SDKs
+//     may canonicalise them).
 //     NoSuchKey, NoSuchBucket and a bare 404 give an error wrapping
 //     *logfile.NotFoundError, hence logfile.ErrNotFound.
 //   - List is ListObjectsV2 with Prefix, StartAfter (S3's start-after is
@@ -54,7 +56,7 @@
 // Errors: *logfile.KeyError (unsafe bucket or key), *MetadataError
 // (ErrMetadata), and *Error for a failed request, which wraps the SDK's
 // error (errors.As finds smithy.APIError, *types.NoSuchKey, …), a context
-// error, ErrObjectTooLarge or, for missing objects and buckets,
+// error, *logfile.TooLargeError or, for missing objects and buckets,
 // *logfile.NotFoundError. New and NewClient return errors wrapping
 // ErrOptions.
 //
@@ -128,18 +130,13 @@ const (
 	EncryptionKMS Encryption = "aws:kms"
 )
 
-// DefaultMaxObjectSize is the Get size limit used when Options.MaxObjectSize
-// is zero. CloudTrail log files are at most 50 MB compressed, so this
-// leaves a wide margin while bounding what a hostile bucket can make a
-// validator allocate.
-const DefaultMaxObjectSize = 256 << 20
-
 // MaxMetadataSize is S3's limit on the user metadata of one object: the
 // names (without "x-amz-meta-") and values, in bytes, added up.
 const MaxMetadataSize = 2048
 
 // Options configures a Store. The zero value is ready to use: no encryption
-// header, pages of 1,000 keys, Gets limited to DefaultMaxObjectSize.
+// header, pages of 1,000 keys, Get and Open limited to
+// logfile.DefaultMaxObjectSize.
 type Options struct {
 	// Encryption is the server-side encryption requested on every Put.
 	Encryption Encryption
@@ -149,9 +146,9 @@ type Options struct {
 	KMSKeyID string
 	// ListPageSize is ListObjectsV2's MaxKeys, 1 to 1000; zero means 1000.
 	ListPageSize int
-	// MaxObjectSize caps the body Get reads; zero means
-	// DefaultMaxObjectSize. A larger object is refused with an error
-	// wrapping ErrObjectTooLarge.
+	// MaxObjectSize caps the body Get and Open read; zero means
+	// logfile.DefaultMaxObjectSize. A larger object is refused with an
+	// error wrapping *logfile.TooLargeError (logfile.ErrTooLarge).
 	MaxObjectSize int64
 }
 
@@ -162,9 +159,6 @@ var (
 	ErrOptions = errors.New("s3: invalid options")
 	// ErrMetadata is wrapped by *MetadataError.
 	ErrMetadata = errors.New("s3: metadata S3 cannot store faithfully")
-	// ErrObjectTooLarge is wrapped by the *Error Get returns for an object
-	// larger than Options.MaxObjectSize.
-	ErrObjectTooLarge = errors.New("s3: object larger than MaxObjectSize")
 )
 
 // Store is a logfile.Store on Amazon S3 or an S3-compatible server. It is
@@ -204,7 +198,7 @@ func New(client *awss3.Client, opts Options) (*Store, error) {
 	if opts.MaxObjectSize < 0 {
 		return nil, fmt.Errorf("%w: negative MaxObjectSize %d", ErrOptions, opts.MaxObjectSize)
 	}
-	s := &Store{client: client, opts: opts, pageMax: 1000, maxSize: DefaultMaxObjectSize}
+	s := &Store{client: client, opts: opts, pageMax: 1000, maxSize: logfile.DefaultMaxObjectSize}
 	if opts.ListPageSize > 0 {
 		s.pageMax = int32(opts.ListPageSize)
 	}
@@ -395,13 +389,50 @@ func (s *Store) put(ctx context.Context, obj logfile.Object, ifAbsent bool) erro
 // Get returns the object at bucket and key with GetObject. Metadata names
 // are lower-cased. A missing key or bucket (NoSuchKey, NoSuchBucket, or a
 // bare 404) gives an error that wraps both *logfile.NotFoundError (so
-// logfile.ErrNotFound) and the SDK's error.
+// logfile.ErrNotFound) and the SDK's error. An object larger than
+// Options.MaxObjectSize gives an error wrapping *logfile.TooLargeError,
+// from its Content-Length, before the body is read.
 func (s *Store) Get(ctx context.Context, bucket, key string) (logfile.Object, error) {
-	if err := checkKey(bucket, key); err != nil {
+	body, info, err := s.Open(ctx, bucket, key)
+	if err != nil {
 		return logfile.Object{}, err
 	}
-	fail := func(err error) (logfile.Object, error) {
-		return logfile.Object{}, &Error{Op: "GetObject", Bucket: bucket, Key: key, Err: err}
+	defer body.Close()
+	// Read into a buffer of exactly Content-Length bytes when it is known,
+	// so a 50 MB log file is not copied while a buffer grows.
+	var data []byte
+	if info.Size >= 0 {
+		data = make([]byte, info.Size)
+		_, err = io.ReadFull(body, data)
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+	} else {
+		data, err = io.ReadAll(body)
+	}
+	if err != nil {
+		var tl *logfile.TooLargeError
+		if errors.As(err, &tl) {
+			return logfile.Object{}, err
+		}
+		return logfile.Object{}, &Error{Op: "GetObject", Bucket: bucket, Key: key, Err: fmt.Errorf("reading the body: %w", err)}
+	}
+	return logfile.Object{Bucket: bucket, Key: key, Body: data, Metadata: info.Metadata}, nil
+}
+
+// Open returns a reader of the body of the object at bucket and key, from
+// one GetObject, and its ObjectInfo (Size from Content-Length, -1 if the
+// server sends none). Errors are Get's. The reader yields exactly
+// Content-Length bytes (a connection that ends early gives
+// io.ErrUnexpectedEOF); without a Content-Length it stops with an error
+// wrapping *logfile.TooLargeError after Options.MaxObjectSize bytes.
+// Closing it closes the HTTP response.
+func (s *Store) Open(ctx context.Context, bucket, key string) (io.ReadCloser, logfile.ObjectInfo, error) {
+	if err := checkKey(bucket, key); err != nil {
+		return nil, logfile.ObjectInfo{}, err
+	}
+	fail := func(err error) (io.ReadCloser, logfile.ObjectInfo, error) {
+		return nil, logfile.ObjectInfo{}, &Error{Op: "GetObject", Bucket: bucket, Key: key, Err: err}
 	}
 	if err := ctx.Err(); err != nil {
 		return fail(err)
@@ -413,39 +444,67 @@ func (s *Store) Get(ctx context.Context, bucket, key string) (logfile.Object, er
 		}
 		return fail(err)
 	}
-	defer out.Body.Close()
-	// Read into a buffer of exactly Content-Length bytes when it is known,
-	// so a 50 MB log file is not copied while a buffer grows. A body that
-	// ends early is an error (io.ErrUnexpectedEOF), never a short object.
-	var body []byte
+	info := logfile.ObjectInfo{Bucket: bucket, Key: key, Size: -1}
 	if size := out.ContentLength; size != nil && *size >= 0 {
 		if *size > s.maxSize {
-			return fail(fmt.Errorf("%w: %d bytes, limit %d", ErrObjectTooLarge, *size, s.maxSize))
+			out.Body.Close()
+			return fail(&logfile.TooLargeError{Bucket: bucket, Key: key, Size: *size, Limit: s.maxSize})
 		}
-		body = make([]byte, *size)
-		if _, err := io.ReadFull(out.Body, body); err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return fail(fmt.Errorf("reading the body: %w", err))
-		}
-	} else {
-		if body, err = io.ReadAll(io.LimitReader(out.Body, s.maxSize+1)); err != nil {
-			return fail(fmt.Errorf("reading the body: %w", err))
-		}
-		if int64(len(body)) > s.maxSize {
-			return fail(fmt.Errorf("%w: more than %d bytes", ErrObjectTooLarge, s.maxSize))
-		}
+		info.Size = *size
 	}
-	obj := logfile.Object{Bucket: bucket, Key: key, Body: body}
 	if len(out.Metadata) > 0 {
-		obj.Metadata = make(map[string]string, len(out.Metadata))
+		info.Metadata = make(map[string]string, len(out.Metadata))
 		for name, value := range out.Metadata {
-			obj.Metadata[strings.ToLower(name)] = value
+			info.Metadata[strings.ToLower(name)] = value
 		}
 	}
-	return obj, nil
+	r := &bodyReader{rc: out.Body, left: info.Size, exact: info.Size >= 0, limit: s.maxSize, bucket: bucket, key: key}
+	if !r.exact {
+		r.left = s.maxSize
+	}
+	return r, info, nil
 }
+
+// bodyReader reads a GetObject body: exactly left bytes when the size is
+// known (exact), else at most left (the size limit).
+type bodyReader struct {
+	rc          io.ReadCloser
+	left        int64
+	exact       bool
+	limit       int64
+	bucket, key string
+}
+
+func (r *bodyReader) Read(p []byte) (int, error) {
+	if r.left <= 0 {
+		if r.exact {
+			return 0, io.EOF
+		}
+		// One byte more than the limit tells a larger body from one of
+		// exactly the limit.
+		var b [1]byte
+		if n, err := r.rc.Read(b[:]); n > 0 {
+			return 0, &logfile.TooLargeError{Bucket: r.bucket, Key: r.key, Size: -1, Limit: r.limit}
+		} else if err != nil {
+			return 0, err
+		}
+		return 0, nil
+	}
+	if int64(len(p)) > r.left {
+		p = p[:r.left]
+	}
+	n, err := r.rc.Read(p)
+	r.left -= int64(n)
+	if err == io.EOF && r.exact {
+		if r.left > 0 {
+			return n, io.ErrUnexpectedEOF
+		}
+		err = nil
+	}
+	return n, err
+}
+
+func (r *bodyReader) Close() error { return r.rc.Close() }
 
 // isNotFound reports whether err is S3's answer for a missing key or bucket.
 func isNotFound(err error) bool {

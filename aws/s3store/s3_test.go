@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -243,8 +244,20 @@ func TestGetTooLarge(t *testing.T) {
 	if obj, err := s.Get(ctx, bucket, "10"); err != nil || len(obj.Body) != 10 {
 		t.Errorf("Get of 10 bytes with a 10-byte limit: %d bytes, %v", len(obj.Body), err)
 	}
-	if _, err := s.Get(ctx, bucket, "11"); !errors.Is(err, s3store.ErrObjectTooLarge) {
-		t.Errorf("Get of 11 bytes with a 10-byte limit: error %v, want ErrObjectTooLarge", err)
+	if _, err := s.Get(ctx, bucket, "11"); !errors.Is(err, logfile.ErrTooLarge) {
+		t.Errorf("Get of 11 bytes with a 10-byte limit: error %v, want logfile.ErrTooLarge", err)
+	}
+	var tl *logfile.TooLargeError
+	if _, _, err := s.Open(ctx, bucket, "11"); !errors.As(err, &tl) || tl.Size != 11 || tl.Limit != 10 {
+		t.Errorf("Open of 11 bytes with a 10-byte limit: error %v, want a *logfile.TooLargeError with Size 11, Limit 10", err)
+	}
+	rc, info, err := s.Open(ctx, bucket, "10")
+	if err != nil || info.Size != 10 {
+		t.Fatalf("Open of 10 bytes with a 10-byte limit: size %d, %v", info.Size, err)
+	}
+	defer rc.Close()
+	if b, err := io.ReadAll(rc); err != nil || len(b) != 10 {
+		t.Errorf("reading an opened 10-byte object: %d bytes, %v", len(b), err)
 	}
 }
 

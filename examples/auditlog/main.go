@@ -219,7 +219,7 @@ func serve(addr, dir, bucket, account, region, trailName, keyPath, certFile, key
 	if err != nil {
 		return err
 	}
-	store, err := logfile.NewDirStore(dir)
+	store, err := logfile.NewDirStore(dir, logfile.DirStoreOptions{})
 	if err != nil {
 		return err
 	}

@@ -118,7 +118,7 @@ func runDemo(e *env, args []string) int {
 	if err := ring.LoadPublicKeys(strings.NewReader(string(pub))); err != nil {
 		return ioError(e, "demo", err)
 	}
-	store, err := logfile.NewDirStore(*dir)
+	store, err := logfile.NewDirStore(*dir, logfile.DirStoreOptions{})
 	if err != nil {
 		return ioError(e, "demo", err)
 	}

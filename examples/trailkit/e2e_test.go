@@ -303,7 +303,7 @@ func TestAWSCLIValidateLogs(t *testing.T) {
 	}
 	var wants []want
 	for _, root := range []string{dir, tampered} {
-		store, err := logfile.NewDirStore(root)
+		store, err := logfile.NewDirStore(root, logfile.DirStoreOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -356,7 +356,7 @@ func TestAWSCLIValidateLogs(t *testing.T) {
 // with logfile.Scan.
 func readBucket(t *testing.T, dir, bucket, account, region string) []*event.Record {
 	t.Helper()
-	store, err := logfile.NewDirStore(dir)
+	store, err := logfile.NewDirStore(dir, logfile.DirStoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func runExport(e *env, args []string) int {
 	if st, err := os.Stat(loc.dir); err != nil || !st.IsDir() {
 		return ioError(e, "export", fmt.Errorf("--dir %s is not a directory", loc.dir))
 	}
-	store, err := logfile.NewDirStore(loc.dir)
+	store, err := logfile.NewDirStore(loc.dir, logfile.DirStoreOptions{})
 	if err != nil {
 		return ioError(e, "export", err)
 	}

@@ -278,5 +278,5 @@ func openDirStore(dir string) (*logfile.DirStore, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	return logfile.NewDirStore(dir)
+	return logfile.NewDirStore(dir, logfile.DirStoreOptions{})
 }

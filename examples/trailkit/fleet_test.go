@@ -168,7 +168,7 @@ func TestFleetDirStore(t *testing.T) {
 	}
 	acks := readAcks(t, ackFiles...)
 	ctx := context.Background()
-	store, err := logfile.NewDirStore(root)
+	store, err := logfile.NewDirStore(root, logfile.DirStoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

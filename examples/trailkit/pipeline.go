@@ -166,7 +166,7 @@ func generate(ctx context.Context, a *activity) (*outcome, error) {
 	if err := os.MkdirAll(a.Dir, 0o755); err != nil {
 		return nil, err
 	}
-	store, err := logfile.NewDirStore(a.Dir)
+	store, err := logfile.NewDirStore(a.Dir, logfile.DirStoreOptions{})
 	if err != nil {
 		return nil, err
 	}

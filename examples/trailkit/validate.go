@@ -84,7 +84,7 @@ func runValidate(e *env, args []string) int {
 	if err != nil {
 		return ioError(e, "validate", fmt.Errorf("%s: %w", *pubPath, err))
 	}
-	store, err := logfile.NewDirStore(loc.dir)
+	store, err := logfile.NewDirStore(loc.dir, logfile.DirStoreOptions{})
 	if err != nil {
 		return ioError(e, "validate", err)
 	}

@@ -3,6 +3,7 @@ package storetest_test
 import (
 	"context"
 	"errors"
+	"io"
 	"iter"
 	"os"
 	"os/exec"
@@ -29,6 +30,8 @@ var brokenStores = map[string]struct {
 	"IgnoresContext":       {func() logfile.Store { return ignoresCtx{logfile.NewMemStore()} }, "Context"},
 	"CreateReplaces":       {func() logfile.Store { return createReplaces{logfile.NewMemStore()} }, "PutIfAbsent"},
 	"CheckThenPut":         {func() logfile.Store { return checkThenPut{logfile.NewMemStore()} }, "PutIfAbsentRace"},
+	"ShortOpen":            {func() logfile.Store { return shortOpen{logfile.NewMemStore()} }, "Open"},
+	"OpenSeesReplacement":  {func() logfile.Store { return lazyOpen{logfile.NewMemStore()} }, "Open"},
 }
 
 func TestBrokenStore(t *testing.T) {
@@ -142,3 +145,55 @@ func (s checkThenPut) PutIfAbsent(ctx context.Context, obj logfile.Object) error
 	time.Sleep(20 * time.Millisecond)
 	return s.Put(ctx, obj)
 }
+
+// shortOpen's reader ends one byte early without an error.
+type shortOpen struct{ *logfile.MemStore }
+
+func (s shortOpen) Open(ctx context.Context, bucket, key string) (io.ReadCloser, logfile.ObjectInfo, error) {
+	rc, info, err := s.MemStore.Open(ctx, bucket, key)
+	if err != nil || info.Size == 0 {
+		return rc, info, err
+	}
+	short := io.LimitReader(rc, info.Size-1)
+	info.Size = -1
+	return struct {
+		io.Reader
+		io.Closer
+	}{short, rc}, info, nil
+}
+
+// lazyOpen's reader fetches the key again at every Read, so it streams
+// whatever version is current (a store that reads a key, not a version).
+type lazyOpen struct{ *logfile.MemStore }
+
+func (s lazyOpen) Open(ctx context.Context, bucket, key string) (io.ReadCloser, logfile.ObjectInfo, error) {
+	_, info, err := s.MemStore.Open(ctx, bucket, key)
+	if err != nil {
+		return nil, info, err
+	}
+	info.Size = -1
+	return &lazyReader{get: func() ([]byte, error) {
+		obj, err := s.MemStore.Get(ctx, bucket, key)
+		return obj.Body, err
+	}}, info, nil
+}
+
+type lazyReader struct {
+	get  func() ([]byte, error)
+	read int
+}
+
+func (r *lazyReader) Read(p []byte) (int, error) {
+	b, err := r.get()
+	if err != nil {
+		return 0, err
+	}
+	if r.read >= len(b) {
+		return 0, io.EOF
+	}
+	n := copy(p, b[r.read:])
+	r.read += n
+	return n, nil
+}
+
+func (r *lazyReader) Close() error { return nil }

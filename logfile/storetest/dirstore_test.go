@@ -9,7 +9,7 @@ import (
 
 func TestDirStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) (logfile.Store, string) {
-		s, err := logfile.NewDirStore(t.TempDir())
+		s, err := logfile.NewDirStore(t.TempDir(), logfile.DirStoreOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,11 +20,17 @@
 //     body, a 3 MiB body), Bucket and Key set on the returned Object, and
 //     the metadata; metadata names are compared case-insensitively, since
 //     S3 SDKs may canonicalise them;
+//   - Open: the body read from Open's reader equals Get's (the bodies
+//     above, an empty body, 3 MiB), ObjectInfo names the object and has its
+//     metadata and, unless -1, its size; a reader opened before a Put
+//     replaces the object still yields the old body whole, and readers
+//     closed early or read to the end leave the store working;
 //   - Put copies: changing the caller's body or metadata after Put does
 //     not change what is stored;
 //   - replace: a second Put to a key replaces body and metadata, including
 //     dropping metadata the new object lacks;
-//   - missing keys and buckets: Get's error wraps logfile.ErrNotFound, and
+//   - missing keys and buckets: Get's and Open's errors wrap
+//     logfile.ErrNotFound, and
 //     List of a missing bucket yields no key (an error, if any, wraps
 //     logfile.ErrNotFound);
 //   - List: byte order on keys that file systems and naive walkers sort
@@ -34,10 +40,11 @@
 //     a key, more than 1,000 keys (so S3 paginates), and stopping early;
 //   - concurrency: Puts to distinct keys and to one shared key, Gets and
 //     Lists at the same time (run the suite with -race); a Get never sees
-//     a partial body, a List is always strictly increasing;
+//     a partial body (also through Open), a List is always strictly
+//     increasing;
 //   - hostile keys and buckets ("../x", "/abs", "a/../b", NUL, backslash,
-//     empty segments, …) refused by Put and Get with a *logfile.KeyError,
-//     and nothing stored;
+//     empty segments, …) refused by Put, Get and Open with a
+//     *logfile.KeyError, and nothing stored;
 //   - conditional create: PutIfAbsent stores a new object, and for a key
 //     that exists (made by Put or PutIfAbsent) returns an error wrapping
 //     logfile.ErrExists and changes nothing; hostile keys and ended
@@ -47,7 +54,7 @@
 //     the keys; exactly one creator wins each key, every other gets
 //     logfile.ErrExists, and every Get returns the winner's body with the
 //     winner's metadata (never a mixture, never a partial body);
-//   - context: a cancelled or expired ctx makes Put, Get and List fail with
+//   - context: a cancelled or expired ctx makes Put, Get, Open and List fail with
 //     an error wrapping the context's error, Put stores nothing, and
 //     cancelling in the middle of a List stops it with that error.
 //
@@ -62,6 +69,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -88,6 +96,7 @@ func Run(t *testing.T, newStore func(t *testing.T) (logfile.Store, string)) {
 	}{
 		{"RoundTrip", testRoundTrip},
 		{"EmptyBody", testEmptyBody},
+		{"Open", testOpen},
 		{"LargeBody", testLargeBody},
 		{"PutCopies", testPutCopies},
 		{"Replace", testReplace},
@@ -136,6 +145,30 @@ func get(t *testing.T, s logfile.Store, bucket, key string) logfile.Object {
 		t.Fatalf("Get(%q, %q) returned Bucket %q Key %q", bucket, key, obj.Bucket, obj.Key)
 	}
 	return obj
+}
+
+// open reads a whole object through Open, checking its ObjectInfo.
+func open(t *testing.T, s logfile.Store, bucket, key string) ([]byte, logfile.ObjectInfo) {
+	t.Helper()
+	rc, info, err := s.Open(ctxFor(t), bucket, key)
+	if err != nil {
+		t.Fatalf("Open(%q, %q): %v", bucket, key, err)
+	}
+	defer rc.Close()
+	if info.Bucket != bucket || info.Key != key {
+		t.Fatalf("Open(%q, %q) returned Bucket %q Key %q", bucket, key, info.Bucket, info.Key)
+	}
+	body, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatalf("reading Open(%q, %q) after %d bytes: %v", bucket, key, len(body), err)
+	}
+	if info.Size != -1 && info.Size != int64(len(body)) {
+		t.Errorf("Open(%q, %q): ObjectInfo.Size %d, read %d bytes", bucket, key, info.Size, len(body))
+	}
+	if err := rc.Close(); err != nil {
+		t.Errorf("Close of Open(%q, %q): %v", bucket, key, err)
+	}
+	return body, info
 }
 
 // list collects a whole listing, failing the test on an error.
@@ -228,6 +261,66 @@ func testEmptyBody(t *testing.T, s logfile.Store, bucket string) {
 	}
 }
 
+func testOpen(t *testing.T, s logfile.Store, bucket string) {
+	bin := make([]byte, 0, 512)
+	for i := range 512 {
+		bin = append(bin, byte(i))
+	}
+	large := make([]byte, 3<<20+5)
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := range large {
+		large[i] = byte(r.Uint32())
+	}
+	objs := []logfile.Object{
+		{Bucket: bucket, Key: "digest/d.json.gz", Body: bin, Metadata: signatureMetadata(3)},
+		{Bucket: bucket, Key: "log/plain.json.gz", Body: []byte("\x1f\x8b plain")},
+		{Bucket: bucket, Key: "empty", Body: nil},
+		{Bucket: bucket, Key: "large/body.json.gz", Body: large},
+	}
+	for _, o := range objs {
+		put(t, s, o)
+	}
+	for _, o := range objs {
+		body, info := open(t, s, bucket, o.Key)
+		checkBody(t, "Open("+o.Key+")", body, o.Body)
+		checkMetadata(t, "Open("+o.Key+")", info.Metadata, o.Metadata)
+		checkBody(t, "Get("+o.Key+") after Open", get(t, s, bucket, o.Key).Body, o.Body)
+	}
+
+	// A reader opened before a replacement yields the old version whole.
+	ctx := ctxFor(t)
+	rc, _, err := s.Open(ctx, bucket, "large/body.json.gz")
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	head := make([]byte, 1000)
+	if _, err := io.ReadFull(rc, head); err != nil {
+		t.Fatalf("reading the first 1000 bytes: %v", err)
+	}
+	put(t, s, logfile.Object{Bucket: bucket, Key: "large/body.json.gz", Body: []byte("replaced")})
+	rest, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		t.Fatalf("reading an opened object after a Put replaced it: %v", err)
+	}
+	checkBody(t, "Open before a replacing Put", append(head, rest...), large)
+	body, _ := open(t, s, bucket, "large/body.json.gz")
+	checkBody(t, "Open after a replacing Put", body, []byte("replaced"))
+
+	// Readers closed early, many times, leave the store working.
+	for range 50 {
+		rc, _, err := s.Open(ctx, bucket, "digest/d.json.gz")
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		if _, err := rc.Read(make([]byte, 10)); err != nil {
+			t.Fatalf("Read: %v", err)
+		}
+		rc.Close()
+	}
+	checkBody(t, "Get after readers closed early", get(t, s, bucket, "digest/d.json.gz").Body, bin)
+}
+
 func testLargeBody(t *testing.T, s logfile.Store, bucket string) {
 	body := make([]byte, 3<<20+17)
 	r := rand.New(rand.NewPCG(1, 2))
@@ -289,18 +382,28 @@ func testMissing(t *testing.T, s logfile.Store, bucket string) {
 			t.Errorf("%s: error %v (%T) does not wrap logfile.ErrNotFound", what, err, err)
 		}
 	}
+	openErr := func(bucket, key string) error {
+		rc, _, err := s.Open(ctx, bucket, key)
+		if err == nil {
+			rc.Close()
+		}
+		return err
+	}
 	_, err := s.Get(ctx, bucket, "AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05/missing.json.gz")
 	check("Get of a missing key in an empty bucket", err)
+	check("Open of a missing key in an empty bucket", openErr(bucket, "AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05/missing.json.gz"))
 
 	put(t, s, logfile.Object{Bucket: bucket, Key: "dir/present", Body: []byte("x")})
 	for _, key := range []string{"dir/presen", "dir/present2", "dir/present/below", "dir", "DIR/present", "other/present"} {
 		_, err := s.Get(ctx, bucket, key)
 		check(fmt.Sprintf("Get(%q) next to dir/present", key), err)
+		check(fmt.Sprintf("Open(%q) next to dir/present", key), openErr(bucket, key))
 	}
 
 	missingBucket := bucket + "-missing"
 	_, err = s.Get(ctx, missingBucket, "dir/present")
 	check("Get in a missing bucket", err)
+	check("Open in a missing bucket", openErr(missingBucket, "dir/present"))
 	for k, err := range s.List(ctx, missingBucket, "", "") {
 		if err != nil {
 			check("List of a missing bucket", err)
@@ -540,6 +643,21 @@ func testConcurrent(t *testing.T, s logfile.Store, bucket string) {
 					errs <- fmt.Errorf("concurrent Get(%q): torn body of %d bytes", shared, n)
 					return
 				}
+				rc, _, err := s.Open(ctx, bucket, shared)
+				if err != nil {
+					errs <- fmt.Errorf("concurrent Open(%q): %w", shared, err)
+					return
+				}
+				body, err := io.ReadAll(rc)
+				rc.Close()
+				if err != nil {
+					errs <- fmt.Errorf("concurrent Open(%q): reading: %w", shared, err)
+					return
+				}
+				if n := len(body); n == 0 || n%1000 != 0 || !bytes.Equal(body, bytes.Repeat(body[:1], n)) {
+					errs <- fmt.Errorf("concurrent Open(%q): torn body of %d bytes", shared, n)
+					return
+				}
 			}
 		}()
 		go func() {
@@ -625,11 +743,15 @@ func testHostileKeys(t *testing.T, s logfile.Store, bucket string) {
 		check(fmt.Sprintf("Put(%q)", k), s.Put(ctx, logfile.Object{Bucket: bucket, Key: k, Body: []byte("evil")}))
 		_, err := s.Get(ctx, bucket, k)
 		check(fmt.Sprintf("Get(%q)", k), err)
+		_, _, err = s.Open(ctx, bucket, k)
+		check(fmt.Sprintf("Open(%q)", k), err)
 	}
 	for _, b := range HostileBuckets {
 		check(fmt.Sprintf("Put in bucket %q", b), s.Put(ctx, logfile.Object{Bucket: b, Key: "k", Body: []byte("evil")}))
 		_, err := s.Get(ctx, b, "k")
 		check(fmt.Sprintf("Get in bucket %q", b), err)
+		_, _, err = s.Open(ctx, b, "k")
+		check(fmt.Sprintf("Open in bucket %q", b), err)
 	}
 	// Nothing was stored, in the bucket or anywhere a store might resolve
 	// a hostile key to.
@@ -661,6 +783,9 @@ func testContext(t *testing.T, s logfile.Store, bucket string) {
 		}
 		if _, err := s.Get(c.ctx, bucket, "present"); !errors.Is(err, c.want) {
 			t.Errorf("Get with a %s context: error %v, want one wrapping %v", c.name, err, c.want)
+		}
+		if _, _, err := s.Open(c.ctx, bucket, "present"); !errors.Is(err, c.want) {
+			t.Errorf("Open with a %s context: error %v, want one wrapping %v", c.name, err, c.want)
 		}
 		n := 0
 		var listErr error
