@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/digest/awscli"
 	"github.com/trailkit/trailkit/event"
 	"github.com/trailkit/trailkit/logfile"
 )
@@ -69,7 +70,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	_, _ = report.WriteText(os.Stdout, os.Stdout, digest.TextOptions{Verbose: true})
+	_, _ = awscli.WriteText(os.Stdout, os.Stdout, report, awscli.Options{Verbose: true})
 	fmt.Println("valid:", report.OK())
 	// Output:
 	// {"eventVersion":"1.11","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLEUSER00001","arn":"arn:aws:iam::111122223333:user/ci","accountId":"111122223333","userName":"ci"},"eventTime":"2024-03-05T09:00:00Z","eventSource":"ssm.amazonaws.com","eventName":"PutParameter","awsRegion":"eu-west-1","sourceIPAddress":"198.51.100.23","userAgent":"aws-cli/2.15.0","requestParameters":{"name":"/ci/build-number","type":"String"},"responseElements":null,"eventID":"6c2d9b7e-1f3a-4e58-8c21-9b0e7d4a3f65","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management"}

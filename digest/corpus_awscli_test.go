@@ -10,6 +10,7 @@ import (
 	"github.com/trailkit/trailkit/internal/testenv"
 
 	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/digest/awscli"
 	"github.com/trailkit/trailkit/digest/internal/fixture"
 	"github.com/trailkit/trailkit/logfile"
 )
@@ -56,7 +57,7 @@ func TestCorpusAgainstAWSCLI(t *testing.T) {
 	}
 	for i, c := range cases {
 		var so, se bytes.Buffer
-		code, _ := reps[i].WriteText(&so, &se, digest.TextOptions{Verbose: true})
+		code, _ := awscli.WriteText(&so, &se, reps[i], awscli.Options{Verbose: true})
 		ours, theirs := se.String(), results[i].Stderr
 		if c.Name == "log-truncated" {
 			ours = string(bytes.ReplaceAll([]byte(ours), []byte("INVALID: invalid format"), []byte("INVALID: hash value doesn't match")))

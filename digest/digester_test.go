@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/digest/awscli"
 	"github.com/trailkit/trailkit/digest/internal/fixture"
 	"github.com/trailkit/trailkit/event"
 	"github.com/trailkit/trailkit/internal/fleetcheck"
@@ -90,7 +91,7 @@ func TestDigesterFleet(t *testing.T) {
 	}
 }
 
-func testDigesterFleet(t *testing.T, store logfile.Store, awscli bool) {
+func testDigesterFleet(t *testing.T, store logfile.Store, withAWSCLI bool) {
 	ctx := context.Background()
 	clock := &simClock{t: time.Date(2025, 3, 1, 10, 0, 17, 0, time.UTC)}
 	start := clock.Now()
@@ -204,10 +205,10 @@ func testDigesterFleet(t *testing.T, store logfile.Store, awscli bool) {
 		Prefix: fleetPrefix, Start: start.Add(-time.Hour), End: clock.Now().Add(time.Minute), Keys: ring(testSigner(t))})
 	if !rep.Strict() || len(rep.Gaps) != 0 || len(rep.LogFiles) != res.LogFiles || len(rep.Digests) != res.Digests {
 		var out bytes.Buffer
-		rep.WriteText(&out, &out, digest.TextOptions{Strict: true})
+		awscli.WriteText(&out, &out, rep, awscli.Options{Strict: true})
 		t.Errorf("Validate: %d digests, %d log files, gaps %v, findings %v\n%s", len(rep.Digests), len(rep.LogFiles), rep.Gaps, rep.Findings, out.String())
 	}
-	if !awscli || t.Failed() {
+	if !withAWSCLI || t.Failed() {
 		return
 	}
 	// aws-cli's own validate-logs accepts the chain and prints what
@@ -230,7 +231,7 @@ func testDigesterFleet(t *testing.T, store logfile.Store, awscli bool) {
 		t.Errorf("aws-cli validate-logs: exit %d, want 0 and a summary ending %q\nstdout:\n%s\nstderr:\n%s", aws.RC, want, aws.Stdout, aws.Stderr)
 	}
 	var so, se bytes.Buffer
-	code, _ := rep.WriteText(&so, &se, digest.TextOptions{Verbose: true})
+	code, _ := awscli.WriteText(&so, &se, rep, awscli.Options{Verbose: true})
 	if code != aws.RC || so.String() != aws.Stdout || se.String() != aws.Stderr {
 		t.Errorf("trailkit and aws-cli differ\n--- trailkit (exit %d)\n%s%s--- aws-cli (exit %d)\n%s%s", code, so.String(), se.String(), aws.RC, aws.Stdout, aws.Stderr)
 	}

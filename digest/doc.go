@@ -63,11 +63,13 @@
 //
 // Validate reads any logfile.Store, so a bucket copied to disk (DirStore)
 // can be validated offline. It reproduces aws-cli's walk, statuses and
-// output (Report.WriteText prints validate-logs' exact lines) and adds
+// output (package awscli prints validate-logs' exact lines) and adds
 // strict checks aws-cli lacks (Finding): the previousDigestHashValue and
 // previousDigestSignature links, SHA-256 only, bytes after a gzip member,
 // log files listed twice, digests the walk skips, and digests missing at
-// the newest end of the range. Keys read from a digest pass through the
+// the newest end of the range, and log files of the chain's folder that
+// no digest lists (FindingUnlisted). Report.OK is false when no digest was
+// validated at all. Keys read from a digest pass through the
 // store, which refuses unsafe keys (logfile.CheckKey), so a hostile digest
 // cannot make Validate read outside a DirStore's root.
 package digest

@@ -3,7 +3,6 @@ package digest_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/trailkit/trailkit/digest"
@@ -44,27 +43,4 @@ func ExampleChain() {
 	// Output:
 	// AWSLogs/444455556666/CloudTrail-Digest/eu-west-1/2024/03/05/444455556666_CloudTrail-Digest_eu-west-1_org-audit_us-east-1_20240305T101742Z.json.gz
 	// AWSLogs/444455556666/CloudTrail-Digest/eu-west-1/2024/03/05/444455556666_CloudTrail-Digest_eu-west-1_org-audit_us-east-1_20240305T111742Z.json.gz
-}
-
-func ExampleReport_WriteText() {
-	store := logfile.NewMemStore()
-	signer, _ := fixture.LoadKey("testdata/testkey.pem")
-	res, _ := fixture.Build(context.Background(), store, fixture.Options{Hours: 2, Regions: []string{"us-east-1"}, Signer: signer})
-	store.Delete(res.Bucket, res.Logs["us-east-1"][1])
-	keys := &digest.KeyRing{}
-	keys.Add(signer.PublicKey())
-	rep, _ := digest.Validate(context.Background(), store, res.ValidateOptions("us-east-1", keys))
-	code, _ := rep.WriteText(os.Stdout, os.Stdout, digest.TextOptions{})
-	fmt.Println("exit status", code)
-	// Output:
-	// Validating log files for trail arn:aws:cloudtrail:us-east-1:111122223333:trail/audit_trail-1.x between 2024-03-05T09:17:42Z and 2024-03-05T11:24:42Z
-	//
-	// Log file	s3://trailkit-fixture-bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05/111122223333_CloudTrail_us-east-1_20240305T0940Z_kfm6zuNuvplGikiQ.json.gz	INVALID: not found
-	//
-	// Results requested for 2024-03-05T09:17:42Z to 2024-03-05T11:24:42Z
-	// Results found for 2024-03-05T09:17:42Z to 2024-03-05T11:24:42Z:
-	//
-	// 3/3 digest files valid
-	// 7/8 log files valid, 1/8 log files INVALID
-	// exit status 1
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/trailkit/trailkit/internal/testenv"
 
 	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/digest/awscli"
 	"github.com/trailkit/trailkit/digest/internal/fixture"
 	"github.com/trailkit/trailkit/logfile"
 )
@@ -197,7 +198,7 @@ func TestAWSCLIInterop(t *testing.T) {
 	for i, r := range runs {
 		aws := results[i]
 		var so, se bytes.Buffer
-		code, _ := r.rep.WriteText(&so, &se, digest.TextOptions{Verbose: true})
+		code, _ := awscli.WriteText(&so, &se, r.rep, awscli.Options{Verbose: true})
 		name := r.tamper + "/" + r.region
 		if code != aws.RC || so.String() != aws.Stdout || se.String() != aws.Stderr {
 			t.Errorf("%s: trailkit and aws-cli differ\n--- trailkit (exit %d)\n%s%s--- aws-cli (exit %d)\n%s%s", name, code, so.String(), se.String(), aws.RC, aws.Stdout, aws.Stderr)

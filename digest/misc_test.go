@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/digest/awscli"
 	"github.com/trailkit/trailkit/digest/internal/fixture"
 	"github.com/trailkit/trailkit/logfile"
 )
@@ -148,7 +149,7 @@ func TestBackfillNeedsGenerationTimestamp(t *testing.T) {
 	store.Put(ctx, logfile.Object{Bucket: "b", Key: key, Body: body, Metadata: meta})
 	rep = validate(t, store, opts)
 	var out, errw bytes.Buffer
-	rep.WriteText(&out, &errw, digest.TextOptions{Verbose: true})
+	awscli.WriteText(&out, &errw, rep, awscli.Options{Verbose: true})
 	if !rep.Strict() || !strings.Contains(out.String(), "(backfill) Digest file\ts3://b/"+key+"\tvalid\n") || !strings.Contains(out.String(), "\n1/1 backfill digest files valid\n") {
 		t.Fatalf("%s%s", out.String(), errw.String())
 	}

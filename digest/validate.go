@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"regexp"
 	"strings"
 	"sync"
@@ -74,7 +75,7 @@ type DigestResult struct {
 	Backfill    bool
 	Status      Status
 	// Message is the exact line aws-cli prints for this digest (without the
-	// "(backfill) " prefix, which WriteText adds).
+	// "(backfill) " prefix, which awscli.WriteText adds).
 	Message string
 	// Err carries the evidence for an invalid digest (nil when valid).
 	Err error `json:"-"`
@@ -120,6 +121,12 @@ const (
 	FindingMissingNewest     FindingKind = "digests missing at the newest end of the range"
 	FindingWindow            FindingKind = "digest window does not continue the previous digest"
 	FindingNotVisited        FindingKind = "digest in range never reached by the walk"
+	// FindingUnlisted is a log file of the chain's folder, with a key time
+	// from Start to the end of the newest valid digest, that no digest of
+	// the walk lists: a file dropped into the bucket, or one a crashed
+	// writer never got into a digest. aws-cli does not look for these. The
+	// text output prints them without --strict too; they fail only Strict.
+	FindingUnlisted FindingKind = "log file listed in no digest"
 )
 
 // Finding is one strict-check problem, about the object at Bucket/Key.
@@ -150,9 +157,14 @@ type reportEvent struct {
 	i    int
 }
 
-// OK reports whether every digest and log file is valid (the aws-cli exit
-// status 0). Strict findings are not considered; see Strict.
+// OK reports whether at least one digest was validated and every digest
+// and log file is valid. Strict findings are not considered; see Strict.
+// (aws-cli exits 0 when it finds no digest at all; a wrong bucket, prefix,
+// account or Region then looks like success. OK does not.)
 func (r *Report) OK() bool {
+	if !r.Validated() {
+		return false
+	}
 	for _, d := range r.Digests {
 		if d.Status != StatusValid {
 			return false
@@ -164,6 +176,46 @@ func (r *Report) OK() bool {
 		}
 	}
 	return true
+}
+
+// Validated reports whether at least one digest was found valid, that is
+// whether anything was validated at all.
+func (r *Report) Validated() bool {
+	for _, d := range r.Digests {
+		if d.Status == StatusValid {
+			return true
+		}
+	}
+	return false
+}
+
+// Entry is one line of the report in aws-cli's order: exactly one of
+// Digest, LogFile and Gap is set.
+type Entry struct {
+	Digest  *DigestResult
+	LogFile *LogFileResult
+	Gap     *Gap
+}
+
+// Entries yields the digests, log files and gaps in the order aws-cli
+// reports them.
+func (r *Report) Entries() iter.Seq[Entry] {
+	return func(yield func(Entry) bool) {
+		for _, ev := range r.events {
+			var e Entry
+			switch ev.kind {
+			case 'd':
+				e.Digest = &r.Digests[ev.i]
+			case 'l':
+				e.LogFile = &r.LogFiles[ev.i]
+			default:
+				e.Gap = &r.Gaps[ev.i]
+			}
+			if !yield(e) {
+				return
+			}
+		}
+	}
 }
 
 // Strict reports OK() with no strict finding.
@@ -266,6 +318,7 @@ type validator struct {
 	seen              map[string]string // log file s3 path -> digest key listing it
 	listed            map[string][2][]string
 	newestListed      time.Time
+	newestEnd         time.Time // end of the newest valid normal digest
 
 	jobs   chan logJob
 	wg     sync.WaitGroup
@@ -306,6 +359,9 @@ func (v *validator) run(ctx context.Context) error {
 	}
 	// Backfill keys are loaded lazily by fingerprint, like aws-cli.
 	if err := v.walk(ctx, append([]string(nil), backfill...), map[Fingerprint]*PublicKey{}, true); err != nil {
+		return err
+	}
+	if err := v.unlisted(ctx); err != nil {
 		return err
 	}
 	// aws-cli's walk can skip listed digests (for example every digest
@@ -429,6 +485,9 @@ func (v *validator) walk(ctx context.Context, digests []string, keys map[Fingerp
 		}
 		lastStart = st
 		v.trackFound(d)
+		if et, err := time.Parse(TimeFormat, d.DigestEndTime); err == nil && !backfill && et.After(v.newestEnd) {
+			v.newestEnd = et
+		}
 		v.queueLogs(res)
 		if d.IsStarting() {
 			next, nextEnd := popBefore(&digests, key)
@@ -458,6 +517,42 @@ func (v *validator) walk(ctx context.Context, digests []string, keys map[Fingerp
 			if digests = n; backfill {
 				digests = b
 			}
+		}
+	}
+	return nil
+}
+
+// unlisted reports the chain's log files with a key time from the range's
+// start to the newest valid digest's end that no digest walked lists.
+func (v *validator) unlisted(ctx context.Context) error {
+	if v.newestEnd.IsZero() {
+		return nil
+	}
+	to := v.newestEnd
+	if lim := v.end.Add(time.Hour); to.After(lim) {
+		to = lim
+	}
+	from := v.start.Truncate(time.Minute)
+	dir := logfile.KindDir(v.id.Prefix, v.id.OrgID, v.id.Account, logfile.KindLog, v.id.Region)
+	after := dir + from.AddDate(0, 0, -1).Format("2006/01/02/~")
+	lastDay := dir + to.Format("2006/01/02/~")
+	for key, err := range v.store.List(ctx, v.opts.Bucket, dir, after) {
+		if err != nil {
+			return err
+		}
+		if key > lastDay {
+			break
+		}
+		k, err := logfile.ParseKey(key)
+		if err != nil || k.Kind != logfile.KindLog || k.Account != v.id.Account || k.Region != v.id.Region {
+			continue
+		}
+		if k.Time.Before(from) || !k.Time.Before(to) {
+			continue
+		}
+		if _, ok := v.seen[v.opts.Bucket+"/"+key]; !ok {
+			v.finding(Finding{Kind: FindingUnlisted, Bucket: v.opts.Bucket, Key: key,
+				Detail: "key time " + k.Time.Format(TimeFormat) + ", newest digest ends " + v.newestEnd.Format(TimeFormat)})
 		}
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/digest/awscli"
 	"github.com/trailkit/trailkit/digest/internal/fixture"
 	"github.com/trailkit/trailkit/logfile"
 )
@@ -33,7 +34,7 @@ func TestChainAndValidateRoundTrip(t *testing.T) {
 					t.Fatalf("%s: %d digests, %d logs, %d gaps; want 4, 8 (quiet hour 2), 0", region, len(rep.Digests), len(rep.LogFiles), len(rep.Gaps))
 				}
 				var stdout, stderr bytes.Buffer
-				code, err := rep.WriteText(&stdout, &stderr, digest.TextOptions{})
+				code, err := awscli.WriteText(&stdout, &stderr, rep, awscli.Options{})
 				if err != nil || code != 0 || stderr.Len() != 0 {
 					t.Fatalf("code %d err %v stderr %q", code, err, stderr.String())
 				}
@@ -357,7 +358,9 @@ func TestValidateOptionsErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errw bytes.Buffer
-	if code, _ := rep.WriteText(&out, &errw, digest.TextOptions{}); code != 0 || !strings.HasSuffix(out.String(), "Results requested for 2001-09-09T01:46:40Z to 2001-09-09T02:46:40Z\nNo digests found\n") {
-		t.Fatalf("%d %q", code, out.String())
+	// aws-cli's stdout, but exit status 1: nothing was validated.
+	if code, _ := awscli.WriteText(&out, &errw, rep, awscli.Options{}); code != 1 || !strings.HasSuffix(out.String(), "Results requested for 2001-09-09T01:46:40Z to 2001-09-09T02:46:40Z\nNo digests found\n") ||
+		!strings.Contains(errw.String(), "No digest was validated") || rep.OK() {
+		t.Fatalf("%d %q %q", code, out.String(), errw.String())
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/digest/awscli"
 	"github.com/trailkit/trailkit/digest/internal/fixture"
 	"github.com/trailkit/trailkit/event"
 	"github.com/trailkit/trailkit/logfile"
@@ -125,11 +126,11 @@ func TestReportMissingNewest(t *testing.T) {
 	}
 	// Compatible output ignores findings; strict output prints and counts them.
 	var out, errw bytes.Buffer
-	if code, _ := rep.WriteText(&out, &errw, digest.TextOptions{}); code != 0 || errw.Len() != 0 {
+	if code, _ := awscli.WriteText(&out, &errw, rep, awscli.Options{}); code != 0 || errw.Len() != 0 {
 		t.Fatalf("compat: %d %q", code, errw.String())
 	}
 	out.Reset()
-	if code, _ := rep.WriteText(&out, &errw, digest.TextOptions{Strict: true}); code != 1 || !strings.Contains(errw.String(), "\tINVALID: digests missing at the newest end of the range (no digest covers ") {
+	if code, _ := awscli.WriteText(&out, &errw, rep, awscli.Options{Strict: true}); code != 1 || !strings.Contains(errw.String(), "\tINVALID: digests missing at the newest end of the range (no digest covers ") {
 		t.Fatalf("strict: %d %q", code, errw.String())
 	}
 }

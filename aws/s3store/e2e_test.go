@@ -23,6 +23,7 @@ import (
 
 	"github.com/trailkit/trailkit/aws/s3store"
 	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/digest/awscli"
 	"github.com/trailkit/trailkit/event"
 	"github.com/trailkit/trailkit/logfile"
 )
@@ -306,7 +307,7 @@ func TestEndToEnd(t *testing.T) {
 		reports[region] = rep
 		if !rep.Strict() {
 			var out bytes.Buffer
-			rep.WriteText(&out, &out, digest.TextOptions{Verbose: true, Strict: true})
+			awscli.WriteText(&out, &out, rep, awscli.Options{Verbose: true, Strict: true})
 			t.Errorf("digest.Validate(%s) through the S3 store is not all valid:\n%s", region, out.String())
 		}
 		// Four hourly digests and the final one.
@@ -340,11 +341,11 @@ func TestEndToEnd(t *testing.T) {
 			}
 			// trailkit prints what aws-cli prints, line for line.
 			var ours, oursErr bytes.Buffer
-			if _, err := rep.WriteText(&ours, &oursErr, digest.TextOptions{Verbose: true}); err != nil {
+			if _, err := awscli.WriteText(&ours, &oursErr, rep, awscli.Options{Verbose: true}); err != nil {
 				t.Fatal(err)
 			}
 			if ours.String() != stdout || oursErr.String() != stderr {
-				t.Errorf("digest.Report.WriteText differs from aws-cli.\naws-cli stdout:\n%s\ntrailkit stdout:\n%s\naws-cli stderr:\n%s\ntrailkit stderr:\n%s",
+				t.Errorf("awscli.WriteText differs from aws-cli.\naws-cli stdout:\n%s\ntrailkit stdout:\n%s\naws-cli stderr:\n%s\ntrailkit stderr:\n%s",
 					stdout, ours.String(), stderr, oursErr.String())
 			}
 		})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/trailkit/trailkit/aws/s3store"
 	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/digest/awscli"
 	"github.com/trailkit/trailkit/logfile"
 )
 
@@ -74,7 +75,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	report.WriteText(os.Stdout, os.Stderr, digest.TextOptions{Verbose: true})
+	awscli.WriteText(os.Stdout, os.Stderr, report, awscli.Options{Verbose: true})
 }
 
 // New checks the options before any request: a KMS key only goes with

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/digest/awscli"
 	"github.com/trailkit/trailkit/event"
 	"github.com/trailkit/trailkit/logfile"
 )
@@ -152,7 +153,7 @@ func (h *harness) validateChain(t *testing.T, wantLogs int) {
 	}
 	if !rep.Strict() {
 		var out, errs bytes.Buffer
-		rep.WriteText(&out, &errs, digest.TextOptions{Verbose: true, Strict: true})
+		awscli.WriteText(&out, &errs, rep, awscli.Options{Verbose: true, Strict: true})
 		t.Fatalf("chain does not validate:\n%s\n%s", out.String(), errs.String())
 	}
 	if len(rep.Digests) < 2 || len(rep.LogFiles) != wantLogs {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/digest/awscli"
 	"github.com/trailkit/trailkit/logfile"
 	"github.com/trailkit/trailkit/trail"
 )
@@ -31,13 +32,18 @@ list-public-keys' prints (gen and demo write it). The delivering Region is
 --account-id, by default the ARN's (set it to a member account for an
 organization trail, with --org-id).
 
-Beyond aws-cli, --strict also checks the previousDigestHashValue and
+Beyond aws-cli, log files of the trail's folder that no digest lists
+(dropped in, or never digested) are reported on stderr when aws-cli's own
+checks pass; --strict also checks the previousDigestHashValue and
 previousDigestSignature links, trailing bytes after gzip data, duplicate
 listings and digests missing at the newest end of the range, and counts
-them as problems.
+all of them as problems (the summary then ends "N strict checks failed").
+With --json, strictOK is printed only with --strict.
 
 Exit status: 0 when every digest and log file is valid, 1 when any is
-invalid or missing, 2 for usage errors and when validation cannot run.`
+invalid or missing or when no digest was validated at all (aws-cli exits
+0 on "No digests found": a wrong bucket, prefix, account or Region), 2 for
+usage errors and when validation cannot run.`
 
 func runValidate(e *env, args []string) int {
 	fs := newFlags("validate", validateAbout)
@@ -99,14 +105,27 @@ func runValidate(e *env, args []string) int {
 		return ioError(e, "validate", err)
 	}
 	if *asJSON {
-		b, err := json.MarshalIndent(rep, "", "  ")
+		raw, err := json.Marshal(rep)
+		if err != nil {
+			return ioError(e, "validate", err)
+		}
+		// strictOK means something only when the strict checks were asked
+		// for; "ok" then follows the exit status.
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return ioError(e, "validate", err)
+		}
+		if !*strict {
+			delete(m, "strictOK")
+		}
+		b, err := json.MarshalIndent(m, "", "  ")
 		if err != nil {
 			return ioError(e, "validate", err)
 		}
 		e.stdout.Write(append(b, '\n'))
-		return rep.ExitStatus(*strict)
+		return awscli.ExitStatus(rep, *strict)
 	}
-	code, err := rep.WriteText(e.stdout, e.stderr, digest.TextOptions{Verbose: *verbose, Strict: *strict})
+	code, err := awscli.WriteText(e.stdout, e.stderr, rep, awscli.Options{Verbose: *verbose, Strict: *strict})
 	if err != nil {
 		return ioError(e, "validate", err)
 	}
