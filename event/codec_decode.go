@@ -10,7 +10,8 @@ import (
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
-	"unsafe"
+
+	"github.com/trailkit/trailkit/event/internal/alias"
 )
 
 // maxDepth bounds the nesting of objects and arrays, as encoding/json does,
@@ -52,7 +53,7 @@ func (d *decoder) text(start, end int) string {
 	if !d.owned || start == end {
 		return string(d.data[start:end])
 	}
-	return unsafe.String(&d.data[start], end-start)
+	return alias.String(d.data[start:end])
 }
 
 // keep returns d.data[start:end] as a raw value that is the record's own.

@@ -211,10 +211,8 @@ func main() {
 	}
 	write("codec_fields.go", genCodec())
 	write("bench_mirror_test.go", genMirror("event", true))
-	if len(os.Args) > 1 {
-		// The peer benchmark module's copy of the mirror.
-		write(os.Args[1], genMirror(os.Getenv("FIELDGEN_PEER_PACKAGE"), false))
-	}
+	// The peer benchmark module's copy of the mirror.
+	write("../peerbench/mirror_test.go", genMirror("peerbench", false))
 }
 
 func write(path string, src []byte) {
