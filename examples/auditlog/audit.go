@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/trailkit/trailkit/apicall"
 	"github.com/trailkit/trailkit/event"
 	"github.com/trailkit/trailkit/logfile"
 )
@@ -45,49 +44,14 @@ type Auditor struct {
 	OnError func(error)
 }
 
-// call is the audit state of one request, shared between the middleware and
-// the operation that serves it.
-type call struct {
-	identity  *event.UserIdentity
-	name      string          // eventName
-	params    json.RawMessage // requestParameters
-	response  json.RawMessage // responseElements
-	resources []event.Resource
-	errCode   string
-	errMsg    string
-}
-
-type callKey struct{}
-
-// Middleware wraps next. Requests that no operation claims (the mux's 404s)
-// are not API calls and are not recorded.
+// Middleware wraps next with the apicall middleware: every operation is
+// recorded whatever the client does, and fails with 500 when its record
+// cannot be written. Requests that no operation claims (the mux's 404s) are
+// not API calls and are not recorded.
 func (a *Auditor) Middleware(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := &call{identity: a.identify(r)}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), callKey{}, c)))
-		if c.name == "" {
-			return
-		}
-		rec := a.Builder.APICall(event.Record{
-			UserIdentity:       c.identity,
-			EventSource:        a.EventSource,
-			EventName:          c.name,
-			AWSRegion:          a.Region,
-			SourceIPAddress:    a.sourceIP(r),
-			UserAgent:          r.UserAgent(),
-			ErrorCode:          c.errCode,
-			ErrorMessage:       c.errMsg,
-			RequestParameters:  c.params,
-			ResponseElements:   c.response,
-			RequestID:          w.Header().Get("X-Request-Id"),
-			Resources:          c.resources,
-			RecipientAccountID: a.Account,
-			TLSDetails:         tlsDetails(r),
-		})
-		if err := a.Writer.Write(r.Context(), rec); err != nil && a.OnError != nil {
-			a.OnError(err)
-		}
-	})
+	rc := &apicall.Recorder{Account: a.Account, Region: a.Region, EventSource: a.EventSource, Writer: a.Writer,
+		Builder: a.Builder, Identify: a.identify, SourceIP: a.sourceIP, OnError: a.OnError}
+	return rc.Handler(next)
 }
 
 // identify returns the caller's identity (see Auditor).
@@ -124,40 +88,6 @@ func (a *Auditor) sourceIP(r *http.Request) string {
 	return host
 }
 
-// tlsDetails describes the connection as CloudTrail's tlsDetails does.
-func tlsDetails(r *http.Request) *event.TLSDetails {
-	if r.TLS == nil {
-		return nil
-	}
-	v := map[uint16]string{tls.VersionTLS12: "TLSv1.2", tls.VersionTLS13: "TLSv1.3"}[r.TLS.Version]
-	if v == "" {
-		v = tls.VersionName(r.TLS.Version)
-	}
-	return &event.TLSDetails{
-		TLSVersion:               v,
-		CipherSuite:              openSSLName(r.TLS.CipherSuite),
-		ClientProvidedHostHeader: r.Host,
-	}
-}
-
-// openSSLName gives the OpenSSL name CloudTrail writes for the common
-// suites, else Go's name.
-func openSSLName(id uint16) string {
-	switch id {
-	case tls.TLS_AES_128_GCM_SHA256:
-		return "TLS_AES_128_GCM_SHA256"
-	case tls.TLS_AES_256_GCM_SHA384:
-		return "TLS_AES_256_GCM_SHA384"
-	case tls.TLS_CHACHA20_POLY1305_SHA256:
-		return "TLS_CHACHA20_POLY1305_SHA256"
-	case tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256:
-		return "ECDHE-RSA-AES128-GCM-SHA256"
-	case tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:
-		return "ECDHE-ECDSA-AES128-GCM-SHA256"
-	}
-	return tls.CipherSuiteName(id)
-}
-
 // apiError is an operation's failure: the HTTP status and the errorCode
 // and errorMessage the record carries.
 type apiError struct {
@@ -184,36 +114,36 @@ type operation func(r *http.Request, user string, params map[string]any) (*resul
 // middleware, which must wrap it.
 func Operation(name string, op operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, _ := r.Context().Value(callKey{}).(*call)
+		c := apicall.Of(r)
 		if c == nil {
-			c = &call{identity: &event.UserIdentity{Type: event.IdentityUnknown}}
+			c = &apicall.Call{Identity: &event.UserIdentity{Type: event.IdentityUnknown}}
 		}
-		c.name = name
+		c.EventName = name
 		w.Header().Set("X-Request-Id", newRequestID())
 		params := map[string]any{}
 		var res *result
 		var err error
-		if c.identity.Type == event.IdentityUnknown {
+		if c.Identity.Type == event.IdentityUnknown {
 			err = &apiError{http.StatusForbidden, "AccessDenied", "No identity: present a client certificate"}
 		} else {
-			res, err = op(r, c.identity.UserName, params)
+			res, err = op(r, c.Identity.UserName, params)
 		}
 		if len(params) > 0 {
-			c.params, _ = json.Marshal(params)
+			c.RequestParameters, _ = json.Marshal(params)
 		}
 		if err != nil {
 			var ae *apiError
 			if !errors.As(err, &ae) {
 				ae = &apiError{http.StatusInternalServerError, "InternalFailure", "internal error"}
 			}
-			c.errCode, c.errMsg = ae.Code, ae.Message
+			c.ErrorCode, c.ErrorMessage = ae.Code, ae.Message
 			writeJSON(w, ae.Status, map[string]string{"code": ae.Code, "message": ae.Message})
 			return
 		}
 		if res.ResponseElements != nil {
-			c.response, _ = json.Marshal(res.ResponseElements)
+			c.ResponseElements, _ = json.Marshal(res.ResponseElements)
 		}
-		c.resources = res.Resources
+		c.Resources = res.Resources
 		writeJSON(w, http.StatusOK, res.Body)
 	})
 }
