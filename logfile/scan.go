@@ -47,6 +47,10 @@ type ScanOptions struct {
 	Reader ReaderOptions
 }
 
+// ErrNoStream: Scan was called without ScanOptions.Account or Region. Scan
+// reads one (account, Region) stream; ScanAll reads several, or all.
+var ErrNoStream = errors.New("logfile: Scan needs ScanOptions.Account and Region (one stream); ScanAll reads several or all")
+
 // ScanError reports a file Scan could not read. It wraps the Store's or
 // the Reader's error. Scan goes on with the next file if the caller's loop
 // continues.
@@ -73,8 +77,8 @@ func (e *ScanError) Unwrap() error { return e.Err }
 // (Store.Open), so memory does not grow with the file's size. Records come file by file in key order,
 // and in file order within a file (not sorted by eventTime).
 //
-// Keys in the folders that do not parse as keys of the wanted kind, account
-// and Region are skipped. A file that cannot be read yields (nil,
+// An empty Account or Region gives ErrNoStream. Keys in the folders that
+// do not parse as keys of the wanted kind, account and Region are skipped. A file that cannot be read yields (nil,
 // *ScanError); the scan continues with the next file if the loop goes on.
 // Invalid options yield one error.
 func Scan(ctx context.Context, store Store, opts ScanOptions) iter.Seq2[*event.Record, error] {
@@ -84,6 +88,10 @@ func Scan(ctx context.Context, store Store, opts ScanOptions) iter.Seq2[*event.R
 		}
 		if opts.Slack <= 0 {
 			opts.Slack = DefaultScanSlack
+		}
+		if opts.Account == "" || opts.Region == "" {
+			yield(nil, ErrNoStream)
+			return
 		}
 		probe := Key{Kind: opts.Kind, Prefix: opts.Prefix, OrgID: opts.OrgID, Account: opts.Account,
 			Region: opts.Region, Time: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), Unique: "x"}

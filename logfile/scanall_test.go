@@ -273,3 +273,25 @@ func TestScanAllBreak(t *testing.T) {
 func runtimeStack(buf []byte) int { return runtime.Stack(buf, true) }
 
 func containsScanAll(stacks string) bool { return strings.Contains(stacks, "logfile.ScanAll.func") }
+
+// Scan without a Region (or account) says so, instead of reporting a
+// malformed key.
+func TestScanNoStream(t *testing.T) {
+	mem := NewMemStore()
+	for _, o := range []ScanOptions{
+		{Bucket: "b", Account: "111122223333"},
+		{Bucket: "b", Region: "us-east-1"},
+		{Bucket: "b"},
+	} {
+		n := 0
+		for _, err := range Scan(context.Background(), mem, o) {
+			n++
+			if !errors.Is(err, ErrNoStream) || errors.Is(err, ErrMalformedKey) {
+				t.Errorf("%+v: %v", o, err)
+			}
+		}
+		if n != 1 {
+			t.Errorf("%+v: %d results", o, n)
+		}
+	}
+}
