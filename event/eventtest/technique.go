@@ -282,7 +282,3 @@ func (g *Generator) runAttack(i, n int, at Attack) (*attack, error) {
 	slices.SortStableFunc(a.records, func(x, y *event.Record) int { return x.EventTime.Compare(y.EventTime) })
 	return a, nil
 }
-
-var (
-	pTrue, pFalse = &vTrue, &vFalse
-)

@@ -2,6 +2,7 @@ package eventtest
 
 import (
 	"encoding/json"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -101,6 +102,9 @@ func describe(r *event.Record) string {
 func realShapes(t *testing.T) map[string][]map[string]any {
 	path, err := testenv.RealDataPath("records.jsonl")
 	if err != nil {
+		if os.Getenv(testenv.RequireEnv) == "1" {
+			t.Fatalf("%s=1 but the corpus is missing: %v", testenv.RequireEnv, err)
+		}
 		t.Logf("no comparison with real records: %v", err)
 		return nil
 	}

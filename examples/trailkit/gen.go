@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/trailkit/trailkit/event/eventtest"
 	"github.com/trailkit/trailkit/insights"
 	"github.com/trailkit/trailkit/logfile"
 )
@@ -35,8 +36,17 @@ key in the JSON shape 'aws cloudtrail list-public-keys' prints.
 ten times the rate of a busy write API and bursts of 12 errors a minute,
 alternating, in the Regions in turn); each is printed as a line
 "anomaly KIND REGION SOURCE NAME [ERRORCODE] START DURATION".
+--techniques ID,ID… executes attack techniques of the catalogue (listed by
+--list-techniques: id, ATT&CK tactic and technique, what it does) inside
+the activity, spread evenly over the span, each by one actor from
+203.0.113.66; each is printed as a line "attack ID FIRST LAST RECORDS".
+--truth FILE writes the ground truth of the attacks and anomalies as JSON
+lines: kind, name, ATT&CK ids, account, region, actor, first, last and the
+eventIds of the records in the bucket.
 With --insights the Insights detector also runs (warm-up --warm-up) and its
-records are written as Insights files. DIR/BUCKET must not exist yet.`
+records are written as Insights files. DIR/BUCKET must not exist yet.
+gen is a thin user of the library call fixture.Write
+(event/eventtest/fixture).`
 
 func runGen(e *env, args []string) int {
 	fs := newFlags("gen", genAbout)
@@ -55,9 +65,27 @@ func runGen(e *env, args []string) int {
 	trailOut := fs.String("trail-json", "", "also write the trail (with its selectors) as JSON to `file`")
 	withInsights := fs.Bool("insights", false, "run the Insights detector and write Insights files")
 	warmUp := fs.Duration("warm-up", 0, "Insights detector warm-up; default half the span")
+	techniques := fs.String("techniques", "", "comma-separated technique `ids` to execute (see --list-techniques)")
+	truthPath := fs.String("truth", "", "write the ground truth of attacks and anomalies as JSON lines to `file`")
+	listTechniques := fs.Bool("list-techniques", false, "print the technique catalogue and exit")
 	quiet := fs.quiet()
 	if ok, code := parseFlags(e, fs, args); !ok {
 		return code
+	}
+	if *listTechniques && fs.NArg() == 0 {
+		for _, t := range eventtest.Techniques() {
+			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\n", t.ID, t.TacticID, t.TechniqueID, t.Doc)
+		}
+		return exitOK
+	}
+	var attacks []eventtest.Attack
+	if *techniques != "" {
+		for _, id := range strings.Split(*techniques, ",") {
+			if _, ok := eventtest.LookupTechnique(id); !ok {
+				return usageError(e, fs, "--techniques: unknown technique %q (see --list-techniques)", id)
+			}
+			attacks = append(attacks, eventtest.Attack{Technique: id})
+		}
 	}
 	switch {
 	case fs.NArg() > 0:
@@ -107,7 +135,7 @@ func runGen(e *env, args []string) int {
 	a := &activity{
 		Dir: loc.dir, Bucket: loc.bucket, Account: *account, Regions: regions, TrailName: *trailName,
 		Prefix: loc.prefix, OrgID: loc.orgID, Start: start.t, Hours: *hours, Rate: *rate,
-		Anomalies: *anomalies, Seed: *seed, Signer: signer, Progress: newProgress(e.stderr, *quiet),
+		Anomalies: *anomalies, Attacks: attacks, Seed: *seed, Signer: signer, Progress: newProgress(e.stderr, *quiet),
 	}
 	if *withInsights {
 		w := *warmUp
@@ -129,6 +157,17 @@ func runGen(e *env, args []string) int {
 		tj, _ := json.MarshalIndent(out.Trail, "", "  ")
 		files[*trailOut] = append(tj, '\n')
 	}
+	if *truthPath != "" {
+		var b []byte
+		for _, t := range out.Truth {
+			line, err := json.Marshal(t)
+			if err != nil {
+				return ioError(e, "gen", err)
+			}
+			b = append(append(b, line...), '\n')
+		}
+		files[*truthPath] = b
+	}
 	if err := writeFiles(files); err != nil {
 		return ioError(e, "gen", err)
 	}
@@ -143,6 +182,11 @@ func runGen(e *env, args []string) int {
 	for _, an := range out.Anomalies {
 		fmt.Fprintf(w, "anomaly %s %s %s %s%s %s %s\n", an.Kind, an.Region, an.EventSource, an.EventName,
 			suffix(" ", an.ErrorCode), an.Start.Format(time.RFC3339), an.Duration)
+	}
+	for _, t := range out.Truth {
+		if t.Kind == "attack" {
+			fmt.Fprintf(w, "attack %s %s %s %d\n", t.Name, t.First.Format(time.RFC3339), t.Last.Format(time.RFC3339), len(t.EventIDs))
+		}
 	}
 	return exitOK
 }
