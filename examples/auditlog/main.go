@@ -225,7 +225,14 @@ func serve(addr, dir, bucket, account, region, trailName, keyPath, certFile, key
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	w, err := logfile.NewWriter(store, logfile.WriterOptions{Bucket: bucket, OnError: func(err error) { log.Print(err) }})
+	// Every record is fsynced to the spool before its call is answered; a
+	// restart after a crash replays what was not delivered.
+	sp, err := logfile.OpenSpool(filepath.Join(dir, ".spool"), logfile.SpoolOptions{Sync: logfile.SyncAlways})
+	if err != nil {
+		return err
+	}
+	defer sp.Close()
+	w, err := logfile.NewWriter(store, logfile.WriterOptions{Bucket: bucket, Spool: sp, OnError: func(err error) { log.Print(err) }})
 	if err != nil {
 		return err
 	}
@@ -237,6 +244,18 @@ func serve(addr, dir, bucket, account, region, trailName, keyPath, certFile, key
 		return err
 	}
 	w.Subscribe(chain.Add)
+	// Recovery order: replay the spool into log files, then put every
+	// stored file that no digest lists into the next digest.
+	if n, err := w.Replay(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Printf("auditlog: replayed %d spooled records", n)
+	}
+	if n, err := chain.Recover(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Printf("auditlog: %d log files recovered into the digest chain", n)
+	}
 	go func() {
 		t := time.NewTicker(time.Minute)
 		defer t.Stop()
@@ -284,6 +303,9 @@ func serve(addr, dir, bucket, account, region, trailName, keyPath, certFile, key
 	srv.Shutdown(shutdown)
 	// Deliver what is held, then the final digest.
 	if err := w.Close(shutdown); err != nil {
+		return err
+	}
+	if err := sp.Close(); err != nil {
 		return err
 	}
 	return chain.Close(shutdown)
