@@ -55,7 +55,7 @@ func putLateFile(t *testing.T, store logfile.Store, at time.Time, ids ...string)
 		if i > 0 {
 			zw.Write([]byte(","))
 		}
-		rec := event.NewAPICall(event.Record{EventSource: "s3.amazonaws.com", EventName: "ListBuckets", AWSRegion: "eu-west-1",
+		rec := event.Builder{}.APICall(event.Record{EventSource: "s3.amazonaws.com", EventName: "ListBuckets", AWSRegion: "eu-west-1",
 			RecipientAccountID: fixture.Account, EventTime: at, EventID: id})
 		zw.Write(rec.AppendJSON(nil))
 	}
@@ -123,7 +123,7 @@ func testDigesterFleet(t *testing.T, store logfile.Store, withAWSCLI bool) {
 			for range 1 + rng.IntN(4) {
 				seq++
 				id := fmt.Sprintf("00000000-0000-4000-8000-%012d", seq)
-				rec := event.NewAPICall(event.Record{EventSource: "s3.amazonaws.com", EventName: "ListBuckets", AWSRegion: "eu-west-1",
+				rec := event.Builder{}.APICall(event.Record{EventSource: "s3.amazonaws.com", EventName: "ListBuckets", AWSRegion: "eu-west-1",
 					RecipientAccountID: fixture.Account, EventTime: clock.Now().Add(-time.Duration(i) * time.Second), EventID: id})
 				if err := w.Write(ctx, rec); err != nil {
 					t.Fatal(err)

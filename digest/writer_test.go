@@ -49,7 +49,7 @@ func TestWriterChainSetDirStore(t *testing.T) {
 	run := func(set *digest.ChainSet, minutes int) {
 		for i := range minutes {
 			for j, r := range regions {
-				rec := event.NewAPICall(event.Record{EventSource: "s3.amazonaws.com", EventName: "ListBuckets", AWSRegion: r,
+				rec := event.Builder{}.APICall(event.Record{EventSource: "s3.amazonaws.com", EventName: "ListBuckets", AWSRegion: r,
 					RecipientAccountID: fixture.Account, EventTime: clock(), EventID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i*2+j)})
 				if err := w.Write(ctx, rec); err != nil {
 					t.Fatal(err)

@@ -41,7 +41,9 @@ var jsonNull = json.RawMessage("null")
 //     name; false for console sign-ins, console actions and service events.
 //   - requestParameters and responseElements: JSON null.
 //
-// A Builder is safe for concurrent use when Now and NewID are.
+// The zero Builder uses the system clock and random UUIDs:
+// event.Builder{}.APICall(r). A Builder is safe for concurrent use when Now
+// and NewID are.
 type Builder struct {
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
@@ -49,25 +51,6 @@ type Builder struct {
 	// its canonical lower-case form.
 	NewID func() string
 }
-
-// DefaultBuilder is the Builder behind the package-level constructors: the
-// system clock and random UUIDs.
-var DefaultBuilder Builder
-
-// NewAPICall is DefaultBuilder.APICall.
-func NewAPICall(r Record) *Record { return DefaultBuilder.APICall(r) }
-
-// NewServiceEvent is DefaultBuilder.ServiceEvent.
-func NewServiceEvent(r Record) *Record { return DefaultBuilder.ServiceEvent(r) }
-
-// NewConsoleSignIn is DefaultBuilder.ConsoleSignIn.
-func NewConsoleSignIn(r Record) *Record { return DefaultBuilder.ConsoleSignIn(r) }
-
-// NewConsoleAction is DefaultBuilder.ConsoleAction.
-func NewConsoleAction(r Record) *Record { return DefaultBuilder.ConsoleAction(r) }
-
-// NewDataEvent is DefaultBuilder.DataEvent.
-func NewDataEvent(r Record) *Record { return DefaultBuilder.DataEvent(r) }
 
 // APICall completes r as a management API call (eventType AwsApiCall,
 // eventCategory Management, managementEvent true, readOnly from the event

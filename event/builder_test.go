@@ -164,11 +164,11 @@ func TestBuilderRecipientFallsBackToResource(t *testing.T) {
 
 func TestBuilderDefaultsUseClockAndUUID(t *testing.T) {
 	before := time.Now().Add(-time.Second)
-	r1 := NewAPICall(Record{EventName: "ListBuckets"})
-	r2 := NewDataEvent(Record{EventName: "GetObject"})
+	r1 := Builder{}.APICall(Record{EventName: "ListBuckets"})
+	r2 := Builder{}.DataEvent(Record{EventName: "GetObject"})
 	after := time.Now().Add(time.Second)
 	uuidRE := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
-	for _, r := range []*Record{r1, r2, NewServiceEvent(Record{}), NewConsoleSignIn(Record{}), NewConsoleAction(Record{})} {
+	for _, r := range []*Record{r1, r2, Builder{}.ServiceEvent(Record{}), Builder{}.ConsoleSignIn(Record{}), Builder{}.ConsoleAction(Record{})} {
 		if !uuidRE.MatchString(r.EventID) {
 			t.Errorf("eventID %q is not a v4 UUID", r.EventID)
 		}
@@ -292,7 +292,7 @@ func TestBuilderAndValidateConcurrent(t *testing.T) {
 		go func() {
 			defer func() { done <- struct{}{} }()
 			for range each {
-				r := NewAPICall(Record{UserIdentity: iamUser(), EventSource: "s3.amazonaws.com", EventName: "ListBuckets",
+				r := Builder{}.APICall(Record{UserIdentity: iamUser(), EventSource: "s3.amazonaws.com", EventName: "ListBuckets",
 					AWSRegion: "us-east-1", SourceIPAddress: "192.0.2.1"})
 				if err := Validate(r); err != nil {
 					t.Error(err)
@@ -322,7 +322,7 @@ func TestBuilderAndValidateConcurrent(t *testing.T) {
 // ' and = literal) are written the way CloudTrail writes them.
 func TestBuilderEscapesRawMembers(t *testing.T) {
 	params, _ := json.Marshal(map[string]string{"filter": "name='x' & size>=1", "line": "a\u2028b"})
-	r := NewAPICall(Record{EventName: "ListThings", RequestParameters: params, ResponseElements: json.RawMessage(`{"plain":"ok"}`)})
+	r := Builder{}.APICall(Record{EventName: "ListThings", RequestParameters: params, ResponseElements: json.RawMessage(`{"plain":"ok"}`)})
 	want := `{"filter":"name\u003d\u0027x\u0027 \u0026 size\u003e\u003d1","line":"a\u2028b"}`
 	if string(r.RequestParameters) != want {
 		t.Errorf("requestParameters = %s, want %s", r.RequestParameters, want)

@@ -170,9 +170,10 @@
 //
 // # Builders and validation
 //
-// A service that emits events builds them with a Builder (or the package
-// functions NewAPICall, NewDataEvent, NewServiceEvent, NewConsoleSignIn and
-// NewConsoleAction, which use DefaultBuilder). Each takes the caller's record
+// A service that emits events builds them with a Builder's methods
+// APICall, DataEvent, ServiceEvent, ConsoleSignIn and ConsoleAction (the
+// zero Builder, Builder{}, uses the system clock and random UUIDs). Each
+// takes the caller's record
 // by value and fills only what the caller left at its zero value:
 // eventVersion (CurrentVersion, "1.11"), eventID (Builder.NewID, by default a
 // random UUID), eventTime (Builder.Now, converted to UTC and truncated to the

@@ -93,16 +93,6 @@ func (e *ValidationError) Error() string {
 // Is reports whether target is ErrInvalidRecord.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidRecord }
 
-// Has reports whether the error lists a problem with the given field and code.
-func (e *ValidationError) Has(field string, code ProblemCode) bool {
-	for _, p := range e.Problems {
-		if p.Field == field && p.Code == code {
-			return true
-		}
-	}
-	return false
-}
-
 // Validate checks r against the record schema and returns nil or a
 // *ValidationError (which matches ErrInvalidRecord) listing every problem at
 // once. It never panics, whatever r holds (a nil record, nil nested

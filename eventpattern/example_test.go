@@ -10,7 +10,7 @@ import (
 
 // Decide whether a rule for root API calls fires on a record, and why.
 func Example() {
-	r := event.NewAPICall(event.Record{
+	r := event.Builder{}.APICall(event.Record{
 		EventTime:    time.Date(2024, 3, 5, 9, 0, 0, 0, time.UTC),
 		EventSource:  "iam.amazonaws.com",
 		EventName:    "CreateAccessKey",

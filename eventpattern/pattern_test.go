@@ -239,7 +239,7 @@ func FuzzParseAddr(f *testing.F) {
 }
 
 func apiCall() *event.Record {
-	return event.NewAPICall(event.Record{
+	return event.Builder{}.APICall(event.Record{
 		EventTime:          time.Date(2024, 3, 5, 9, 0, 0, 0, time.UTC),
 		EventID:            "3b2c9c4e-0d5a-4b59-9c0e-5f3e6a7b8c9d",
 		EventSource:        "iam.amazonaws.com",

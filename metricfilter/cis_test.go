@@ -25,7 +25,7 @@ func call(source, name string, mod func(*event.Record)) *event.Record {
 	if mod != nil {
 		mod(&r)
 	}
-	return event.NewAPICall(r)
+	return event.Builder{}.APICall(r)
 }
 
 func signIn(extra string, mod func(*event.Record)) *event.Record {
@@ -35,7 +35,7 @@ func signIn(extra string, mod func(*event.Record)) *event.Record {
 	if mod != nil {
 		mod(&r)
 	}
-	return event.NewConsoleSignIn(r)
+	return event.Builder{}.ConsoleSignIn(r)
 }
 
 // cisFixtures are records built for each control: the controls (by
@@ -72,7 +72,7 @@ var cisFixtures = []struct {
 		r.UserIdentity = &event.UserIdentity{Type: event.IdentityRoot, AccountID: "111122223333", InvokedBy: "support.amazonaws.com"}
 	}), nil, nil},
 	{"root service event", func() *event.Record {
-		r := event.NewServiceEvent(event.Record{EventTime: fixtureTime, EventSource: "sso.amazonaws.com", EventName: "CredentialChallenge", AWSRegion: "us-east-1",
+		r := event.Builder{}.ServiceEvent(event.Record{EventTime: fixtureTime, EventSource: "sso.amazonaws.com", EventName: "CredentialChallenge", AWSRegion: "us-east-1",
 			UserIdentity: &event.UserIdentity{Type: event.IdentityRoot, AccountID: "111122223333"}})
 		return r
 	}(), nil, nil},

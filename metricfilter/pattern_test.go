@@ -268,7 +268,7 @@ func TestMetricValue(t *testing.T) {
 }
 
 func consoleLogin() *event.Record {
-	r := event.NewConsoleSignIn(event.Record{
+	r := event.Builder{}.ConsoleSignIn(event.Record{
 		EventTime:           time.Date(2024, 3, 5, 9, 0, 0, 0, time.UTC),
 		EventName:           "ConsoleLogin",
 		AWSRegion:           "us-east-1",

@@ -166,19 +166,19 @@ func TestLogGroupBatchLimits(t *testing.T) {
 	var recs []*event.Record
 	base := time.Now().UTC().Truncate(time.Second).Add(-26 * time.Hour)
 	for i := range 30 {
-		r := event.NewAPICall(event.Record{EventTime: base.Add(time.Duration(i) * time.Second), EventSource: "s3.amazonaws.com", EventName: "PutObject",
+		r := event.Builder{}.APICall(event.Record{EventTime: base.Add(time.Duration(i) * time.Second), EventSource: "s3.amazonaws.com", EventName: "PutObject",
 			AWSRegion: "us-east-1", RecipientAccountID: "111122223333", RequestParameters: json.RawMessage(`{"pad":"` + big + `"}`)})
 		recs = append(recs, r)
 	}
 	for i := range 12000 {
-		recs = append(recs, event.NewAPICall(event.Record{EventTime: base.Add(time.Duration(i) * time.Millisecond), EventSource: "s3.amazonaws.com",
+		recs = append(recs, event.Builder{}.APICall(event.Record{EventTime: base.Add(time.Duration(i) * time.Millisecond), EventSource: "s3.amazonaws.com",
 			EventName: "GetObject", AWSRegion: "us-east-1", RecipientAccountID: "111122223333"}))
 	}
 	// Spanning more than 24 hours splits a batch too.
-	recs = append(recs, event.NewAPICall(event.Record{EventTime: base.Add(25 * time.Hour), EventSource: "s3.amazonaws.com",
+	recs = append(recs, event.Builder{}.APICall(event.Record{EventTime: base.Add(25 * time.Hour), EventSource: "s3.amazonaws.com",
 		EventName: "GetObject", AWSRegion: "us-east-1", RecipientAccountID: "111122223333"}))
 	// A record over the 256 KiB event limit is reported, not sent.
-	huge := event.NewAPICall(event.Record{EventTime: base, EventSource: "s3.amazonaws.com", EventName: "PutObject", AWSRegion: "us-east-1",
+	huge := event.Builder{}.APICall(event.Record{EventTime: base, EventSource: "s3.amazonaws.com", EventName: "PutObject", AWSRegion: "us-east-1",
 		RecipientAccountID: "111122223333", RequestParameters: json.RawMessage(`{"pad":"` + strings.Repeat("y", 300<<10) + `"}`)})
 	rec := &recordingLogs{LogsAPI: c.logs}
 	g := &delivery.LogGroup{Client: rec, Name: group}

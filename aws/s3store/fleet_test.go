@@ -106,7 +106,7 @@ func fleetEmit(ctx context.Context, store logfile.Store, bucket, spoolDir, acks 
 			continue
 		case <-tick.C:
 		}
-		rec := event.NewAPICall(event.Record{EventSource: "s3.amazonaws.com", EventName: "ListBuckets", AWSRegion: fleetRegion,
+		rec := event.Builder{}.APICall(event.Record{EventSource: "s3.amazonaws.com", EventName: "ListBuckets", AWSRegion: fleetRegion,
 			RecipientAccountID: fleetAccount, SourceIPAddress: "198.51.100.7", UserAgent: "trailkit-fleet-test"})
 		err := w.Write(context.Background(), rec)
 		var de *logfile.DeliveryError

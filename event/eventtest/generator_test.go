@@ -383,7 +383,7 @@ func TestConfigErrors(t *testing.T) {
 		"unknown technique": {Config{Attacks: []Attack{{Technique: "aws.impact.nothing"}}}, "Attacks[0].Technique"},
 		"attack past end":   {Config{Attacks: []Attack{{Technique: "aws.credential-access.console-login-brute-force", Start: defaultStart.Add(58 * time.Minute)}}}, "Attacks[0].Start"},
 		"attack before":     {Config{Attacks: []Attack{{Technique: "aws.defense-evasion.cloudtrail-stop", Start: defaultStart.Add(-time.Second)}}}, "Attacks[0].Start"},
-		"extra outside":     {Config{Extra: []*event.Record{event.NewAPICall(event.Record{EventTime: defaultStart.Add(2 * time.Hour), EventSource: "s3.amazonaws.com", EventName: "ListBuckets", AWSRegion: "us-east-1", SourceIPAddress: "192.0.2.1", UserIdentity: &event.UserIdentity{Type: event.IdentityRoot, AccountID: "111122223333"}})}}, "Extra[0]"},
+		"extra outside":     {Config{Extra: []*event.Record{event.Builder{}.APICall(event.Record{EventTime: defaultStart.Add(2 * time.Hour), EventSource: "s3.amazonaws.com", EventName: "ListBuckets", AWSRegion: "us-east-1", SourceIPAddress: "192.0.2.1", UserIdentity: &event.UserIdentity{Type: event.IdentityRoot, AccountID: "111122223333"}})}}, "Extra[0]"},
 		"extra invalid":     {Config{Extra: []*event.Record{{EventTime: at}}}, "Extra[0]"},
 		"duration too long": {Config{Duration: 400 * 24 * time.Hour}, "Duration"},
 		"NaN seasonality":   {Config{Seasonality: math.NaN()}, "Seasonality"},

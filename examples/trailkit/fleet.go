@@ -123,7 +123,7 @@ loop:
 		next = next.Add(interval)
 		api := names[rng.IntN(len(names))]
 		user := users[rng.IntN(len(users))]
-		rec := event.NewAPICall(event.Record{
+		rec := event.Builder{}.APICall(event.Record{
 			UserIdentity: &event.UserIdentity{Type: event.IdentityIAMUser, PrincipalID: "AIDAFLEETEXAMPLE", AccountID: *account,
 				ARN: "arn:aws:iam::" + *account + ":user/" + user, UserName: user},
 			EventSource: api.source, EventName: api.name, AWSRegion: *region, RecipientAccountID: *account,
