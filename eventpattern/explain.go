@@ -25,17 +25,17 @@ type Explanation struct {
 type FieldVerdict struct {
 	// Path is the field's dotted path from the top of the event, such as
 	// detail.userIdentity.type.
-	Path string
+	Path string `json:"path"`
 	// Branch locates a field inside $or branches, such as "$or[1]" or
 	// "detail.$or[0] $or[2]"; "" for fields outside $or.
-	Branch string
+	Branch string `json:"branch,omitempty"`
 	// Matched reports whether the field matched.
-	Matched bool
+	Matched bool `json:"matched"`
 	// Values are the JSON texts of the event's values at Path (each
 	// element of an array separately); empty when the field is absent.
-	Values []string
+	Values []string `json:"values"`
 	// Reason describes the outcome in one sentence.
-	Reason string
+	Reason string `json:"reason"`
 }
 
 // Explain decides like MatchEvent and says why. It allocates; use

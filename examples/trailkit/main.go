@@ -14,6 +14,9 @@
 //	insights   run the Insights detector over a bucket's log files
 //	export     a bucket's records as JSON lines, one record a line, over many accounts and Regions
 //	selectors  check a trail's selectors and explain which records it would record
+//	metric-filter  which records a CloudWatch Logs metric filter pattern matches
+//	alarms     replay a bucket through CloudWatch metric filters and alarms
+//	event-pattern  which records an EventBridge event pattern matches, and why
 //	emit       write generated records at a steady rate through a durable writer (one of a fleet)
 //	digester   keep a trail's digest chain from the bucket's listing (one or more per chain)
 //	version    print trailkit's version (module version, VCS revision, Go version)
@@ -59,6 +62,9 @@ var commands = []command{
 	{"insights", "run the Insights detector over a bucket's log files", runInsights},
 	{"export", "a bucket's records as JSON lines, one record a line, over many accounts and Regions", runExport},
 	{"selectors", "check a trail's selectors and explain which records it would record", runSelectors},
+	{"metric-filter", "which records a CloudWatch Logs metric filter pattern matches", runMetricFilter},
+	{"alarms", "replay a bucket through CloudWatch metric filters and alarms (the CIS set or yours)", runAlarms},
+	{"event-pattern", "which records an EventBridge event pattern matches, and why", runEventPattern},
 	{"emit", "write generated records at a steady rate through a durable writer (one of a fleet)", runEmit},
 	{"digester", "keep a trail's digest chain from the bucket's listing (one or more per chain)", runDigester},
 	{"version", "print trailkit's version (module version, VCS revision, Go version)", runVersion},
