@@ -7,9 +7,9 @@ import (
 	"math/bits"
 	"slices"
 	"time"
-	"unsafe"
 
 	"github.com/trailkit/trailkit/event"
+	"github.com/trailkit/trailkit/insights/internal/hotpath"
 )
 
 // Errors returned by the observation entry and by UnmarshalBinary.
@@ -204,34 +204,6 @@ func (s *series) count(m, i int64, n uint32) {
 	}
 }
 
-// baseHash hashes the fields every key has; keyHash adds the type and
-// error code. A record's two series share the base hash. The fields are
-// folded in one after another, each with its length, so that the
-// boundaries between fields count.
-//
-// It is foldField over the four fields, with fields of 9 to 24 bytes, the
-// most common, folded in place rather than by a call.
-func baseHash(k *SeriesKey) uint64 {
-	h := hashKeys[3]
-	for _, f := range keyFields(k) {
-		if n := len(f); uint(n-9) < 16 {
-			p := unsafe.Pointer(unsafe.StringData(f))
-			h = hashMix(h^word(p), hashKeys[1])
-			if n > 16 {
-				h = hashMix(h^word(unsafe.Add(p, 8)), hashKeys[1])
-			}
-			h = hashMix(h^word(unsafe.Add(p, n-8)), hashKeys[2]) ^ uint64(n)<<56
-		} else {
-			h = foldField(h, f)
-		}
-	}
-	return hashMix(h, hashKeys[0])
-}
-
-// keyFields is AccountID, Region, EventSource and EventName, the first
-// four fields of k (TestKeyFields checks the layout), seen as an array.
-func keyFields(k *SeriesKey) *[4]string { return (*[4]string)(unsafe.Pointer(k)) }
-
 func keyHash(k *SeriesKey, base uint64) uint64 {
 	if k.InsightType == event.APICallRateInsight {
 		return base
@@ -319,16 +291,24 @@ func (d *Detector) AddBatch(recs []*event.Record) {
 		// a short loop whose loads do not depend on one another, so that
 		// the processor overlaps their cache misses.
 		var sink uint64
-		for _, r := range blk {
-			sink += uint64(len(r.EventCategory) + len(r.RecipientAccountID) + len(r.EventType) + len(r.ErrorCode))
-		}
-		for _, r := range blk {
-			sink += uint64(firstByte(r.EventName) + firstByte(r.EventSource))
+		if hotpath.Warm {
+			for _, r := range blk {
+				sink += uint64(len(r.EventCategory) + len(r.RecipientAccountID) + len(r.EventType) + len(r.ErrorCode))
+			}
+			for _, r := range blk {
+				sink += uint64(firstByte(r.EventName) + firstByte(r.EventSource))
+			}
 		}
 		for i, r := range blk {
 			p := &ps[i]
 			*p = prepared{}
 			d.prepare(r, p)
+		}
+		if !hotpath.Warm {
+			for i, r := range blk {
+				d.apply(r, &ps[i])
+			}
+			continue
 		}
 		slots := d.index.slots
 		mask := uint64(len(slots) - 1)
@@ -375,13 +355,13 @@ func firstByte(v string) byte {
 	if v == "" {
 		return 0
 	}
-	return *unsafe.StringData(v)
+	return v[0]
 }
 
 // touch loads the cache lines a record's update of s will use, but the
 // pending counter.
 func (s *series) touch() uint64 {
-	v := uint64(len(s.key.EventName)) + uint64(*unsafe.StringData(s.key.EventName))
+	v := uint64(len(s.key.EventName)) + uint64(firstByte(s.key.EventName))
 	for a := range s.attrs {
 		t := &s.attrs[a]
 		v += t.hash[0] + uint64(math.Float32bits(t.base[attrK-1])) + uint64(math.Float32bits(t.recentTotal))

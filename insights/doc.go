@@ -31,7 +31,10 @@
 // [Detector.AddBatch] is Add over a slice of records (a decoded log file),
 // with the same effect record for record, and is the fast path: it
 // resolves a block of records' series before updating any, so that their
-// memory accesses overlap (BenchmarkDetectorAddBatch).
+// memory accesses overlap (BenchmarkDetectorAddBatch). The record path's
+// speed tricks live in internal/hotpath; built with -tags purego, the
+// package uses their plain-Go twins (no package unsafe, no warming
+// passes), with the same results.
 //
 // # Time and steps
 //
@@ -79,8 +82,7 @@
 //   - at each hour boundary, with c(h), n(h) the calls and steps of hour
 //     of day h (0–23) in the ring, P = Options.SeasonalPrior (default 10
 //     calls): the hour-of-day rate hod(h) = (c(h) + P) / (n(h) + P/flat)
-//     (HourOfDay; during the first two hours of a series' history the
-//     rates are recomputed every step, not hourly); the weekday and weekend rates of hour h (DayOfWeek,
+//     (HourOfDay); the weekday and weekend rates of hour h (DayOfWeek,
 //     weekend = Saturday and Sunday UTC) are (c'(h) + P) / (n'(h) +
 //     P/hod(h)) over the ring's weekday (or weekend) hours only, so a
 //     day type with little history falls back to hod(h); without
@@ -95,7 +97,9 @@
 //   - base(m) is the profile rates of the two hours whose centres are
 //     nearest m's midpoint, linearly interpolated — or, when they differ
 //     by more than 1.5x (a business day starting), the rate of the nearer
-//     hour — times g.
+//     hour — times g; during the first two hours of a series' history
+//     (fewer than two hours of steps in the ring), base(m) is flat, the
+//     running mean, instead.
 //
 // schedule(m) (MinuteOfHour) is a learnt offset for each step of the
 // hour. A step is a burst when its residual r = count − base − job(m) is

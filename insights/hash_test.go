@@ -62,19 +62,6 @@ func FuzzKeyHash(f *testing.F) {
 	})
 }
 
-// TestBaseHashIsFold: baseHash, which folds fields of 9 to 16 bytes in
-// place, is foldField over the four fields for every length.
-func TestBaseHashIsFold(t *testing.T) {
-	base := strings.Repeat("0123456789abcdef", 3)
-	for n := 0; n <= 40; n++ {
-		k := SeriesKey{AccountID: base[:n], Region: base[:(n+5)%41], EventSource: base[:(n+11)%41], EventName: base[n:]}
-		want := hashMix(foldField(foldField(foldField(foldField(hashKeys[3], k.AccountID), k.Region), k.EventSource), k.EventName), hashKeys[0])
-		if got := baseHash(&k); got != want {
-			t.Fatalf("baseHash(%+v) = %x, foldField gives %x", k, got, want)
-		}
-	}
-}
-
 // TestSameKey: sameKey is ==, for keys differing in any one byte or
 // length of any field, stored in distinct memory.
 func TestSameKey(t *testing.T) {
@@ -107,14 +94,6 @@ func TestSameKey(t *testing.T) {
 				t.Fatalf("sameKey true for %+v and %+v", a, b)
 			}
 		}
-	}
-}
-
-// TestKeyFields: keyFields sees the four fields every key has.
-func TestKeyFields(t *testing.T) {
-	k := SeriesKey{AccountID: "a", Region: "r", EventSource: "s", EventName: "n", InsightType: "t", ErrorCode: "e"}
-	if got := *keyFields(&k); got != [4]string{"a", "r", "s", "n"} {
-		t.Fatalf("keyFields = %q", got)
 	}
 }
 

@@ -46,12 +46,12 @@ func ExampleScore() {
 	}
 	// Output:
 	// 00:00 observed 100 expected 101.0 surprise   0.3 anomalous false insight false
-	// 00:01 observed 100 expected 100.9 surprise   0.3 anomalous false insight false
-	// 00:02 observed 100 expected 100.9 surprise   0.3 anomalous false insight false
+	// 00:01 observed 100 expected 101.0 surprise   0.3 anomalous false insight false
+	// 00:02 observed 100 expected 101.0 surprise   0.3 anomalous false insight false
 	// 00:09 observed  10 expected  11.0 surprise   0.3 anomalous false insight false
-	// 00:10 observed  60 expected  11.0 surprise  24.1 anomalous true  insight false
-	// 00:11 observed  60 expected  11.0 surprise  24.0 anomalous true  insight true
-	// 00:12 observed  60 expected  11.1 surprise  24.0 anomalous true  insight true
-	// 00:13 observed  60 expected  11.1 surprise  23.9 anomalous true  insight true
+	// 00:10 observed  60 expected  11.1 surprise  24.0 anomalous true  insight false
+	// 00:11 observed  60 expected  11.1 surprise  23.9 anomalous true  insight true
+	// 00:12 observed  60 expected  11.1 surprise  23.8 anomalous true  insight true
+	// 00:13 observed  60 expected  11.2 surprise  23.8 anomalous true  insight true
 	// open: PutObject 00:10 average 60
 }

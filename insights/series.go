@@ -263,6 +263,10 @@ func (s *series) computeProfile(d *Detector, hCur int64) {
 // (or m's own hour's rate when they differ by more than stepRatio), times
 // the trend factor.
 func (s *series) base(c *config, m int64) float64 {
+	if s.totM < uint32(2*c.perHour) {
+		// The first two hours of a series' history: the running mean.
+		return s.flat()
+	}
 	pos := (float64(m)+0.5)/float64(c.perHour) - 0.5
 	h0 := math.Floor(pos)
 	f := pos - h0
@@ -477,11 +481,6 @@ func (s *series) score(d *Detector, m int64) {
 	in := uint32(math.Round(max(xc-jobOut-sched, 0)))
 	s.include(c, m, in)
 	s.lastIn[mod(m, lastSize)] = in
-	if s.totM < uint32(2*c.perHour) {
-		// The first two hours of a series' history: the profile follows
-		// every step (it is otherwise recomputed hourly).
-		s.computeProfile(d, floorDiv(m, c.perHour))
-	}
 
 	if o != nil {
 		if rise || drop {

@@ -2,9 +2,10 @@ package insights
 
 import (
 	"math"
-	"math/bits"
 	"slices"
 	"strings"
+
+	"github.com/trailkit/trailkit/insights/internal/hotpath"
 )
 
 // topKSize is the number of counters of one space-saving sketch. With k
@@ -153,7 +154,7 @@ type share struct {
 }
 
 // attrK is the number of counters of one attribute's table.
-const attrK = topKSize // 6: attrTable.add's victim scan and tagsMask are written for it
+const attrK = hotpath.Entries // 6
 
 // attrTable tracks one attribute of one series outside insights: a
 // space-saving sketch with two counters per value, calls of the baseline
@@ -170,8 +171,9 @@ const attrK = topKSize // 6: attrTable.add's victim scan and tagsMask are writte
 // would share a counter. tags holds a byte per entry, the top 7 bits of
 // its hash with the high bit set (0 for a free entry), so that a record
 // finds its entry, or learns that there is none, by testing all six tags
-// at once. The layout keeps the hot arrays first and the strings, touched
-// only on insertion and reporting, last.
+// at once (hotpath.Find; a plain scan with -tags purego). The layout
+// keeps the hot arrays first and the strings, touched only on insertion
+// and reporting, last.
 type attrTable struct {
 	tags                   uint64
 	hash                   [attrK]uint64
@@ -184,18 +186,10 @@ type attrTable struct {
 // record scans stay in few cache lines.
 type attrValues [attrK]string
 
-const (
-	lsb8     = 0x0101010101010101
-	tagsMask = 0x0000808080808080 // the high bits of the tags of attrK entries
-)
-
-// tagOf is the tag of hash h: never 0, the tag of a free entry.
-func tagOf(h uint64) uint64 { return h>>57 | 0x80 }
-
 // setEntry makes entry i hold hash h.
 func (t *attrTable) setEntry(i uint64, h uint64) {
 	t.hash[i] = h
-	t.tags = t.tags&^(0xff<<(8*i)) | tagOf(h)<<(8*i)
+	t.tags = hotpath.SetTag(t.tags, i, h)
 }
 
 // add counts one call with value v (hash h; "" for a call without one,
@@ -206,24 +200,10 @@ func (t *attrTable) add(h uint64, v string, in *interner, value *attrValues) {
 	if v == "" {
 		return
 	}
-	// x has a zero byte where an entry's tag is h's; m flags the zero
-	// bytes, the lowest one exactly (a borrow may flag bytes above it).
-	x := t.tags ^ tagOf(h)*lsb8
-	if m := (x - lsb8) &^ x & tagsMask; m != 0 {
-		i := uint(bits.TrailingZeros64(m)) >> 3
-		if i < attrK && t.hash[i] == h {
-			t.base[i]++
-			t.recent[i]++
-			return
-		}
-		// Another value with the same tag (1 in 128 per entry): scan.
-		for i := range int(t.n) {
-			if t.hash[i] == h {
-				t.base[i]++
-				t.recent[i]++
-				return
-			}
-		}
+	if i := hotpath.Find(t.tags, &t.hash, int(t.n), h); i >= 0 {
+		t.base[i]++
+		t.recent[i]++
+		return
 	}
 	n := uint64(t.n)
 	if n < attrK {
@@ -232,28 +212,12 @@ func (t *attrTable) add(h uint64, v string, in *interner, value *attrValues) {
 		t.n++
 		return
 	}
-	// The victim is the first entry with the least baseline count, found
-	// without a branch (its position is unpredictable). Counts are never
-	// negative, so their bits order like their values.
-	slot, least := uint64(0), uint64(math.Float32bits(t.base[0]))
-	slot, least = lesser(slot, least, 1, t.base[1])
-	slot, least = lesser(slot, least, 2, t.base[2])
-	slot, least = lesser(slot, least, 3, t.base[3])
-	slot, least = lesser(slot, least, 4, t.base[4])
-	slot, _ = lesser(slot, least, 5, t.base[5])
-	slot %= attrK
+	// The victim is the first entry with the least baseline count.
+	slot := uint64(hotpath.Victim(&t.base))
 	t.setEntry(slot, h)
 	value[slot] = in.attr(h, v)
 	t.base[slot]++
 	t.recent[slot]++
-}
-
-// lesser returns (i, c's bits) if c is less than the count whose bits
-// are least, else (slot, least), without a branch.
-func lesser(slot, least, i uint64, c float32) (uint64, uint64) {
-	b := uint64(math.Float32bits(c))
-	lt := -((b - least) >> 63) // all ones when b < least
-	return slot ^ (slot^i)&lt, least ^ (least^b)&lt
 }
 
 func (t *attrTable) decayBase(f float32) {
@@ -267,9 +231,8 @@ func (t *attrTable) decayBase(f float32) {
 // successive minutes of halving would.
 func (t *attrTable) halveRecent(k int64) {
 	if k == 1 {
-		// Unrolled: entries past n hold zeros, which halve to zeros.
-		r := &t.recent
-		r[0], r[1], r[2], r[3], r[4], r[5] = r[0]*0.5, r[1]*0.5, r[2]*0.5, r[3]*0.5, r[4]*0.5, r[5]*0.5
+		// Entries past n hold zeros, which halve to zeros.
+		hotpath.Halve(&t.recent)
 		t.recentTotal *= 0.5
 		return
 	}

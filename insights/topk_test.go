@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/trailkit/trailkit/insights/internal/hotpath"
 )
 
 // refTable is attrTable.add written plainly: a linear scan by hash, then a
@@ -68,10 +70,10 @@ func TestAttrTableTags(t *testing.T) {
 			}
 			for i := range ref.hash {
 				if tab.hash[i] != ref.hash[i] || tab.base[i] != ref.base[i] || tab.recent[i] != ref.recent[i] ||
-					tab.tags>>(8*i)&0xff != tagOf(ref.hash[i]) {
+					tab.tags>>(8*i)&0xff != hotpath.TagOf(ref.hash[i]) {
 					t.Fatalf("step %d, entry %d: hash %x base %v recent %v tag %x; want %x %v %v %x", step, i,
 						tab.hash[i], tab.base[i], tab.recent[i], tab.tags>>(8*i)&0xff,
-						ref.hash[i], ref.base[i], ref.recent[i], tagOf(ref.hash[i]))
+						ref.hash[i], ref.base[i], ref.recent[i], hotpath.TagOf(ref.hash[i]))
 				}
 			}
 			if tab.tags>>(8*tab.n) != 0 {
