@@ -74,6 +74,7 @@ func Unmarshal(data []byte, r *Record) error {
 	saved := *r
 	*r = Record{}
 	d := newDecoder(data)
+	d.toks, d.lkey = d.tokArr[:0], d.keyArr[:0]
 	if err := d.record(r); err != nil {
 		*r = saved
 		return err

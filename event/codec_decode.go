@@ -27,6 +27,10 @@ type decoder struct {
 	buf   []byte  // scratch for unescaping strings
 	toks  []uint8 // layout tokens of the objects being decoded
 	lkey  []byte  // scratch for layout keys
+	// tokArr and keyArr back toks and lkey: enough for the objects of a
+	// real record without growing.
+	tokArr [128]uint8
+	keyArr [64]byte
 
 	// owned is true when data is the decoder's private copy of the input.
 	// Then the record's strings and raw members point into it instead of
