@@ -73,8 +73,8 @@ func Unmarshal(data []byte, r *Record) error {
 	// the heap (the decoder reaches it through an interface).
 	saved := *r
 	*r = Record{}
-	d := newDecoder(data)
-	d.toks, d.lkey = d.tokArr[:0], d.keyArr[:0]
+	d := getDecoder(data)
+	defer putDecoder(d)
 	if err := d.record(r); err != nil {
 		*r = saved
 		return err

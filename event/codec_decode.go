@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/bits"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -47,9 +48,29 @@ type decoder struct {
 	used uint8
 }
 
-// newDecoder returns a decoder working on a private copy of data.
-func newDecoder(data []byte) decoder {
-	return decoder{data: append([]byte(nil), data...), owned: true}
+// decoders are reused: a decoder escapes to the heap (the typed objects
+// reach it through an interface), and reusing it saves an allocation and
+// its zeroing per record.
+var decoders = sync.Pool{New: func() any { return new(decoder) }}
+
+// getDecoder returns a decoder working on a private copy of data.
+func getDecoder(data []byte) *decoder {
+	d := decoders.Get().(*decoder)
+	d.data, d.owned = append([]byte(nil), data...), true
+	d.toks, d.lkey = d.tokArr[:0], d.keyArr[:0]
+	return d
+}
+
+// putDecoder returns d to the pool without references to a record.
+func putDecoder(d *decoder) {
+	if cap(d.buf) > 64<<10 {
+		d.buf = nil // do not keep a huge unescaping buffer
+	}
+	if cap(d.toks) > len(d.tokArr) || cap(d.lkey) > len(d.keyArr) {
+		d.toks, d.lkey = nil, nil
+	}
+	d.data, d.pos, d.depth, d.owned, d.blk, d.used = nil, 0, 0, false, nil, 0
+	decoders.Put(d)
 }
 
 // text returns d.data[start:end] as a string.
