@@ -69,14 +69,14 @@
 //     on its own Store. Log file keys end in 16 random characters
 //     ([A-Za-z0-9], from crypto/rand), so writers never overwrite each
 //     other and need no lock or lease; S3 makes each PutObject atomic.
-//   - One digest chain per account, Region and trail. A digest.Chain links
-//     each digest to the previous one, so exactly one Chain may write a
-//     given (account, Region, trail) at a time. Give each writer process
-//     its own trail name (for example "audit-web-1", "audit-web-2"; one
-//     bucket, one prefix), or shard streams so that one process owns each
-//     (account, Region); subscribe that process's chains to its Writer.
-//     After a restart, digest.ResumeChain continues the chain from the
-//     newest digest in the bucket.
+//   - One digest chain per account, Region and trail, kept by any number
+//     of digest.Digester processes from the bucket's listing: windows are
+//     aligned, so all of them compute the same digest key, and PutIfAbsent
+//     (If-None-Match: *) lets exactly one store each window's digest; the
+//     others continue from it. Writers need no chain of their own. (A
+//     digest.Chain fed by one Writer's deliveries also works, when one
+//     process owns each (account, Region).) TestFleet runs 4 writer and 2
+//     digester processes against moto_server and kills one of each.
 //   - Query the bucket with Athena or Trino: keys are partitioned as
 //     AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/, which
 //     CloudTrail table definitions with partition projection expect.
