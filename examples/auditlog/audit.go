@@ -11,7 +11,6 @@ import (
 
 	"github.com/trailkit/trailkit/apicall"
 	"github.com/trailkit/trailkit/event"
-	"github.com/trailkit/trailkit/logfile"
 )
 
 // Auditor is the audit middleware: it emits one CloudTrail record
@@ -30,10 +29,10 @@ import (
 // failed operation carries errorCode and errorMessage. readOnly follows the
 // operation name (event.ReadOnlyAPI: Get and List are reads).
 type Auditor struct {
-	Account     string // the service's 12-digit account, recipientAccountId
-	Region      string // awsRegion
-	EventSource string // eventSource, e.g. notes.example.com
-	Writer      *logfile.Writer
+	Account     string               // the service's 12-digit account, recipientAccountId
+	Region      string               // awsRegion
+	EventSource string               // eventSource, e.g. notes.example.com
+	Writer      apicall.RecordWriter // a *logfile.Writer or a *logging.Trail
 	// Builder fills eventID, eventTime and the other fields a service does
 	// not choose; tests inject its clock and ids.
 	Builder event.Builder

@@ -54,6 +54,7 @@ import (
 	"github.com/trailkit/trailkit/digest"
 	"github.com/trailkit/trailkit/event"
 	"github.com/trailkit/trailkit/logfile"
+	"github.com/trailkit/trailkit/logging"
 )
 
 // notes is the service's state.
@@ -225,52 +226,17 @@ func serve(addr, dir, bucket, account, region, trailName, keyPath, certFile, key
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	// Every record is fsynced to the spool before its call is answered; a
-	// restart after a crash replays what was not delivered.
-	sp, err := logfile.OpenSpool(filepath.Join(dir, ".spool"), logfile.SpoolOptions{Sync: logfile.SyncAlways})
-	if err != nil {
-		return err
-	}
-	defer sp.Close()
-	w, err := logfile.NewWriter(store, logfile.WriterOptions{Bucket: bucket, Spool: sp, OnError: func(err error) { log.Print(err) }})
-	if err != nil {
-		return err
-	}
-	chain, err := digest.ResumeChain(ctx, digest.ChainConfig{
-		ChainID: digest.ChainID{Account: account, Region: region, Trail: trailName, HomeRegion: region},
-		Bucket:  bucket, Signer: signer, Store: store,
+	// One call: spool (every record fsynced before its call is answered),
+	// writer, digest chain, recovery after a crash, background ticks.
+	tr, err := logging.Start(ctx, logging.Config{
+		Store: store, Bucket: bucket, Trail: trailName, Account: account, Region: region,
+		Signer: signer, SpoolDir: filepath.Join(dir, ".spool"), Sync: logfile.SyncAlways,
+		OnError: func(err error) { log.Print(err) },
 	})
 	if err != nil {
 		return err
 	}
-	w.Subscribe(chain.Add)
-	// Recovery order: replay the spool into log files, then put every
-	// stored file that no digest lists into the next digest.
-	if n, err := w.Replay(ctx); err != nil {
-		return err
-	} else if n > 0 {
-		log.Printf("auditlog: replayed %d spooled records", n)
-	}
-	if n, err := chain.Recover(ctx); err != nil {
-		return err
-	} else if n > 0 {
-		log.Printf("auditlog: %d log files recovered into the digest chain", n)
-	}
-	go func() {
-		t := time.NewTicker(time.Minute)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if err := chain.Tick(ctx); err != nil {
-					log.Print(err)
-				}
-			}
-		}
-	}()
-	a := &Auditor{Account: account, Region: region, EventSource: "notes.example.com", Writer: w,
+	a := &Auditor{Account: account, Region: region, EventSource: "notes.example.com", Writer: tr,
 		TrustIdentityHeader: trustHeader, OnError: func(err error) { log.Print(err) }}
 	srv := &http.Server{Addr: addr, Handler: newNotes(account, region).handler(a), ReadHeaderTimeout: 10 * time.Second}
 	if clientCA != "" {
@@ -302,13 +268,7 @@ func serve(addr, dir, bucket, account, region, trailName, keyPath, certFile, key
 	defer cancel()
 	srv.Shutdown(shutdown)
 	// Deliver what is held, then the final digest.
-	if err := w.Close(shutdown); err != nil {
-		return err
-	}
-	if err := sp.Close(); err != nil {
-		return err
-	}
-	return chain.Close(shutdown)
+	return tr.Stop(shutdown)
 }
 
 // loadSigner reads a PEM RSA private key, generating and saving one when

@@ -1,0 +1,238 @@
+// Package logging runs a trail inside a service: Start is the service's
+// StartLogging and Trail.Stop its StopLogging. One call wires what a
+// service otherwise assembles by hand, in the order that keeps the trail
+// whole:
+//
+//  1. the signing key is read from PEM;
+//  2. the write-ahead spool is opened (Config.SpoolDir), so that Write
+//     returns only once its record is durable;
+//  3. a logfile.Writer delivers records into log files in Config.Store,
+//     and a digest.ChainSet signs a digest chain per (account, delivering
+//     Region);
+//  4. recovery: the chain of (Config.Account, Config.Region) is resumed
+//     from its newest digest and every stored log file that no digest lists
+//     is added to the next digest (digest.Chain.Recover); then the spool is
+//     replayed, so that records acknowledged before a crash are delivered
+//     exactly once and digested;
+//  5. a goroutine delivers batches as they age and writes digests as their
+//     windows end;
+//  6. Stop delivers everything (Writer.Close), closes the spool, and only
+//     then writes each chain's final digest, so that no delivered file is
+//     left outside a digest.
+//
+// Example:
+//
+//	key, _ := os.ReadFile("signing-key.pem")
+//	store, _ := logfile.NewDirStore("/var/lib/audit", logfile.DirStoreOptions{})
+//	t, err := logging.Start(ctx, logging.Config{
+//		Store: store, Bucket: "audit-bucket", Trail: "notes",
+//		Account: "111122223333", Region: "eu-west-1",
+//		SigningKeyPEM: key, SpoolDir: "/var/lib/audit/.spool",
+//	})
+//	...
+//	err = t.Write(ctx, record) // durable when it returns nil
+//	...
+//	err = t.Stop(ctx)
+package logging
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/event"
+	"github.com/trailkit/trailkit/logfile"
+)
+
+// Config configures Start. Store, Bucket, Trail, Account, Region and
+// SigningKeyPEM (or Signer) are required.
+type Config struct {
+	Store logfile.Store
+	// Bucket, Prefix and OrgID say where the trail's objects go.
+	Bucket, Prefix, OrgID string
+	// Trail is the trail's name in digest keys; HomeRegion its home Region
+	// (default Region).
+	Trail, HomeRegion string
+	// Account and Region are the service's own recipient account and
+	// delivering Region: their chain is resumed and recovered at Start.
+	// Records of other accounts and Regions get chains as they arrive.
+	Account, Region string
+	// SigningKeyPEM is the RSA private key signing the digests, PEM
+	// ("RSA PRIVATE KEY", PKCS #1, or "PRIVATE KEY", PKCS #8). Signer, if
+	// set, is used instead.
+	SigningKeyPEM []byte
+	Signer        digest.Signer
+	// SpoolDir, if set, is the write-ahead spool's directory (see
+	// logfile.Spool): Write returns once the record is durable by Sync and
+	// SyncInterval. Without it, records wait in memory until delivered and
+	// a crash loses them.
+	SpoolDir     string
+	Sync         logfile.SyncPolicy
+	SyncInterval time.Duration
+	// MaxAge is how long a batch waits before delivery (default
+	// logfile.DefaultMaxAge); DigestInterval the digest window (default one
+	// hour, as CloudTrail).
+	MaxAge         time.Duration
+	DigestInterval time.Duration
+	// OnError receives the errors of background deliveries and digests;
+	// nothing is lost, they are retried.
+	OnError func(error)
+}
+
+// Trail is a running trail. Write is safe for concurrent use.
+type Trail struct {
+	w    *logfile.Writer
+	sp   *logfile.Spool
+	set  *digest.ChainSet
+	cfg  Config
+	stop chan struct{}
+	done chan struct{}
+	once sync.Once
+}
+
+// ErrBadKey is wrapped by the error Start returns for a signing key that is
+// not an RSA private key in PEM.
+var ErrBadKey = errors.New("logging: signing key is not a PEM RSA private key")
+
+// ParseSigningKey reads an RSA private key from PEM (PKCS #1 or PKCS #8).
+func ParseSigningKey(pemBytes []byte) (*digest.RSASigner, error) {
+	b, _ := pem.Decode(pemBytes)
+	if b == nil {
+		return nil, fmt.Errorf("%w: no PEM block", ErrBadKey)
+	}
+	var key *rsa.PrivateKey
+	switch b.Type {
+	case "RSA PRIVATE KEY":
+		k, err := x509.ParsePKCS1PrivateKey(b.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrBadKey, err)
+		}
+		key = k
+	case "PRIVATE KEY":
+		k, err := x509.ParsePKCS8PrivateKey(b.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrBadKey, err)
+		}
+		rk, ok := k.(*rsa.PrivateKey)
+		if !ok {
+			return nil, fmt.Errorf("%w: a %T", ErrBadKey, k)
+		}
+		key = rk
+	default:
+		return nil, fmt.Errorf("%w: PEM block %q", ErrBadKey, b.Type)
+	}
+	return digest.NewRSASigner(key)
+}
+
+// Start opens the trail (see the package documentation for the order).
+// On error everything opened is closed again.
+func Start(ctx context.Context, cfg Config) (_ *Trail, err error) {
+	if cfg.Store == nil || cfg.Bucket == "" || cfg.Trail == "" || cfg.Account == "" || cfg.Region == "" {
+		return nil, errors.New("logging: Start needs Store, Bucket, Trail, Account and Region")
+	}
+	if cfg.HomeRegion == "" {
+		cfg.HomeRegion = cfg.Region
+	}
+	signer := cfg.Signer
+	if signer == nil {
+		if signer, err = ParseSigningKey(cfg.SigningKeyPEM); err != nil {
+			return nil, err
+		}
+	}
+	t := &Trail{cfg: cfg, stop: make(chan struct{}), done: make(chan struct{})}
+	if cfg.SpoolDir != "" {
+		if t.sp, err = logfile.OpenSpool(cfg.SpoolDir, logfile.SpoolOptions{Sync: cfg.Sync, Interval: cfg.SyncInterval}); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil {
+				t.sp.Close()
+			}
+		}()
+	}
+	t.w, err = logfile.NewWriter(cfg.Store, logfile.WriterOptions{Bucket: cfg.Bucket, Prefix: cfg.Prefix, OrgID: cfg.OrgID,
+		MaxAge: cfg.MaxAge, Spool: t.sp, OnError: cfg.OnError})
+	if err != nil {
+		return nil, err
+	}
+	t.set, err = digest.NewChainSet(digest.ChainConfig{
+		ChainID: digest.ChainID{Prefix: cfg.Prefix, OrgID: cfg.OrgID, Trail: cfg.Trail, HomeRegion: cfg.HomeRegion},
+		Bucket:  cfg.Bucket, Signer: signer, Store: cfg.Store, Interval: cfg.DigestInterval,
+	})
+	if err != nil {
+		t.w.Close(ctx)
+		return nil, err
+	}
+	t.w.Subscribe(t.set.Add)
+	if _, err = t.set.Open(ctx, cfg.Account, cfg.Region); err != nil {
+		t.w.Close(ctx)
+		return nil, err
+	}
+	if _, err = t.w.Replay(ctx); err != nil && !errors.Is(err, logfile.ErrDeliveryFailed) {
+		t.w.Close(ctx)
+		return nil, err
+	}
+	err = nil // a failed replay delivery is retried by the ticks
+	go t.run()
+	return t, nil
+}
+
+func (t *Trail) run() {
+	defer close(t.done)
+	every := time.Minute
+	if iv := t.cfg.DigestInterval; iv > 0 && iv/4 < every {
+		every = max(iv/4, 250*time.Millisecond)
+	}
+	tk := time.NewTicker(every)
+	defer tk.Stop()
+	for {
+		select {
+		case <-t.stop:
+			return
+		case <-tk.C:
+			ctx := context.Background()
+			if err := t.w.Tick(ctx); err != nil && t.cfg.OnError != nil {
+				t.cfg.OnError(err)
+			}
+			if err := t.set.Tick(ctx); err != nil && t.cfg.OnError != nil {
+				t.cfg.OnError(err)
+			}
+		}
+	}
+}
+
+// Write records r: with a spool it is durable when Write returns nil (a
+// *logfile.DeliveryError also means it was accepted; the delivery is
+// retried). See logfile.Writer.Write for the errors.
+func (t *Trail) Write(ctx context.Context, r *event.Record) error {
+	return t.w.Write(ctx, r)
+}
+
+// Writer returns the trail's log file writer, for Subscribe and Pending.
+func (t *Trail) Writer() *logfile.Writer { return t.w }
+
+// Stop delivers every record, closes the spool and writes each chain's
+// final digest, in that order. If a step fails Stop returns its error and
+// can be called again; records stay in the spool (and in memory) until
+// delivered.
+func (t *Trail) Stop(ctx context.Context) error {
+	t.once.Do(func() {
+		close(t.stop)
+		<-t.done
+	})
+	if err := t.w.Close(ctx); err != nil {
+		return err
+	}
+	if t.sp != nil {
+		if err := t.sp.Close(); err != nil {
+			return err
+		}
+	}
+	return t.set.Close(ctx)
+}
