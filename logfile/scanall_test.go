@@ -3,6 +3,7 @@ package logfile
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"runtime"
 	"slices"
@@ -36,7 +37,10 @@ func (s *listCountingStore) List(ctx context.Context, bucket, prefix, startAfter
 // Regions (several files per stream) under prefix "p", plus objects that
 // are no stream: an organization folder, a folder that is no account, a
 // folder that is no Region and an object directly under AWSLogs/.
-func scanAllBucket(t *testing.T) (*MemStore, []string) {
+func scanAllBucket(t testing.TB) (*MemStore, []string) { return scanAllBucketN(t, 9) }
+
+// scanAllBucketN is scanAllBucket with perTick records every 5 minutes.
+func scanAllBucketN(t testing.TB, perTick int) (*MemStore, []string) {
 	t.Helper()
 	ctx := context.Background()
 	mem := NewMemStore()
@@ -49,7 +53,7 @@ func scanAllBucket(t *testing.T) (*MemStore, []string) {
 	accounts := []string{"111122223333", "444455556666", "777788889999"}
 	i := 0
 	for clock.Now().Before(t0.Add(4 * time.Hour)) {
-		for range 9 {
+		for range perTick {
 			if err := w.Write(ctx, genRecord(5, i, accounts[i%3], genRegions[(i/3)%3], clock.Now())); err != nil {
 				t.Fatal(err)
 			}
@@ -293,5 +297,25 @@ func TestScanNoStream(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%+v: %d results", o, n)
 		}
+	}
+}
+
+// BenchmarkScanAll reads 9 streams of 48 files each, 43,200 records in
+// all, one stream at a time and with GOMAXPROCS goroutines.
+func BenchmarkScanAll(b *testing.B) {
+	mem, _ := scanAllBucketN(b, 900)
+	for _, par := range []int{1, runtime.GOMAXPROCS(0)} {
+		b.Run(fmt.Sprintf("parallelism=%d", par), func(b *testing.B) {
+			n := 0
+			for b.Loop() {
+				for _, err := range ScanAll(context.Background(), mem, ScanOptions{Bucket: "b", Prefix: "p", Parallelism: par}) {
+					if err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+			}
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
+		})
 	}
 }
