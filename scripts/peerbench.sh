@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the peer benchmarks (peerbench/) in interleaved rounds and prints,
-# per benchmark and codec, the median ns/op over the rounds and how many
-# times faster trailkit's median is than the codec's.
+# per benchmark and codec, the median over the rounds of the process's CPU
+# time per op (cpu-ns/op; steadier than wall-clock ns/op on a shared
+# machine) and how many times faster trailkit's median is than the codec's.
 # Usage: scripts/peerbench.sh [rounds] [benchtime]
 set -euo pipefail
 cd "$(dirname "$0")/../peerbench"
@@ -11,7 +12,8 @@ go test -run '^$' -bench . -benchmem -benchtime "$benchtime" -rounds "$rounds" .
   tee /dev/stderr |
   awk '/^Benchmark/ {
       split($1, p, "/"); bench = p[1]; sub(/-[0-9]+$/, "", p[3]); codec = p[3]
-      key = bench " " codec; n[key]++; v[key, n[key]] = $3
+      for (i = 2; i < NF; i++) if ($(i + 1) == "cpu-ns/op") cpu = $i
+      key = bench " " codec; n[key]++; v[key, n[key]] = cpu
       if (!(bench in seen)) { seen[bench] = 1; order[++nb] = bench }
       if (!((bench, codec) in cs)) { cs[bench, codec] = 1; codecs[bench, ++nc[bench]] = codec }
     }
@@ -26,7 +28,7 @@ go test -run '^$' -bench . -benchmem -benchtime "$benchtime" -rounds "$rounds" .
         printf "%s (median of %d rounds)\n", bench, n[bench " trailkit"]
         for (c = 1; c <= nc[bench]; c++) {
           codec = codecs[bench, c]; m = median(bench " " codec)
-          printf "  %-14s %12.0f ns/op   trailkit is %.2fx\n", codec, m, m / tk
+          printf "  %-14s %12.0f cpu-ns/op   trailkit is %.2fx\n", codec, m, m / tk
         }
       }
     }'
