@@ -205,3 +205,41 @@ func TestCoarseSteps(t *testing.T) {
 		}
 	}
 }
+
+// TestGatesOff: gates switch off by a negative value. WarmUp -1: a spike
+// in the third hour is an insight (by default the warm-up hides it).
+// DropRatio -1: a busy series falling to 40% is a drop (by default a drop
+// must fall to 25% or less).
+func TestGatesOff(t *testing.T) {
+	spike := func(i int, _ time.Time) int {
+		if i >= 150 && i < 160 {
+			return 200
+		}
+		return 20
+	}
+	// Without a warm-up the first minutes, with no baseline yet, are an
+	// insight too; the spike must be one.
+	_, starts := run(t, &insights.Options{WarmUp: -1}, time.Minute, 4*60, spike)
+	found := false
+	for _, s := range starts {
+		found = found || s.EventTime.Equal(mt0.Add(150*time.Minute))
+	}
+	if !found {
+		t.Errorf("WarmUp -1: no insight at the spike among %d", len(starts))
+	}
+	if _, starts := run(t, nil, time.Minute, 4*60, spike); len(starts) != 0 {
+		t.Errorf("default warm-up: %d insights in the first hours", len(starts))
+	}
+	fall := func(i int, _ time.Time) int {
+		if i >= 2*24*60 && i < 2*24*60+20 {
+			return 80
+		}
+		return 200
+	}
+	if _, starts := run(t, &insights.Options{DropRatio: -1}, time.Minute, 2*24*60+60, fall); len(starts) != 1 {
+		t.Errorf("DropRatio -1: %d insights, want the fall's", len(starts))
+	}
+	if _, starts := run(t, nil, time.Minute, 2*24*60+60, fall); len(starts) != 0 {
+		t.Errorf("default DropRatio: %d insights on a fall to 40%%", len(starts))
+	}
+}

@@ -11,11 +11,20 @@ import (
 	"github.com/trailkit/trailkit/insights/internal/scenario"
 )
 
+// raceDays is the scenarios' length: 14 days, 7 under the race detector
+// (CI runs the package at full size without it too).
+func raceDays() int {
+	if insights.RaceEnabled {
+		return 7
+	}
+	return 14
+}
+
 // TestStationaryFalseInsights: 14 days of seasonal traffic over more than
 // 200 series must give at most 1 insight per 100 series-days, none in the
 // warm-up.
 func TestStationaryFalseInsights(t *testing.T) {
-	res, err := scenario.Run(scenario.Stationary(11, 14), nil, false)
+	res, err := scenario.Run(scenario.Stationary(11, raceDays()), nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +44,7 @@ func TestStationaryFalseInsights(t *testing.T) {
 // busy series and error bursts are at least 95% detected, with the Start
 // within 2 minutes of the anomaly's start; every record validates.
 func TestInjectedAnomalies(t *testing.T) {
-	res, err := scenario.Run(scenario.WithAnomalies(scenario.Stationary(12, 14), 20), nil, false)
+	res, err := scenario.Run(scenario.WithAnomalies(scenario.Stationary(12, raceDays()), 20), nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
