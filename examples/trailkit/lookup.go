@@ -213,7 +213,8 @@ func runLookup(e *env, args []string) int {
 	account := fs.account("", "12-digit account `id` (required)")
 	region := fs.region("`Region` (required)")
 	var attr attrFlag
-	fs.Var(&attr, "lookup-attribute", "`Key=Value` filter (at most one)")
+	fs.Var(&attr, "lookup-attribute", "`Key=Value` filter (at most one); also AttributeKey=K,AttributeValue=V")
+	fs.alias("lookup-attribute", "lookup-attributes") // aws-cli's name
 	start, end := fs.timeRange("earliest eventTime", "latest eventTime")
 	maxResults := fs.Int("max-results", 50, "most events to print")
 	output := fs.String("output", "json", "output `format`: json or csv")
