@@ -45,6 +45,11 @@ type ScanOptions struct {
 	Slack time.Duration
 	// Reader configures the reading of each file.
 	Reader ReaderOptions
+	// WholeFiles makes Scan yield a file's records only once the whole
+	// file was read: a file that fails part-way yields its *ScanError and
+	// none of its records, so that a caller reporting the file as skipped
+	// uses nothing from it. A file's records are then held in memory.
+	WholeFiles bool
 }
 
 // ErrNoStream: Scan was called without ScanOptions.Account or Region. Scan
@@ -170,15 +175,25 @@ func scanFile(ctx context.Context, store Store, opts ScanOptions, key string, yi
 	}
 	defer body.Close()
 	rd := NewReader(body, opts.Reader)
+	var held []*event.Record
 	for {
 		rec, err := rd.Next()
 		if err == io.EOF {
+			for _, r := range held {
+				if !yield(r, nil) {
+					return false
+				}
+			}
 			return true
 		}
 		if err != nil {
 			return yield(nil, &ScanError{Bucket: opts.Bucket, Key: key, Err: err})
 		}
 		if rec.EventTime.Before(opts.Start) || !opts.End.IsZero() && rec.EventTime.After(opts.End) {
+			continue
+		}
+		if opts.WholeFiles {
+			held = append(held, rec)
 			continue
 		}
 		if !yield(rec, nil) {

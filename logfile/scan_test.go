@@ -153,3 +153,48 @@ func TestScan(t *testing.T) {
 		t.Errorf("garbage file: error %v, %d records", scanErr, records)
 	}
 }
+
+// TestScanWholeFiles: a file that fails part-way (its gzip stream cut
+// after some records) yields its records without WholeFiles, and with it
+// only its *ScanError: a caller that reports the file as skipped has used
+// nothing from it. The other files' records come either way.
+func TestScanWholeFiles(t *testing.T) {
+	ctx := context.Background()
+	mem := NewMemStore()
+	t0 := time.Date(2024, 2, 28, 22, 0, 0, 0, time.UTC)
+	clock := &fakeClock{t: t0}
+	w, _ := NewWriter(mem, WriterOptions{Bucket: "b", Now: clock.Now, MaxRecords: 200})
+	for i := range 400 {
+		if err := w.Write(ctx, genRecord(12, i, "111122223333", "us-east-1", t0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close(ctx)
+	keys := listAll(t, mem, "b", "", "")
+	if len(keys) != 2 {
+		t.Fatalf("%d files", len(keys))
+	}
+	obj, _ := mem.Get(ctx, "b", keys[0])
+	mem.Put(ctx, Object{Bucket: "b", Key: keys[0], Body: obj.Body[:len(obj.Body)*2/3]})
+	for _, whole := range []bool{false, true} {
+		recs, errs := 0, 0
+		for _, err := range Scan(ctx, mem, ScanOptions{Bucket: "b", Account: "111122223333", Region: "us-east-1", WholeFiles: whole}) {
+			var se *ScanError
+			if errors.As(err, &se) {
+				errs++
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs++
+		}
+		want := 200
+		if !whole {
+			want = 200 + 1 // at least one record of the cut file came through
+		}
+		if errs != 1 || (whole && recs != want) || (!whole && recs < want) {
+			t.Errorf("WholeFiles=%v: %d records, %d errors", whole, recs, errs)
+		}
+	}
+}

@@ -26,6 +26,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/trailkit/trailkit/digest"
 )
@@ -65,18 +66,18 @@ func WriteText(stdout, stderr io.Writer, r *digest.Report, opts Options) (int, e
 				} else {
 					validD++
 				}
-				tw.status(pfx+d.Message, false)
+				tw.status(pfx+escape(d.Message), false)
 			} else {
 				if d.Backfill {
 					invalidB++
 				} else {
 					invalidD++
 				}
-				tw.status(pfx+d.Message, true)
+				tw.status(pfx+escape(d.Message), true)
 			}
 		case e.LogFile != nil:
 			l := e.LogFile
-			line := "Log file\ts3://" + l.Bucket + "/" + l.Key + "\t"
+			line := "Log file\ts3://" + escape(l.Bucket+"/"+l.Key) + "\t"
 			if l.Status == digest.StatusValid {
 				validL++
 				tw.status(line+"valid", false)
@@ -105,7 +106,7 @@ func WriteText(stdout, stderr io.Writer, r *digest.Report, opts Options) (int, e
 			if !strings.Contains(f.Key, "CloudTrail-Digest") {
 				what = "Log file"
 			}
-			tw.status(what+"\ts3://"+f.Bucket+"/"+f.Key+"\tINVALID: "+string(f.Kind)+" ("+f.Detail+")", true)
+			tw.status(what+"\ts3://"+escape(f.Bucket+"/"+f.Key)+"\tINVALID: "+string(f.Kind)+" ("+escape(f.Detail)+")", true)
 		}
 	}
 	if !r.Validated() {
@@ -144,6 +145,39 @@ func WriteText(stdout, stderr io.Writer, r *digest.Report, opts Options) (int, e
 	}
 	tw.printf(stdout, "\n")
 	return ExitStatus(r, opts.Strict), tw.err
+}
+
+// escape writes C0 and C1 control characters and DEL as \xNN or \u00NN,
+// invalid UTF-8 bytes as \xNN, and keeps tabs: a key or message read from
+// a hostile digest cannot drive the terminal. CloudTrail's keys and
+// messages have none, so aws-cli's lines are unchanged.
+func escape(s string) string {
+	clean := true
+	for _, r := range s {
+		if (r < 0x20 && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '\t':
+			b.WriteByte('\t')
+		case r == utf8.RuneError && n == 1, r < 0x20, r == 0x7f:
+			b.WriteString(`\x` + strconv.FormatUint(uint64(s[i])>>4, 16) + strconv.FormatUint(uint64(s[i])&15, 16))
+		case r >= 0x80 && r < 0xa0:
+			b.WriteString(`\u00` + strconv.FormatUint(uint64(r)>>4, 16) + strconv.FormatUint(uint64(r)&15, 16))
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 func plural(n int, what string) string {

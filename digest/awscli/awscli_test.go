@@ -117,3 +117,18 @@ func TestStrictSummaryMatchesExit(t *testing.T) {
 		t.Errorf("default: exit %d\n%s", code, so)
 	}
 }
+
+// TestControlCharactersEscaped: a key carrying terminal escape sequences
+// (from a hostile listing or digest) is printed escaped, not obeyed.
+func TestControlCharactersEscaped(t *testing.T) {
+	rep := &digest.Report{
+		Digests:  []digest.DigestResult{{Status: digest.StatusValid}},
+		Findings: []digest.Finding{{Kind: digest.FindingUnlisted, Bucket: "b", Key: "AWSLogs/x\x1b[2J\x07\u009b.json.gz", Detail: "d\r"}},
+	}
+	var so, se bytes.Buffer
+	awscli.WriteText(&so, &se, rep, awscli.Options{Strict: true})
+	out := so.String() + se.String()
+	if strings.ContainsAny(out, "\x1b\x07\r\u009b") || !strings.Contains(se.String(), `AWSLogs/x\x1b[2J\x07\u009b.json.gz`) || !strings.Contains(se.String(), `(d\x0d)`) {
+		t.Errorf("not escaped: %q", se.String())
+	}
+}

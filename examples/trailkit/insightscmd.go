@@ -112,7 +112,7 @@ func runInsights(e *env, args []string) int {
 		n := 0
 		for r, err := range logfile.Scan(ctx, store, logfile.ScanOptions{
 			Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID, Account: *account, Region: region,
-			Start: start.t, End: end.t,
+			Start: start.t, End: end.t, WholeFiles: true,
 		}) {
 			if err != nil {
 				var se *logfile.ScanError
@@ -122,7 +122,7 @@ func runInsights(e *env, args []string) int {
 				}
 				failed++
 				prog.done()
-				fmt.Fprintf(e.stderr, "trailkit insights: skipped a file: %v\n", err)
+				fmt.Fprintf(e.stderr, "trailkit insights: skipped a file: %s\n", escapeControl(err.Error()))
 				continue
 			}
 			n++

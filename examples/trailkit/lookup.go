@@ -261,7 +261,7 @@ func runLookup(e *env, args []string) int {
 	failed, scanned := 0, 0
 	for r, err := range logfile.Scan(context.Background(), store, logfile.ScanOptions{
 		Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID, Account: *account, Region: *region,
-		Kind: kind, Start: start.t, End: end.t,
+		Kind: kind, Start: start.t, End: end.t, WholeFiles: true,
 	}) {
 		if err != nil {
 			var se *logfile.ScanError
@@ -271,7 +271,7 @@ func runLookup(e *env, args []string) int {
 			}
 			failed++
 			prog.done()
-			fmt.Fprintf(e.stderr, "trailkit lookup: skipped a file: %v\n", err)
+			fmt.Fprintf(e.stderr, "trailkit lookup: skipped a file: %s\n", escapeControl(err.Error()))
 			continue
 		}
 		scanned++
