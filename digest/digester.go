@@ -126,7 +126,9 @@ type DigesterStats struct {
 	// their window's start.
 	Files, Late int
 	// Unreadable counts log files skipped because they are not valid
-	// gzip JSON log files; they stay unlisted, and validation reports them.
+	// gzip JSON log files with a record, or larger than the store's or
+	// DefaultMaxLogFileSize's limit; they stay unlisted (each window tries
+	// them again), and validation reports them.
 	Unreadable int
 	// Forks counts adopted digests that do not link to the digest this
 	// Digester held as the previous one (two chains were started at
@@ -440,7 +442,7 @@ func (d *Digester) window(ctx context.Context, start, end time.Time) error {
 	late, unreadable := 0, 0
 	for _, c := range cands {
 		switch {
-		case errors.Is(c.err, ErrInvalidFormat) || errors.Is(c.err, ErrTooLarge):
+		case errors.Is(c.err, ErrInvalidFormat) || errors.Is(c.err, ErrTooLarge) || errors.Is(c.err, logfile.ErrTooLarge):
 			unreadable++
 			continue
 		case c.err != nil:
@@ -521,17 +523,28 @@ func (d *Digester) readDigest(ctx context.Context, key string) (*link, *Digest, 
 // an error wrapping ErrInvalidFormat (ErrTooLarge above
 // DefaultMaxLogFileSize).
 func (r *fileReader) read(ctx context.Context, store logfile.Store, bucket, key string) (LogFile, error) {
-	obj, err := store.Get(ctx, bucket, key)
+	rc, _, err := store.Open(ctx, bucket, key)
 	if err != nil {
 		return LogFile{}, err
 	}
+	defer rc.Close()
+	// A failure to read the stored bytes (a broken connection) is the
+	// store's error, to retry; only a failure to inflate or parse them
+	// makes the file unreadable.
+	src := &readErr{r: rc}
 	zr := &r.zr
-	if err := zr.Reset(bytes.NewReader(obj.Body)); err != nil {
+	if err := zr.Reset(src); err != nil {
+		if src.err != nil {
+			return LogFile{}, src.err
+		}
 		return LogFile{}, &FormatError{Field: "log file " + key, Err: err}
 	}
 	zr.Multistream(false)
 	r.raw.Reset()
 	if n, err := r.raw.ReadFrom(io.LimitReader(zr, DefaultMaxLogFileSize+1)); err != nil {
+		if src.err != nil {
+			return LogFile{}, src.err
+		}
 		return LogFile{}, &FormatError{Field: "log file " + key, Err: err}
 	} else if n > DefaultMaxLogFileSize {
 		return LogFile{}, &SizeError{What: "log file", Limit: DefaultMaxLogFileSize}
@@ -568,4 +581,18 @@ func (r *fileReader) read(ctx context.Context, store logfile.Store, bucket, key 
 		NewestEventTime: newest.UTC().Format(TimeFormat),
 		OldestEventTime: oldest.UTC().Format(TimeFormat),
 	}, nil
+}
+
+// readErr remembers the first error other than io.EOF its reader returned.
+type readErr struct {
+	r   io.Reader
+	err error
+}
+
+func (e *readErr) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }

@@ -370,3 +370,34 @@ func TestDigesterConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestDigesterUnreadableFile: a file in the log folder that is not a gzip
+// log file (dropped there by another tool, or hostile) does not stop the
+// chain: it is counted, left unlisted, and the other files are digested.
+func TestDigesterUnreadableFile(t *testing.T) {
+	ctx := context.Background()
+	store := logfile.NewMemStore()
+	clock := &simClock{t: time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)}
+	d, err := digest.NewDigester(digest.DigesterConfig{ChainID: fleetChain(), Bucket: fixture.Bucket, Signer: testSigner(t),
+		Store: store, Now: clock.Now, Interval: 10 * time.Second, Lookback: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	putLateFile(t, store, clock.Now(), "id-1")
+	bad := logfile.Key{Kind: logfile.KindLog, Prefix: fleetPrefix, Account: fixture.Account, Region: "eu-west-1",
+		Time: clock.Now(), Unique: "NotAGzipFile0001"}
+	if err := store.Put(ctx, logfile.Object{Bucket: fixture.Bucket, Key: bad.String(), Body: []byte(`{"Records":[]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(10 * time.Second)
+	if err := d.Tick(ctx); err != nil {
+		t.Fatalf("Tick with an unreadable file in the folder: %v", err)
+	}
+	clock.Advance(10 * time.Second)
+	if err := d.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s := d.Stats(); s.Written != 2 || s.Files != 1 || s.Unreadable != 2 {
+		t.Errorf("stats %+v, want 2 digests, 1 file listed, the bad one skipped in both windows", s)
+	}
+}
