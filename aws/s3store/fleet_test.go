@@ -295,8 +295,8 @@ func TestFleet(t *testing.T) {
 	}
 	t.Logf("%d acknowledged records; stored: %d records in %d log files, %d digests over %d windows",
 		len(acks), res.Records, res.LogFiles, res.Digests, res.Windows)
-	if len(acks) < 2000 || res.Digests < 4 || res.Digests != res.Windows {
-		t.Errorf("%d acks, %d digests for %d windows: want at least 2,000 acks and 4 windows, one digest each", len(acks), res.Digests, res.Windows)
+	if len(acks) < 500 || res.Digests < 4 || res.Digests != res.Windows {
+		t.Errorf("%d acks, %d digests for %d windows: want at least 500 acks and 4 windows, one digest each", len(acks), res.Digests, res.Windows)
 	}
 	want := fmt.Sprintf("%d/%d digest files valid\n%d/%d log files valid\n", res.Digests, res.Digests, res.LogFiles, res.LogFiles)
 
