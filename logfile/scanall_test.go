@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -317,5 +319,73 @@ func BenchmarkScanAll(b *testing.B) {
 			}
 			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
 		})
+	}
+}
+
+// openCountingStore counts the body bytes read through Open.
+type openCountingStore struct {
+	Store
+	read atomic.Int64
+}
+
+type countingReader struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (r countingReader) Read(p []byte) (int, error) {
+	n, err := r.ReadCloser.Read(p)
+	r.n.Add(int64(n))
+	return n, err
+}
+
+func (s *openCountingStore) Open(ctx context.Context, bucket, key string) (io.ReadCloser, ObjectInfo, error) {
+	rc, info, err := s.Store.Open(ctx, bucket, key)
+	if err != nil {
+		return rc, info, err
+	}
+	return countingReader{rc, &s.read}, info, nil
+}
+
+// A consumer that stops taking records stops the reading: ScanAll reads
+// ahead by a bounded number of batches, not the whole bucket.
+func TestScanAllBoundedReadAhead(t *testing.T) {
+	mem, _ := scanAllBucketN(t, 900) // 43,200 records in 432 files
+	var total int64
+	for key, err := range mem.List(context.Background(), "b", "p/", "") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := mem.Get(context.Background(), "b", key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += int64(len(o.Body))
+	}
+	cs := &openCountingStore{Store: mem}
+	n := 0
+	for _, err := range ScanAll(context.Background(), cs, ScanOptions{Bucket: "b", Prefix: "p", Parallelism: 2}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n++; n == 1 {
+			// Let the workers fill what they may: wait until reading stops.
+			for last, deadline := int64(-1), time.Now().Add(10*time.Second); time.Now().Before(deadline); {
+				time.Sleep(200 * time.Millisecond)
+				cur := cs.read.Load()
+				if cur == last {
+					break
+				}
+				last = cur
+			}
+			if read := cs.read.Load(); read > total/10 {
+				t.Fatalf("a stalled consumer let ScanAll read %d of %d bytes", read, total)
+			} else {
+				t.Logf("stalled after one record: %d of %d bytes read", read, total)
+			}
+		}
+	}
+	if n != 43200 {
+		t.Fatalf("%d records", n)
 	}
 }
