@@ -33,8 +33,16 @@
 // &, |, } or quote. Keywords are upper case, as documented. Whitespace
 // between tokens is optional. A pattern longer than 1024 bytes, or any
 // other text, is a *SyntaxError (errors.Is ErrSyntax) carrying the byte
-// offset of the problem. Term and space-delimited patterns, and regular
-// expression values (%…%), are not supported: they are syntax errors.
+// offset of the problem. Term and space-delimited patterns are not
+// supported: they are syntax errors.
+//
+// A value may also be a regular expression between percent signs, with
+// = or != only: { $.eventName = %^Delete.*Policy$% }. As CloudWatch Logs
+// documents, it may hold only letters, digits, the symbols : _ # = @ / ; , -
+// and the operators ^ $ ? [ ] { } | \ * + . (no parentheses, no multi-byte
+// characters), and a pattern holds at most two; it matches when it finds a
+// match anywhere in the value's text (Go's RE2 syntax, of which that subset
+// is a part).
 //
 // # Evaluation
 //

@@ -3,6 +3,7 @@ package metricfilter
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -65,12 +66,13 @@ type cond struct {
 	slot   int // the selector's index among the pattern's distinct selectors
 	op     op
 	// The value, for = != < <= > >=.
-	str      string   // the string value as written (unquoted content)
-	parts    []string // str split at '*' when it has wildcards
-	wildcard bool     // str contains '*'
-	any      bool     // the value is a lone '*'
-	num      float64  // the numeric value when isNum
-	isNum    bool     // the value is an unquoted number
+	str      string         // the string value as written (unquoted content)
+	parts    []string       // str split at '*' when it has wildcards
+	wildcard bool           // str contains '*'
+	any      bool           // the value is a lone '*'
+	num      float64        // the numeric value when isNum
+	isNum    bool           // the value is an unquoted number
+	re       *regexp.Regexp // a %regex% value
 }
 
 // expr node kinds.
@@ -146,10 +148,11 @@ func Compile(src string) (*Pattern, error) {
 const maxNesting = 64
 
 type compiler struct {
-	p     *Pattern
-	s     string
-	i     int
-	slots map[string]int // distinct selectors by text
+	p      *Pattern
+	s      string
+	i      int
+	slots  map[string]int // distinct selectors by text
+	nregex int
 }
 
 func (c *compiler) errf(msg string) error { return &SyntaxError{c.s, c.i, msg} }
@@ -361,7 +364,7 @@ func (c *compiler) value(k *cond) error {
 		k.str = b.String()
 	} else {
 		if c.s[c.i] == '%' {
-			return c.errf("regular expression values (%…%) are not supported")
+			return c.regex(k)
 		}
 		for c.i < len(c.s) && valueByte(c.s[c.i]) {
 			c.i++
@@ -385,6 +388,48 @@ func (c *compiler) value(k *cond) error {
 		k.wildcard = true
 		k.parts = strings.Split(k.str, "*")
 	}
+	return nil
+}
+
+// maxRegexes is CloudWatch Logs' limit of regular expressions in a JSON
+// filter pattern.
+const maxRegexes = 2
+
+// regex parses a %regex% value. CloudWatch Logs allows only alphanumeric
+// characters, the symbols : _ # = @ / ; , - and the operators
+// ^ $ ? [ ] { } | \ * + . in it; no parentheses, no multi-byte characters.
+func (c *compiler) regex(k *cond) error {
+	start := c.i
+	end := strings.IndexByte(c.s[start+1:], '%')
+	if end < 0 {
+		return c.errf("unterminated regular expression (%…%)")
+	}
+	expr := c.s[start+1 : start+1+end]
+	for j := 0; j < len(expr); j++ {
+		ch := expr[j]
+		if ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || strings.IndexByte(":_#=@/;,-^$?[]{}|\\*+.", ch) >= 0 {
+			continue
+		}
+		c.i = start + 1 + j
+		return c.errf(fmt.Sprintf("%q is not allowed in a regular expression", ch))
+	}
+	if expr == "" {
+		return c.errf("empty regular expression")
+	}
+	if k.op != opEq && k.op != opNe {
+		return c.errf("a regular expression needs = or !=")
+	}
+	c.nregex++
+	if c.nregex > maxRegexes {
+		return c.errf(fmt.Sprintf("more than %d regular expressions in one pattern", maxRegexes))
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		c.i = start + 1
+		return c.errf("bad regular expression: " + err.Error())
+	}
+	k.re, k.str = re, "%"+expr+"%"
+	c.i = start + end + 2
 	return nil
 }
 
@@ -591,6 +636,9 @@ func (k *cond) equal(d *jsontree.Doc, n int, kind jsontree.Kind) (eq, comparable
 	switch kind {
 	case jsontree.String:
 		s := d.Str(n)
+		if k.re != nil {
+			return k.re.Match(s), true
+		}
 		if k.any {
 			return true, true
 		}
@@ -599,6 +647,9 @@ func (k *cond) equal(d *jsontree.Doc, n int, kind jsontree.Kind) (eq, comparable
 		}
 		return string(s) == k.str, true
 	case jsontree.Number:
+		if k.re != nil {
+			return k.re.Match(d.Raw(n)), true
+		}
 		if k.any {
 			return true, true
 		}
@@ -610,6 +661,9 @@ func (k *cond) equal(d *jsontree.Doc, n int, kind jsontree.Kind) (eq, comparable
 		}
 		return string(d.Raw(n)) == k.str, true
 	case jsontree.True, jsontree.False:
+		if k.re != nil {
+			return k.re.Match(d.Raw(n)), true
+		}
 		if k.any {
 			return true, true
 		}

@@ -173,6 +173,15 @@ func TestOperators(t *testing.T) {
 		{`{$.e="a\"b*"}`, true},
 		{`{$.e="a\"b"}`, false},
 		{`{$.q="x y"}`, true},
+		// Regular expressions (%…%), found anywhere in the value.
+		{`{$.s=%^Access%}`, true},
+		{`{$.s=%Denied$%}`, true},
+		{`{$.s=%^Denied%}`, false},
+		{`{$.s!=%^Denied%}`, true},
+		{`{$.u=%Unauthori[sz]ed%}`, true},
+		{`{$.n=%^[0-9]+$%}`, true},
+		{`{$.missing!=%x%}`, false},
+		{`{$.s=%^A.*d$% && $.u=%Client\.%}`, true},
 		{`{$.s=AccessDenied&&$.n=5}`, true},
 		{`{$.s=AccessDenied&&$.n=6||$.b IS FALSE}`, true},
 		{`{$.s=AccessDenied&&($.n=6||$.b IS TRUE)}`, false},
@@ -214,7 +223,13 @@ func TestSyntaxErrors(t *testing.T) {
 		{`{ $.a = 1 } x`, 12},
 		{`{ ($.a = 1 }`, 11},
 		{`{ $.a = 1 && }`, 13},
-		{`{ $.a = %ab% }`, 8},
+		{`{ $.a = %a(b)% }`, 10},
+		{`{ $.a = %ab }`, 8},
+		{`{ $.a = %% }`, 8},
+		{`{ $.a > %1% }`, 8},
+		{`{ $.a = %é% }`, 9},
+		{`{ $.a = %a% || $.b = %b% || $.c = %c% }`, 34},
+		{`{ $.a = %a{2,1}% }`, 9},
 		{`{ $.a IS NULLX }`, 13},
 		{`{ $.a is null }`, 6},
 		{`{ $.users[*].id = 2 }`, 10},
@@ -309,7 +324,7 @@ func TestMatchRecord(t *testing.T) {
 
 func TestMatchAllocs(t *testing.T) {
 	r := consoleLogin()
-	p := MustCompile(`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && $.resources[0].ARN = "*alice" }`)
+	p := MustCompile(`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && $.resources[0].ARN = "*alice" && $.sourceIPAddress = %^203\.0\.113\.[0-9]+$% }`)
 	if !p.Match(r) {
 		t.Fatal("no match")
 	}
