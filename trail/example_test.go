@@ -181,3 +181,32 @@ func ExampleAdvancedEquivalent() {
 	//  }
 	// ]
 }
+
+// describe-trails prints a trail without its selectors
+// (HasCustomEventSelectors says it has some); json.Unmarshal of
+// get-event-selectors' output into the trail completes it.
+func ExampleParse_completeWithSelectors() {
+	describeTrails := []byte(`{"trailList": [{
+	  "Name": "audit", "S3BucketName": "audit-logs", "IsMultiRegionTrail": true,
+	  "IncludeGlobalServiceEvents": true, "HomeRegion": "eu-west-1",
+	  "TrailARN": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/audit",
+	  "HasCustomEventSelectors": true}]}`)
+	getEventSelectors := []byte(`{
+	  "TrailARN": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/audit",
+	  "EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": true}]}`)
+
+	trails, _, err := trail.Parse(describeTrails)
+	if err != nil {
+		panic(err)
+	}
+	_, err = trail.Compile(&trails[0], nil)
+	fmt.Println(err)
+	if err := json.Unmarshal(getEventSelectors, &trails[0]); err != nil {
+		panic(err)
+	}
+	f, err := trail.Compile(&trails[0], nil)
+	fmt.Println(trails[0].S3BucketName, trails[0].EventSelectors[0].ReadWriteType, err, f != nil)
+	// Output:
+	// trail: HasCustomEventSelectors is true but no selectors were loaded
+	// audit-logs WriteOnly <nil> true
+}
