@@ -43,11 +43,15 @@ func Example() {
 	// A digest chain for (account, Region, trail), subscribed to the writer.
 	signer, _ := digest.GenerateRSASigner(nil)
 	chain, _ := digest.NewChain(digest.ChainConfig{
-		ChainID: digest.ChainID{Account: "111122223333", Region: "eu-west-1", Trail: "audit", HomeRegion: "eu-west-1"},
-		Bucket:  "audit-bucket", Signer: signer, Store: store, Now: clock,
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "audit-bucket"}, Account: "111122223333", Region: "eu-west-1", Trail: "audit", HomeRegion: "eu-west-1"},
+		Signer:      signer,
+		Store:       store,
+		Now:         clock,
 	})
 	w, _ := logfile.NewWriter(store, logfile.WriterOptions{
-		Bucket: "audit-bucket", Now: clock, Rand: rand.NewChaCha8([32]byte{1}),
+		Location: logfile.Location{Bucket: "audit-bucket"},
+		Now:      clock,
+		Rand:     rand.NewChaCha8([32]byte{1}),
 	})
 	w.Subscribe(chain.Add)
 	start := now
@@ -63,8 +67,11 @@ func Example() {
 	var keys digest.KeyRing
 	keys.Add(signer.PublicKey())
 	report, err := digest.Validate(ctx, store, digest.ValidateOptions{
-		TrailARN: "arn:aws:cloudtrail:eu-west-1:111122223333:trail/audit",
-		Bucket:   "audit-bucket", Start: start, End: now, Keys: &keys,
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "audit-bucket"}},
+		TrailARN:    "arn:aws:cloudtrail:eu-west-1:111122223333:trail/audit",
+		Start:       start,
+		End:         now,
+		Keys:        &keys,
 	})
 	if err != nil {
 		fmt.Println(err)

@@ -13,12 +13,14 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-// ChainConfig configures a Chain. ChainID, Bucket, Signer and Store are
-// required.
+// ChainConfig configures a Chain. The chain (with its Location's Bucket),
+// Signer and Store are required; the zero value of every other field
+// selects the default.
 type ChainConfig struct {
-	ChainID
-	// Bucket receives the digests; deliveries to other buckets are ignored.
-	Bucket string
+	// DigestChain names the chain: its Location's Bucket receives the
+	// digests (deliveries to other buckets are ignored), and Account,
+	// Region, Trail and HomeRegion are required.
+	logfile.DigestChain
 	Signer Signer
 	Store  logfile.Store
 	// Now is the clock; nil means time.Now. Times are truncated to seconds.
@@ -80,7 +82,7 @@ func NewChain(cfg ChainConfig) (*Chain, error) {
 }
 
 // ResumeChain continues the chain from the newest normal (non-backfill)
-// digest for cfg.ChainID in cfg.Store: the next window starts at its
+// digest for cfg.DigestChain in cfg.Store: the next window starts at its
 // digestEndTime and the next digest links to it (its key, the SHA-256 of its
 // uncompressed bytes, and its signature metadata). Without a stored digest
 // it returns NewChain(cfg). A newest digest that cannot be read or parsed is
@@ -89,14 +91,13 @@ func ResumeChain(ctx context.Context, cfg ChainConfig) (*Chain, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
-	re := cfg.keyRegexp()
 	var newest string
 	var newestT string
-	for key, err := range cfg.Store.List(ctx, cfg.Bucket, cfg.DigestPrefix()+"/", "") {
+	for key, err := range cfg.Store.List(ctx, cfg.Bucket, cfg.ListPrefix(), "") {
 		if err != nil {
 			return nil, err
 		}
-		if IsBackfillKey(key) || !re.MatchString(key) {
+		if IsBackfillKey(key) || !cfg.Match(key) {
 			continue
 		}
 		ts, _ := keyTimeText(key)
@@ -134,7 +135,7 @@ func ResumeChain(ctx context.Context, cfg ChainConfig) (*Chain, error) {
 func (cfg *ChainConfig) check() error {
 	switch {
 	case cfg.Account == "" || cfg.Region == "" || cfg.Trail == "" || cfg.HomeRegion == "":
-		return configErr("ChainID needs Account, Region, Trail and HomeRegion")
+		return configErr("DigestChain needs Account, Region, Trail and HomeRegion")
 	case cfg.Bucket == "":
 		return configErr("Bucket is required")
 	case cfg.Signer == nil:
@@ -144,7 +145,7 @@ func (cfg *ChainConfig) check() error {
 	case cfg.Interval < 0 || (cfg.Interval > 0 && cfg.Interval < time.Second):
 		return configErr("Interval %v: need zero or at least one second", cfg.Interval)
 	}
-	if err := logfile.CheckKey(cfg.Bucket, cfg.DigestKey(time.Unix(0, 0), false)); err != nil {
+	if err := logfile.CheckKey(cfg.Bucket, cfg.Key(time.Unix(0, 0), false).String()); err != nil {
 		return fmt.Errorf("%w: %w", ErrBadConfig, err)
 	}
 	return nil
@@ -328,7 +329,7 @@ func (c *Chain) emit(ctx context.Context, end time.Time, final bool) error {
 }
 
 func (c *Chain) build(start, end time.Time, files []LogFile) (logfile.Object, *link, error) {
-	key := c.cfg.DigestKey(end, false)
+	key := c.cfg.Key(end, false).String()
 	d := Digest{
 		AWSAccountID:               c.cfg.Account,
 		DigestStartTime:            start.Format(TimeFormat),

@@ -62,8 +62,13 @@ func TestCorruptionCorpus(t *testing.T) {
 			for _, o := range c.Objects {
 				s.Put(ctx, logfile.Object{Bucket: meta.Bucket, Key: o.Key, Body: o.Body, Metadata: o.Metadata})
 			}
-			rep := validate(t, s, digest.ValidateOptions{TrailARN: meta.TrailARN, SourceRegion: meta.Region, Bucket: meta.Bucket,
-				Start: start, End: end, Keys: keys})
+			rep := validate(t, s, digest.ValidateOptions{
+				DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: meta.Bucket}, Region: meta.Region},
+				TrailARN:    meta.TrailARN,
+				Start:       start,
+				End:         end,
+				Keys:        keys,
+			})
 			for _, d := range rep.Digests {
 				want, named := c.Digests[d.Key]
 				if !named {

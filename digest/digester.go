@@ -17,13 +17,14 @@ import (
 // DefaultLookback is DigesterConfig.Lookback's default.
 const DefaultLookback = 2 * time.Hour
 
-// DigesterConfig configures a Digester. ChainID, Bucket, Signer and Store
-// are required. Every digester of one chain must use the same ChainID,
-// Bucket, Interval and Lookback.
+// DigesterConfig configures a Digester. The chain (with its Location's
+// Bucket), Signer and Store are required; the zero value of every other
+// field selects the default. Every digester of one chain must use the same
+// DigestChain, Interval and Lookback.
 type DigesterConfig struct {
-	ChainID
-	// Bucket holds the chain's log files and receives its digests.
-	Bucket string
+	// DigestChain names the chain; its Location's Bucket holds the
+	// chain's log files and receives its digests.
+	logfile.DigestChain
 	Signer Signer
 	// Store must implement PutIfAbsent as the logfile.Store contract says:
 	// it is what makes competing digesters agree.
@@ -92,7 +93,6 @@ type DigesterConfig struct {
 type Digester struct {
 	cfg      DigesterConfig
 	iv, back time.Duration
-	re       interface{ MatchString(string) bool }
 
 	mu     sync.Mutex
 	loaded bool
@@ -140,7 +140,7 @@ type DigesterStats struct {
 
 // NewDigester returns a Digester for cfg. It does no I/O.
 func NewDigester(cfg DigesterConfig) (*Digester, error) {
-	cc := ChainConfig{ChainID: cfg.ChainID, Bucket: cfg.Bucket, Signer: cfg.Signer, Store: cfg.Store, Interval: cfg.Interval}
+	cc := ChainConfig{DigestChain: cfg.DigestChain, Signer: cfg.Signer, Store: cfg.Store, Interval: cfg.Interval}
 	if err := cc.check(); err != nil {
 		return nil, err
 	}
@@ -161,7 +161,6 @@ func NewDigester(cfg DigesterConfig) (*Digester, error) {
 	for range n {
 		d.readers = append(d.readers, &fileReader{})
 	}
-	d.re = cfg.keyRegexp()
 	return d, nil
 }
 
@@ -300,14 +299,14 @@ func (d *Digester) load(ctx context.Context, now time.Time) error {
 // newestDigest returns the key of the chain's newest normal digest,
 // listing from since first and the whole chain only if that finds none.
 func (d *Digester) newestDigest(ctx context.Context, since time.Time) (string, error) {
-	dc := logfile.DigestChain{Prefix: d.cfg.Prefix, OrgID: d.cfg.OrgID, Account: d.cfg.Account, Region: d.cfg.Region, Trail: d.cfg.Trail, HomeRegion: d.cfg.HomeRegion}
+	dc := d.cfg.DigestChain
 	for _, after := range []string{dc.ListStartAfter(since), ""} {
 		var newest, newestT string
-		for key, err := range d.cfg.Store.List(ctx, d.cfg.Bucket, d.cfg.DigestPrefix()+"/", after) {
+		for key, err := range d.cfg.Store.List(ctx, d.cfg.Bucket, d.cfg.ListPrefix(), after) {
 			if err != nil {
 				return "", err
 			}
-			if IsBackfillKey(key) || !d.re.MatchString(key) {
+			if IsBackfillKey(key) || !d.cfg.Match(key) {
 				continue
 			}
 			if ts, ok := keyTimeText(key); ok && ts >= newestT {
@@ -397,7 +396,7 @@ func (d *Digester) eachLogFile(ctx context.Context, from, to time.Time, fn func(
 
 // window writes or adopts the digest of [start, end).
 func (d *Digester) window(ctx context.Context, start, end time.Time) error {
-	key := d.cfg.DigestKey(end, false)
+	key := d.cfg.Key(end, false).String()
 	if _, err := d.cfg.Store.Get(ctx, d.cfg.Bucket, key); err == nil {
 		return d.adopt(ctx, key, end)
 	} else if !errors.Is(err, logfile.ErrNotFound) {
@@ -453,7 +452,7 @@ func (d *Digester) window(ctx context.Context, start, end time.Time) error {
 		}
 		files = append(files, c.f)
 	}
-	c := Chain{cfg: ChainConfig{ChainID: d.cfg.ChainID, Bucket: d.cfg.Bucket, Signer: d.cfg.Signer}, prev: d.prev}
+	c := Chain{cfg: ChainConfig{DigestChain: d.cfg.DigestChain, Signer: d.cfg.Signer}, prev: d.prev}
 	obj, l, err := c.build(start, end, files)
 	if err != nil {
 		return err

@@ -38,8 +38,8 @@ func (c *simClock) Advance(d time.Duration) {
 
 const fleetPrefix = "fleet"
 
-func fleetChain() digest.ChainID {
-	return digest.ChainID{Prefix: fleetPrefix, Account: fixture.Account, Region: "eu-west-1", Trail: fixture.Trail, HomeRegion: fixture.HomeRegion}
+func fleetChain() logfile.DigestChain {
+	return logfile.DigestChain{Account: fixture.Account, Region: "eu-west-1", Trail: fixture.Trail, HomeRegion: fixture.HomeRegion, Location: logfile.Location{Bucket: fixture.Bucket, Prefix: fleetPrefix}}
 }
 
 var lateSeq atomic.Int64
@@ -97,8 +97,14 @@ func testDigesterFleet(t *testing.T, store logfile.Store, withAWSCLI bool) {
 	start := clock.Now()
 	const iv = time.Minute
 	newDigester := func() *digest.Digester {
-		d, err := digest.NewDigester(digest.DigesterConfig{ChainID: fleetChain(), Bucket: fixture.Bucket, Signer: testSigner(t),
-			Store: store, Now: clock.Now, Interval: iv, Lookback: 10 * time.Minute})
+		d, err := digest.NewDigester(digest.DigesterConfig{
+			DigestChain: fleetChain(),
+			Signer:      testSigner(t),
+			Store:       store,
+			Now:         clock.Now,
+			Interval:    iv,
+			Lookback:    10 * time.Minute,
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +112,7 @@ func testDigesterFleet(t *testing.T, store logfile.Store, withAWSCLI bool) {
 	}
 	var writers []*logfile.Writer
 	for range 3 {
-		w, err := logfile.NewWriter(store, logfile.WriterOptions{Bucket: fixture.Bucket, Prefix: fleetPrefix, Now: clock.Now, MaxAge: 40 * time.Second})
+		w, err := logfile.NewWriter(store, logfile.WriterOptions{Location: logfile.Location{Bucket: fixture.Bucket, Prefix: fleetPrefix}, Now: clock.Now, MaxAge: 40 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,8 +207,13 @@ func testDigesterFleet(t *testing.T, store logfile.Store, withAWSCLI bool) {
 	if total.Written != res.Digests || total.Adopted == 0 || total.Late < 4 || total.Forks != 0 || total.Files != res.LogFiles {
 		t.Errorf("stats %+v: want %d written in all, some adopted, at least 4 late files, no fork, %d files", total, res.Digests, res.LogFiles)
 	}
-	rep := validate(t, store, digest.ValidateOptions{TrailARN: fixture.TrailARN(), SourceRegion: "eu-west-1", Bucket: fixture.Bucket,
-		Prefix: fleetPrefix, Start: start.Add(-time.Hour), End: clock.Now().Add(time.Minute), Keys: ring(testSigner(t))})
+	rep := validate(t, store, digest.ValidateOptions{
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket, Prefix: fleetPrefix}, Region: "eu-west-1"},
+		TrailARN:    fixture.TrailARN(),
+		Start:       start.Add(-time.Hour),
+		End:         clock.Now().Add(time.Minute),
+		Keys:        ring(testSigner(t)),
+	})
 	if !rep.Strict() || len(rep.Gaps) != 0 || len(rep.LogFiles) != res.LogFiles || len(rep.Digests) != res.Digests {
 		var out bytes.Buffer
 		awscli.WriteText(&out, &out, rep, awscli.Options{Strict: true})
@@ -246,8 +257,14 @@ func TestDigesterLoserContinues(t *testing.T) {
 	store := logfile.NewMemStore()
 	clock := &simClock{t: time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)}
 	mk := func() *digest.Digester {
-		d, err := digest.NewDigester(digest.DigesterConfig{ChainID: fleetChain(), Bucket: fixture.Bucket, Signer: testSigner(t),
-			Store: store, Now: clock.Now, Interval: 10 * time.Second, Lookback: time.Minute})
+		d, err := digest.NewDigester(digest.DigesterConfig{
+			DigestChain: fleetChain(),
+			Signer:      testSigner(t),
+			Store:       store,
+			Now:         clock.Now,
+			Interval:    10 * time.Second,
+			Lookback:    time.Minute,
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,8 +274,14 @@ func TestDigesterLoserContinues(t *testing.T) {
 	// b's store hides existing digests from Get, so b builds every window
 	// and meets a's digest only at PutIfAbsent: the race's losing side.
 	blind := &blindStore{Store: store}
-	b, err := digest.NewDigester(digest.DigesterConfig{ChainID: fleetChain(), Bucket: fixture.Bucket, Signer: testSigner(t),
-		Store: blind, Now: clock.Now, Interval: 10 * time.Second, Lookback: time.Minute})
+	b, err := digest.NewDigester(digest.DigesterConfig{
+		DigestChain: fleetChain(),
+		Signer:      testSigner(t),
+		Store:       blind,
+		Now:         clock.Now,
+		Interval:    10 * time.Second,
+		Lookback:    time.Minute,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +376,7 @@ func (s *blindStore) PutIfAbsent(ctx context.Context, obj logfile.Object) error 
 }
 
 func TestDigesterConfig(t *testing.T) {
-	good := digest.DigesterConfig{ChainID: fleetChain(), Bucket: fixture.Bucket, Signer: testSigner(t), Store: logfile.NewMemStore()}
+	good := digest.DigesterConfig{DigestChain: fleetChain(), Signer: testSigner(t), Store: logfile.NewMemStore()}
 	if _, err := digest.NewDigester(good); err != nil {
 		t.Fatal(err)
 	}
@@ -378,8 +401,14 @@ func TestDigesterUnreadableFile(t *testing.T) {
 	ctx := context.Background()
 	store := logfile.NewMemStore()
 	clock := &simClock{t: time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)}
-	d, err := digest.NewDigester(digest.DigesterConfig{ChainID: fleetChain(), Bucket: fixture.Bucket, Signer: testSigner(t),
-		Store: store, Now: clock.Now, Interval: 10 * time.Second, Lookback: time.Minute})
+	d, err := digest.NewDigester(digest.DigesterConfig{
+		DigestChain: fleetChain(),
+		Signer:      testSigner(t),
+		Store:       store,
+		Now:         clock.Now,
+		Interval:    10 * time.Second,
+		Lookback:    time.Minute,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

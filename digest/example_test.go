@@ -26,8 +26,10 @@ func ExampleChain() {
 	signer, _ := fixture.LoadKey("testdata/testkey.pem")
 	clock := &fixture.Clock{T: time.Date(2024, 3, 5, 9, 17, 42, 0, time.UTC)}
 	chain, _ := digest.NewChain(digest.ChainConfig{
-		ChainID: digest.ChainID{Account: "444455556666", Region: "eu-west-1", Trail: "org-audit", HomeRegion: "us-east-1"},
-		Bucket:  "example-trail-bucket", Signer: signer, Store: store, Now: clock.Now,
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "example-trail-bucket"}, Account: "444455556666", Region: "eu-west-1", Trail: "org-audit", HomeRegion: "us-east-1"},
+		Signer:      signer,
+		Store:       store,
+		Now:         clock.Now,
 	})
 	clock.T = clock.T.Add(25 * time.Minute)
 	chain.Add(logfile.Delivery{Bucket: "example-trail-bucket", Kind: logfile.KindLog, Account: "444455556666", Region: "eu-west-1",

@@ -33,15 +33,20 @@ func FuzzValidateDigestObject(f *testing.F) {
 	signer, _ := digest.NewRSASigner(key)
 	keys := &digest.KeyRing{}
 	keys.Add(signer.PublicKey())
-	id := digest.ChainID{Account: "111122223333", Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"}
+	id := logfile.DigestChain{Account: "111122223333", Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"}
 	end := time.Date(2024, 1, 1, 1, 0, 0, 0, time.UTC)
-	dkey := id.DigestKey(end, false)
+	dkey := id.Key(end, false).String()
 	f.Fuzz(func(t *testing.T, body []byte, sig string) {
 		for _, b := range [][]byte{body, gz(t, body)} {
 			store := logfile.NewMemStore()
 			store.Put(context.Background(), logfile.Object{Bucket: "b", Key: dkey, Body: b, Metadata: map[string]string{"signature": sig, "signature-algorithm": "SHA256withRSA"}})
-			rep, err := digest.Validate(context.Background(), store, digest.ValidateOptions{Account: id.Account, Trail: "t", HomeRegion: "us-east-1", Bucket: "b",
-				Start: end.Add(-time.Hour), End: end, Keys: keys, MaxDigestSize: 1 << 16})
+			rep, err := digest.Validate(context.Background(), store, digest.ValidateOptions{
+				DigestChain:   logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Account: id.Account, Trail: "t", HomeRegion: "us-east-1"},
+				Start:         end.Add(-time.Hour),
+				End:           end,
+				Keys:          keys,
+				MaxDigestSize: 1 << 16,
+			})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,17 +84,17 @@ func TestSHA1SignatureRefused(t *testing.T) {
 	blk, _ := pem.Decode(b)
 	key, _ := x509.ParsePKCS1PrivateKey(blk.Bytes)
 	good, _ := digest.NewRSASigner(key)
-	id := digest.ChainID{Account: "111122223333", Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"}
+	id := logfile.DigestChain{Account: "111122223333", Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"}
 	end := time.Date(2024, 1, 1, 1, 0, 0, 0, time.UTC)
 	d := &digest.Digest{AWSAccountID: id.Account, DigestStartTime: "2024-01-01T00:00:00Z", DigestEndTime: end.Format(digest.TimeFormat),
-		DigestS3Bucket: "b", DigestS3Object: id.DigestKey(end, false), DigestPublicKeyFingerprint: good.Fingerprint().String(), DigestSignatureAlgorithm: "SHA256withRSA", LogFiles: []digest.LogFile{}}
+		DigestS3Bucket: "b", DigestS3Object: id.Key(end, false).String(), DigestPublicKeyFingerprint: good.Fingerprint().String(), DigestSignatureAlgorithm: "SHA256withRSA", LogFiles: []digest.LogFile{}}
 	body, meta, err := digest.Encode(d, sha1Signer{good, key})
 	if err != nil {
 		t.Fatal(err)
 	}
 	store := logfile.NewMemStore()
 	store.Put(context.Background(), logfile.Object{Bucket: "b", Key: d.DigestS3Object, Body: body, Metadata: meta})
-	rep := validate(t, store, digest.ValidateOptions{Account: id.Account, Trail: "t", HomeRegion: "us-east-1", Bucket: "b", Start: end.Add(-time.Hour), End: end, Keys: ring(good)})
+	rep := validate(t, store, digest.ValidateOptions{DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Account: id.Account, Trail: "t", HomeRegion: "us-east-1"}, Start: end.Add(-time.Hour), End: end, Keys: ring(good)})
 	if rep.Digests[0].Status != digest.StatusSignatureFailed || !errors.Is(rep.Digests[0].Err, digest.ErrSignature) {
 		t.Fatalf("SHA-1 signature: %+v", rep.Digests[0])
 	}

@@ -123,11 +123,11 @@ var interopTampers = []tamper{
 	}},
 	{"backfill-digest", func(t *testing.T, s *logfile.MemStore, r *fixture.Result) (string, digest.Status) {
 		// A starting backfill digest listing one log file of the first hour again.
-		id := digest.ChainID{Prefix: r.Prefix, Account: fixture.Account, Region: "eu-west-1", Trail: fixture.Trail, HomeRegion: fixture.HomeRegion}
+		id := logfile.DigestChain{Account: fixture.Account, Region: "eu-west-1", Trail: fixture.Trail, HomeRegion: fixture.HomeRegion, Location: logfile.Location{Prefix: r.Prefix}}
 		end := r.Start.Add(90 * time.Minute)
 		o, _ := s.Get(context.Background(), r.Bucket, r.Digests["eu-west-1"][0])
 		src, _ := digest.Parse(gunzip(t, o.Body))
-		key := id.DigestKey(end, true)
+		key := id.Key(end, true).String()
 		d := &digest.Digest{AWSAccountID: fixture.Account, DigestStartTime: r.Start.Add(30 * time.Minute).Format(digest.TimeFormat), DigestEndTime: end.Format(digest.TimeFormat),
 			DigestS3Bucket: r.Bucket, DigestS3Object: key, DigestPublicKeyFingerprint: testSigner(t).Fingerprint().String(), DigestSignatureAlgorithm: digest.SignatureAlgorithm,
 			NewestEventTime: src.NewestEventTime, OldestEventTime: src.OldestEventTime, LogFiles: src.LogFiles[:1]}

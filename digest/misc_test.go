@@ -60,8 +60,13 @@ func TestIncludeInsightsOption(t *testing.T) {
 	for _, include := range []bool{false, true} {
 		store := logfile.NewMemStore()
 		clock := &fixture.Clock{T: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
-		c, err := digest.NewChain(digest.ChainConfig{ChainID: digest.ChainID{Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"},
-			Bucket: "b", Signer: testSigner(t), Store: store, Now: clock.Now, IncludeInsights: include})
+		c, err := digest.NewChain(digest.ChainConfig{
+			DigestChain:     logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"},
+			Signer:          testSigner(t),
+			Store:           store,
+			Now:             clock.Now,
+			IncludeInsights: include,
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,8 +86,11 @@ func TestIncludeInsightsOption(t *testing.T) {
 }
 
 func TestChainConfigErrors(t *testing.T) {
-	good := digest.ChainConfig{ChainID: digest.ChainID{Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"},
-		Bucket: "b", Signer: testSigner(t), Store: logfile.NewMemStore()}
+	good := digest.ChainConfig{
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"},
+		Signer:      testSigner(t),
+		Store:       logfile.NewMemStore(),
+	}
 	for name, mod := range map[string]func(*digest.ChainConfig){
 		"no account":     func(c *digest.ChainConfig) { c.Account = "" },
 		"no bucket":      func(c *digest.ChainConfig) { c.Bucket = "" },
@@ -133,14 +141,14 @@ func TestKeyValidityWindows(t *testing.T) {
 func TestBackfillNeedsGenerationTimestamp(t *testing.T) {
 	ctx := context.Background()
 	store := logfile.NewMemStore()
-	id := digest.ChainID{Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"}
+	id := logfile.DigestChain{Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"}
 	end := time.Date(2024, 1, 1, 1, 0, 0, 0, time.UTC)
-	key := id.DigestKey(end, true)
+	key := id.Key(end, true).String()
 	d := &digest.Digest{AWSAccountID: fixture.Account, DigestStartTime: "2024-01-01T00:00:00Z", DigestEndTime: end.Format(digest.TimeFormat),
 		DigestS3Bucket: "b", DigestS3Object: key, DigestPublicKeyFingerprint: testSigner(t).Fingerprint().String(), DigestSignatureAlgorithm: digest.SignatureAlgorithm, LogFiles: []digest.LogFile{}}
 	body, meta, _ := digest.Encode(d, testSigner(t))
 	store.Put(ctx, logfile.Object{Bucket: "b", Key: key, Body: body, Metadata: meta})
-	opts := digest.ValidateOptions{Account: fixture.Account, Trail: "t", HomeRegion: "us-east-1", Bucket: "b", Start: end.Add(-2 * time.Hour), End: end, Keys: ring(testSigner(t))}
+	opts := digest.ValidateOptions{DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Account: fixture.Account, Trail: "t", HomeRegion: "us-east-1"}, Start: end.Add(-2 * time.Hour), End: end, Keys: ring(testSigner(t))}
 	rep := validate(t, store, opts)
 	if len(rep.Digests) != 1 || !rep.Digests[0].Backfill || rep.Digests[0].Status != digest.StatusInvalidFormat {
 		t.Fatalf("%+v", rep.Digests)
@@ -161,18 +169,22 @@ func TestBackfillNeedsGenerationTimestamp(t *testing.T) {
 func TestMalformedPreviousHashFlagged(t *testing.T) {
 	ctx := context.Background()
 	store := logfile.NewMemStore()
-	id := digest.ChainID{Account: fixture.Account, Region: "us-west-2", Trail: "leh-ct-test", HomeRegion: "us-west-2"}
+	id := logfile.DigestChain{Account: fixture.Account, Region: "us-west-2", Trail: "leh-ct-test", HomeRegion: "us-west-2"}
 	end := time.Date(2020, 9, 11, 19, 36, 49, 0, time.UTC)
-	prevKey := id.DigestKey(end.Add(-time.Hour), false)
+	prevKey := id.Key(end.Add(-time.Hour), false).String()
 	h63 := "531914fcfa0dbacf0c9dd1475a1fdcb5dea6e85921409f3c3ec0ba39063c860"
 	b, alg, sig := "b", "SHA-256", strings.Repeat("ab", 256)
 	d := &digest.Digest{AWSAccountID: id.Account, DigestStartTime: "2020-09-11T18:36:49Z", DigestEndTime: end.Format(digest.TimeFormat),
-		DigestS3Bucket: b, DigestS3Object: id.DigestKey(end, false), DigestPublicKeyFingerprint: testSigner(t).Fingerprint().String(), DigestSignatureAlgorithm: "SHA256withRSA",
+		DigestS3Bucket: b, DigestS3Object: id.Key(end, false).String(), DigestPublicKeyFingerprint: testSigner(t).Fingerprint().String(), DigestSignatureAlgorithm: "SHA256withRSA",
 		PreviousDigestS3Bucket: &b, PreviousDigestS3Object: &prevKey, PreviousDigestHashValue: &h63, PreviousDigestHashAlgorithm: &alg, PreviousDigestSignature: &sig, LogFiles: []digest.LogFile{}}
 	body, meta, _ := digest.Encode(d, testSigner(t))
 	store.Put(ctx, logfile.Object{Bucket: b, Key: d.DigestS3Object, Body: body, Metadata: meta})
-	rep := validate(t, store, digest.ValidateOptions{Account: id.Account, Trail: id.Trail, HomeRegion: id.HomeRegion, Bucket: b,
-		Start: end.Add(-30 * time.Minute), End: end, Keys: ring(testSigner(t))})
+	rep := validate(t, store, digest.ValidateOptions{
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: b}, Account: id.Account, Trail: id.Trail, HomeRegion: id.HomeRegion},
+		Start:       end.Add(-30 * time.Minute),
+		End:         end,
+		Keys:        ring(testSigner(t)),
+	})
 	if rep.Digests[0].Status != digest.StatusValid {
 		t.Fatalf("%+v", rep.Digests[0])
 	}
@@ -185,17 +197,31 @@ func TestMalformedPreviousHashFlagged(t *testing.T) {
 	}
 }
 
-// The digest keys built here are the ones logfile's key builder makes.
+// The chain's digest keys follow CloudTrail's documented layout, and
+// KeyTime reads their time back by position as aws-cli does.
 func TestDigestKeyMatchesLogfileKeys(t *testing.T) {
-	for _, id := range []digest.ChainID{
-		{Account: "444455556666", Region: "ap-northeast-1", Trail: "llm-guard-trail", HomeRegion: "us-west-2"},
-		{Prefix: "o-a1b2c3d4e5", OrgID: "o-a1b2c3d4e5", Account: "123456789015", Region: "ca-central-1", Trail: "org_trail.v2", HomeRegion: "us-east-1"},
+	for _, c := range []struct {
+		id   logfile.DigestChain
+		want string // with %s for the backfill suffix
+	}{
+		{logfile.DigestChain{Account: "444455556666", Region: "ap-northeast-1", Trail: "llm-guard-trail", HomeRegion: "us-west-2"},
+			"AWSLogs/444455556666/CloudTrail-Digest/ap-northeast-1/2023/10/15/444455556666_CloudTrail-Digest_ap-northeast-1_llm-guard-trail_us-west-2_20231015T230404Z%s.json.gz"},
+		{logfile.DigestChain{Account: "123456789015", Region: "ca-central-1", Trail: "org_trail.v2", HomeRegion: "us-east-1", Location: logfile.Location{Prefix: "o-a1b2c3d4e5", OrgID: "o-a1b2c3d4e5"}},
+			"o-a1b2c3d4e5/AWSLogs/o-a1b2c3d4e5/123456789015/CloudTrail-Digest/ca-central-1/2023/10/15/123456789015_CloudTrail-Digest_ca-central-1_org_trail.v2_us-east-1_20231015T230404Z%s.json.gz"},
 	} {
+		id := c.id
 		for _, backfill := range []bool{false, true} {
 			end := time.Date(2023, 10, 15, 23, 4, 4, 0, time.UTC)
-			lk := logfile.DigestChain{Prefix: id.Prefix, OrgID: id.OrgID, Account: id.Account, Region: id.Region, Trail: id.Trail, HomeRegion: id.HomeRegion}.Key(end, backfill).String()
-			if got := id.DigestKey(end, backfill); got != lk {
-				t.Errorf("%s\n!= logfile %s", got, lk)
+			suffix := ""
+			if backfill {
+				suffix = "_backfill"
+			}
+			lk := fmt.Sprintf(c.want, suffix)
+			if got := id.Key(end, backfill).String(); got != lk {
+				t.Errorf("%s\n!= documented %s", got, lk)
+			}
+			if !id.Match(lk) {
+				t.Errorf("chain does not match its own key %s", lk)
 			}
 			if kt, ok := digest.KeyTime(lk); !ok || !kt.Equal(end) || digest.IsBackfillKey(lk) != backfill {
 				t.Errorf("KeyTime(%s) = %v %v", lk, kt, ok)
@@ -248,8 +274,12 @@ func TestAddDuringPut(t *testing.T) {
 	ctx := context.Background()
 	store := &blockingStore{MemStore: logfile.NewMemStore(), entered: make(chan struct{}, 1), release: make(chan struct{})}
 	clock := &fixture.Clock{T: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
-	c, _ := digest.NewChain(digest.ChainConfig{ChainID: digest.ChainID{Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"},
-		Bucket: "b", Signer: testSigner(t), Store: store, Now: clock.Now})
+	c, _ := digest.NewChain(digest.ChainConfig{
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"},
+		Signer:      testSigner(t),
+		Store:       store,
+		Now:         clock.Now,
+	})
 	c.Add(logfile.Delivery{Bucket: "b", Key: "AWSLogs/a.json.gz", Kind: logfile.KindLog, Account: fixture.Account, Region: "us-east-1", DeliveredAt: clock.T.Add(time.Minute)})
 	clock.T = clock.T.Add(time.Hour)
 	done := make(chan error)
@@ -286,8 +316,12 @@ func TestRecoverAfterCrash(t *testing.T) {
 	ctx := context.Background()
 	store := logfile.NewMemStore()
 	clock := &fixture.Clock{T: time.Date(2024, 2, 28, 23, 10, 30, 0, time.UTC)}
-	cfg := digest.ChainConfig{ChainID: digest.ChainID{Prefix: "p", Account: fixture.Account, Region: "eu-west-1", Trail: "t", HomeRegion: "us-east-1"},
-		Bucket: fixture.Bucket, Signer: testSigner(t), Store: store, Now: clock.Now}
+	cfg := digest.ChainConfig{
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket, Prefix: "p"}, Account: fixture.Account, Region: "eu-west-1", Trail: "t", HomeRegion: "us-east-1"},
+		Signer:      testSigner(t),
+		Store:       store,
+		Now:         clock.Now,
+	}
 	c, _ := digest.NewChain(cfg)
 	rng := nil2rng(7)
 	n := 0
@@ -327,8 +361,12 @@ func TestRecoverAfterCrash(t *testing.T) {
 	if err := c2.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	rep := validate(t, store, digest.ValidateOptions{Account: fixture.Account, Trail: "t", HomeRegion: "us-east-1", SourceRegion: "eu-west-1",
-		Bucket: fixture.Bucket, Prefix: "p", Start: time.Date(2024, 2, 28, 23, 0, 0, 0, time.UTC), End: clock.T, Keys: ring(testSigner(t))})
+	rep := validate(t, store, digest.ValidateOptions{
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket, Prefix: "p"}, Account: fixture.Account, Trail: "t", HomeRegion: "us-east-1", Region: "eu-west-1"},
+		Start:       time.Date(2024, 2, 28, 23, 0, 0, 0, time.UTC),
+		End:         clock.T,
+		Keys:        ring(testSigner(t)),
+	})
 	if !rep.Strict() || len(rep.LogFiles) != n {
 		t.Fatalf("%d of %d files validated; findings %v", len(rep.LogFiles), n, rep.Findings)
 	}
@@ -395,7 +433,7 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 	clock := &fixture.Clock{T: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)}
-	set, _ := digest.NewChainSet(digest.ChainConfig{ChainID: digest.ChainID{Trail: "t", HomeRegion: "us-east-1"}, Bucket: "b", Signer: testSigner(t), Store: store, Now: clock.Now})
+	set, _ := digest.NewChainSet(digest.ChainConfig{DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Trail: "t", HomeRegion: "us-east-1"}, Signer: testSigner(t), Store: store, Now: clock.Now})
 	for g := range 4 {
 		wg.Add(1)
 		go func() {

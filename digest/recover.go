@@ -85,15 +85,14 @@ func (c *Chain) Recover(ctx context.Context) (int, error) {
 // listedSince returns the bucket/key of every log file listed in the
 // chain's normal digests whose key time is at or after from.
 func (c *Chain) listedSince(ctx context.Context, from time.Time) (map[string]bool, error) {
-	re := c.cfg.keyRegexp()
 	lo := from.Format(keyTimeFormat)
 	listed := map[string]bool{}
-	marker := c.cfg.DigestKey(from.Add(-time.Minute), false)
-	for key, err := range c.cfg.Store.List(ctx, c.cfg.Bucket, c.cfg.DigestPrefix()+"/", marker) {
+	marker := c.cfg.Key(from.Add(-time.Minute), false).String()
+	for key, err := range c.cfg.Store.List(ctx, c.cfg.Bucket, c.cfg.ListPrefix(), marker) {
 		if err != nil {
 			return nil, err
 		}
-		if IsBackfillKey(key) || !re.MatchString(key) {
+		if IsBackfillKey(key) || !c.cfg.Match(key) {
 			continue
 		}
 		if ts, ok := keyTimeText(key); !ok || ts < lo {

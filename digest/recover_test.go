@@ -25,8 +25,12 @@ func newRecoverEnv(t *testing.T, interval time.Duration) *recoverEnv {
 	store := logfile.NewMemStore()
 	clock := &fixture.Clock{T: time.Date(2024, 2, 28, 23, 10, 30, 0, time.UTC)}
 	return &recoverEnv{t: t, store: store, clock: clock, cfg: digest.ChainConfig{
-		ChainID: digest.ChainID{Account: fixture.Account, Region: "eu-west-1", Trail: "t", HomeRegion: "us-east-1"},
-		Bucket:  fixture.Bucket, Signer: testSigner(t), Store: store, Now: clock.Now, Interval: interval}}
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket}, Account: fixture.Account, Region: "eu-west-1", Trail: "t", HomeRegion: "us-east-1"},
+		Signer:      testSigner(t),
+		Store:       store,
+		Now:         clock.Now,
+		Interval:    interval,
+	}}
 }
 
 // put stores a log file whose key time is at; add also gives it to c.
@@ -146,8 +150,12 @@ func TestRecoverCleanRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.checkOnce("after clean restart")
-	rep := validate(t, e.store, digest.ValidateOptions{Account: fixture.Account, Trail: "t", HomeRegion: "us-east-1", SourceRegion: "eu-west-1",
-		Bucket: fixture.Bucket, Start: time.Date(2024, 2, 28, 23, 0, 0, 0, time.UTC), End: e.clock.T, Keys: ring(testSigner(t))})
+	rep := validate(t, e.store, digest.ValidateOptions{
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket}, Account: fixture.Account, Trail: "t", HomeRegion: "us-east-1", Region: "eu-west-1"},
+		Start:       time.Date(2024, 2, 28, 23, 0, 0, 0, time.UTC),
+		End:         e.clock.T,
+		Keys:        ring(testSigner(t)),
+	})
 	if !rep.Strict() || len(rep.LogFiles) != e.n {
 		t.Errorf("strict %v: %d of %d files validated; findings %v", rep.Strict(), len(rep.LogFiles), e.n, rep.Findings)
 	}

@@ -13,22 +13,19 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-// ValidateOptions says which chain to validate. Bucket, Start and Keys are
-// required, and either TrailARN or (Account, Trail, HomeRegion).
+// ValidateOptions says which chain to validate. The chain's Location.Bucket,
+// Start and Keys are required, and either TrailARN or the chain's Account,
+// Trail and HomeRegion; the zero value of every other field selects the
+// default.
 type ValidateOptions struct {
+	// DigestChain names the chain. Its Region is the delivering Region
+	// whose digests are checked; empty means HomeRegion (aws-cli: the
+	// CLI's --region).
+	logfile.DigestChain
 	// TrailARN, arn:<partition>:cloudtrail:<home>:<account>:trail/<name>,
 	// supplies HomeRegion, Trail and (unless Account is set) Account. It is
 	// also printed in the text report's header.
-	TrailARN   string
-	Account    string
-	Trail      string
-	HomeRegion string
-	// SourceRegion is the delivering region whose digests are checked;
-	// empty means HomeRegion (aws-cli: the CLI's --region).
-	SourceRegion string
-	Bucket       string
-	Prefix       string
-	OrgID        string
+	TrailARN string
 	// Start and End bound the delivery times validated; a zero End is now.
 	Start, End time.Time
 	// Keys supplies the public keys. Like aws-cli, Validate asks for the
@@ -223,8 +220,8 @@ func (r *Report) Strict() bool { return r.OK() && len(r.Findings) == 0 }
 
 var arnRE = regexp.MustCompile(`^arn:.+:cloudtrail:.+:\d{12}:trail/.+`)
 
-func (o *ValidateOptions) resolve() (ChainID, error) {
-	id := ChainID{Prefix: o.Prefix, OrgID: o.OrgID, Account: o.Account, Trail: o.Trail, HomeRegion: o.HomeRegion}
+func (o *ValidateOptions) resolve() (logfile.DigestChain, error) {
+	id := o.DigestChain
 	if o.TrailARN != "" {
 		if !arnRE.MatchString(o.TrailARN) {
 			return id, configErr("Invalid trail ARN provided: %s", o.TrailARN)
@@ -236,7 +233,6 @@ func (o *ValidateOptions) resolve() (ChainID, error) {
 			id.Account = parts[4]
 		}
 	}
-	id.Region = o.SourceRegion
 	if id.Region == "" {
 		id.Region = id.HomeRegion
 	}
@@ -285,7 +281,6 @@ func Validate(ctx context.Context, store logfile.Store, opts ValidateOptions) (*
 	}
 	v := &validator{
 		store: store, id: id, opts: opts, start: start, end: end,
-		re:   id.keyRegexp(),
 		rep:  &Report{TrailARN: opts.TrailARN, Start: start, End: end},
 		seen: map[string]string{},
 	}
@@ -309,10 +304,9 @@ func Validate(ctx context.Context, store logfile.Store, opts ValidateOptions) (*
 
 type validator struct {
 	store             logfile.Store
-	id                ChainID
+	id                logfile.DigestChain
 	opts              ValidateOptions
 	start, end        time.Time
-	re                *regexp.Regexp
 	rep               *Report
 	maxDigest, maxLog int64
 	seen              map[string]string // log file s3 path -> digest key listing it
@@ -353,7 +347,7 @@ func (v *validator) run(ctx context.Context) error {
 			if !v.newestListed.IsZero() {
 				from = v.newestListed
 			}
-			v.finding(Finding{Kind: FindingMissingNewest, Bucket: v.opts.Bucket, Key: v.id.DigestPrefix(),
+			v.finding(Finding{Kind: FindingMissingNewest, Bucket: v.opts.Bucket, Key: strings.TrimSuffix(v.id.ListPrefix(), "/"),
 				Detail: fmt.Sprintf("no digest covers %s to %s", from.Format(TimeFormat), v.end.Format(TimeFormat))})
 		}
 	}
@@ -384,14 +378,14 @@ func (v *validator) list(ctx context.Context, bucket string) (normal, backfill [
 	if l, ok := v.listed[bucket]; ok {
 		return append([]string(nil), l[0]...), append([]string(nil), l[1]...), nil
 	}
-	marker := v.id.DigestKey(v.start.Add(-time.Minute), false)
+	marker := v.id.Key(v.start.Add(-time.Minute), false).String()
 	lo := v.start.Format(keyTimeFormat)
 	hi := v.end.Add(time.Hour).Format(keyTimeFormat)
-	for key, err := range v.store.List(ctx, bucket, v.id.DigestPrefix(), marker) {
+	for key, err := range v.store.List(ctx, bucket, v.id.ListPrefix(), marker) {
 		if err != nil {
 			return nil, nil, err
 		}
-		if !v.re.MatchString(key) {
+		if !v.id.Match(key) {
 			continue
 		}
 		ts, ok := keyTimeText(key)

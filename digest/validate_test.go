@@ -110,8 +110,10 @@ func TestChainResumeAndFailedPut(t *testing.T) {
 	store := &failingStore{MemStore: mem}
 	clock := &fixture.Clock{T: time.Date(2025, 1, 31, 23, 30, 5, 0, time.UTC)}
 	cfg := digest.ChainConfig{
-		ChainID: digest.ChainID{Account: fixture.Account, Region: "us-west-2", Trail: fixture.Trail, HomeRegion: fixture.HomeRegion},
-		Bucket:  fixture.Bucket, Signer: testSigner(t), Store: store, Now: clock.Now,
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket}, Account: fixture.Account, Region: "us-west-2", Trail: fixture.Trail, HomeRegion: fixture.HomeRegion},
+		Signer:      testSigner(t),
+		Store:       store,
+		Now:         clock.Now,
 	}
 	c, err := digest.NewChain(cfg)
 	if err != nil {
@@ -183,8 +185,13 @@ func TestChainResumeAndFailedPut(t *testing.T) {
 	if err := c2.Close(ctx); !errors.Is(err, digest.ErrChainClosed) {
 		t.Fatalf("second Close = %v", err)
 	}
-	rep := validate(t, mem, digest.ValidateOptions{TrailARN: fixture.TrailARN(), SourceRegion: "us-west-2", Bucket: fixture.Bucket,
-		Start: time.Date(2025, 1, 31, 23, 0, 0, 0, time.UTC), End: clock.T, Keys: ring(testSigner(t))})
+	rep := validate(t, mem, digest.ValidateOptions{
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket}, Region: "us-west-2"},
+		TrailARN:    fixture.TrailARN(),
+		Start:       time.Date(2025, 1, 31, 23, 0, 0, 0, time.UTC),
+		End:         clock.T,
+		Keys:        ring(testSigner(t)),
+	})
 	if !rep.Strict() || len(rep.Gaps) != 0 {
 		t.Fatalf("not one valid chain: gaps %v findings %v digests %+v", rep.Gaps, rep.Findings, rep.Digests)
 	}
@@ -205,8 +212,10 @@ func TestChainConcurrentAdd(t *testing.T) {
 	var mu sync.Mutex
 	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock.T }
 	c, err := digest.NewChain(digest.ChainConfig{
-		ChainID: digest.ChainID{Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"},
-		Bucket:  "b", Signer: testSigner(t), Store: store, Now: now,
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"},
+		Signer:      testSigner(t),
+		Store:       store,
+		Now:         now,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -268,9 +277,9 @@ func TestHostileDigestCannotEscapeDirStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, store := range []logfile.Store{ds, logfile.NewMemStore()} {
-		id := digest.ChainID{Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"}
+		id := logfile.DigestChain{Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"}
 		end := "2024-01-01T01:00:00Z"
-		key := id.DigestKey(time.Date(2024, 1, 1, 1, 0, 0, 0, time.UTC), false)
+		key := id.Key(time.Date(2024, 1, 1, 1, 0, 0, 0, time.UTC), false).String()
 		d := &digest.Digest{AWSAccountID: fixture.Account, DigestStartTime: "2024-01-01T00:00:00Z", DigestEndTime: end,
 			DigestS3Bucket: "b", DigestS3Object: key, DigestPublicKeyFingerprint: testSigner(t).Fingerprint().String(), DigestSignatureAlgorithm: "SHA256withRSA"}
 		for _, k := range []string{"../secret.json.gz", "/" + secret, "a/../../secret.json.gz", "x\x00y", "..", "a\\..\\..\\secret.json.gz"} {
@@ -284,8 +293,12 @@ func TestHostileDigestCannotEscapeDirStore(t *testing.T) {
 		if err := store.Put(ctx, logfile.Object{Bucket: "b", Key: key, Body: body, Metadata: meta}); err != nil {
 			t.Fatal(err)
 		}
-		rep := validate(t, store, digest.ValidateOptions{Account: fixture.Account, Trail: "t", HomeRegion: "us-east-1", Bucket: "b",
-			Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2024, 1, 1, 2, 0, 0, 0, time.UTC), Keys: ring(testSigner(t))})
+		rep := validate(t, store, digest.ValidateOptions{
+			DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Account: fixture.Account, Trail: "t", HomeRegion: "us-east-1"},
+			Start:       time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
+			End:         time.Date(2024, 1, 1, 2, 0, 0, 0, time.UTC),
+			Keys:        ring(testSigner(t)),
+		})
 		if len(rep.Digests) != 1 || rep.Digests[0].Status != digest.StatusValid {
 			t.Fatalf("%T: digest %+v", store, rep.Digests)
 		}
@@ -334,7 +347,7 @@ func TestOversizedAndMalformedDigests(t *testing.T) {
 
 func TestValidateOptionsErrors(t *testing.T) {
 	store := logfile.NewMemStore()
-	good := digest.ValidateOptions{TrailARN: fixture.TrailARN(), Bucket: "b", Start: time.Unix(1e9, 0), End: time.Unix(1e9+3600, 0), Keys: ring(testSigner(t))}
+	good := digest.ValidateOptions{DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "b"}}, TrailARN: fixture.TrailARN(), Start: time.Unix(1e9, 0), End: time.Unix(1e9+3600, 0), Keys: ring(testSigner(t))}
 	for name, mod := range map[string]func(*digest.ValidateOptions){
 		"bad arn":    func(o *digest.ValidateOptions) { o.TrailARN = "arn:aws:s3:::x" },
 		"no bucket":  func(o *digest.ValidateOptions) { o.Bucket = "" },

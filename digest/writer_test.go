@@ -31,12 +31,16 @@ func TestWriterChainSetDirStore(t *testing.T) {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
 	start := clock()
-	w, err := logfile.NewWriter(store, logfile.WriterOptions{Bucket: fixture.Bucket, Prefix: "org-audit", Now: clock})
+	w, err := logfile.NewWriter(store, logfile.WriterOptions{Location: logfile.Location{Bucket: fixture.Bucket, Prefix: "org-audit"}, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := digest.ChainConfig{ChainID: digest.ChainID{Prefix: "org-audit", Trail: fixture.Trail, HomeRegion: fixture.HomeRegion},
-		Bucket: fixture.Bucket, Signer: testSigner(t), Store: store, Now: clock}
+	cfg := digest.ChainConfig{
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket, Prefix: "org-audit"}, Trail: fixture.Trail, HomeRegion: fixture.HomeRegion},
+		Signer:      testSigner(t),
+		Store:       store,
+		Now:         clock,
+	}
 	set, err := digest.NewChainSet(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -93,9 +97,15 @@ func TestWriterChainSetDirStore(t *testing.T) {
 	}
 	for _, r := range regions {
 		var progressCalls, lastDone int
-		rep := validate(t, store, digest.ValidateOptions{TrailARN: fixture.TrailARN(), SourceRegion: r, Bucket: fixture.Bucket, Prefix: "org-audit",
-			Start: start, End: clock(), Keys: ring(testSigner(t)), ReportMissingNewest: true,
-			Progress: func(done, queued int) { progressCalls++; lastDone = done }})
+		rep := validate(t, store, digest.ValidateOptions{
+			DigestChain:         logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket, Prefix: "org-audit"}, Region: r},
+			TrailARN:            fixture.TrailARN(),
+			Start:               start,
+			End:                 clock(),
+			Keys:                ring(testSigner(t)),
+			ReportMissingNewest: true,
+			Progress:            func(done, queued int) { progressCalls++; lastDone = done },
+		})
 		if !rep.Strict() || len(rep.Gaps) != 0 {
 			t.Fatalf("%s: findings %v gaps %v", r, rep.Findings, rep.Gaps)
 		}

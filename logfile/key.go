@@ -438,16 +438,32 @@ func KindDir(prefix, orgID, account string, kind ObjectKind, region string) stri
 	return string(appendKindDir(nil, prefix, orgID, account, kind, region))
 }
 
-// DigestChain names the digest keys of one chain: one trail's digests for one
-// account and delivering Region. It is what aws-cli validate-logs knows
-// before it lists the bucket.
+// Location is where a trail's objects live: the S3 bucket, the trail's
+// key prefix (without a trailing "/"; empty for none) and, for an
+// organization trail, the organization id. Every options struct that
+// addresses a trail's objects embeds one.
+type Location struct {
+	Bucket string
+	Prefix string
+	OrgID  string
+}
+
+// Dir returns the folder under which an account's objects of one kind for
+// one Region live: KindDir with l's prefix and organization id.
+func (l Location) Dir(account string, kind ObjectKind, region string) string {
+	return KindDir(l.Prefix, l.OrgID, account, kind, region)
+}
+
+// DigestChain identifies one digest chain: CloudTrail keeps one per trail,
+// account and delivering Region, in the trail's Location. It is what
+// aws-cli validate-logs knows before it lists the bucket, and it builds,
+// lists and matches the chain's digest keys.
 type DigestChain struct {
-	Prefix     string
-	OrgID      string
+	Location
 	Account    string
-	Region     string // the delivering Region (the folder)
-	Trail      string
-	HomeRegion string
+	Region     string // the delivering Region (the digest folder)
+	Trail      string // the trail's name
+	HomeRegion string // the Region where the trail was created
 }
 
 // Key returns the digest key of the chain for end time t (UTC, whole seconds).
@@ -475,7 +491,7 @@ func (c DigestChain) ListStartAfter(start time.Time) string {
 // Match reports whether key is a digest of this chain, with aws-cli's rule:
 // ^(prefix/)?AWSLogs/(org/)?acct/CloudTrail\-Digest/src/\d+/\d+/\d+/acct_CloudTrail\-Digest_src_trail_home_.+(?:_backfill)?\.json\.gz$
 // where the prefix and org id parts are those of c. Like aws-cli it accepts
-// anything after "<home>_"; Parse is strict.
+// anything but a line break after "<home>_" (also "/"); Parse is strict.
 func (c DigestChain) Match(key string) bool {
 	rest, ok := strings.CutPrefix(key, c.ListPrefix())
 	if !ok {
@@ -495,7 +511,7 @@ func (c DigestChain) Match(key string) bool {
 	}
 	head := c.Account + "_" + string(KindDigest) + "_" + c.Region + "_" + c.Trail + "_" + c.HomeRegion + "_"
 	rest, ok = strings.CutPrefix(rest, head)
-	if !ok || strings.IndexByte(rest, '/') >= 0 {
+	if !ok || strings.IndexByte(rest, '\n') >= 0 {
 		return false
 	}
 	rest, ok = strings.CutSuffix(rest, ".json.gz")

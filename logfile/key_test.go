@@ -233,7 +233,7 @@ func TestKeyRoundTripProperty(t *testing.T) {
 			if !digestRE.MatchString(s) {
 				t.Fatalf("%q does not match the digest pattern", s)
 			}
-			c := DigestChain{Prefix: k.Prefix, OrgID: k.OrgID, Account: k.Account, Region: k.Region, Trail: k.Trail, HomeRegion: k.HomeRegion}
+			c := DigestChain{Account: k.Account, Region: k.Region, Trail: k.Trail, HomeRegion: k.HomeRegion, Location: Location{Prefix: k.Prefix, OrgID: k.OrgID}}
 			if !c.Match(s) || !strings.HasPrefix(s, c.ListPrefix()) {
 				t.Fatalf("chain %+v does not match %q", c, s)
 			}
@@ -264,7 +264,7 @@ func TestKeyRoundTripProperty(t *testing.T) {
 }
 
 func TestDigestChainListing(t *testing.T) {
-	c := DigestChain{Prefix: "p", OrgID: "o-abcdefghij", Account: "123456789012", Region: "eu-west-1", Trail: "a_b", HomeRegion: "us-east-1"}
+	c := DigestChain{Account: "123456789012", Region: "eu-west-1", Trail: "a_b", HomeRegion: "us-east-1", Location: Location{Prefix: "p", OrgID: "o-abcdefghij"}}
 	if got, want := c.ListPrefix(), "p/AWSLogs/o-abcdefghij/123456789012/CloudTrail-Digest/eu-west-1/"; got != want {
 		t.Errorf("ListPrefix = %q, want %q", got, want)
 	}
@@ -277,6 +277,13 @@ func TestDigestChainListing(t *testing.T) {
 	lax := strings.Replace(k, "20240501T000030Z", "whatever", 1)
 	if !c.Match(lax) {
 		t.Errorf("Match(%q) = false, want true like aws-cli", lax)
+	}
+	// aws-cli's ".+" takes a "/" too (but not a line break).
+	if slash := strings.Replace(k, "20240501T000030Z", "a/b", 1); !c.Match(slash) {
+		t.Errorf("Match(%q) = false, want true like aws-cli", slash)
+	}
+	if nl := strings.Replace(k, "20240501T000030Z", "a\nb", 1); c.Match(nl) {
+		t.Errorf("Match(%q) = true, want false like aws-cli", nl)
 	}
 	if _, err := c.Parse(lax); err == nil {
 		t.Errorf("Parse(%q) succeeded", lax)

@@ -17,10 +17,8 @@ const DefaultScanSlack = time.Hour
 
 // ScanOptions selects the records Scan yields.
 type ScanOptions struct {
-	// Bucket, Prefix and OrgID locate the trail's files, as in WriterOptions.
-	Bucket string
-	Prefix string
-	OrgID  string
+	// Location locates the trail's files, as in WriterOptions.
+	Location
 	// Account and Region select one stream for Scan: the key's account
 	// and Region.
 	Account string

@@ -42,7 +42,7 @@ func TestScan(t *testing.T) {
 	mem := NewMemStore()
 	t0 := time.Date(2024, 2, 28, 22, 0, 0, 0, time.UTC)
 	clock := &fakeClock{t: t0}
-	w, err := NewWriter(mem, WriterOptions{Bucket: "b", Prefix: "trail", Now: clock.Now})
+	w, err := NewWriter(mem, WriterOptions{Location: Location{Bucket: "b", Prefix: "trail"}, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestScan(t *testing.T) {
 	for _, rg := range ranges {
 		cs := &countingStore{Store: mem}
 		var got []string
-		for r, err := range Scan(ctx, cs, ScanOptions{Bucket: "b", Prefix: "trail", Account: acct, Region: reg, Start: rg.start, End: rg.end}) {
+		for r, err := range Scan(ctx, cs, ScanOptions{Location: Location{Bucket: "b", Prefix: "trail"}, Account: acct, Region: reg, Start: rg.start, End: rg.end}) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,16 +113,16 @@ func TestScan(t *testing.T) {
 	}
 	// Early break and bad options.
 	n := 0
-	for range Scan(ctx, mem, ScanOptions{Bucket: "b", Prefix: "trail", Account: acct, Region: reg}) {
+	for range Scan(ctx, mem, ScanOptions{Location: Location{Bucket: "b", Prefix: "trail"}, Account: acct, Region: reg}) {
 		n++
 		if n == 5 {
 			break
 		}
 	}
 	for _, o := range []ScanOptions{
-		{Bucket: "b", Account: "1", Region: reg},
-		{Bucket: "b", Account: acct, Region: reg, Kind: KindDigest},
-		{Bucket: "b", Account: acct, Region: reg, Start: t0, End: t0.Add(-time.Second)},
+		{Location: Location{Bucket: "b"}, Account: "1", Region: reg},
+		{Location: Location{Bucket: "b"}, Account: acct, Region: reg, Kind: KindDigest},
+		{Location: Location{Bucket: "b"}, Account: acct, Region: reg, Start: t0, End: t0.Add(-time.Second)},
 	} {
 		var errs int
 		for _, err := range Scan(ctx, mem, o) {
@@ -139,7 +139,7 @@ func TestScan(t *testing.T) {
 		Time: t0.Add(time.Hour).Truncate(time.Minute), Unique: "AAAAAAAAAAAAAAAA"}.String(), Body: []byte("garbage")})
 	var scanErr *ScanError
 	records := 0
-	for r, err := range Scan(ctx, mem, ScanOptions{Bucket: "b", Prefix: "trail", Account: acct, Region: reg, Start: t0, End: t0.Add(2 * time.Hour)}) {
+	for r, err := range Scan(ctx, mem, ScanOptions{Location: Location{Bucket: "b", Prefix: "trail"}, Account: acct, Region: reg, Start: t0, End: t0.Add(2 * time.Hour)}) {
 		if err != nil {
 			if !errors.As(err, &scanErr) || !errors.Is(err, ErrNotLogFile) {
 				t.Errorf("error %v", err)
@@ -163,7 +163,7 @@ func TestScanWholeFiles(t *testing.T) {
 	mem := NewMemStore()
 	t0 := time.Date(2024, 2, 28, 22, 0, 0, 0, time.UTC)
 	clock := &fakeClock{t: t0}
-	w, _ := NewWriter(mem, WriterOptions{Bucket: "b", Now: clock.Now, MaxRecords: 200})
+	w, _ := NewWriter(mem, WriterOptions{Location: Location{Bucket: "b"}, Now: clock.Now, MaxRecords: 200})
 	for i := range 400 {
 		if err := w.Write(ctx, genRecord(12, i, "111122223333", "us-east-1", t0)); err != nil {
 			t.Fatal(err)
@@ -178,7 +178,7 @@ func TestScanWholeFiles(t *testing.T) {
 	mem.Put(ctx, Object{Bucket: "b", Key: keys[0], Body: obj.Body[:len(obj.Body)*2/3]})
 	for _, whole := range []bool{false, true} {
 		recs, errs := 0, 0
-		for _, err := range Scan(ctx, mem, ScanOptions{Bucket: "b", Account: "111122223333", Region: "us-east-1", WholeFiles: whole}) {
+		for _, err := range Scan(ctx, mem, ScanOptions{Location: Location{Bucket: "b"}, Account: "111122223333", Region: "us-east-1", WholeFiles: whole}) {
 			var se *ScanError
 			if errors.As(err, &se) {
 				errs++

@@ -48,7 +48,7 @@ func scanAllBucketN(t testing.TB, perTick int) (*MemStore, []string) {
 	mem := NewMemStore()
 	t0 := time.Date(2024, 3, 5, 22, 0, 0, 0, time.UTC)
 	clock := &fakeClock{t: t0}
-	w, err := NewWriter(mem, WriterOptions{Bucket: "b", Prefix: "p", Now: clock.Now})
+	w, err := NewWriter(mem, WriterOptions{Location: Location{Bucket: "b", Prefix: "p"}, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func scanStreams(t *testing.T, store Store, opts ScanOptions, accounts, regions 
 func TestScanAll(t *testing.T) {
 	t.Parallel()
 	mem, accounts := scanAllBucket(t)
-	base := ScanOptions{Bucket: "b", Prefix: "p", Start: time.Date(2024, 3, 5, 23, 0, 0, 0, time.UTC)}
+	base := ScanOptions{Location: Location{Bucket: "b", Prefix: "p"}, Start: time.Date(2024, 3, 5, 23, 0, 0, 0, time.UTC)}
 	all := scanStreams(t, mem, base, accounts, genRegions)
 	if len(all) != 9 {
 		t.Fatalf("%d streams have records, want 9", len(all))
@@ -187,10 +187,10 @@ func TestScanAllErrors(t *testing.T) {
 		return n, nil
 	}
 	for _, o := range []ScanOptions{
-		{Bucket: "b", Prefix: "p", Account: "111122223333"},
-		{Bucket: "b", Prefix: "p", Region: "us-east-1"},
-		{Bucket: "b", Prefix: "p", Accounts: []string{"1234"}},
-		{Bucket: "b", Prefix: "p", Regions: []string{"Not_A_Region"}},
+		{Location: Location{Bucket: "b", Prefix: "p"}, Account: "111122223333"},
+		{Location: Location{Bucket: "b", Prefix: "p"}, Region: "us-east-1"},
+		{Location: Location{Bucket: "b", Prefix: "p"}, Accounts: []string{"1234"}},
+		{Location: Location{Bucket: "b", Prefix: "p"}, Regions: []string{"Not_A_Region"}},
 	} {
 		if n, err := first(ScanAll(ctx, mem, o)); n != 0 || err == nil {
 			t.Errorf("%+v: %d records, %v", o, n, err)
@@ -198,7 +198,7 @@ func TestScanAllErrors(t *testing.T) {
 	}
 	// A listing error is yielded and ends the scan.
 	boom := errors.New("listing failed")
-	if _, err := first(ScanAll(ctx, &listCountingStore{Store: mem, fail: boom}, ScanOptions{Bucket: "b", Prefix: "p"})); !errors.Is(err, boom) {
+	if _, err := first(ScanAll(ctx, &listCountingStore{Store: mem, fail: boom}, ScanOptions{Location: Location{Bucket: "b", Prefix: "p"}})); !errors.Is(err, boom) {
 		t.Errorf("listing error: %v", err)
 	}
 	// A cancelled context ends the scan with its error.
@@ -206,7 +206,7 @@ func TestScanAllErrors(t *testing.T) {
 	defer cancel()
 	n := 0
 	var last error
-	for _, err := range ScanAll(cctx, mem, ScanOptions{Bucket: "b", Prefix: "p", Parallelism: 3}) {
+	for _, err := range ScanAll(cctx, mem, ScanOptions{Location: Location{Bucket: "b", Prefix: "p"}, Parallelism: 3}) {
 		if err != nil {
 			last = err
 			break
@@ -228,7 +228,7 @@ func TestScanAllErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	var scanErrs, recs int
-	for _, err := range ScanAll(ctx, mem, ScanOptions{Bucket: "b", Prefix: "p"}) {
+	for _, err := range ScanAll(ctx, mem, ScanOptions{Location: Location{Bucket: "b", Prefix: "p"}}) {
 		var se *ScanError
 		switch {
 		case errors.As(err, &se):
@@ -249,7 +249,7 @@ func TestScanAllBreak(t *testing.T) {
 	mem, _ := scanAllBucket(t)
 	for range 20 {
 		n := 0
-		for _, err := range ScanAll(context.Background(), mem, ScanOptions{Bucket: "b", Prefix: "p", Parallelism: 4}) {
+		for _, err := range ScanAll(context.Background(), mem, ScanOptions{Location: Location{Bucket: "b", Prefix: "p"}, Parallelism: 4}) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -285,9 +285,9 @@ func containsScanAll(stacks string) bool { return strings.Contains(stacks, "logf
 func TestScanNoStream(t *testing.T) {
 	mem := NewMemStore()
 	for _, o := range []ScanOptions{
-		{Bucket: "b", Account: "111122223333"},
-		{Bucket: "b", Region: "us-east-1"},
-		{Bucket: "b"},
+		{Location: Location{Bucket: "b"}, Account: "111122223333"},
+		{Location: Location{Bucket: "b"}, Region: "us-east-1"},
+		{Location: Location{Bucket: "b"}},
 	} {
 		n := 0
 		for _, err := range Scan(context.Background(), mem, o) {
@@ -310,7 +310,7 @@ func BenchmarkScanAll(b *testing.B) {
 		b.Run(fmt.Sprintf("parallelism=%d", par), func(b *testing.B) {
 			n := 0
 			for b.Loop() {
-				for _, err := range ScanAll(context.Background(), mem, ScanOptions{Bucket: "b", Prefix: "p", Parallelism: par}) {
+				for _, err := range ScanAll(context.Background(), mem, ScanOptions{Location: Location{Bucket: "b", Prefix: "p"}, Parallelism: par}) {
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -364,7 +364,7 @@ func TestScanAllBoundedReadAhead(t *testing.T) {
 	}
 	cs := &openCountingStore{Store: mem}
 	n := 0
-	for _, err := range ScanAll(context.Background(), cs, ScanOptions{Bucket: "b", Prefix: "p", Parallelism: 2}) {
+	for _, err := range ScanAll(context.Background(), cs, ScanOptions{Location: Location{Bucket: "b", Prefix: "p"}, Parallelism: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}

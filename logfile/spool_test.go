@@ -267,8 +267,13 @@ func spoolChild(dir string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	w, err := NewWriter(store, WriterOptions{Bucket: "b", Spool: sp, MaxRecords: 37, MaxAge: 150 * time.Millisecond,
-		OnError: func(err error) { fmt.Fprintln(os.Stderr, err) }})
+	w, err := NewWriter(store, WriterOptions{
+		Location:   Location{Bucket: "b"},
+		Spool:      sp,
+		MaxRecords: 37,
+		MaxAge:     150 * time.Millisecond,
+		OnError:    func(err error) { fmt.Fprintln(os.Stderr, err) },
+	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2

@@ -194,14 +194,11 @@ func (e *DeliveryError) Error() string {
 func (e *DeliveryError) Unwrap() []error { return []error{ErrDeliveryFailed, e.Err} }
 
 // WriterOptions configures a Writer. The zero value of every field but
-// Bucket selects the default.
+// Location.Bucket selects the default.
 type WriterOptions struct {
-	// Bucket is the S3 bucket the files go to. Required.
-	Bucket string
-	// Prefix is the trail's S3 key prefix, without a trailing "/"; OrgID the
-	// organization id of an organization trail. Both are optional.
-	Prefix string
-	OrgID  string
+	// Location is where the files go: Bucket is required, Prefix and
+	// OrgID are optional.
+	Location
 	// Kind is KindLog (the default) or KindInsight, to write Insights files
 	// under CloudTrail-Insight/.
 	Kind ObjectKind

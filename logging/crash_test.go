@@ -160,8 +160,12 @@ func TestSIGKILLTenTimes(t *testing.T) {
 	signer, _ := logging.ParseSigningKey(cfg.SigningKeyPEM)
 	var ring digest.KeyRing
 	ring.Add(signer.PublicKey())
-	rep, err := digest.Validate(ctx, cfg.Store, digest.ValidateOptions{Account: cfg.Account, Trail: cfg.Trail, HomeRegion: cfg.Region,
-		Bucket: cfg.Bucket, Start: start, End: time.Now().Add(time.Minute), Keys: &ring})
+	rep, err := digest.Validate(ctx, cfg.Store, digest.ValidateOptions{
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: cfg.Bucket}, Account: cfg.Account, Trail: cfg.Trail, HomeRegion: cfg.Region},
+		Start:       start,
+		End:         time.Now().Add(time.Minute),
+		Keys:        &ring,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -156,14 +156,20 @@ func Start(ctx context.Context, cfg Config) (_ *Trail, err error) {
 			}
 		}()
 	}
-	t.w, err = logfile.NewWriter(cfg.Store, logfile.WriterOptions{Bucket: cfg.Bucket, Prefix: cfg.Prefix, OrgID: cfg.OrgID,
-		MaxAge: cfg.MaxAge, Spool: t.sp, OnError: cfg.OnError})
+	t.w, err = logfile.NewWriter(cfg.Store, logfile.WriterOptions{
+		Location: logfile.Location{Bucket: cfg.Bucket, Prefix: cfg.Prefix, OrgID: cfg.OrgID},
+		MaxAge:   cfg.MaxAge,
+		Spool:    t.sp,
+		OnError:  cfg.OnError,
+	})
 	if err != nil {
 		return nil, err
 	}
 	t.set, err = digest.NewChainSet(digest.ChainConfig{
-		ChainID: digest.ChainID{Prefix: cfg.Prefix, OrgID: cfg.OrgID, Trail: cfg.Trail, HomeRegion: cfg.HomeRegion},
-		Bucket:  cfg.Bucket, Signer: signer, Store: cfg.Store, Interval: cfg.DigestInterval,
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: cfg.Bucket, Prefix: cfg.Prefix, OrgID: cfg.OrgID}, Trail: cfg.Trail, HomeRegion: cfg.HomeRegion},
+		Signer:      signer,
+		Store:       cfg.Store,
+		Interval:    cfg.DigestInterval,
 	})
 	if err != nil {
 		t.w.Close(ctx)

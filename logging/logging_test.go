@@ -65,8 +65,12 @@ func TestStartStopRestart(t *testing.T) {
 	signer, _ := logging.ParseSigningKey(key)
 	var ring digest.KeyRing
 	ring.Add(signer.PublicKey())
-	rep, err := digest.Validate(ctx, store, digest.ValidateOptions{Account: "111122223333", Trail: "notes", HomeRegion: "eu-west-1",
-		Bucket: "audit-bucket", Start: start, End: time.Now().Add(time.Minute), Keys: &ring})
+	rep, err := digest.Validate(ctx, store, digest.ValidateOptions{
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "audit-bucket"}, Account: "111122223333", Trail: "notes", HomeRegion: "eu-west-1"},
+		Start:       start,
+		End:         time.Now().Add(time.Minute),
+		Keys:        &ring,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -110,7 +110,7 @@ func newTrailRig(t *testing.T, store logfile.Store, bucket string) *trailRig {
 		Now:   r.clock.Now,
 		NewID: func() string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", r.seq.Add(1)) },
 	}
-	w, err := logfile.NewWriter(store, logfile.WriterOptions{Bucket: bucket, Prefix: e2ePrefix, Now: r.clock.Now})
+	w, err := logfile.NewWriter(store, logfile.WriterOptions{Location: logfile.Location{Bucket: bucket, Prefix: e2ePrefix}, Now: r.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,8 +122,10 @@ func newTrailRig(t *testing.T, store logfile.Store, bucket string) *trailRig {
 	})
 	for _, region := range e2eRegions {
 		c, err := digest.NewChain(digest.ChainConfig{
-			ChainID: digest.ChainID{Prefix: e2ePrefix, Account: e2eAccount, Region: region, Trail: e2eTrail, HomeRegion: e2eHome},
-			Bucket:  bucket, Signer: r.signer, Store: store, Now: r.clock.Now,
+			DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: bucket, Prefix: e2ePrefix}, Account: e2eAccount, Region: region, Trail: e2eTrail, HomeRegion: e2eHome},
+			Signer:      r.signer,
+			Store:       store,
+			Now:         r.clock.Now,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -198,8 +200,12 @@ func (r *trailRig) close(ctx context.Context, t *testing.T) {
 func (r *trailRig) validate(ctx context.Context, t *testing.T, store logfile.Store, region string) *digest.Report {
 	t.Helper()
 	rep, err := digest.Validate(ctx, store, digest.ValidateOptions{
-		TrailARN: e2eARN, SourceRegion: region, Bucket: r.bucket, Prefix: e2ePrefix,
-		Start: r.start, End: r.clock.Now(), Keys: r.keys, ReportMissingNewest: true,
+		DigestChain:         logfile.DigestChain{Location: logfile.Location{Bucket: r.bucket, Prefix: e2ePrefix}, Region: region},
+		TrailARN:            e2eARN,
+		Start:               r.start,
+		End:                 r.clock.Now(),
+		Keys:                r.keys,
+		ReportMissingNewest: true,
 	})
 	if err != nil {
 		t.Fatalf("digest.Validate(%s): %v", region, err)

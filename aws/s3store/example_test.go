@@ -39,7 +39,7 @@ func Example() {
 	}
 
 	const bucket, account, trail = "audit-bucket", "111122223333", "audit-web-1"
-	w, err := logfile.NewWriter(store, logfile.WriterOptions{Bucket: bucket})
+	w, err := logfile.NewWriter(store, logfile.WriterOptions{Location: logfile.Location{Bucket: bucket}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -48,8 +48,9 @@ func Example() {
 		log.Fatal(err)
 	}
 	chain, err := digest.ResumeChain(ctx, digest.ChainConfig{
-		ChainID: digest.ChainID{Account: account, Region: "us-east-1", Trail: trail, HomeRegion: "us-east-1"},
-		Bucket:  bucket, Signer: signer, Store: store,
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: bucket}, Account: account, Region: "us-east-1", Trail: trail, HomeRegion: "us-east-1"},
+		Signer:      signer,
+		Store:       store,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -69,8 +70,10 @@ func Example() {
 	keys := &digest.KeyRing{}
 	keys.Add(signer.PublicKey())
 	report, err := digest.Validate(ctx, store, digest.ValidateOptions{
-		TrailARN: "arn:aws:cloudtrail:us-east-1:" + account + ":trail/" + trail,
-		Bucket:   bucket, Start: start.Add(-time.Hour), Keys: keys,
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: bucket}},
+		TrailARN:    "arn:aws:cloudtrail:us-east-1:" + account + ":trail/" + trail,
+		Start:       start.Add(-time.Hour),
+		Keys:        keys,
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -87,8 +87,12 @@ func fleetEmit(ctx context.Context, store logfile.Store, bucket, spoolDir, acks 
 	if err != nil {
 		return err
 	}
-	w, err := logfile.NewWriter(store, logfile.WriterOptions{Bucket: bucket, Prefix: fleetPrefix, MaxAge: 2 * time.Second, Spool: sp,
-		OnError: func(err error) { fmt.Fprintln(os.Stderr, err) }})
+	w, err := logfile.NewWriter(store, logfile.WriterOptions{
+		Location: logfile.Location{Bucket: bucket, Prefix: fleetPrefix},
+		MaxAge:   2 * time.Second,
+		Spool:    sp,
+		OnError:  func(err error) { fmt.Fprintln(os.Stderr, err) },
+	})
 	if err != nil {
 		return err
 	}
@@ -145,8 +149,11 @@ func fleetDigest(ctx context.Context, store logfile.Store, bucket, keyFile strin
 		return err
 	}
 	d, err := digest.NewDigester(digest.DigesterConfig{
-		ChainID: digest.ChainID{Prefix: fleetPrefix, Account: fleetAccount, Region: fleetRegion, Trail: fleetTrail, HomeRegion: fleetHome},
-		Bucket:  bucket, Signer: signer, Store: store, Interval: fleetWindow, Lookback: 2 * time.Minute,
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: bucket, Prefix: fleetPrefix}, Account: fleetAccount, Region: fleetRegion, Trail: fleetTrail, HomeRegion: fleetHome},
+		Signer:      signer,
+		Store:       store,
+		Interval:    fleetWindow,
+		Lookback:    2 * time.Minute,
 	})
 	if err != nil {
 		return err

@@ -87,7 +87,7 @@ func TestNothingValidated(t *testing.T) {
 	for name, mut := range map[string]func(*digest.ValidateOptions){
 		"prefix": func(o *digest.ValidateOptions) { o.Prefix = "wrong" },
 		"bucket": func(o *digest.ValidateOptions) { o.Bucket = "other-bucket" },
-		"region": func(o *digest.ValidateOptions) { o.SourceRegion = "eu-central-1" },
+		"region": func(o *digest.ValidateOptions) { o.Region = "eu-central-1" },
 	} {
 		opts := res.ValidateOptions("us-east-1", keys)
 		mut(&opts)

@@ -69,13 +69,15 @@ func newHarness(t *testing.T, trustHeader bool) (*harness, *Auditor, http.Handle
 	}
 	h := &harness{now: time.Date(2024, 3, 5, 9, 0, 0, 0, time.UTC), store: logfile.NewMemStore(), signer: signer}
 	h.start = h.now
-	h.writer, err = logfile.NewWriter(h.store, logfile.WriterOptions{Bucket: bucket, Now: h.clock})
+	h.writer, err = logfile.NewWriter(h.store, logfile.WriterOptions{Location: logfile.Location{Bucket: bucket}, Now: h.clock})
 	if err != nil {
 		t.Fatal(err)
 	}
 	h.chain, err = digest.NewChain(digest.ChainConfig{
-		ChainID: digest.ChainID{Account: account, Region: region, Trail: "auditlog", HomeRegion: region},
-		Bucket:  bucket, Signer: signer, Store: h.store, Now: h.clock,
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: bucket}, Account: account, Region: region, Trail: "auditlog", HomeRegion: region},
+		Signer:      signer,
+		Store:       h.store,
+		Now:         h.clock,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -145,8 +147,11 @@ func (h *harness) validateChain(t *testing.T, wantLogs int) {
 	var ring digest.KeyRing
 	ring.Add(h.signer.PublicKey())
 	rep, err := digest.Validate(context.Background(), h.store, digest.ValidateOptions{
-		TrailARN: "arn:aws:cloudtrail:" + region + ":" + account + ":trail/auditlog",
-		Bucket:   bucket, Start: h.start, End: h.clock(), Keys: &ring,
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: bucket}},
+		TrailARN:    "arn:aws:cloudtrail:" + region + ":" + account + ":trail/auditlog",
+		Start:       h.start,
+		End:         h.clock(),
+		Keys:        &ring,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -175,8 +175,11 @@ func TestKillUnderLoad(t *testing.T) {
 	var ring digest.KeyRing
 	ring.Add(signer.PublicKey())
 	rep, err := digest.Validate(ctx, store, digest.ValidateOptions{
-		TrailARN: "arn:aws:cloudtrail:" + region + ":" + account + ":trail/auditlog",
-		Bucket:   bucket, Start: start, End: time.Now().Add(time.Minute), Keys: &ring,
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: bucket}},
+		TrailARN:    "arn:aws:cloudtrail:" + region + ":" + account + ":trail/auditlog",
+		Start:       start,
+		End:         time.Now().Add(time.Minute),
+		Keys:        &ring,
 	})
 	if err != nil {
 		t.Fatal(err)

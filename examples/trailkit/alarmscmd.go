@@ -167,8 +167,14 @@ func runAlarms(e *env, args []string) int {
 	}
 	// The scan bounds eventTime (inclusively, finding late deliveries
 	// with its default slack); the evaluator keeps [start, end).
-	opts := logfile.ScanOptions{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID, Kind: logfile.KindLog,
-		Start: start.t, End: end.t, Accounts: *accounts, Regions: *regions}
+	opts := logfile.ScanOptions{
+		Location: logfile.Location{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID},
+		Kind:     logfile.KindLog,
+		Start:    start.t,
+		End:      end.t,
+		Accounts: *accounts,
+		Regions:  *regions,
+	}
 	skipped := 0
 	for r, err := range logfile.ScanAll(context.Background(), store, opts) {
 		if err != nil {

@@ -130,9 +130,13 @@ func runDemo(e *env, args []string) int {
 	allOK := true
 	for _, r := range out.DeliveringRegions {
 		rep, err := digest.Validate(ctx, store, digest.ValidateOptions{
-			TrailARN: out.Trail.TrailARN, SourceRegion: r, Bucket: bucket,
-			Start: a.Start, End: out.Finish, Keys: &ring, ReportMissingNewest: true,
-			Progress: func(done, queued int) { prog.update("validating %s: %d/%d log files", r, done, queued) },
+			DigestChain:         logfile.DigestChain{Location: logfile.Location{Bucket: bucket}, Region: r},
+			TrailARN:            out.Trail.TrailARN,
+			Start:               a.Start,
+			End:                 out.Finish,
+			Keys:                &ring,
+			ReportMissingNewest: true,
+			Progress:            func(done, queued int) { prog.update("validating %s: %d/%d log files", r, done, queued) },
 		})
 		if err != nil {
 			return ioError(e, "demo", err)

@@ -361,7 +361,7 @@ func readBucket(t *testing.T, dir, bucket, account, region string) []*event.Reco
 		t.Fatal(err)
 	}
 	var recs []*event.Record
-	for r, err := range logfile.Scan(context.Background(), store, logfile.ScanOptions{Bucket: bucket, Account: account, Region: region}) {
+	for r, err := range logfile.Scan(context.Background(), store, logfile.ScanOptions{Location: logfile.Location{Bucket: bucket}, Account: account, Region: region}) {
 		if err != nil {
 			t.Fatal(err)
 		}

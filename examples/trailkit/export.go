@@ -90,8 +90,11 @@ func runExport(e *env, args []string) int {
 		kind = logfile.KindInsight
 	}
 	opts := logfile.ScanOptions{
-		Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID, Kind: kind,
-		Start: start.t, End: end.t, Parallelism: *par,
+		Location:    logfile.Location{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID},
+		Kind:        kind,
+		Start:       start.t,
+		End:         end.t,
+		Parallelism: *par,
 	}
 	if len(*accounts) > 0 {
 		opts.Accounts = *accounts

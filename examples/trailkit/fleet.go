@@ -83,8 +83,12 @@ func runEmit(e *env, args []string) int {
 	if err != nil {
 		return ioError(e, "emit", err)
 	}
-	w, err := logfile.NewWriter(store, logfile.WriterOptions{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID,
-		MaxAge: *maxAge, Spool: sp, OnError: func(err error) { fmt.Fprintf(e.stderr, "trailkit emit: %v\n", err) }})
+	w, err := logfile.NewWriter(store, logfile.WriterOptions{
+		Location: logfile.Location{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID},
+		MaxAge:   *maxAge,
+		Spool:    sp,
+		OnError:  func(err error) { fmt.Fprintf(e.stderr, "trailkit emit: %v\n", err) },
+	})
 	if err != nil {
 		sp.Close()
 		return ioError(e, "emit", err)
@@ -228,8 +232,11 @@ func runDigester(e *env, args []string) int {
 		return ioError(e, "digester", err)
 	}
 	d, err := digest.NewDigester(digest.DigesterConfig{
-		ChainID: digest.ChainID{Prefix: loc.prefix, OrgID: loc.orgID, Account: *account, Region: *region, Trail: *trailName, HomeRegion: *home},
-		Bucket:  loc.bucket, Signer: signer, Store: store, Interval: *interval, Lookback: *lookback,
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID}, Account: *account, Region: *region, Trail: *trailName, HomeRegion: *home},
+		Signer:      signer,
+		Store:       store,
+		Interval:    *interval,
+		Lookback:    *lookback,
 	})
 	if err != nil {
 		return usageError(e, fs, "%v", err)

@@ -111,8 +111,12 @@ func runInsights(e *env, args []string) int {
 		var newest time.Time
 		n := 0
 		for r, err := range logfile.Scan(ctx, store, logfile.ScanOptions{
-			Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID, Account: *account, Region: region,
-			Start: start.t, End: end.t, WholeFiles: true,
+			Location:   logfile.Location{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID},
+			Account:    *account,
+			Region:     region,
+			Start:      start.t,
+			End:        end.t,
+			WholeFiles: true,
 		}) {
 			if err != nil {
 				var se *logfile.ScanError
@@ -174,8 +178,9 @@ func runInsights(e *env, args []string) int {
 func writeInsightFiles(ctx context.Context, store logfile.Store, bucket, prefix, orgID string, recs []*event.Record) error {
 	var now time.Time
 	w, err := logfile.NewWriter(store, logfile.WriterOptions{
-		Bucket: bucket, Prefix: prefix, OrgID: orgID, Kind: logfile.KindInsight,
-		Now: func() time.Time { return now },
+		Location: logfile.Location{Bucket: bucket, Prefix: prefix, OrgID: orgID},
+		Kind:     logfile.KindInsight,
+		Now:      func() time.Time { return now },
 	})
 	if err != nil {
 		return err

@@ -260,8 +260,13 @@ func runLookup(e *env, args []string) int {
 	var h newest
 	failed, scanned := 0, 0
 	for r, err := range logfile.Scan(context.Background(), store, logfile.ScanOptions{
-		Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID, Account: *account, Region: *region,
-		Kind: kind, Start: start.t, End: end.t, WholeFiles: true,
+		Location:   logfile.Location{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID},
+		Account:    *account,
+		Region:     *region,
+		Kind:       kind,
+		Start:      start.t,
+		End:        end.t,
+		WholeFiles: true,
 	}) {
 		if err != nil {
 			var se *logfile.ScanError

@@ -56,7 +56,7 @@ func TestGenTruth(t *testing.T) {
 	}
 	var got []string
 	for _, region := range []string{"eu-west-1", "us-east-1"} {
-		for r, err := range logfile.Scan(context.Background(), store, logfile.ScanOptions{Bucket: "trailkit-fixture-bucket", Account: "111122223333", Region: region}) {
+		for r, err := range logfile.Scan(context.Background(), store, logfile.ScanOptions{Location: logfile.Location{Bucket: "trailkit-fixture-bucket"}, Account: "111122223333", Region: region}) {
 			if err != nil {
 				t.Fatal(err)
 			}

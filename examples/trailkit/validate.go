@@ -96,9 +96,13 @@ func runValidate(e *env, args []string) int {
 	}
 	prog := newProgress(e.stderr, *quiet)
 	rep, err := digest.Validate(context.Background(), store, digest.ValidateOptions{
-		TrailARN: *arn, Account: *account, SourceRegion: *region, Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID,
-		Start: start.t, End: endT, Keys: &ring, ReportMissingNewest: *strict,
-		Progress: func(done, queued int) { prog.update("validated %d of %d log files", done, queued) },
+		DigestChain:         logfile.DigestChain{Location: logfile.Location{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID}, Account: *account, Region: *region},
+		TrailARN:            *arn,
+		Start:               start.t,
+		End:                 endT,
+		Keys:                &ring,
+		ReportMissingNewest: *strict,
+		Progress:            func(done, queued int) { prog.update("validated %d of %d log files", done, queued) },
 	})
 	prog.done()
 	if err != nil {
