@@ -112,6 +112,7 @@ type ReducedError struct {
 	Size    int      // bytes of the original record's JSON
 }
 
+// Error names the record, its size and how many members were replaced.
 func (e *ReducedError) Error() string {
 	return "apicall: record " + e.EventID + " of " + strconv.Itoa(e.Size) + " bytes: replaced " + strconv.Itoa(len(e.Members)) + " oversized members"
 }

@@ -32,6 +32,11 @@
 // A Store holds objects: DirStore in a local directory, MemStore in memory.
 // A Writer batches records into log files per (account, Region), puts them
 // in a Store and reports each Delivery to its subscribers (the digest chain).
+// Write refuses a record whose encoding would not read back as itself
+// (InvalidRecordError). With a Spool (OpenSpool) Write returns only once the
+// record is durable, and Writer.Replay delivers after a crash, exactly once,
+// what was acknowledged but not delivered; the spool's file format is in
+// the Spool documentation.
 // A Reader streams the records of one file with bounded memory; Scan finds
 // and reads the files of an account, Region and time range.
 // ReadJSONLines reads records one per line (CloudWatch Logs, EventBridge

@@ -37,6 +37,7 @@ const (
 	SyncProcess
 )
 
+// String returns "always", "interval" or "process".
 func (p SyncPolicy) String() string {
 	switch p {
 	case SyncAlways:
@@ -75,6 +76,7 @@ type SpoolError struct {
 	Err error
 }
 
+// Error names the directory, the operation and the cause.
 func (e *SpoolError) Error() string {
 	return "logfile: spool " + e.Dir + ": " + e.Op + ": " + e.Err.Error()
 }

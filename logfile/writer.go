@@ -105,6 +105,7 @@ type InvalidRecordError struct {
 	Err    error
 }
 
+// Error names the record, the member or offset, and the cause.
 func (e *InvalidRecordError) Error() string {
 	s := fmt.Sprintf("logfile: record %q refused", e.EventID)
 	if e.Member != "" {
