@@ -98,8 +98,9 @@ func generate(ctx context.Context, a *activity) (*outcome, error) {
 			Attacks:   a.Attacks,
 			OrgID:     a.OrgID,
 		},
-		Bucket: a.Bucket, Prefix: a.Prefix, OrgID: a.OrgID, TrailName: a.TrailName,
-		Signer: a.Signer, Insights: a.Insights,
+		Location:  logfile.Location{Bucket: a.Bucket, Prefix: a.Prefix, OrgID: a.OrgID},
+		TrailName: a.TrailName,
+		Signer:    a.Signer, Insights: a.Insights,
 		Progress: func(minute, minutes, generated int) {
 			a.Progress.update("generating: %d/%d minutes, %d records", minute, minutes, generated)
 		},
