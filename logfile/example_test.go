@@ -2,8 +2,11 @@ package logfile_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/sha256"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -91,4 +94,35 @@ func ExampleReader() {
 	// 09:16:03 GetObject
 	// 09:16:04 PutObject
 	// logfile: this is a digest file, not a log file at offset 15: first member "awsAccountId"
+}
+
+func ExampleFileWriter() {
+	var file bytes.Buffer // an *os.File, an HTTP body, an S3 upload …
+	fw, err := logfile.NewFileWriter(&file, 0)
+	if err != nil {
+		panic(err)
+	}
+	t0 := time.Date(2024, 3, 5, 9, 25, 0, 0, time.UTC)
+	for i := range 3 {
+		r := event.Record{EventVersion: "1.09", EventTime: t0.Add(time.Duration(-i) * time.Minute),
+			EventSource: "s3.amazonaws.com", EventName: "ListBuckets", AWSRegion: "us-east-1",
+			EventID: fmt.Sprintf("event-%d", i), RecipientAccountID: "111122223333"}
+		if err := fw.WriteRecord(&r); err != nil {
+			panic(err)
+		}
+	}
+	sum, err := fw.Close()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(sum.Records, "records from", sum.OldestEventTime.Format(time.TimeOnly), "to", sum.NewestEventTime.Format(time.TimeOnly))
+
+	// The file is one gzip member of {"Records":[…]}; SHA256 covers its
+	// uncompressed bytes, as a digest lists it.
+	zr, _ := gzip.NewReader(bytes.NewReader(file.Bytes()))
+	raw, _ := io.ReadAll(zr)
+	fmt.Println(string(raw[:12]), sha256.Sum256(raw) == sum.SHA256, int64(len(raw)) == sum.UncompressedSize)
+	// Output:
+	// 3 records from 09:23:00 to 09:25:00
+	// {"Records":[ true true
 }

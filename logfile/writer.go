@@ -3,10 +3,8 @@ package logfile
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -277,7 +275,6 @@ type Writer struct {
 	stopOnce sync.Once
 	stop     chan struct{}
 	done     chan struct{}
-	gzPool   sync.Pool
 	replayed atomic.Bool // Replay ran (only matters with a Spool)
 }
 
@@ -293,14 +290,11 @@ type stream struct {
 
 type batch struct {
 	buf      bytes.Buffer // the gzip bytes
-	gz       *gzip.Writer
-	sum      hash.Hash // SHA-256 of the uncompressed bytes
-	records  int
-	size     int64 // uncompressed bytes so far
-	oldest   time.Time
-	newest   time.Time
+	file     *FileWriter  // frames the file into buf
+	records  int          // records so far
+	size     int64        // uncompressed bytes so far
+	summary  FileSummary  // set by sealBatch
 	created  time.Time
-	digest   [32]byte
 	writeErr error
 	key      string // chosen at the first delivery attempt, kept for retries
 	id       uint64 // the spool's batch id (with a Spool)
@@ -496,41 +490,24 @@ func (w *Writer) Write(ctx context.Context, r *event.Record) error {
 // newBatch starts a batch; with a Spool it gets the batch id spoolID, or a
 // new one when spoolID is 0.
 func (w *Writer) newBatch(spoolID uint64) *batch {
-	b := &batch{sum: sha256.New(), created: w.now(), id: spoolID}
+	b := &batch{created: w.now(), id: spoolID}
 	if sp := w.opts.Spool; sp != nil && spoolID == 0 {
 		b.id = sp.newBatch()
 	}
-	if gz, ok := w.gzPool.Get().(*gzip.Writer); ok {
-		gz.Reset(&b.buf)
-		b.gz = gz
-	} else {
-		b.gz, _ = gzip.NewWriterLevel(&b.buf, w.opts.Level) // level checked in NewWriter
-	}
-	b.write([]byte(`{"Records":[`))
+	// Writes to a bytes.Buffer: no error short of a panic; the level was
+	// checked in NewWriter.
+	b.file, b.writeErr = NewFileWriter(&b.buf, w.opts.Level)
+	b.size = b.file.Size()
 	return b
-}
-
-func (b *batch) write(p []byte) {
-	if b.writeErr == nil {
-		_, b.writeErr = b.gz.Write(p) // writes to a bytes.Buffer: cannot fail short of a panic
-	}
-	b.sum.Write(p)
-	b.size += int64(len(p))
 }
 
 // appendRecord is called with the stream's lock held.
 func (w *Writer) appendRecord(b *batch, data []byte, t time.Time) {
-	if b.records > 0 {
-		b.write([]byte{','})
+	b.file.append(data, t)
+	b.records, b.size = b.file.Records(), b.file.Size()
+	if b.writeErr == nil {
+		b.writeErr = b.file.err
 	}
-	b.write(data)
-	if b.records == 0 || t.Before(b.oldest) {
-		b.oldest = t
-	}
-	if b.records == 0 || t.After(b.newest) {
-		b.newest = t
-	}
-	b.records++
 }
 
 // seal closes the stream's open batch and queues it; called with s.mu held.
@@ -546,14 +523,13 @@ func (w *Writer) seal(s *stream) {
 
 // sealBatch ends the batch's JSON and gzip stream.
 func (w *Writer) sealBatch(b *batch) {
-	b.write([]byte(`]}`))
-	if err := b.gz.Close(); b.writeErr == nil {
+	var err error
+	b.summary, err = b.file.Close()
+	if b.writeErr == nil {
 		b.writeErr = err
 	}
-	w.gzPool.Put(b.gz)
-	b.gz = nil
-	b.sum.Sum(b.digest[:0])
-	b.sum = nil
+	b.file = nil
+	b.size = b.summary.UncompressedSize
 }
 
 // deliverStream puts the stream's sealed batches in order, stopping at the
@@ -634,8 +610,8 @@ func (w *Writer) deliver(ctx context.Context, id streamID, b *batch) error {
 	}
 	d := Delivery{
 		Bucket: w.opts.Bucket, Key: key, Kind: w.opts.Kind, Account: id.account, Region: id.region,
-		SHA256: b.digest, OldestEventTime: b.oldest, NewestEventTime: b.newest, Records: b.records,
-		CompressedSize: int64(len(body)), UncompressedSize: b.size, DeliveredAt: at,
+		SHA256: b.summary.SHA256, OldestEventTime: b.summary.OldestEventTime, NewestEventTime: b.summary.NewestEventTime,
+		Records: b.records, CompressedSize: int64(len(body)), UncompressedSize: b.summary.UncompressedSize, DeliveredAt: at,
 	}
 	w.subMu.Lock()
 	for _, fn := range w.subs {
