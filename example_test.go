@@ -48,7 +48,7 @@ func Example() {
 		Store:       store,
 		Now:         clock,
 	})
-	w, _ := logfile.NewWriter(store, logfile.WriterOptions{
+	w, _ := logfile.NewWriter(store, logfile.WriterOptions{ManualTick: true,
 		Location: logfile.Location{Bucket: "audit-bucket"},
 		Now:      clock,
 		Rand:     rand.NewChaCha8([32]byte{1}),

@@ -30,7 +30,7 @@ type env struct {
 func newEnv(t *testing.T, writer apicall.RecordWriter, h http.Handler) *env {
 	e := &env{store: logfile.NewMemStore()}
 	var err error
-	e.w, err = logfile.NewWriter(e.store, logfile.WriterOptions{Location: logfile.Location{Bucket: "b"}, Now: time.Now})
+	e.w, err = logfile.NewWriter(e.store, logfile.WriterOptions{ManualTick: true, Location: logfile.Location{Bucket: "b"}, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

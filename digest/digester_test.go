@@ -112,7 +112,7 @@ func testDigesterFleet(t *testing.T, store logfile.Store, withAWSCLI bool) {
 	}
 	var writers []*logfile.Writer
 	for range 3 {
-		w, err := logfile.NewWriter(store, logfile.WriterOptions{Location: logfile.Location{Bucket: fixture.Bucket, Prefix: fleetPrefix}, Now: clock.Now, MaxAge: 40 * time.Second})
+		w, err := logfile.NewWriter(store, logfile.WriterOptions{ManualTick: true, Location: logfile.Location{Bucket: fixture.Bucket, Prefix: fleetPrefix}, Now: clock.Now, MaxAge: 40 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -72,4 +72,10 @@
 // validated at all. Keys read from a digest pass through the
 // store, which refuses unsafe keys (logfile.CheckKey), so a hostile digest
 // cannot make Validate read outside a DirStore's root.
+//
+// Options follow package logfile's convention: one struct value, last
+// (ChainConfig, DigesterConfig, ValidateOptions); the zero value of every
+// field selects the documented default, and required fields say so. A
+// chain is named by a logfile.DigestChain (its logfile.Location plus
+// account, delivering Region, trail and home Region), embedded in each.
 package digest

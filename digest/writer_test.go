@@ -31,7 +31,7 @@ func TestWriterChainSetDirStore(t *testing.T) {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
 	start := clock()
-	w, err := logfile.NewWriter(store, logfile.WriterOptions{Location: logfile.Location{Bucket: fixture.Bucket, Prefix: "org-audit"}, Now: clock})
+	w, err := logfile.NewWriter(store, logfile.WriterOptions{ManualTick: true, Location: logfile.Location{Bucket: fixture.Bucket, Prefix: "org-audit"}, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -119,7 +119,7 @@ func (*nullStore) Put(context.Context, Object) error { return nil }
 func BenchmarkWriter(b *testing.B) {
 	recs, _, avg := benchRecords(b)
 	ctx := context.Background()
-	w, err := NewWriter(&nullStore{}, WriterOptions{Location: Location{Bucket: "b"}, Now: time.Now})
+	w, err := NewWriter(&nullStore{}, WriterOptions{ManualTick: true, Location: Location{Bucket: "b"}, Now: time.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func BenchmarkWriterBaseline(b *testing.B) {
 func BenchmarkWriterParallel(b *testing.B) {
 	recs, _, avg := benchRecords(b)
 	ctx := context.Background()
-	w, _ := NewWriter(&nullStore{}, WriterOptions{Location: Location{Bucket: "b"}, Now: time.Now})
+	w, _ := NewWriter(&nullStore{}, WriterOptions{ManualTick: true, Location: Location{Bucket: "b"}, Now: time.Now})
 	b.SetBytes(int64(avg))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -287,7 +287,7 @@ func BenchmarkWriterSpool(b *testing.B) {
 		{"process", &SpoolOptions{Sync: SyncProcess}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			opts := WriterOptions{Location: Location{Bucket: "b"}, Now: time.Now}
+			opts := WriterOptions{ManualTick: true, Location: Location{Bucket: "b"}, Now: time.Now}
 			var sp *Spool
 			if c.opts != nil {
 				var err error

@@ -368,7 +368,7 @@ func TestDirStoreCrashChild(t *testing.T) {
 			}
 		}
 	}()
-	w, err := NewWriter(s, WriterOptions{Location: Location{Bucket: "b"}, MaxRecords: 1 << 20, MaxBytes: 64 << 20, Now: time.Now})
+	w, err := NewWriter(s, WriterOptions{ManualTick: true, Location: Location{Bucket: "b"}, MaxRecords: 1 << 20, MaxBytes: 64 << 20, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,7 +47,7 @@ func ExampleWriter() {
 	ctx := context.Background()
 	store := logfile.NewMemStore()
 	now := time.Date(2024, 3, 5, 9, 25, 41, 0, time.UTC)
-	w, err := logfile.NewWriter(store, logfile.WriterOptions{
+	w, err := logfile.NewWriter(store, logfile.WriterOptions{ManualTick: true,
 		Location: logfile.Location{Bucket: "my-trail-bucket"},
 		Now:      func() time.Time { return now },              // simulated time: call Tick to age batches
 		Rand:     bytes.NewReader(bytes.Repeat([]byte{7}, 64)), // fixed unique strings, for a stable example

@@ -51,7 +51,7 @@ func TestWriterFramingMatchesDelivered(t *testing.T) {
 		}
 		store := NewMemStore()
 		clock := &fakeClock{t: recs[len(recs)-1].EventTime.Add(time.Minute)}
-		w, err := NewWriter(store, WriterOptions{Location: Location{Bucket: "b"}, MaxRecords: len(recs), MaxAge: 24 * time.Hour, Now: clock.Now})
+		w, err := NewWriter(store, WriterOptions{ManualTick: true, Location: Location{Bucket: "b"}, MaxRecords: len(recs), MaxAge: 24 * time.Hour, Now: clock.Now})
 		if err != nil {
 			t.Fatal(err)
 		}

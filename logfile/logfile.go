@@ -40,5 +40,23 @@
 // A Reader streams the records of one file with bounded memory; Scan finds
 // and reads the files of an account, Region and time range.
 // ReadJSONLines reads records one per line (CloudWatch Logs, EventBridge
-// and Lake exports, trailkit export --format jsonl).
+// and Lake exports, trailkit export --format jsonl). FileWriter frames one
+// log file over any io.Writer; Writer builds its files with it.
+// Store.Open reads an object as a stream (Scan and digest.Validate use it),
+// and every store refuses objects above its size limit (TooLargeError).
+//
+// # Where objects live
+//
+// A Location (bucket, trail prefix, organization id) says where a trail's
+// objects are; WriterOptions and ScanOptions embed one, and DigestChain
+// (one trail's digests for one account and Region) embeds one too.
+//
+// # Options
+//
+// Every constructor takes its options as a struct value, last:
+// NewWriter(store, WriterOptions), NewDirStore(root, DirStoreOptions),
+// NewReader(r, ReaderOptions), Scan(ctx, store, ScanOptions),
+// OpenSpool(dir, SpoolOptions). The zero value of every field selects the
+// documented default; the fields that are required say so. Package digest
+// follows the same convention.
 package logfile

@@ -42,7 +42,7 @@ func TestScan(t *testing.T) {
 	mem := NewMemStore()
 	t0 := time.Date(2024, 2, 28, 22, 0, 0, 0, time.UTC)
 	clock := &fakeClock{t: t0}
-	w, err := NewWriter(mem, WriterOptions{Location: Location{Bucket: "b", Prefix: "trail"}, Now: clock.Now})
+	w, err := NewWriter(mem, WriterOptions{ManualTick: true, Location: Location{Bucket: "b", Prefix: "trail"}, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestScanWholeFiles(t *testing.T) {
 	mem := NewMemStore()
 	t0 := time.Date(2024, 2, 28, 22, 0, 0, 0, time.UTC)
 	clock := &fakeClock{t: t0}
-	w, _ := NewWriter(mem, WriterOptions{Location: Location{Bucket: "b"}, Now: clock.Now, MaxRecords: 200})
+	w, _ := NewWriter(mem, WriterOptions{ManualTick: true, Location: Location{Bucket: "b"}, Now: clock.Now, MaxRecords: 200})
 	for i := range 400 {
 		if err := w.Write(ctx, genRecord(12, i, "111122223333", "us-east-1", t0)); err != nil {
 			t.Fatal(err)

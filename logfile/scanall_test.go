@@ -48,7 +48,7 @@ func scanAllBucketN(t testing.TB, perTick int) (*MemStore, []string) {
 	mem := NewMemStore()
 	t0 := time.Date(2024, 3, 5, 22, 0, 0, 0, time.UTC)
 	clock := &fakeClock{t: t0}
-	w, err := NewWriter(mem, WriterOptions{Location: Location{Bucket: "b", Prefix: "p"}, Now: clock.Now})
+	w, err := NewWriter(mem, WriterOptions{ManualTick: true, Location: Location{Bucket: "b", Prefix: "p"}, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

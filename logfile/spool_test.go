@@ -78,7 +78,7 @@ func TestSpoolReplay(t *testing.T) {
 			store := NewMemStore()
 			clock := &fakeClock{t: time.Date(2024, 1, 2, 3, 0, 0, 0, time.UTC)}
 			// 1. Everything in memory when the process dies.
-			w, sp := openSpoolWriter(t, dir, store, SpoolOptions{Sync: pol, Interval: time.Millisecond}, WriterOptions{MaxRecords: 40, Now: clock.Now})
+			w, sp := openSpoolWriter(t, dir, store, SpoolOptions{Sync: pol, Interval: time.Millisecond}, WriterOptions{ManualTick: true, MaxRecords: 40, Now: clock.Now})
 			if err := w.Write(ctx, genRecord(1, 0, "111122223333", "us-east-1", clock.Now())); !errors.Is(err, ErrNotReplayed) {
 				t.Fatalf("Write before Replay = %v", err)
 			}
@@ -104,7 +104,7 @@ func TestSpoolReplay(t *testing.T) {
 			// 2. A batch sealed and put, but its delivery note lost: the
 			// store has it; the spool has its key.
 			sp.abandon()
-			w2, sp2 := openSpoolWriter(t, dir, store, SpoolOptions{Sync: pol}, WriterOptions{MaxRecords: 40, Now: clock.Now})
+			w2, sp2 := openSpoolWriter(t, dir, store, SpoolOptions{Sync: pol}, WriterOptions{ManualTick: true, MaxRecords: 40, Now: clock.Now})
 			var subs int
 			w2.Subscribe(func(d Delivery) { subs += d.Records })
 			n, err := w2.Replay(ctx)
@@ -133,7 +133,7 @@ func TestSpoolReplay(t *testing.T) {
 				t.Fatal(err)
 			}
 			// 3. A clean restart replays nothing, and old segments are gone.
-			w3, sp3 := openSpoolWriter(t, dir, store, SpoolOptions{Sync: pol}, WriterOptions{Now: clock.Now})
+			w3, sp3 := openSpoolWriter(t, dir, store, SpoolOptions{Sync: pol}, WriterOptions{ManualTick: true, Now: clock.Now})
 			if n, err := w3.Replay(ctx); n != 0 || err != nil {
 				t.Errorf("Replay after a clean close = %d, %v", n, err)
 			}
@@ -156,7 +156,7 @@ func TestSpoolKeyReuse(t *testing.T) {
 		dir := t.TempDir()
 		store := &flakyStore{Store: NewMemStore()}
 		clock := &fakeClock{t: time.Date(2024, 1, 2, 3, 0, 0, 0, time.UTC)}
-		w, sp := openSpoolWriter(t, dir, store, SpoolOptions{}, WriterOptions{MaxRecords: 10, Now: clock.Now})
+		w, sp := openSpoolWriter(t, dir, store, SpoolOptions{}, WriterOptions{ManualTick: true, MaxRecords: 10, Now: clock.Now})
 		w.Replay(ctx)
 		store.fail.Store(true)
 		var key string
@@ -179,7 +179,7 @@ func TestSpoolKeyReuse(t *testing.T) {
 			b := w.streams[streamID{"111122223333", "us-east-1"}].sealed[0]
 			store.Store.Put(ctx, Object{Bucket: "b", Key: key, Body: b.buf.Bytes()})
 		}
-		w2, sp2 := openSpoolWriter(t, dir, store, SpoolOptions{}, WriterOptions{Now: clock.Now})
+		w2, sp2 := openSpoolWriter(t, dir, store, SpoolOptions{}, WriterOptions{ManualTick: true, Now: clock.Now})
 		var got []Delivery
 		w2.Subscribe(func(d Delivery) { got = append(got, d) })
 		if _, err := w2.Replay(ctx); err != nil {
@@ -207,7 +207,7 @@ func TestSpoolTornTail(t *testing.T) {
 	dir := t.TempDir()
 	store := NewMemStore()
 	clock := &fakeClock{t: time.Date(2024, 1, 2, 3, 0, 0, 0, time.UTC)}
-	w, sp := openSpoolWriter(t, dir, store, SpoolOptions{}, WriterOptions{Now: clock.Now})
+	w, sp := openSpoolWriter(t, dir, store, SpoolOptions{}, WriterOptions{ManualTick: true, Now: clock.Now})
 	w.Replay(ctx)
 	for i := range 5 {
 		r := genRecord(3, i, "111122223333", "us-east-1", clock.Now())
@@ -222,7 +222,7 @@ func TestSpoolTornTail(t *testing.T) {
 	// Cut the last frame in half, then add junk.
 	last := len(data) - 10
 	os.WriteFile(segs[len(segs)-1], append(data[:last:last], "\x05\x00\x00\x00junkjunk"...), 0o600)
-	w2, sp2 := openSpoolWriter(t, dir, store, SpoolOptions{}, WriterOptions{Now: clock.Now})
+	w2, sp2 := openSpoolWriter(t, dir, store, SpoolOptions{}, WriterOptions{ManualTick: true, Now: clock.Now})
 	if n, err := w2.Replay(ctx); n != 4 || err != nil {
 		t.Fatalf("Replay = %d, %v; want the 4 whole frames", n, err)
 	}

@@ -213,11 +213,16 @@ type WriterOptions struct {
 	// Level is the gzip level: 1 (fastest) to 9 (smallest), or
 	// gzip.HuffmanOnly, gzip.StatelessCompression; 0 selects DefaultLevel.
 	Level int
-	// Now is the clock for key times, Delivery.DeliveredAt and batch ages.
-	// When nil, Writer uses time.Now and a background goroutine delivers
-	// batches that reach MaxAge. When set, no goroutine runs: the caller
-	// drives age-based delivery by calling Tick, which suits simulated time.
+	// Now is the clock for key times, Delivery.DeliveredAt and batch ages;
+	// nil means time.Now. Setting it does not change how batches are
+	// delivered by age (see ManualTick).
 	Now func() time.Time
+	// ManualTick turns off the background goroutine that calls Tick (every
+	// MaxAge/10, between 100 ms and a minute) to deliver batches that reach
+	// MaxAge: the caller drives age-based delivery by calling Tick, which
+	// suits simulated time (with Now). Batches full by MaxRecords or
+	// MaxBytes are delivered by Write either way.
+	ManualTick bool
 	// Rand is the source of the key's unique strings; nil is crypto/rand.
 	Rand io.Reader
 	// OnError, if set, receives the errors of the background goroutine's
@@ -344,6 +349,8 @@ func NewWriter(store Store, opts WriterOptions) (*Writer, error) {
 	w := &Writer{store: store, opts: opts, now: opts.Now, streams: map[streamID]*stream{}}
 	if w.now == nil {
 		w.now = time.Now
+	}
+	if !opts.ManualTick {
 		w.stop = make(chan struct{})
 		w.done = make(chan struct{})
 		go w.background()

@@ -17,7 +17,7 @@ func writeAndRead(t testing.TB, recs ...*event.Record) ([]error, []*event.Record
 	t.Helper()
 	ctx := context.Background()
 	store := NewMemStore()
-	w, err := NewWriter(store, WriterOptions{Location: Location{Bucket: "b"}, Now: func() time.Time { return time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC) }})
+	w, err := NewWriter(store, WriterOptions{ManualTick: true, Location: Location{Bucket: "b"}, Now: func() time.Time { return time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC) }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,7 +85,7 @@ func TestWriterRoundTrip(t *testing.T) {
 	recs := genStream(1, n, time.Date(2024, 3, 5, 9, 0, 0, 0, time.UTC))
 	store := newDirStore(t)
 	clock := &fakeClock{t: time.Date(2024, 3, 5, 9, 1, 0, 0, time.UTC)}
-	w, err := NewWriter(store, WriterOptions{Location: Location{Bucket: "trail-bucket"}, MaxRecords: n / 50, Now: clock.Now})
+	w, err := NewWriter(store, WriterOptions{ManualTick: true, Location: Location{Bucket: "trail-bucket"}, MaxRecords: n / 50, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +266,7 @@ func TestWriterLimitsAndTick(t *testing.T) {
 	ctx := context.Background()
 	clock := &fakeClock{t: time.Date(2024, 3, 5, 23, 58, 10, 0, time.UTC)}
 	store := NewMemStore()
-	w, err := NewWriter(store, WriterOptions{Location: Location{Bucket: "b", Prefix: "p/q", OrgID: "o-abcdefghij"}, MaxRecords: 10, MaxAge: 5 * time.Minute, Now: clock.Now})
+	w, err := NewWriter(store, WriterOptions{ManualTick: true, Location: Location{Bucket: "b", Prefix: "p/q", OrgID: "o-abcdefghij"}, MaxRecords: 10, MaxAge: 5 * time.Minute, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +305,7 @@ func TestWriterLimitsAndTick(t *testing.T) {
 
 	// MaxBytes: every file stays within it.
 	store2 := NewMemStore()
-	w2, _ := NewWriter(store2, WriterOptions{Location: Location{Bucket: "b"}, MaxBytes: 20_000, Now: clock.Now})
+	w2, _ := NewWriter(store2, WriterOptions{ManualTick: true, Location: Location{Bucket: "b"}, MaxBytes: 20_000, Now: clock.Now})
 	var sizes []int64
 	w2.Subscribe(func(d Delivery) { sizes = append(sizes, d.UncompressedSize) })
 	for _, r := range genStream(3, 200, clock.Now()) {
@@ -347,7 +347,7 @@ func TestWriterPutFailureKeepsRecords(t *testing.T) {
 	mem := NewMemStore()
 	store := &flakyStore{Store: mem}
 	clock := &fakeClock{t: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
-	w, _ := NewWriter(store, WriterOptions{Location: Location{Bucket: "b"}, MaxRecords: 4, Now: clock.Now})
+	w, _ := NewWriter(store, WriterOptions{ManualTick: true, Location: Location{Bucket: "b"}, MaxRecords: 4, Now: clock.Now})
 	var delivered int
 	w.Subscribe(func(d Delivery) { delivered += d.Records })
 	store.fail.Store(true)
@@ -405,7 +405,7 @@ func TestWriterPutFailureKeepsRecords(t *testing.T) {
 
 func TestWriterRejects(t *testing.T) {
 	ctx := context.Background()
-	w, err := NewWriter(NewMemStore(), WriterOptions{Location: Location{Bucket: "b"}, Now: time.Now})
+	w, err := NewWriter(NewMemStore(), WriterOptions{ManualTick: true, Location: Location{Bucket: "b"}, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -502,7 +502,7 @@ func TestWriterInsightsAndRealTime(t *testing.T) {
 // compressed, and incompressible records expand by no more than the bound the
 // cap relies on (5 bytes per 64 KiB block plus the gzip framing).
 func TestWriterSizeCap(t *testing.T) {
-	w, err := NewWriter(NewMemStore(), WriterOptions{Location: Location{Bucket: "b"}, MaxBytes: 1 << 40, Now: time.Now})
+	w, err := NewWriter(NewMemStore(), WriterOptions{ManualTick: true, Location: Location{Bucket: "b"}, MaxBytes: 1 << 40, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -511,7 +511,7 @@ func TestWriterSizeCap(t *testing.T) {
 	}
 	ctx := context.Background()
 	var ds []Delivery
-	w2, _ := NewWriter(NewMemStore(), WriterOptions{Location: Location{Bucket: "b"}, MaxBytes: 1 << 20, Level: 9, Now: time.Now})
+	w2, _ := NewWriter(NewMemStore(), WriterOptions{ManualTick: true, Location: Location{Bucket: "b"}, MaxBytes: 1 << 20, Level: 9, Now: time.Now})
 	w2.Subscribe(func(d Delivery) { ds = append(ds, d) })
 	rnd := make([]byte, 150_000)
 	rng := rand.New(rand.NewPCG(8, 8))
@@ -565,7 +565,7 @@ func TestWriterRetryReusesKey(t *testing.T) {
 	store := &lostReplyStore{Store: mem}
 	store.lose.Store(2)
 	clock := &fakeClock{t: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
-	w, _ := NewWriter(store, WriterOptions{Location: Location{Bucket: "b"}, Now: clock.Now})
+	w, _ := NewWriter(store, WriterOptions{ManualTick: true, Location: Location{Bucket: "b"}, Now: clock.Now})
 	var deliveries []Delivery
 	w.Subscribe(func(d Delivery) { deliveries = append(deliveries, d) })
 	recs := genStream(3, 5, clock.Now())

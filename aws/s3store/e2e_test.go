@@ -110,7 +110,7 @@ func newTrailRig(t *testing.T, store logfile.Store, bucket string) *trailRig {
 		Now:   r.clock.Now,
 		NewID: func() string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", r.seq.Add(1)) },
 	}
-	w, err := logfile.NewWriter(store, logfile.WriterOptions{Location: logfile.Location{Bucket: bucket, Prefix: e2ePrefix}, Now: r.clock.Now})
+	w, err := logfile.NewWriter(store, logfile.WriterOptions{ManualTick: true, Location: logfile.Location{Bucket: bucket, Prefix: e2ePrefix}, Now: r.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,7 +69,7 @@ func newHarness(t *testing.T, trustHeader bool) (*harness, *Auditor, http.Handle
 	}
 	h := &harness{now: time.Date(2024, 3, 5, 9, 0, 0, 0, time.UTC), store: logfile.NewMemStore(), signer: signer}
 	h.start = h.now
-	h.writer, err = logfile.NewWriter(h.store, logfile.WriterOptions{Location: logfile.Location{Bucket: bucket}, Now: h.clock})
+	h.writer, err = logfile.NewWriter(h.store, logfile.WriterOptions{ManualTick: true, Location: logfile.Location{Bucket: bucket}, Now: h.clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -177,7 +177,7 @@ func runInsights(e *env, args []string) int {
 // eventTime.
 func writeInsightFiles(ctx context.Context, store logfile.Store, bucket, prefix, orgID string, recs []*event.Record) error {
 	var now time.Time
-	w, err := logfile.NewWriter(store, logfile.WriterOptions{
+	w, err := logfile.NewWriter(store, logfile.WriterOptions{ManualTick: true,
 		Location: logfile.Location{Bucket: bucket, Prefix: prefix, OrgID: orgID},
 		Kind:     logfile.KindInsight,
 		Now:      func() time.Time { return now },
