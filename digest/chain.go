@@ -97,11 +97,11 @@ func ResumeChain(ctx context.Context, cfg ChainConfig) (*Chain, error) {
 		if err != nil {
 			return nil, err
 		}
-		if IsBackfillKey(key) || !cfg.Match(key) {
+		if isBackfillKey(key) || !cfg.Match(key) {
 			continue
 		}
 		ts, _ := keyTimeText(key)
-		if _, ok := KeyTime(key); ok && ts >= newestT {
+		if _, ok := keyTime(key); ok && ts >= newestT {
 			newest, newestT = key, ts
 		}
 	}

@@ -306,11 +306,11 @@ func (d *Digester) newestDigest(ctx context.Context, since time.Time) (string, e
 			if err != nil {
 				return "", err
 			}
-			if IsBackfillKey(key) || !d.cfg.Match(key) {
+			if isBackfillKey(key) || !d.cfg.Match(key) {
 				continue
 			}
 			if ts, ok := keyTimeText(key); ok && ts >= newestT {
-				if _, ok := KeyTime(key); ok {
+				if _, ok := keyTime(key); ok {
 					newest, newestT = key, ts
 				}
 			}
@@ -367,7 +367,7 @@ func (d *Digester) forget(horizon time.Time) {
 // eachLogFile calls fn for each log file key of the chain with a key time
 // in [from, to), in key (time) order, until fn returns false or an error.
 func (d *Digester) eachLogFile(ctx context.Context, from, to time.Time, fn func(string, logfile.Key) (bool, error)) error {
-	dir := logfile.KindDir(d.cfg.Prefix, d.cfg.OrgID, d.cfg.Account, logfile.KindLog, d.cfg.Region)
+	dir := d.cfg.Location.Dir(d.cfg.Account, logfile.KindLog, d.cfg.Region)
 	from = from.UTC()
 	// Keys of one day folder sort by time: <acct>_CloudTrail_<region>_<stamp>_<unique>.
 	after := dir + from.Format("2006/01/02/") + d.cfg.Account + "_CloudTrail_" + d.cfg.Region + "_" + from.Truncate(time.Minute).Format("20060102T1504Z")

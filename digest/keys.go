@@ -8,13 +8,13 @@ import (
 // keyTimeFormat is the timestamp in a digest's file name (with seconds).
 const keyTimeFormat = "20060102T150405Z"
 
-// IsBackfillKey reports whether a digest key names a backfill digest.
-func IsBackfillKey(key string) bool { return strings.HasSuffix(key, "_backfill.json.gz") }
+// isBackfillKey reports whether a digest key names a backfill digest.
+func isBackfillKey(key string) bool { return strings.HasSuffix(key, "_backfill.json.gz") }
 
-// KeyTime extracts the timestamp from a digest key by position, as aws-cli
+// keyTime extracts the timestamp from a digest key by position, as aws-cli
 // does (key[-24:-8], or key[-33:-17] for backfill), and parses it. ok is
 // false when the key is too short or the text is not a timestamp.
-func KeyTime(key string) (t time.Time, ok bool) {
+func keyTime(key string) (t time.Time, ok bool) {
 	s, ok := keyTimeText(key)
 	if !ok {
 		return time.Time{}, false
@@ -24,7 +24,7 @@ func KeyTime(key string) (t time.Time, ok bool) {
 }
 
 func keyTimeText(key string) (string, bool) {
-	if IsBackfillKey(key) {
+	if isBackfillKey(key) {
 		if len(key) < 33 {
 			return "", false
 		}

@@ -49,7 +49,7 @@ func (c *Chain) Recover(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, kind := range kinds {
-		dir := logfile.KindDir(c.cfg.Prefix, c.cfg.OrgID, c.cfg.Account, kind, c.cfg.Region)
+		dir := c.cfg.Location.Dir(c.cfg.Account, kind, c.cfg.Region)
 		after := dir + from.AddDate(0, 0, -1).Format("2006/01/02/~")
 		for key, err := range c.cfg.Store.List(ctx, c.cfg.Bucket, dir, after) {
 			if err != nil {
@@ -92,7 +92,7 @@ func (c *Chain) listedSince(ctx context.Context, from time.Time) (map[string]boo
 		if err != nil {
 			return nil, err
 		}
-		if IsBackfillKey(key) || !c.cfg.Match(key) {
+		if isBackfillKey(key) || !c.cfg.Match(key) {
 			continue
 		}
 		if ts, ok := keyTimeText(key); !ok || ts < lo {

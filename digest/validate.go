@@ -398,14 +398,14 @@ func (v *validator) list(ctx context.Context, bucket string) (normal, backfill [
 		if ts < lo {
 			continue
 		}
-		if _, ok := KeyTime(key); !ok {
+		if _, ok := keyTime(key); !ok {
 			continue // aws-cli would crash parsing this date; skip it
 		}
-		if IsBackfillKey(key) {
+		if isBackfillKey(key) {
 			backfill = append(backfill, key)
 		} else {
 			normal = append(normal, key)
-			if t, _ := KeyTime(key); t.After(v.newestListed) {
+			if t, _ := keyTime(key); t.After(v.newestListed) {
 				v.newestListed = t
 			}
 		}
@@ -428,14 +428,14 @@ func popBefore(list *[]string, before string) (string, time.Time) {
 	if before == "" {
 		k := l[len(l)-1]
 		*list = l[:len(l)-1]
-		t, _ := KeyTime(k)
+		t, _ := keyTime(k)
 		return k, t
 	}
-	bt, _ := KeyTime(before)
+	bt, _ := keyTime(before)
 	for len(l) > 0 {
 		k := l[len(l)-1]
 		l = l[:len(l)-1]
-		if t, _ := KeyTime(k); t.Before(bt) {
+		if t, _ := keyTime(k); t.Before(bt) {
 			*list = l
 			return k, t
 		}
@@ -527,7 +527,7 @@ func (v *validator) unlisted(ctx context.Context) error {
 		to = lim
 	}
 	from := v.start.Truncate(time.Minute)
-	dir := logfile.KindDir(v.id.Prefix, v.id.OrgID, v.id.Account, logfile.KindLog, v.id.Region)
+	dir := v.id.Location.Dir(v.id.Account, logfile.KindLog, v.id.Region)
 	after := dir + from.AddDate(0, 0, -1).Format("2006/01/02/~")
 	lastDay := dir + to.Format("2006/01/02/~")
 	for key, err := range v.store.List(ctx, v.opts.Bucket, dir, after) {

@@ -18,8 +18,8 @@ import (
 	"time"
 )
 
-// MetadataSuffix ends the name of a DirStore metadata sidecar file.
-const MetadataSuffix = ".metadata.json"
+// metadataSuffix ends the name of a DirStore metadata sidecar file.
+const metadataSuffix = ".metadata.json"
 
 // tempPrefix starts the names of DirStore's temporary files.
 const tempPrefix = ".trailkit-tmp-"
@@ -179,8 +179,8 @@ func checkDirKey(bucket, key string) error {
 		return &KeyError{Bucket: bucket, Key: key, Reason: "bucket name starts with " + tempPrefix}
 	}
 	for seg := range strings.SplitSeq(key, "/") {
-		if strings.HasSuffix(seg, MetadataSuffix) {
-			return &KeyError{Bucket: bucket, Key: key, Reason: "a path segment ends with " + MetadataSuffix + " (reserved for metadata sidecars)"}
+		if strings.HasSuffix(seg, metadataSuffix) {
+			return &KeyError{Bucket: bucket, Key: key, Reason: "a path segment ends with " + metadataSuffix + " (reserved for metadata sidecars)"}
 		}
 		if strings.HasPrefix(seg, tempPrefix) {
 			return &KeyError{Bucket: bucket, Key: key, Reason: "a path segment starts with " + tempPrefix + " (reserved for temporary files)"}
@@ -297,7 +297,7 @@ func (s *DirStore) Put(ctx context.Context, obj Object) (err error) {
 	defer body.discard()
 	base := obj.Key[strings.LastIndexByte(obj.Key, '/')+1:]
 	final := filepath.Join(dir, base)
-	sidecar := final + MetadataSuffix
+	sidecar := final + metadataSuffix
 	if meta != nil {
 		if met, err = writeTemp(dir, meta); err != nil {
 			return err
@@ -531,7 +531,7 @@ func (s *DirStore) open(ctx context.Context, bucket, key string) (*os.File, Obje
 		return nil, ObjectInfo{}, &TooLargeError{Bucket: bucket, Key: key, Size: fi.Size(), Limit: s.maxSize}
 	}
 	info := ObjectInfo{Bucket: bucket, Key: key, Size: fi.Size()}
-	mf, _, err := openFile(final+MetadataSuffix, bucket, key, "metadata sidecar")
+	mf, _, err := openFile(final+metadataSuffix, bucket, key, "metadata sidecar")
 	if err != nil {
 		f.Close()
 		return nil, ObjectInfo{}, err
@@ -656,7 +656,7 @@ func (s *DirStore) walk(ctx context.Context, bucket, abs, rel, prefix, startAfte
 	for _, e := range raw {
 		n := e.Name()
 		t := e.Type()
-		if strings.HasPrefix(n, tempPrefix) || strings.HasSuffix(n, MetadataSuffix) || t&fs.ModeSymlink != 0 {
+		if strings.HasPrefix(n, tempPrefix) || strings.HasSuffix(n, metadataSuffix) || t&fs.ModeSymlink != 0 {
 			continue
 		}
 		switch {

@@ -168,7 +168,7 @@ func (s *DirStore) createClaimed(dir, final string, bodyTmp, metaTmp *tempFile, 
 		}
 		return err
 	}
-	sidecar := final + MetadataSuffix
+	sidecar := final + metadataSuffix
 	if metaTmp != nil {
 		if err := metaTmp.rename(sidecar); err != nil {
 			return err

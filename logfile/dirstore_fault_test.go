@@ -97,7 +97,7 @@ func TestDirStoreRefusesHardLinks(t *testing.T) {
 		t.Skipf("hard links not supported here: %v", err)
 	}
 	meta, _ := s.Path("b", "d/meta")
-	if err := os.Link(outside, meta+MetadataSuffix); err != nil {
+	if err := os.Link(outside, meta+metadataSuffix); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"d/linked", "d/meta"} {

@@ -37,8 +37,8 @@ const (
 	digestTimeLayout = "20060102T150405Z"
 )
 
-// UniqueStringLen is the length of the random part of a log file name.
-const UniqueStringLen = 16
+// uniqueStringLen is the length of the random part of a log file name.
+const uniqueStringLen = 16
 
 // MaxPrefixLen is the longest S3 key prefix a trail accepts.
 const MaxPrefixLen = 200
@@ -430,14 +430,6 @@ func parseStamp(s, layout string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
-// KindDir returns the folder under which an account's objects of one kind for
-// one Region live, with a trailing "/":
-// "[prefix/]AWSLogs/[org/]account/kind/region/". Listing it yields every
-// object of that kind for that account and Region.
-func KindDir(prefix, orgID, account string, kind ObjectKind, region string) string {
-	return string(appendKindDir(nil, prefix, orgID, account, kind, region))
-}
-
 // Location is where a trail's objects live: the S3 bucket, the trail's
 // key prefix (without a trailing "/"; empty for none) and, for an
 // organization trail, the organization id. Every options struct that
@@ -449,9 +441,11 @@ type Location struct {
 }
 
 // Dir returns the folder under which an account's objects of one kind for
-// one Region live: KindDir with l's prefix and organization id.
+// one Region live, with a trailing "/":
+// "[prefix/]AWSLogs/[org/]account/kind/region/". Listing it yields every
+// object of that kind for that account and Region.
 func (l Location) Dir(account string, kind ObjectKind, region string) string {
-	return KindDir(l.Prefix, l.OrgID, account, kind, region)
+	return string(appendKindDir(nil, l.Prefix, l.OrgID, account, kind, region))
 }
 
 // DigestChain identifies one digest chain: CloudTrail keeps one per trail,
@@ -478,7 +472,7 @@ func (c DigestChain) Key(t time.Time, backfill bool) Key {
 // without the trailing "/"; with it, a Region whose name extends another's
 // cannot leak in.
 func (c DigestChain) ListPrefix() string {
-	return KindDir(c.Prefix, c.OrgID, c.Account, KindDigest, c.Region)
+	return c.Location.Dir(c.Account, KindDigest, c.Region)
 }
 
 // ListStartAfter returns the start-after marker aws-cli uses to list the
@@ -534,12 +528,12 @@ func (c DigestChain) Parse(key string) (Key, error) {
 
 const uniqueAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
-// NewUniqueString returns UniqueStringLen characters drawn uniformly from
+// newUniqueString returns uniqueStringLen characters drawn uniformly from
 // [A-Za-z0-9], reading random bytes from r, or from crypto/rand when r is
 // nil. Bytes of 248 or more are discarded so that every character is equally
 // likely. An error comes only from r.
-func NewUniqueString(r io.Reader) (string, error) {
-	var out [UniqueStringLen]byte
+func newUniqueString(r io.Reader) (string, error) {
+	var out [uniqueStringLen]byte
 	var buf [32]byte
 	n := 0
 	for n < len(out) {

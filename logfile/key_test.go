@@ -193,7 +193,7 @@ func randomKey(rng *rand.Rand) Key {
 		k.Backfill = rng.IntN(3) == 0
 	} else {
 		k.Time = k.Time.Truncate(time.Minute)
-		u, err := NewUniqueString(nil)
+		u, err := newUniqueString(nil)
 		if err != nil {
 			panic(err)
 		}
@@ -321,7 +321,7 @@ func TestNewUniqueString(t *testing.T) {
 	seen := map[string]bool{}
 	counts := map[byte]int{}
 	for range 20000 {
-		s, err := NewUniqueString(nil)
+		s, err := newUniqueString(nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -351,11 +351,11 @@ func TestNewUniqueString(t *testing.T) {
 	for i := range 64 {
 		src[6+i] = byte(i)
 	}
-	s, err := NewUniqueString(bytes.NewReader(src))
+	s, err := newUniqueString(bytes.NewReader(src))
 	if err != nil || s != "ABCDEFGHIJKLMNOP" {
-		t.Errorf("NewUniqueString(fixed) = %q, %v", s, err)
+		t.Errorf("newUniqueString(fixed) = %q, %v", s, err)
 	}
-	if _, err := NewUniqueString(bytes.NewReader([]byte{1, 2, 3})); err == nil {
+	if _, err := newUniqueString(bytes.NewReader([]byte{1, 2, 3})); err == nil {
 		t.Error("short random source: no error")
 	}
 }

@@ -19,7 +19,7 @@
 //
 // For log and Insights files the time is the UTC delivery time to the
 // minute, and <unique> is 16 characters drawn uniformly from [A-Za-z0-9]
-// (NewUniqueString); for digests the time is the digest end time to the
+// (crypto/rand by default, WriterOptions.Rand); for digests the time is the digest end time to the
 // second. The date folders are the date of that time. For example:
 //
 //	AWSLogs/444455556666/CloudTrail/eu-west-1/2024/03/05/444455556666_CloudTrail_eu-west-1_20240305T0925Z_Q3xv9LmA0bTz7KpE.json.gz

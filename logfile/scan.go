@@ -114,7 +114,7 @@ func Scan(ctx context.Context, store Store, opts ScanOptions) iter.Seq2[*event.R
 		if !opts.End.IsZero() {
 			last = opts.End.UTC().Add(opts.Slack)
 		}
-		dir := KindDir(opts.Prefix, opts.OrgID, opts.Account, opts.Kind, opts.Region)
+		dir := opts.Location.Dir(opts.Account, opts.Kind, opts.Region)
 		head := opts.Account + "_" + string(opts.Kind) + "_" + opts.Region + "_"
 
 		// Walk the date folders one by one. With an open side, or a range

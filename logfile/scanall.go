@@ -162,7 +162,7 @@ func listStreams(ctx context.Context, store Store, opts ScanOptions) ([][2]strin
 	accounts := slices.Clone(opts.Accounts)
 	if accounts == nil {
 		const probe = "000000000000"
-		dir := KindDir(opts.Prefix, opts.OrgID, probe, opts.Kind, "x")
+		dir := opts.Location.Dir(probe, opts.Kind, "x")
 		base := dir[:strings.Index(dir, probe)]
 		var err error
 		if accounts, err = listFolders(ctx, store, opts.Bucket, base, validAccount); err != nil {
@@ -175,7 +175,7 @@ func listStreams(ctx context.Context, store Store, opts ScanOptions) ([][2]strin
 	for _, a := range accounts {
 		regions := slices.Clone(opts.Regions)
 		if regions == nil {
-			dir := KindDir(opts.Prefix, opts.OrgID, a, opts.Kind, "x")
+			dir := opts.Location.Dir(a, opts.Kind, "x")
 			var err error
 			if regions, err = listFolders(ctx, store, opts.Bucket, dir[:len(dir)-2], validRegion); err != nil {
 				return nil, err

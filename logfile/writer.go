@@ -573,7 +573,7 @@ func (w *Writer) deliver(ctx context.Context, id streamID, b *batch) error {
 		// The key is fixed at the first attempt, so that retries are
 		// idempotent: S3 replaces an object put twice under one key.
 		w.randMu.Lock()
-		unique, err := NewUniqueString(w.opts.Rand)
+		unique, err := newUniqueString(w.opts.Rand)
 		w.randMu.Unlock()
 		if err != nil {
 			return &DeliveryError{Bucket: w.opts.Bucket, Records: b.records, Err: err}

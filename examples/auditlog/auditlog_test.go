@@ -121,7 +121,7 @@ func (h *harness) finish(t *testing.T) []*event.Record {
 		t.Fatalf("audit errors: %v", h.errs)
 	}
 	var recs []*event.Record
-	prefix := logfile.KindDir("", "", account, logfile.KindLog, region)
+	prefix := logfile.Location{}.Dir(account, logfile.KindLog, region)
 	for key, err := range h.store.List(ctx, bucket, prefix, "") {
 		if err != nil {
 			t.Fatal(err)
@@ -393,7 +393,7 @@ func TestAuditHeaderConcurrent(t *testing.T) {
 	}
 	// Count the log files to compare with what the chain lists.
 	n := 0
-	for _, err := range h.store.List(context.Background(), bucket, logfile.KindDir("", "", account, logfile.KindLog, region), "") {
+	for _, err := range h.store.List(context.Background(), bucket, logfile.Location{}.Dir(account, logfile.KindLog, region), "") {
 		if err != nil {
 			t.Fatal(err)
 		}

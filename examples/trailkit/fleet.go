@@ -59,7 +59,7 @@ func runEmit(e *env, args []string) int {
 	case *duration < 0:
 		return usageError(e, fs, "--duration %v is negative", *duration)
 	}
-	if err := logfile.CheckKey(loc.bucket, logfile.KindDir(loc.prefix, loc.orgID, *account, logfile.KindLog, *region)+"x"); err != nil {
+	if err := logfile.CheckKey(loc.bucket, logfile.Location{Prefix: loc.prefix, OrgID: loc.orgID}.Dir(*account, logfile.KindLog, *region)+"x"); err != nil {
 		return usageError(e, fs, "%v", err)
 	}
 	store, err := openDirStore(loc.dir)

@@ -200,7 +200,7 @@ func writeInsightFiles(ctx context.Context, store logfile.Store, bucket, prefix,
 // bucketRegions lists the Region folders under the account's CloudTrail/
 // folder of a DirStore bucket.
 func bucketRegions(store *logfile.DirStore, bucket, prefix, orgID, account string) ([]string, error) {
-	kindDir := logfile.KindDir(prefix, orgID, account, logfile.KindLog, "x")
+	kindDir := logfile.Location{Prefix: prefix, OrgID: orgID}.Dir(account, logfile.KindLog, "x")
 	kindDir = kindDir[:len(kindDir)-len("x/")]
 	if err := logfile.CheckKey(bucket, kindDir+"x"); err != nil {
 		return nil, err

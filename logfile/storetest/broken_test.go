@@ -25,7 +25,7 @@ var brokenStores = map[string]struct {
 }{
 	"CaseInsensitiveOrder": {func() logfile.Store { return &sortedBy{MemStore: logfile.NewMemStore(), less: strings.ToLower} }, "ListOrder"},
 	"InclusiveStartAfter":  {func() logfile.Store { return inclusive{logfile.NewMemStore()} }, "ListStartAfter"},
-	"NoKeyCheck":           {func() logfile.Store { return &noKeyCheck{MemStore: logfile.NewMemStore()} }, "HostileKeys"},
+	"NoKeyCheck":           {func() logfile.Store { return &noKeyCheck{MemStore: logfile.NewMemStore()} }, "hostileKeys"},
 	"PlainNotFound":        {func() logfile.Store { return plainNotFound{logfile.NewMemStore()} }, "Missing"},
 	"IgnoresContext":       {func() logfile.Store { return ignoresCtx{logfile.NewMemStore()} }, "Context"},
 	"CreateReplaces":       {func() logfile.Store { return createReplaces{logfile.NewMemStore()} }, "PutIfAbsent"},

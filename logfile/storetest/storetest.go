@@ -81,9 +81,9 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-// ManyKeys is how many keys the pagination subtest writes: more than S3's
+// manyKeys is how many keys the pagination subtest writes: more than S3's
 // 1,000 keys per ListObjectsV2 page.
-const ManyKeys = 1100
+const manyKeys = 1100
 
 // Run runs the conformance suite as subtests of t. newStore is called once
 // per subtest and returns a store and the name of a bucket in it that is
@@ -105,9 +105,9 @@ func Run(t *testing.T, newStore func(t *testing.T) (logfile.Store, string)) {
 		{"ListPrefix", testListPrefix},
 		{"ListStartAfter", testListStartAfter},
 		{"ListStopEarly", testListStopEarly},
-		{"ManyKeys", testManyKeys},
+		{"manyKeys", testManyKeys},
 		{"Concurrent", testConcurrent},
-		{"HostileKeys", testHostileKeys},
+		{"hostileKeys", testHostileKeys},
 		{"Context", testContext},
 		{"PutIfAbsent", testPutIfAbsent},
 		{"PutIfAbsentRace", testPutIfAbsentRace},
@@ -555,7 +555,7 @@ func putAll(t *testing.T, s logfile.Store, bucket string, keys []string) {
 }
 
 func testManyKeys(t *testing.T, s logfile.Store, bucket string) {
-	keys := make([]string, ManyKeys)
+	keys := make([]string, manyKeys)
 	for i := range keys {
 		// Hourly-looking keys, with numbers that sort differently as
 		// strings and as integers.
@@ -716,15 +716,15 @@ func testConcurrent(t *testing.T, s logfile.Store, bucket string) {
 	}
 }
 
-// HostileKeys are keys every Store must refuse with a *logfile.KeyError.
-var HostileKeys = []string{
+// hostileKeys are keys every Store must refuse with a *logfile.KeyError.
+var hostileKeys = []string{
 	"", "../x", "../../etc/passwd", "/abs", "/", "a/../b", "a/..", "..", ".", "./a", "a/./b", "a/.",
 	"a//b", "a/", "a\x00b", "\x00", "a\\b", "..\\x", "C:\\x", "a\nb", "a\rb", "a\tb", "a\x7fb",
 	strings.Repeat("k", 1025),
 }
 
-// HostileBuckets are bucket names every Store must refuse with a *logfile.KeyError.
-var HostileBuckets = []string{"", ".", "..", "../b", "a/b", "a\\b", "a\x00b", "/", strings.Repeat("b", 256)}
+// hostileBuckets are bucket names every Store must refuse with a *logfile.KeyError.
+var hostileBuckets = []string{"", ".", "..", "../b", "a/b", "a\\b", "a\x00b", "/", strings.Repeat("b", 256)}
 
 func testHostileKeys(t *testing.T, s logfile.Store, bucket string) {
 	ctx := ctxFor(t)
@@ -739,14 +739,14 @@ func testHostileKeys(t *testing.T, s logfile.Store, bucket string) {
 			t.Errorf("%s: %v does not wrap logfile.ErrUnsafeKey", what, err)
 		}
 	}
-	for _, k := range HostileKeys {
+	for _, k := range hostileKeys {
 		check(fmt.Sprintf("Put(%q)", k), s.Put(ctx, logfile.Object{Bucket: bucket, Key: k, Body: []byte("evil")}))
 		_, err := s.Get(ctx, bucket, k)
 		check(fmt.Sprintf("Get(%q)", k), err)
 		_, _, err = s.Open(ctx, bucket, k)
 		check(fmt.Sprintf("Open(%q)", k), err)
 	}
-	for _, b := range HostileBuckets {
+	for _, b := range hostileBuckets {
 		check(fmt.Sprintf("Put in bucket %q", b), s.Put(ctx, logfile.Object{Bucket: b, Key: "k", Body: []byte("evil")}))
 		_, err := s.Get(ctx, b, "k")
 		check(fmt.Sprintf("Get in bucket %q", b), err)
@@ -868,7 +868,7 @@ func testPutIfAbsent(t *testing.T, s logfile.Store, bucket string) {
 	checkBody(t, "Get after Put over PutIfAbsent", get(t, s, bucket, fresh).Body, []byte("replaced"))
 
 	// Hostile keys are refused as by Put.
-	for _, k := range HostileKeys {
+	for _, k := range hostileKeys {
 		err := s.PutIfAbsent(ctx, logfile.Object{Bucket: bucket, Key: k, Body: []byte("evil")})
 		var ke *logfile.KeyError
 		if !errors.As(err, &ke) {
