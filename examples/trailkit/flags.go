@@ -353,14 +353,19 @@ func newProgress(stderr io.Writer, quiet bool) *progress {
 	return &progress{w: stderr, on: !quiet && isTerminal(stderr), start: time.Now()}
 }
 
-// isTerminal reports whether w is a character device, such as a terminal.
+// isTerminal reports whether w is a character device, such as a terminal,
+// other than the null device (which is one too, but nobody reads it).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
 	}
 	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(st, null)
 }
 
 // update shows the message, at most five times a second and only after the

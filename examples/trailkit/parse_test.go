@@ -201,6 +201,12 @@ func TestProgressOffWhenNotTerminal(t *testing.T) {
 	if newProgress(w, false).on {
 		t.Error("progress on for a pipe")
 	}
+	if null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
+		defer null.Close()
+		if newProgress(null, false).on {
+			t.Error("progress on for the null device")
+		}
+	}
 	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
 		defer tty.Close()
 		if !newProgress(tty, false).on || newProgress(tty, true).on {
