@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -13,25 +14,44 @@ import (
 	"github.com/trailkit/trailkit/digest"
 	"github.com/trailkit/trailkit/event"
 	"github.com/trailkit/trailkit/logfile"
+	"github.com/trailkit/trailkit/logging"
 )
 
-const emitAbout = `Usage: trailkit emit --dir DIR --s3-bucket B --account-id A --region R --spool DIR --acks FILE [flags]
+const emitAbout = `Usage: trailkit emit --dir DIR --s3-bucket B --account-id A --region R --spool DIR --acks FILE [--trail NAME --signing-key PEM] [flags]
 
 Writes generated records into a local bucket at --rate records per second
-through a durable writer, for --duration or until SIGTERM or SIGINT: one
-member of a fleet of writers. Every record goes to a write-ahead spool in
---spool first (fsynced before Write returns), so a writer killed with
-SIGKILL loses nothing it acknowledged: restarted with the same --spool, it
-delivers what the spool holds, exactly once, before writing more. A log
-file is delivered at least every --max-age. After each Write returns, the
-record's eventID is appended to --acks as one line.
+through a durable writer, for --duration or until SIGTERM or SIGINT. Every
+record goes to a write-ahead spool in --spool first (fsynced before Write
+returns), so a writer killed with SIGKILL loses nothing it acknowledged:
+restarted with the same --spool, it delivers what the spool holds, exactly
+once, before writing more. A log file is delivered at least every
+--max-age. After each Write returns, the record's eventID is appended to
+--acks as one line.
 
-Writers only write log files; run 'trailkit digester' (one or more) for
-the digest chain. Records are API calls of account --account-id in Region
---region with a fresh random eventID each; --seed picks their content.
+Without --trail, emit is one member of a fleet of writers: it writes only
+log files; run 'trailkit digester' (one or more) for the digest chain.
 
-Exit status: 0 after a clean stop (files delivered, spool closed), 2 for
-usage and I/O errors.`
+With --trail and --signing-key, emit runs a whole single-process trail
+(package logging): it writes the log files and the digest chain of
+--account-id and --region itself, one digest per --digest-interval. At
+start it resumes the chain, adds stored log files no digest lists to the
+next digest and replays the spool; at the end it delivers everything, then
+writes the final digest. --signing-key is an RSA private key in PEM (PKCS#1
+or PKCS#8); --public-keys writes the matching 'aws cloudtrail
+list-public-keys' JSON for 'trailkit validate'. Do not run a digester on
+the same chain.
+
+Records are API calls of account --account-id in Region --region with a
+fresh random eventID each; --seed picks their content.
+
+Exit status: 0 after a clean stop (files delivered, spool closed, final
+digest written), 2 for usage and I/O errors.`
+
+// recordWriter is what emit writes through: a fleet writer
+// (logfile.Writer) or a whole trail (logging.Trail).
+type recordWriter interface {
+	Write(ctx context.Context, r *event.Record) error
+}
 
 func runEmit(e *env, args []string) int {
 	fs := newFlags("emit", emitAbout)
@@ -44,9 +64,17 @@ func runEmit(e *env, args []string) int {
 	spoolDir := fs.String("spool", "", "write-ahead spool `directory` (required; one per writer process)")
 	acks := fs.String("acks", "", "`file` to append each acknowledged eventID to (required)")
 	seed := fs.Uint64("seed", 1, "seed of the records' content")
+	trailName := fs.String("trail", "", "trail `name`: also write the digest chain (with --signing-key)")
+	home := fs.String("home-region", "", "the trail's home `Region` (with --trail; default --region)")
+	keyPath := fs.String("signing-key", "", "RSA private key `file` in PEM signing the digests (with --trail)")
+	pubPath := fs.String("public-keys", "", "write the list-public-keys JSON for the key to `file` (with --trail)")
+	digestInterval := fs.Duration("digest-interval", time.Hour, "digest window, 10s or more (with --trail)")
 	if ok, code := parseFlags(e, fs, args); !ok {
 		return code
 	}
+	setFlags := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { setFlags[f.Name] = true })
+	withTrail := *trailName != "" || *keyPath != ""
 	switch {
 	case fs.NArg() > 0:
 		return usageError(e, fs, "unexpected argument %q", fs.Arg(0))
@@ -58,9 +86,33 @@ func runEmit(e *env, args []string) int {
 		return usageError(e, fs, "--max-age %v: want at least 1s", *maxAge)
 	case *duration < 0:
 		return usageError(e, fs, "--duration %v is negative", *duration)
+	case withTrail && (*trailName == "" || *keyPath == ""):
+		return usageError(e, fs, "--trail and --signing-key go together")
+	case !withTrail && (*home != "" || *pubPath != "" || setFlags["digest-interval"]):
+		return usageError(e, fs, "--home-region, --public-keys and --digest-interval need --trail and --signing-key")
+	case *digestInterval < 10*time.Second:
+		return usageError(e, fs, "--digest-interval %v: want 10s or more", *digestInterval)
 	}
 	if err := logfile.CheckKey(loc.bucket, logfile.Location{Prefix: loc.prefix, OrgID: loc.orgID}.Dir(*account, logfile.KindLog, *region)+"x"); err != nil {
 		return usageError(e, fs, "%v", err)
+	}
+	var signer *digest.RSASigner
+	if withTrail {
+		if err := logfile.CheckTrailName(*trailName); err != nil {
+			return usageError(e, fs, "--trail %q: %v", *trailName, err)
+		}
+		b, err := os.ReadFile(*keyPath)
+		if err != nil {
+			return ioError(e, "emit", err)
+		}
+		if signer, err = parseSigningKey(b); err != nil {
+			return ioError(e, "emit", fmt.Errorf("%s: %w", *keyPath, err))
+		}
+		if *pubPath != "" {
+			if err := writePublicKeys(*pubPath, signer); err != nil {
+				return ioError(e, "emit", err)
+			}
+		}
 	}
 	store, err := openDirStore(loc.dir)
 	if err != nil {
@@ -79,28 +131,51 @@ func runEmit(e *env, args []string) int {
 		defer cancel()
 	}
 
-	sp, err := logfile.OpenSpool(*spoolDir, logfile.SpoolOptions{})
-	if err != nil {
-		return ioError(e, "emit", err)
-	}
-	w, err := logfile.NewWriter(store, logfile.WriterOptions{
-		Location: logfile.Location{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID},
-		MaxAge:   *maxAge,
-		Spool:    sp,
-		OnError:  func(err error) { fmt.Fprintf(e.stderr, "trailkit emit: %v\n", err) },
-	})
-	if err != nil {
-		sp.Close()
-		return ioError(e, "emit", err)
-	}
-	// Deliver what an earlier process left in the spool; failed deliveries
-	// stay queued and are retried.
-	n, err := w.Replay(context.Background())
-	if err != nil {
-		fmt.Fprintf(e.stderr, "trailkit emit: replaying the spool: %v\n", err)
-	}
-	if n > 0 {
-		fmt.Fprintf(e.stderr, "trailkit emit: replayed %d records from the spool\n", n)
+	onError := func(err error) { fmt.Fprintf(e.stderr, "trailkit emit: %v\n", err) }
+	var (
+		w        recordWriter
+		shutdown func(context.Context) error
+	)
+	if withTrail {
+		// One call: spool, writer, digest chain, recovery of the chain
+		// and replay of the spool, the periodic ticks.
+		t, err := logging.Start(context.Background(), logging.Config{
+			Store: store, Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID,
+			Trail: *trailName, HomeRegion: *home, Account: *account, Region: *region,
+			Signer: signer, SpoolDir: *spoolDir, MaxAge: *maxAge, DigestInterval: *digestInterval,
+			OnError: onError,
+		})
+		if err != nil {
+			return ioError(e, "emit", err)
+		}
+		// Stop delivers, closes the spool, then writes the final digest.
+		w, shutdown = t, t.Stop
+	} else {
+		sp, err := logfile.OpenSpool(*spoolDir, logfile.SpoolOptions{})
+		if err != nil {
+			return ioError(e, "emit", err)
+		}
+		lw, err := logfile.NewWriter(store, logfile.WriterOptions{
+			Location: logfile.Location{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID},
+			MaxAge:   *maxAge,
+			Spool:    sp,
+			OnError:  onError,
+		})
+		if err != nil {
+			sp.Close()
+			return ioError(e, "emit", err)
+		}
+		// Deliver what an earlier process left in the spool; failed
+		// deliveries stay queued and are retried.
+		n, err := lw.Replay(context.Background())
+		if err != nil {
+			fmt.Fprintf(e.stderr, "trailkit emit: replaying the spool: %v\n", err)
+		}
+		if n > 0 {
+			fmt.Fprintf(e.stderr, "trailkit emit: replayed %d records from the spool\n", n)
+		}
+		w = lw
+		shutdown = func(ctx context.Context) error { return errors.Join(lw.Close(ctx), sp.Close()) }
 	}
 
 	rng := rand.New(rand.NewPCG(*seed, 0x7472_6169_6c6b_6974))
@@ -145,15 +220,18 @@ loop:
 		// delivery failed; it stays queued).
 		line = append(append(line[:0], rec.EventID...), '\n')
 		if _, err := ackFile.Write(line); err != nil {
+			shutdown(context.Background())
 			return ioError(e, "emit", err)
 		}
 		written++
 	}
-	cerr := w.Close(context.Background())
-	serr := sp.Close()
+	// With a fresh context: the run's has ended.
+	final, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cerr := shutdown(final)
 	fmt.Fprintf(e.stderr, "trailkit emit: %d records acknowledged, %d refused\n", written, failed)
-	if err := errors.Join(cerr, serr); err != nil {
-		return ioError(e, "emit", err)
+	if cerr != nil {
+		return ioError(e, "emit", cerr)
 	}
 	return exitOK
 }
@@ -218,12 +296,7 @@ func runDigester(e *env, args []string) int {
 		return ioError(e, "digester", fmt.Errorf("%s: %w", *keyPath, err))
 	}
 	if *pubPath != "" {
-		now := time.Now()
-		j, err := publicKeysJSON(signer, now.Add(-24*time.Hour), now.Add(30*24*time.Hour))
-		if err == nil {
-			err = os.WriteFile(*pubPath, j, 0o644)
-		}
-		if err != nil {
+		if err := writePublicKeys(*pubPath, signer); err != nil {
 			return ioError(e, "digester", err)
 		}
 	}

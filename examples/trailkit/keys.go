@@ -105,3 +105,14 @@ func publicKeysJSON(s *digest.RSASigner, start, end time.Time) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// writePublicKeys writes the list-public-keys JSON for s to path, valid
+// from a day ago to 30 days ahead ('trailkit validate --public-keys').
+func writePublicKeys(path string, s *digest.RSASigner) error {
+	now := time.Now()
+	j, err := publicKeysJSON(s, now.Add(-24*time.Hour), now.Add(30*24*time.Hour))
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, j, 0o644)
+}

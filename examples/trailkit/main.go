@@ -17,7 +17,7 @@
 //	metric-filter  which records a CloudWatch Logs metric filter pattern matches
 //	alarms     replay a bucket through CloudWatch metric filters and alarms
 //	event-pattern  which records an EventBridge event pattern matches, and why
-//	emit       write generated records at a steady rate through a durable writer (one of a fleet)
+//	emit       write generated records at a steady rate (one of a fleet, or a whole trail with --trail)
 //	digester   keep a trail's digest chain from the bucket's listing (one or more per chain)
 //	version    print trailkit's version (module version, VCS revision, Go version)
 //
@@ -65,7 +65,7 @@ var commands = []command{
 	{"metric-filter", "which records a CloudWatch Logs metric filter pattern matches", runMetricFilter},
 	{"alarms", "replay a bucket through CloudWatch metric filters and alarms (the CIS set or yours)", runAlarms},
 	{"event-pattern", "which records an EventBridge event pattern matches, and why", runEventPattern},
-	{"emit", "write generated records at a steady rate through a durable writer (one of a fleet)", runEmit},
+	{"emit", "write generated records at a steady rate (one of a fleet, or a whole trail with --trail)", runEmit},
 	{"digester", "keep a trail's digest chain from the bucket's listing (one or more per chain)", runDigester},
 	{"version", "print trailkit's version (module version, VCS revision, Go version)", runVersion},
 }
