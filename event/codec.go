@@ -229,3 +229,80 @@ func validJSON(b []byte) error {
 	}
 	return nil
 }
+
+// KnownToRoundTrip reports, without decoding, that AppendJSON's output for r
+// reads back through Unmarshal as a record whose AppendJSON output is the
+// same bytes. It is true only for records of a simple, common form: every raw
+// member is exactly one valid JSON value with no whitespace around it (what
+// Unmarshal keeps verbatim), no object has Unknown members (so no key can
+// repeat or collide with a field), there are no insight details (averages),
+// eventTime is zero or a whole second in the years 0000–9999, and the
+// process's layout table is far from full. False means only "not known":
+// decode and re-encode to find out.
+func (r *Record) KnownToRoundTrip() bool {
+	if !r.EventTime.IsZero() {
+		t := r.EventTime.UTC()
+		if t.Nanosecond() != 0 || t.Year() < 0 || t.Year() > 9999 {
+			return false
+		}
+	}
+	if r.InsightDetails != nil || len(r.Unknown) != 0 || layoutsCrowded() {
+		return false
+	}
+	if !strictRaw(r.RequestParameters) || !strictRaw(r.ResponseElements) ||
+		!strictRaw(r.AdditionalEventData) || !strictRaw(r.ServiceEventDetails) ||
+		!strictRaw(r.EdgeDeviceDetails) || !strictRaw(r.EventContext) {
+		return false
+	}
+	if u := r.UserIdentity; u != nil {
+		if len(u.Unknown) != 0 {
+			return false
+		}
+		if s := u.SessionContext; s != nil {
+			if len(s.Unknown) != 0 ||
+				s.SessionIssuer != nil && len(s.SessionIssuer.Unknown) != 0 ||
+				s.Attributes != nil && len(s.Attributes.Unknown) != 0 {
+				return false
+			}
+			if w := s.WebIDFederationData; w != nil && (len(w.Unknown) != 0 || !strictRaw(w.Attributes)) {
+				return false
+			}
+		}
+		if u.InvokedByDelegate != nil && len(u.InvokedByDelegate.Unknown) != 0 ||
+			u.OnBehalfOf != nil && len(u.OnBehalfOf.Unknown) != 0 ||
+			u.InScopeOf != nil && len(u.InScopeOf.Unknown) != 0 {
+			return false
+		}
+	}
+	for i := range r.Resources {
+		if len(r.Resources[i].Unknown) != 0 {
+			return false
+		}
+	}
+	if a := r.Addendum; a != nil && (len(a.Unknown) != 0 || !strictRaw(a.UpdatedFields)) {
+		return false
+	}
+	if t := r.TLSDetails; t != nil && len(t.Unknown) != 0 {
+		return false
+	}
+	return true
+}
+
+// strictRaw reports whether b is empty (absent) or exactly one JSON value
+// with nothing, not even whitespace, around it.
+func strictRaw(b []byte) bool {
+	if len(b) == 0 {
+		return true
+	}
+	switch b[0] {
+	case ' ', '\t', '\n', '\r':
+		return false
+	}
+	d := decoder{data: b}
+	return d.skipValue() == nil && d.pos == len(d.data)
+}
+
+// layoutsCrowded reports whether the layout table is over half full: a
+// record's new layouts might then not be interned, and a laid-out object
+// would read back in the default order.
+func layoutsCrowded() bool { return layoutsUsed.Load() >= maxLayouts/2 }

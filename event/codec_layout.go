@@ -35,6 +35,9 @@ var layouts struct {
 	cache [256]atomic.Pointer[layoutEntry]
 }
 
+// layoutsUsed is layouts.n, readable without the lock.
+var layoutsUsed atomic.Int32
+
 // layoutKeys[code] is the interned key of a code: the type byte, then the
 // tokens. An entry is written once, under layouts.mu, before its code is
 // published.
@@ -67,6 +70,7 @@ func internLayout(key []byte) uint16 {
 			layouts.byKey = make(map[string]uint16)
 		}
 		layouts.n++
+		layoutsUsed.Store(int32(layouts.n))
 		code = uint16(layouts.n)
 		k := string(key)
 		layoutKeys[code] = k
