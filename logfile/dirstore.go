@@ -251,6 +251,21 @@ func removeEmptyDirs(created []string) {
 	}
 }
 
+// encodeMetadata is the sidecar's content for m: a flat JSON object with
+// HTML escaping off, or nil when m is empty (no sidecar).
+func encodeMetadata(m map[string]string) ([]byte, error) {
+	if len(m) == 0 {
+		return nil, nil
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		return nil, fmt.Errorf("logfile: encoding metadata: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
 // Put stores obj atomically; see the type's documentation for the guarantees.
 func (s *DirStore) Put(ctx context.Context, obj Object) (err error) {
 	if err := ctx.Err(); err != nil {
@@ -259,15 +274,9 @@ func (s *DirStore) Put(ctx context.Context, obj Object) (err error) {
 	if err := checkDirKey(obj.Bucket, obj.Key); err != nil {
 		return err
 	}
-	var meta []byte
-	if len(obj.Metadata) > 0 {
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(obj.Metadata); err != nil {
-			return fmt.Errorf("logfile: encoding metadata: %w", err)
-		}
-		meta = b.Bytes()
+	meta, err := encodeMetadata(obj.Metadata)
+	if err != nil {
+		return err
 	}
 	var created []string
 	defer func() {

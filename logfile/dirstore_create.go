@@ -1,11 +1,9 @@
 package logfile
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -62,15 +60,9 @@ func (s *DirStore) PutIfAbsent(ctx context.Context, obj Object) (err error) {
 	if err := checkDirKey(obj.Bucket, obj.Key); err != nil {
 		return err
 	}
-	var meta []byte
-	if len(obj.Metadata) > 0 {
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(obj.Metadata); err != nil {
-			return fmt.Errorf("logfile: encoding metadata: %w", err)
-		}
-		meta = b.Bytes()
+	meta, err := encodeMetadata(obj.Metadata)
+	if err != nil {
+		return err
 	}
 	var created []string
 	defer func() {
