@@ -45,13 +45,16 @@ func runInsights(e *env, args []string) int {
 	quiet := fs.quiet()
 	var o insights.Options
 	fs.DurationVar(&o.BaselineWindow, "baseline-window", 0, "baseline window (default 168h)")
-	fs.DurationVar(&o.WarmUp, "warm-up", 0, "history needed before any insight opens (default 24h)")
+	fs.DurationVar(&o.WarmUp, "warm-up", 0, "history needed before any insight opens (default 24h; negative: none)")
 	fs.DurationVar(&o.Lateness, "lateness", 0, "how late a record may arrive (default 5m)")
 	fs.Float64Var(&o.Sensitivity, "sensitivity", 0, "Poisson tail probability of an anomalous minute (default 1e-5)")
 	fs.Float64Var(&o.ExitSensitivity, "exit-sensitivity", 0, "tail probability that keeps an insight open (default 1e-2)")
 	fs.Float64Var(&o.MinExcess, "min-excess", 0, "least calls per minute above the expected rate (default 2; negative: none)")
 	fs.Float64Var(&o.MinRatio, "min-ratio", 0, "least ratio observed/expected of a rise (default 2; negative: none)")
-	fs.Float64Var(&o.DropRatio, "drop-ratio", 0, "largest ratio observed/expected of a drop (default 0.25)")
+	fs.Float64Var(&o.DropRatio, "drop-ratio", 0, "largest ratio observed/expected of a drop (default 0.25; negative: no maximum)")
+	fs.Float64Var(&o.MaxDispersion, "max-dispersion", 0, "largest variance/mean learnt per series (default 50; negative: Poisson)")
+	fs.Float64Var(&o.MaxTrend, "max-trend", 0, "bound of the trend factor (default 4/3; negative: no trend)")
+	noSeason := fs.Bool("no-seasonality", false, "a flat baseline: no hour-of-day, weekday, schedule or daily-job components")
 	fs.IntVar(&o.OpenAfter, "open-after", 0, "anomalous minutes that open an insight (default 2)")
 	fs.IntVar(&o.OpenWindow, "open-window", 0, "of the last this many minutes (default 3)")
 	fs.IntVar(&o.CloseAfter, "close-after", 0, "normal minutes that close an insight (default 5)")
@@ -68,9 +71,12 @@ func runInsights(e *env, args []string) int {
 		return usageError(e, fs, "--dir, --s3-bucket and --account-id are required")
 	case !start.t.IsZero() && !end.t.IsZero() && start.t.After(end.t):
 		return usageError(e, fs, "--start-time is after --end-time")
-	case o.BaselineWindow < 0 || o.WarmUp < 0 || o.Lateness < 0 || o.Sensitivity < 0 || o.ExitSensitivity < 0 ||
-		o.DropRatio < 0 || o.OpenAfter < 0 || o.OpenWindow < 0 || o.CloseAfter < 0 || o.MaxInsightDuration < 0 || o.SeasonalPrior < 0:
-		return usageError(e, fs, "detector options must not be negative (except --min-excess and --min-ratio)")
+	case o.BaselineWindow < 0 || o.Lateness < 0 || o.Sensitivity < 0 || o.ExitSensitivity < 0 ||
+		o.OpenAfter < 0 || o.OpenWindow < 0 || o.CloseAfter < 0 || o.MaxInsightDuration < 0 || o.SeasonalPrior < 0:
+		return usageError(e, fs, "detector options must not be negative (except the gates that negative turns off: --warm-up, --min-excess, --min-ratio, --drop-ratio, --max-dispersion, --max-trend)")
+	}
+	if *noSeason {
+		o.Seasonality = insights.NoSeasonality
 	}
 	if err := checkAccount(*account); err != nil {
 		return usageError(e, fs, "%v", err)
