@@ -26,9 +26,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/internal/termsafe"
 )
 
 // Options controls WriteText. The zero value prints exactly what
@@ -151,34 +151,7 @@ func WriteText(stdout, stderr io.Writer, r *digest.Report, opts Options) (int, e
 // invalid UTF-8 bytes as \xNN, and keeps tabs: a key or message read from
 // a hostile digest cannot drive the terminal. CloudTrail's keys and
 // messages have none, so aws-cli's lines are unchanged.
-func escape(s string) string {
-	clean := true
-	for _, r := range s {
-		if (r < 0x20 && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == '\t':
-			b.WriteByte('\t')
-		case r == utf8.RuneError && n == 1, r < 0x20, r == 0x7f:
-			b.WriteString(`\x` + strconv.FormatUint(uint64(s[i])>>4, 16) + strconv.FormatUint(uint64(s[i])&15, 16))
-		case r >= 0x80 && r < 0xa0:
-			b.WriteString(`\u00` + strconv.FormatUint(uint64(r)>>4, 16) + strconv.FormatUint(uint64(r)&15, 16))
-		default:
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
+func escape(s string) string { return termsafe.Escape(s, true) }
 
 func plural(n int, what string) string {
 	if n == 1 {

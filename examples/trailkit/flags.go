@@ -11,7 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/trailkit/trailkit/internal/termsafe"
 )
 
 // Flags shared by the commands. Every command that takes one of these
@@ -395,29 +396,4 @@ func (p *progress) done() {
 // characters and DEL (which a hostile key or file name can carry, and which
 // a terminal would obey) are written as \xNN or \u00NN; invalid UTF-8 bytes
 // as \xNN.
-func escapeControl(s string) string {
-	clean := true
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1, r < 0x20, r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r >= 0x80 && r < 0xa0:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
+func escapeControl(s string) string { return termsafe.Escape(s, false) }
