@@ -80,17 +80,9 @@ func NewFileWriter(w io.Writer, level int) (*FileWriter, error) {
 // r, or the underlying writer's error.
 func (f *FileWriter) WriteRecord(r *event.Record) error {
 	bp := encodePool.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= 1<<20 {
-			encodePool.Put(bp)
-		}
-	}()
-	data := r.AppendJSON((*bp)[:0])
-	*bp = data
-	if len(data) > MaxRecordSize {
-		return &RecordTooLargeError{EventID: r.EventID, Size: len(data)}
-	}
-	if err := checkRecord(r, data); err != nil {
+	defer putEncodeBuf(bp)
+	data, err := encodeRecord(r, bp)
+	if err != nil {
 		return err
 	}
 	f.append(data, r.EventTime)

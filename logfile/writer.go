@@ -155,9 +155,7 @@ func checkRoundTrip(r *event.Record, data []byte) error {
 			}
 		}
 		*bp = again
-		if cap(again) <= 1<<20 {
-			encodePool.Put(bp)
-		}
+		putEncodeBuf(bp)
 		if same {
 			return nil
 		}
@@ -321,6 +319,29 @@ type batch struct {
 
 var encodePool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
+// putEncodeBuf returns bp to encodePool unless it grew past 1 MiB (a rare
+// huge record should not pin that much memory in the pool).
+func putEncodeBuf(bp *[]byte) {
+	if cap(*bp) <= 1<<20 {
+		encodePool.Put(bp)
+	}
+}
+
+// encodeRecord encodes r into the pooled buffer *bp (which it updates) and
+// refuses it as Writer.Write does: a *RecordTooLargeError above
+// MaxRecordSize, or checkRecord's *InvalidRecordError.
+func encodeRecord(r *event.Record, bp *[]byte) ([]byte, error) {
+	data := r.AppendJSON((*bp)[:0])
+	*bp = data
+	if len(data) > MaxRecordSize {
+		return nil, &RecordTooLargeError{EventID: r.EventID, Size: len(data)}
+	}
+	if err := checkRecord(r, data); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
 // NewWriter returns a Writer that puts files in store. It returns an error
 // when opts has no Bucket, an invalid Prefix, OrgID or Kind.
 func NewWriter(store Store, opts WriterOptions) (*Writer, error) {
@@ -430,17 +451,9 @@ func (w *Writer) Write(ctx context.Context, r *event.Record) error {
 		return &UnroutableRecordError{EventID: r.EventID, Field: "awsRegion", Value: id.region}
 	}
 	bp := encodePool.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= 1<<20 {
-			encodePool.Put(bp)
-		}
-	}()
-	data := r.AppendJSON((*bp)[:0])
-	*bp = data
-	if len(data) > MaxRecordSize {
-		return &RecordTooLargeError{EventID: r.EventID, Size: len(data)}
-	}
-	if err := checkRecord(r, data); err != nil {
+	defer putEncodeBuf(bp)
+	data, err := encodeRecord(r, bp)
+	if err != nil {
 		return err
 	}
 
