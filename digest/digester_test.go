@@ -191,8 +191,9 @@ func testDigesterFleet(t *testing.T, store logfile.Store, withAWSCLI bool) {
 		total.Forks += s.Forks
 		total.Files += s.Files
 	}
-	res, err := fleetcheck.Check(ctx, store, fleetcheck.Chain{Bucket: fixture.Bucket, Prefix: fleetPrefix, Account: fixture.Account,
-		Region: "eu-west-1", Trail: fixture.Trail, HomeRegion: fixture.HomeRegion, Interval: iv}, acks)
+	res, err := fleetcheck.Check(ctx, store, fleetcheck.Chain{DigestChain: logfile.DigestChain{
+		Location: logfile.Location{Bucket: fixture.Bucket, Prefix: fleetPrefix}, Account: fixture.Account,
+		Region: "eu-west-1", Trail: fixture.Trail, HomeRegion: fixture.HomeRegion}, Interval: iv}, acks)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,8 +325,9 @@ func TestDigesterLoserContinues(t *testing.T) {
 	if err := b.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
-	res, err := fleetcheck.Check(ctx, store, fleetcheck.Chain{Bucket: fixture.Bucket, Prefix: fleetPrefix, Account: fixture.Account,
-		Region: "eu-west-1", Trail: fixture.Trail, HomeRegion: fixture.HomeRegion, Interval: 10 * time.Second}, []string{"id-1", "id-2"})
+	res, err := fleetcheck.Check(ctx, store, fleetcheck.Chain{DigestChain: logfile.DigestChain{
+		Location: logfile.Location{Bucket: fixture.Bucket, Prefix: fleetPrefix}, Account: fixture.Account,
+		Region: "eu-west-1", Trail: fixture.Trail, HomeRegion: fixture.HomeRegion}, Interval: 10 * time.Second}, []string{"id-1", "id-2"})
 	if err != nil {
 		t.Fatal(err)
 	}

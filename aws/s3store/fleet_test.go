@@ -292,8 +292,9 @@ func TestFleet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := fleetcheck.Check(ctx, store, fleetcheck.Chain{Bucket: bucket, Prefix: fleetPrefix, Account: fleetAccount, Region: fleetRegion,
-		Trail: fleetTrail, HomeRegion: fleetHome, Interval: fleetWindow}, acks)
+	res, err := fleetcheck.Check(ctx, store, fleetcheck.Chain{DigestChain: logfile.DigestChain{
+		Location: logfile.Location{Bucket: bucket, Prefix: fleetPrefix}, Account: fleetAccount, Region: fleetRegion,
+		Trail: fleetTrail, HomeRegion: fleetHome}, Interval: fleetWindow}, acks)
 	if err != nil {
 		t.Fatal(err)
 	}

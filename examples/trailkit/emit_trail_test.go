@@ -52,8 +52,9 @@ func (r *emitTrailRun) check(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := fleetcheck.Check(context.Background(), store, fleetcheck.Chain{Bucket: emitTrailBucket, Prefix: "audit",
-		Account: emitTrailAccount, Region: emitTrailRegion, Trail: emitTrailName, HomeRegion: emitTrailRegion}, acks)
+	res, err := fleetcheck.Check(context.Background(), store, fleetcheck.Chain{DigestChain: logfile.DigestChain{
+		Location: logfile.Location{Bucket: emitTrailBucket, Prefix: "audit"},
+		Account:  emitTrailAccount, Region: emitTrailRegion, Trail: emitTrailName, HomeRegion: emitTrailRegion}}, acks)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -172,8 +172,9 @@ func TestFleetDirStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := fleetcheck.Check(ctx, store, fleetcheck.Chain{Bucket: bucket, Prefix: "fleet", Account: account, Region: region,
-		Trail: trail, HomeRegion: home, Interval: 10 * time.Second}, acks)
+	res, err := fleetcheck.Check(ctx, store, fleetcheck.Chain{DigestChain: logfile.DigestChain{
+		Location: logfile.Location{Bucket: bucket, Prefix: "fleet"}, Account: account, Region: region,
+		Trail: trail, HomeRegion: home}, Interval: 10 * time.Second}, acks)
 	if err != nil {
 		t.Fatal(err)
 	}

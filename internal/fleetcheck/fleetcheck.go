@@ -25,9 +25,11 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-// Chain names the chain to check.
+// Chain names the chain to check: its logfile.DigestChain (where the
+// trail's objects live, account, delivering Region, trail, home Region)
+// and its window.
 type Chain struct {
-	Bucket, Prefix, Account, Region, Trail, HomeRegion string
+	logfile.DigestChain
 	// Interval is the digest window; every digest but the chain's first
 	// must end on a multiple of it.
 	Interval time.Duration
@@ -64,12 +66,7 @@ type digestFile struct {
 // against acks, the eventIDs acknowledged to writers (each once).
 func Check(ctx context.Context, store logfile.Store, c Chain, acks []string) (*Result, error) {
 	res := &Result{}
-	base := "AWSLogs/" + c.Account + "/"
-	if c.Prefix != "" {
-		base = c.Prefix + "/" + base
-	}
-	logDir := base + "CloudTrail/" + c.Region + "/"
-	digestDir := base + "CloudTrail-Digest/" + c.Region + "/"
+	logDir := c.Location.Dir(c.Account, logfile.KindLog, c.Region)
 
 	// Log files: records and hashes.
 	seen := map[string]int{}
@@ -78,11 +75,11 @@ func Check(ctx context.Context, store logfile.Store, c Chain, acks []string) (*R
 		if err != nil {
 			return nil, err
 		}
-		obj, err := store.Get(ctx, c.Bucket, key)
+		raw, err := read(ctx, store, c.Bucket, key)
 		if err != nil {
 			return nil, err
 		}
-		raw, err := gunzip(obj.Body)
+		raw, err = gunzip(raw)
 		if err != nil {
 			res.problem("log file %s: %v", key, err)
 			continue
@@ -120,20 +117,19 @@ func Check(ctx context.Context, store logfile.Store, c Chain, acks []string) (*R
 	}
 
 	// Digests of the chain, in end-time order.
-	suffix := "_CloudTrail-Digest_" + c.Region + "_" + c.Trail + "_" + c.HomeRegion + "_"
 	var digests []*digestFile
-	for key, err := range store.List(ctx, c.Bucket, digestDir, "") {
+	for key, err := range store.List(ctx, c.Bucket, c.ListPrefix(), "") {
 		if err != nil {
 			return nil, err
 		}
-		if !strings.Contains(key, suffix) {
+		if !c.Match(key) {
 			continue
 		}
-		obj, err := store.Get(ctx, c.Bucket, key)
+		raw, err := read(ctx, store, c.Bucket, key)
 		if err != nil {
 			return nil, err
 		}
-		raw, err := gunzip(obj.Body)
+		raw, err = gunzip(raw)
 		if err != nil {
 			res.problem("digest %s: %v", key, err)
 			continue
@@ -230,6 +226,16 @@ func Check(ctx context.Context, store logfile.Store, c Chain, acks []string) (*R
 		}
 	}
 	return res, nil
+}
+
+// read returns an object's stored bytes, through the streaming Open.
+func read(ctx context.Context, store logfile.Store, bucket, key string) ([]byte, error) {
+	rc, _, err := store.Open(ctx, bucket, key)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
 }
 
 func gunzip(b []byte) ([]byte, error) {
