@@ -31,16 +31,16 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func crashConfig(dir string) (logging.Config, error) {
+func crashConfig(dir string) (logging.Options, error) {
 	store, err := logfile.NewDirStore(filepath.Join(dir, "store"), logfile.DirStoreOptions{})
 	if err != nil {
-		return logging.Config{}, err
+		return logging.Options{}, err
 	}
 	key, err := os.ReadFile("../digest/testdata/testkey.pem")
 	if err != nil {
-		return logging.Config{}, err
+		return logging.Options{}, err
 	}
-	return logging.Config{Store: store, Bucket: "audit-bucket", Trail: "notes", Account: "111122223333", Region: "eu-west-1",
+	return logging.Options{Store: store, DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "audit-bucket"}, Trail: "notes", Account: "111122223333", Region: "eu-west-1"},
 		SigningKeyPEM: key, SpoolDir: filepath.Join(dir, "spool"), Sync: logfile.SyncAlways,
 		DigestInterval: time.Second, MaxAge: 150 * time.Millisecond}, nil
 }
@@ -161,7 +161,7 @@ func TestSIGKILLTenTimes(t *testing.T) {
 	var ring digest.KeyRing
 	ring.Add(signer.PublicKey())
 	rep, err := digest.Validate(ctx, cfg.Store, digest.ValidateOptions{
-		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: cfg.Bucket}, Account: cfg.Account, Trail: cfg.Trail, HomeRegion: cfg.Region},
+		DigestChain: logfile.DigestChain{Location: cfg.Location, Account: cfg.Account, Trail: cfg.Trail, HomeRegion: cfg.Region},
 		Start:       start,
 		End:         time.Now().Add(time.Minute),
 		Keys:        &ring,

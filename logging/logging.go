@@ -4,12 +4,12 @@
 // whole:
 //
 //  1. the signing key is read from PEM;
-//  2. the write-ahead spool is opened (Config.SpoolDir), so that Write
+//  2. the write-ahead spool is opened (Options.SpoolDir), so that Write
 //     returns only once its record is durable;
-//  3. a logfile.Writer delivers records into log files in Config.Store,
+//  3. a logfile.Writer delivers records into log files in Options.Store,
 //     and a digest.ChainSet signs a digest chain per (account, delivering
 //     Region);
-//  4. recovery: the chain of (Config.Account, Config.Region) is resumed
+//  4. recovery: the chain of (Options.Account, Options.Region) is resumed
 //     from its newest digest and every stored log file that no digest lists
 //     is added to the next digest (digest.Chain.Recover); then the spool is
 //     replayed, so that records acknowledged before a crash are delivered
@@ -24,9 +24,12 @@
 //
 //	key, _ := os.ReadFile("signing-key.pem")
 //	store, _ := logfile.NewDirStore("/var/lib/audit", logfile.DirStoreOptions{})
-//	t, err := logging.Start(ctx, logging.Config{
-//		Store: store, Bucket: "audit-bucket", Trail: "notes",
-//		Account: "111122223333", Region: "eu-west-1",
+//	t, err := logging.Start(ctx, logging.Options{
+//		Store: store,
+//		DigestChain: logfile.DigestChain{
+//			Location: logfile.Location{Bucket: "audit-bucket"},
+//			Account:  "111122223333", Region: "eu-west-1", Trail: "notes",
+//		},
 //		SigningKeyPEM: key, SpoolDir: "/var/lib/audit/.spool",
 //	})
 //	...
@@ -50,19 +53,17 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-// Config configures Start. Store, Bucket, Trail, Account, Region and
-// SigningKeyPEM (or Signer) are required.
-type Config struct {
+// Options configures Start. Store, the chain's Bucket, Account, Region and
+// Trail, and SigningKeyPEM (or Signer) are required.
+type Options struct {
 	Store logfile.Store
-	// Bucket, Prefix and OrgID say where the trail's objects go.
-	Bucket, Prefix, OrgID string
-	// Trail is the trail's name in digest keys; HomeRegion its home Region
-	// (default Region).
-	Trail, HomeRegion string
-	// Account and Region are the service's own recipient account and
-	// delivering Region: their chain is resumed and recovered at Start.
-	// Records of other accounts and Regions get chains as they arrive.
-	Account, Region string
+	// DigestChain is the service's own chain: where the trail's objects go
+	// (Location: bucket, key prefix, organization id), the trail's name
+	// and home Region (zero means Region), and the service's recipient
+	// account and delivering Region. That chain is resumed and recovered
+	// at Start; records of other accounts and Regions get chains (of the
+	// same trail and location) as they arrive.
+	logfile.DigestChain
 	// SigningKeyPEM is the RSA private key signing the digests, PEM
 	// ("RSA PRIVATE KEY", PKCS #1, or "PRIVATE KEY", PKCS #8). Signer, if
 	// set, is used instead.
@@ -75,9 +76,9 @@ type Config struct {
 	SpoolDir     string
 	Sync         logfile.SyncPolicy
 	SyncInterval time.Duration
-	// MaxAge is how long a batch waits before delivery (default
-	// logfile.DefaultMaxAge); DigestInterval the digest window (default one
-	// hour, as CloudTrail).
+	// MaxAge is how long a batch waits before delivery (zero means
+	// logfile.WriterOptions' default, 5 minutes); DigestInterval the digest
+	// window (zero means one hour, as CloudTrail).
 	MaxAge         time.Duration
 	DigestInterval time.Duration
 	// OnError receives the errors of background deliveries and digests;
@@ -90,18 +91,18 @@ type Trail struct {
 	w    *logfile.Writer
 	sp   *logfile.Spool
 	set  *digest.ChainSet
-	cfg  Config
+	cfg  Options
 	stop chan struct{}
 	done chan struct{}
 	once sync.Once
 }
 
-// ErrBadKey is wrapped by the error Start returns for a signing key that is
-// not an RSA private key in PEM.
+// ErrBadKey is wrapped by the error Start returns when Options.Signer is
+// nil and Options.SigningKeyPEM is not an RSA private key in PEM.
 var ErrBadKey = errors.New("logging: signing key is not a PEM RSA private key")
 
-// ParseSigningKey reads an RSA private key from PEM (PKCS #1 or PKCS #8).
-func ParseSigningKey(pemBytes []byte) (*digest.RSASigner, error) {
+// parseSigningKey reads an RSA private key from PEM (PKCS #1 or PKCS #8).
+func parseSigningKey(pemBytes []byte) (*digest.RSASigner, error) {
 	b, _ := pem.Decode(pemBytes)
 	if b == nil {
 		return nil, fmt.Errorf("%w: no PEM block", ErrBadKey)
@@ -132,16 +133,16 @@ func ParseSigningKey(pemBytes []byte) (*digest.RSASigner, error) {
 
 // Start opens the trail (see the package documentation for the order).
 // On error everything opened is closed again.
-func Start(ctx context.Context, cfg Config) (_ *Trail, err error) {
+func Start(ctx context.Context, cfg Options) (_ *Trail, err error) {
 	if cfg.Store == nil || cfg.Bucket == "" || cfg.Trail == "" || cfg.Account == "" || cfg.Region == "" {
-		return nil, errors.New("logging: Start needs Store, Bucket, Trail, Account and Region")
+		return nil, errors.New("logging: Start needs Store, and the chain's Bucket, Trail, Account and Region")
 	}
 	if cfg.HomeRegion == "" {
 		cfg.HomeRegion = cfg.Region
 	}
 	signer := cfg.Signer
 	if signer == nil {
-		if signer, err = ParseSigningKey(cfg.SigningKeyPEM); err != nil {
+		if signer, err = parseSigningKey(cfg.SigningKeyPEM); err != nil {
 			return nil, err
 		}
 	}
@@ -157,7 +158,7 @@ func Start(ctx context.Context, cfg Config) (_ *Trail, err error) {
 		}()
 	}
 	t.w, err = logfile.NewWriter(cfg.Store, logfile.WriterOptions{
-		Location: logfile.Location{Bucket: cfg.Bucket, Prefix: cfg.Prefix, OrgID: cfg.OrgID},
+		Location: cfg.Location,
 		MaxAge:   cfg.MaxAge,
 		Spool:    t.sp,
 		OnError:  cfg.OnError,
@@ -165,8 +166,10 @@ func Start(ctx context.Context, cfg Config) (_ *Trail, err error) {
 	if err != nil {
 		return nil, err
 	}
+	all := cfg.DigestChain // the set keeps a chain per (account, Region)
+	all.Account, all.Region = "", ""
 	t.set, err = digest.NewChainSet(digest.ChainConfig{
-		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: cfg.Bucket, Prefix: cfg.Prefix, OrgID: cfg.OrgID}, Trail: cfg.Trail, HomeRegion: cfg.HomeRegion},
+		DigestChain: all,
 		Signer:      signer,
 		Store:       cfg.Store,
 		Interval:    cfg.DigestInterval,
@@ -219,9 +222,6 @@ func (t *Trail) run() {
 func (t *Trail) Write(ctx context.Context, r *event.Record) error {
 	return t.w.Write(ctx, r)
 }
-
-// Writer returns the trail's log file writer, for Subscribe and Pending.
-func (t *Trail) Writer() *logfile.Writer { return t.w }
 
 // Stop delivers every record, closes the spool and writes each chain's
 // final digest, in that order. If a step fails Stop returns its error and

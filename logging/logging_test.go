@@ -3,6 +3,7 @@ package logging_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"testing"
@@ -38,7 +39,7 @@ func TestStartStopRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := logging.Config{Store: store, Bucket: "audit-bucket", Trail: "notes", Account: "111122223333", Region: "eu-west-1",
+	cfg := logging.Options{Store: store, DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "audit-bucket"}, Trail: "notes", Account: "111122223333", Region: "eu-west-1"},
 		SigningKeyPEM: key, SpoolDir: t.TempDir(), Sync: logfile.SyncInterval, SyncInterval: time.Millisecond,
 		DigestInterval: time.Second, MaxAge: 100 * time.Millisecond}
 	start := time.Now().Add(-time.Minute)
@@ -91,7 +92,33 @@ func TestStartStopRestart(t *testing.T) {
 	if recs != n {
 		t.Errorf("%d records in validated log files, wrote %d", recs, n)
 	}
-	if _, err := logging.ParseSigningKey([]byte("nope")); err == nil {
-		t.Error("ParseSigningKey accepted garbage")
+}
+
+// TestStartBadKey: a signing key that is not a PEM RSA private key is
+// refused with ErrBadKey before anything is opened or written.
+func TestStartBadKey(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, err := logfile.NewDirStore(dir, logfile.DirStoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ec, err := os.ReadFile("../digest/testdata/testkey.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, key := range map[string][]byte{
+		"garbage":   []byte("nope"),
+		"truncated": ec[:len(ec)/2],
+		"other PEM": []byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+	} {
+		tr, err := logging.Start(ctx, logging.Options{Store: store, DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Trail: "t",
+			Account: "111122223333", Region: "eu-west-1"}, SigningKeyPEM: key, SpoolDir: t.TempDir()})
+		if !errors.Is(err, logging.ErrBadKey) {
+			t.Errorf("%s: Start = %v, %v; want ErrBadKey", name, tr, err)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("Start with a bad key wrote %d entries into the store", len(entries))
 	}
 }

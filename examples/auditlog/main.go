@@ -228,8 +228,11 @@ func serve(addr, dir, bucket, account, region, trailName, keyPath, certFile, key
 	defer stop()
 	// One call: spool (every record fsynced before its call is answered),
 	// writer, digest chain, recovery after a crash, background ticks.
-	tr, err := logging.Start(ctx, logging.Config{
-		Store: store, Bucket: bucket, Trail: trailName, Account: account, Region: region,
+	tr, err := logging.Start(ctx, logging.Options{
+		Store: store,
+		DigestChain: logfile.DigestChain{
+			Location: logfile.Location{Bucket: bucket}, Account: account, Region: region, Trail: trailName,
+		},
 		Signer: signer, SpoolDir: filepath.Join(dir, ".spool"), Sync: logfile.SyncAlways,
 		OnError: func(err error) { log.Print(err) },
 	})

@@ -132,7 +132,7 @@ func runAlarms(e *env, args []string) int {
 	switch {
 	case fs.NArg() > 0:
 		return usageError(e, fs, "unexpected argument %q", fs.Arg(0))
-	case loc.dir == "" || loc.bucket == "":
+	case loc.dir == "" || loc.Bucket == "":
 		return usageError(e, fs, "--dir and --s3-bucket are required")
 	case !*cis && *filtersPath == "":
 		return usageError(e, fs, "give --cis, --filters or both")
@@ -168,7 +168,7 @@ func runAlarms(e *env, args []string) int {
 	// The scan bounds eventTime (inclusively, finding late deliveries
 	// with its default slack); the evaluator keeps [start, end).
 	opts := logfile.ScanOptions{
-		Location: logfile.Location{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID},
+		Location: loc.Location,
 		Kind:     logfile.KindLog,
 		Start:    start.t,
 		End:      end.t,

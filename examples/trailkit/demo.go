@@ -89,7 +89,7 @@ func runDemo(e *env, args []string) int {
 	}
 	prog := newProgress(e.stderr, *quiet)
 	a := &activity{
-		Dir: *dir, Bucket: bucket, Account: *account, Regions: regions, TrailName: "trailkit-demo",
+		Dir: *dir, Location: logfile.Location{Bucket: bucket}, Account: *account, Regions: regions, TrailName: "trailkit-demo",
 		Start: time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC), Hours: *hours, Rate: *rate,
 		Anomalies: *anomalies, Seed: *seed, Signer: signer,
 		Insights: &insights.Options{WarmUp: *warmUp},

@@ -47,7 +47,7 @@ func runExport(e *env, args []string) int {
 	switch {
 	case fs.NArg() > 0:
 		return usageError(e, fs, "unexpected argument %q", fs.Arg(0))
-	case loc.dir == "" || loc.bucket == "":
+	case loc.dir == "" || loc.Bucket == "":
 		return usageError(e, fs, "--dir and --s3-bucket are required")
 	case *format != "jsonl":
 		return usageError(e, fs, "--format must be jsonl, not %q", *format)
@@ -90,7 +90,7 @@ func runExport(e *env, args []string) int {
 		kind = logfile.KindInsight
 	}
 	opts := logfile.ScanOptions{
-		Location:    logfile.Location{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID},
+		Location:    loc.Location,
 		Kind:        kind,
 		Start:       start.t,
 		End:         end.t,

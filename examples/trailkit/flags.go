@@ -12,7 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/trailkit/trailkit/digest"
 	"github.com/trailkit/trailkit/internal/termsafe"
+	"github.com/trailkit/trailkit/logfile"
 )
 
 // Flags shared by the commands. Every command that takes one of these
@@ -23,6 +25,9 @@ import (
 //	--s3-bucket, --bucket     bucket name (fs.bucketFlags)
 //	--s3-prefix, --prefix     the trail's S3 key prefix (fs.bucketFlags)
 //	--org-id                  organization id (fs.bucketFlags)
+//	--trail, --home-region    a trail's digest chain (fs.trailFlags)
+//	--signing-key             its RSA key in PEM (fs.trailFlags)
+//	--public-keys             list-public-keys JSON to write (fs.trailFlags)
 //	--account-id, --account   12-digit account id (fs.account), or a list (fs.accounts)
 //	--region                  one Region (fs.region)
 //	--regions, --region       several Regions, comma-separated (fs.regions)
@@ -94,9 +99,17 @@ func (fs *flagSet) printUsage(w io.Writer) {
 	})
 }
 
-// bucketFlags locates a trail's objects in a local bucket.
+// bucketFlags locates a trail's objects in a local bucket: the DirStore
+// root and the trail's logfile.Location in it.
 type bucketFlags struct {
-	dir, bucket, prefix, orgID string
+	dir string
+	logfile.Location
+}
+
+// chain returns the digest chain of account and delivering region in the
+// bucket's location (Trail and HomeRegion left for the caller).
+func (b *bucketFlags) chain(account, region string) logfile.DigestChain {
+	return logfile.DigestChain{Location: b.Location, Account: account, Region: region}
 }
 
 // bucketFlags registers --dir, --s3-bucket (--bucket), --s3-prefix
@@ -110,12 +123,67 @@ func (fs *flagSet) bucketFlags(defBucket string) *bucketFlags {
 	if defBucket != "" {
 		bucketUsage = "bucket `name`"
 	}
-	fs.StringVar(&b.bucket, "s3-bucket", defBucket, bucketUsage)
+	fs.StringVar(&b.Bucket, "s3-bucket", defBucket, bucketUsage)
 	fs.alias("s3-bucket", "bucket")
-	fs.StringVar(&b.prefix, "s3-prefix", "", "the trail's S3 key `prefix`")
+	fs.StringVar(&b.Prefix, "s3-prefix", "", "the trail's S3 key `prefix`")
 	fs.alias("s3-prefix", "prefix")
-	fs.StringVar(&b.orgID, "org-id", "", "organization `id` (o-…) of an organization trail")
+	fs.StringVar(&b.OrgID, "org-id", "", "organization `id` (o-…) of an organization trail")
 	return b
+}
+
+// trailFlags name a trail's digest chain and the key that signs it.
+type trailFlags struct {
+	name, home, keyPath, pubPath string
+}
+
+// trailFlags registers --trail, --home-region, --signing-key and
+// --public-keys. required says whether --trail and --signing-key must be
+// given (digester) or turn the digest chain on together (emit).
+func (fs *flagSet) trailFlags(required bool) *trailFlags {
+	t := &trailFlags{}
+	need, with := " (required)", ""
+	if !required {
+		need, with = " (with --trail)", " (with --trail)"
+	}
+	trailUsage := "trail `name` (required)"
+	if !required {
+		trailUsage = "trail `name`: also write the digest chain (with --signing-key)"
+	}
+	fs.StringVar(&t.name, "trail", "", trailUsage)
+	fs.StringVar(&t.home, "home-region", "", "the trail's home `Region`"+with+"; default --region")
+	fs.StringVar(&t.keyPath, "signing-key", "", "RSA private key `file` in PEM signing the digests"+need)
+	fs.StringVar(&t.pubPath, "public-keys", "", "write the list-public-keys JSON for the key to `file`"+with)
+	return t
+}
+
+// chain returns the trail's digest chain of account and delivering region
+// in the bucket's location; the home Region defaults to region.
+func (t *trailFlags) chain(loc *bucketFlags, account, region string) logfile.DigestChain {
+	c := loc.chain(account, region)
+	c.Trail, c.HomeRegion = t.name, t.home
+	if c.HomeRegion == "" {
+		c.HomeRegion = region
+	}
+	return c
+}
+
+// signer reads the --signing-key file and, with --public-keys, writes the
+// key's list-public-keys JSON.
+func (t *trailFlags) signer() (*digest.RSASigner, error) {
+	b, err := os.ReadFile(t.keyPath)
+	if err != nil {
+		return nil, err
+	}
+	s, err := parseSigningKey(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", t.keyPath, err)
+	}
+	if t.pubPath != "" {
+		if err := writePublicKeys(t.pubPath, s); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // account registers --account-id (alias --account).

@@ -64,21 +64,18 @@ func runEmit(e *env, args []string) int {
 	spoolDir := fs.String("spool", "", "write-ahead spool `directory` (required; one per writer process)")
 	acks := fs.String("acks", "", "`file` to append each acknowledged eventID to (required)")
 	seed := fs.Uint64("seed", 1, "seed of the records' content")
-	trailName := fs.String("trail", "", "trail `name`: also write the digest chain (with --signing-key)")
-	home := fs.String("home-region", "", "the trail's home `Region` (with --trail; default --region)")
-	keyPath := fs.String("signing-key", "", "RSA private key `file` in PEM signing the digests (with --trail)")
-	pubPath := fs.String("public-keys", "", "write the list-public-keys JSON for the key to `file` (with --trail)")
+	tf := fs.trailFlags(false)
 	digestInterval := fs.Duration("digest-interval", time.Hour, "digest window, 10s or more (with --trail)")
 	if ok, code := parseFlags(e, fs, args); !ok {
 		return code
 	}
 	setFlags := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { setFlags[f.Name] = true })
-	withTrail := *trailName != "" || *keyPath != ""
+	withTrail := tf.name != "" || tf.keyPath != ""
 	switch {
 	case fs.NArg() > 0:
 		return usageError(e, fs, "unexpected argument %q", fs.Arg(0))
-	case loc.dir == "" || loc.bucket == "" || *account == "" || *region == "" || *spoolDir == "" || *acks == "":
+	case loc.dir == "" || loc.Bucket == "" || *account == "" || *region == "" || *spoolDir == "" || *acks == "":
 		return usageError(e, fs, "--dir, --s3-bucket, --account-id, --region, --spool and --acks are required")
 	case *rate <= 0 || *rate > 1e6:
 		return usageError(e, fs, "--rate %v: want a rate above 0 and at most 1,000,000", *rate)
@@ -86,32 +83,24 @@ func runEmit(e *env, args []string) int {
 		return usageError(e, fs, "--max-age %v: want at least 1s", *maxAge)
 	case *duration < 0:
 		return usageError(e, fs, "--duration %v is negative", *duration)
-	case withTrail && (*trailName == "" || *keyPath == ""):
+	case withTrail && (tf.name == "" || tf.keyPath == ""):
 		return usageError(e, fs, "--trail and --signing-key go together")
-	case !withTrail && (*home != "" || *pubPath != "" || setFlags["digest-interval"]):
+	case !withTrail && (tf.home != "" || tf.pubPath != "" || setFlags["digest-interval"]):
 		return usageError(e, fs, "--home-region, --public-keys and --digest-interval need --trail and --signing-key")
 	case *digestInterval < 10*time.Second:
 		return usageError(e, fs, "--digest-interval %v: want 10s or more", *digestInterval)
 	}
-	if err := logfile.CheckKey(loc.bucket, logfile.Location{Prefix: loc.prefix, OrgID: loc.orgID}.Dir(*account, logfile.KindLog, *region)+"x"); err != nil {
+	if err := logfile.CheckKey(loc.Bucket, loc.Location.Dir(*account, logfile.KindLog, *region)+"x"); err != nil {
 		return usageError(e, fs, "%v", err)
 	}
 	var signer *digest.RSASigner
 	if withTrail {
-		if err := logfile.CheckTrailName(*trailName); err != nil {
-			return usageError(e, fs, "--trail %q: %v", *trailName, err)
+		if err := logfile.CheckTrailName(tf.name); err != nil {
+			return usageError(e, fs, "--trail %q: %v", tf.name, err)
 		}
-		b, err := os.ReadFile(*keyPath)
-		if err != nil {
+		var err error
+		if signer, err = tf.signer(); err != nil {
 			return ioError(e, "emit", err)
-		}
-		if signer, err = parseSigningKey(b); err != nil {
-			return ioError(e, "emit", fmt.Errorf("%s: %w", *keyPath, err))
-		}
-		if *pubPath != "" {
-			if err := writePublicKeys(*pubPath, signer); err != nil {
-				return ioError(e, "emit", err)
-			}
 		}
 	}
 	store, err := openDirStore(loc.dir)
@@ -139,9 +128,8 @@ func runEmit(e *env, args []string) int {
 	if withTrail {
 		// One call: spool, writer, digest chain, recovery of the chain
 		// and replay of the spool, the periodic ticks.
-		t, err := logging.Start(context.Background(), logging.Config{
-			Store: store, Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID,
-			Trail: *trailName, HomeRegion: *home, Account: *account, Region: *region,
+		t, err := logging.Start(context.Background(), logging.Options{
+			Store: store, DigestChain: tf.chain(loc, *account, *region),
 			Signer: signer, SpoolDir: *spoolDir, MaxAge: *maxAge, DigestInterval: *digestInterval,
 			OnError: onError,
 		})
@@ -156,7 +144,7 @@ func runEmit(e *env, args []string) int {
 			return ioError(e, "emit", err)
 		}
 		lw, err := logfile.NewWriter(store, logfile.WriterOptions{
-			Location: logfile.Location{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID},
+			Location: loc.Location,
 			MaxAge:   *maxAge,
 			Spool:    sp,
 			OnError:  onError,
@@ -261,51 +249,36 @@ func runDigester(e *env, args []string) int {
 	loc := fs.bucketFlags("")
 	account := fs.account("", "12-digit account `id` (required)")
 	region := fs.region("delivering `Region` whose log files to digest (required)")
-	trailName := fs.String("trail", "", "trail `name` (required)")
-	home := fs.String("home-region", "", "the trail's home `Region` (default --region)")
-	keyPath := fs.String("signing-key", "", "RSA private key `file` in PEM (required)")
-	pubPath := fs.String("public-keys", "", "write the list-public-keys JSON for the key to `file`")
+	tf := fs.trailFlags(true)
 	interval := fs.Duration("interval", time.Hour, "digest window, 10s or more")
 	lookback := fs.Duration("lookback", 0, "how late a log file may be stored and still be listed (default 2h, at least --interval)")
 	duration := fs.Duration("duration", 0, "how long to run (default until SIGTERM)")
 	if ok, code := parseFlags(e, fs, args); !ok {
 		return code
 	}
-	if *home == "" {
-		*home = *region
-	}
 	switch {
 	case fs.NArg() > 0:
 		return usageError(e, fs, "unexpected argument %q", fs.Arg(0))
-	case loc.dir == "" || loc.bucket == "" || *account == "" || *region == "" || *trailName == "" || *keyPath == "":
+	case loc.dir == "" || loc.Bucket == "" || *account == "" || *region == "" || tf.name == "" || tf.keyPath == "":
 		return usageError(e, fs, "--dir, --s3-bucket, --account-id, --region, --trail and --signing-key are required")
 	case *interval < 10*time.Second:
 		return usageError(e, fs, "--interval %v: want 10s or more", *interval)
 	case *duration < 0:
 		return usageError(e, fs, "--duration %v is negative", *duration)
 	}
-	if err := logfile.CheckTrailName(*trailName); err != nil {
-		return usageError(e, fs, "--trail %q: %v", *trailName, err)
+	if err := logfile.CheckTrailName(tf.name); err != nil {
+		return usageError(e, fs, "--trail %q: %v", tf.name, err)
 	}
-	b, err := os.ReadFile(*keyPath)
+	signer, err := tf.signer()
 	if err != nil {
 		return ioError(e, "digester", err)
-	}
-	signer, err := parseSigningKey(b)
-	if err != nil {
-		return ioError(e, "digester", fmt.Errorf("%s: %w", *keyPath, err))
-	}
-	if *pubPath != "" {
-		if err := writePublicKeys(*pubPath, signer); err != nil {
-			return ioError(e, "digester", err)
-		}
 	}
 	store, err := openDirStore(loc.dir)
 	if err != nil {
 		return ioError(e, "digester", err)
 	}
 	d, err := digest.NewDigester(digest.DigesterConfig{
-		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID}, Account: *account, Region: *region, Trail: *trailName, HomeRegion: *home},
+		DigestChain: tf.chain(loc, *account, *region),
 		Signer:      signer,
 		Store:       store,
 		Interval:    *interval,

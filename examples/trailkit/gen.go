@@ -111,8 +111,8 @@ func runGen(e *env, args []string) int {
 	if err := logfile.CheckTrailName(*trailName); err != nil {
 		return usageError(e, fs, "--trail: %v", err)
 	}
-	if err := logfile.CheckKey(loc.bucket, "x"); err != nil || strings.Contains(loc.bucket, "/") {
-		return usageError(e, fs, "--s3-bucket %q is not a bucket name", loc.bucket)
+	if err := logfile.CheckKey(loc.Bucket, "x"); err != nil || strings.Contains(loc.Bucket, "/") {
+		return usageError(e, fs, "--s3-bucket %q is not a bucket name", loc.Bucket)
 	}
 	if *keyPath == "" {
 		*keyPath = filepath.Join(loc.dir, "signing-key.pem")
@@ -120,8 +120,8 @@ func runGen(e *env, args []string) int {
 	if *pubPath == "" {
 		*pubPath = filepath.Join(loc.dir, "public-keys.json")
 	}
-	if _, err := os.Stat(filepath.Join(loc.dir, loc.bucket)); err == nil {
-		return usageError(e, fs, "%s already exists; gen writes a new bucket", filepath.Join(loc.dir, loc.bucket))
+	if _, err := os.Stat(filepath.Join(loc.dir, loc.Bucket)); err == nil {
+		return usageError(e, fs, "%s already exists; gen writes a new bucket", filepath.Join(loc.dir, loc.Bucket))
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return ioError(e, "gen", err)
 	}
@@ -133,8 +133,8 @@ func runGen(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "trailkit gen: generated a signing key in %s\n", *keyPath)
 	}
 	a := &activity{
-		Dir: loc.dir, Bucket: loc.bucket, Account: *account, Regions: regions, TrailName: *trailName,
-		Prefix: loc.prefix, OrgID: loc.orgID, Start: start.t, Hours: *hours, Rate: *rate,
+		Dir: loc.dir, Location: loc.Location, Account: *account, Regions: regions, TrailName: *trailName,
+		Start: start.t, Hours: *hours, Rate: *rate,
 		Anomalies: *anomalies, Attacks: attacks, Seed: *seed, Signer: signer, Progress: newProgress(e.stderr, *quiet),
 	}
 	if *withInsights {
@@ -172,7 +172,7 @@ func runGen(e *env, args []string) int {
 		return ioError(e, "gen", err)
 	}
 	w := e.stdout
-	fmt.Fprintf(w, "bucket %s\n", filepath.Join(loc.dir, loc.bucket))
+	fmt.Fprintf(w, "bucket %s\n", filepath.Join(loc.dir, loc.Bucket))
 	fmt.Fprintf(w, "trail %s\n", out.Trail.TrailARN)
 	fmt.Fprintf(w, "regions %s\n", strings.Join(out.DeliveringRegions, ","))
 	fmt.Fprintf(w, "time %s %s\n", a.Start.Format(time.RFC3339), out.Finish.Format(time.RFC3339))

@@ -67,7 +67,7 @@ func runInsights(e *env, args []string) int {
 	switch {
 	case fs.NArg() > 0:
 		return usageError(e, fs, "unexpected argument %q", fs.Arg(0))
-	case loc.dir == "" || loc.bucket == "" || *account == "":
+	case loc.dir == "" || loc.Bucket == "" || *account == "":
 		return usageError(e, fs, "--dir, --s3-bucket and --account-id are required")
 	case !start.t.IsZero() && !end.t.IsZero() && start.t.After(end.t):
 		return usageError(e, fs, "--start-time is after --end-time")
@@ -90,12 +90,12 @@ func runInsights(e *env, args []string) int {
 	}
 	regions := []string(*regionsFlag)
 	if len(regions) == 0 {
-		regions, err = bucketRegions(store, loc.bucket, loc.prefix, loc.orgID, *account)
+		regions, err = bucketRegions(store, loc.Location, *account)
 		if err != nil {
 			return ioError(e, "insights", err)
 		}
 		if len(regions) == 0 {
-			return ioError(e, "insights", fmt.Errorf("no log files of account %s in bucket %s", *account, loc.bucket))
+			return ioError(e, "insights", fmt.Errorf("no log files of account %s in bucket %s", *account, loc.Bucket))
 		}
 	} else if err := checkRegions(regions); err != nil {
 		return usageError(e, fs, "%v", err)
@@ -117,7 +117,7 @@ func runInsights(e *env, args []string) int {
 		var newest time.Time
 		n := 0
 		for r, err := range logfile.Scan(ctx, store, logfile.ScanOptions{
-			Location:   logfile.Location{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID},
+			Location:   loc.Location,
 			Account:    *account,
 			Region:     region,
 			Start:      start.t,
@@ -168,7 +168,7 @@ func runInsights(e *env, args []string) int {
 		}
 	}
 	if *write && len(all) > 0 {
-		if err := writeInsightFiles(ctx, store, loc.bucket, loc.prefix, loc.orgID, all); err != nil {
+		if err := writeInsightFiles(ctx, store, loc.Location, all); err != nil {
 			return ioError(e, "insights", err)
 		}
 	}
@@ -181,10 +181,10 @@ func runInsights(e *env, args []string) int {
 
 // writeInsightFiles stores each record as an Insights file delivered at its
 // eventTime.
-func writeInsightFiles(ctx context.Context, store logfile.Store, bucket, prefix, orgID string, recs []*event.Record) error {
+func writeInsightFiles(ctx context.Context, store logfile.Store, loc logfile.Location, recs []*event.Record) error {
 	var now time.Time
 	w, err := logfile.NewWriter(store, logfile.WriterOptions{ManualTick: true,
-		Location: logfile.Location{Bucket: bucket, Prefix: prefix, OrgID: orgID},
+		Location: loc,
 		Kind:     logfile.KindInsight,
 		Now:      func() time.Time { return now },
 	})
@@ -205,13 +205,13 @@ func writeInsightFiles(ctx context.Context, store logfile.Store, bucket, prefix,
 
 // bucketRegions lists the Region folders under the account's CloudTrail/
 // folder of a DirStore bucket.
-func bucketRegions(store *logfile.DirStore, bucket, prefix, orgID, account string) ([]string, error) {
-	kindDir := logfile.Location{Prefix: prefix, OrgID: orgID}.Dir(account, logfile.KindLog, "x")
+func bucketRegions(store *logfile.DirStore, loc logfile.Location, account string) ([]string, error) {
+	kindDir := loc.Dir(account, logfile.KindLog, "x")
 	kindDir = kindDir[:len(kindDir)-len("x/")]
-	if err := logfile.CheckKey(bucket, kindDir+"x"); err != nil {
+	if err := logfile.CheckKey(loc.Bucket, kindDir+"x"); err != nil {
 		return nil, err
 	}
-	entries, err := os.ReadDir(filepath.Join(store.Root(), bucket, filepath.FromSlash(kindDir)))
+	entries, err := os.ReadDir(filepath.Join(store.Root(), loc.Bucket, filepath.FromSlash(kindDir)))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}

@@ -226,7 +226,7 @@ func runLookup(e *env, args []string) int {
 	switch {
 	case fs.NArg() > 0:
 		return usageError(e, fs, "unexpected argument %q", fs.Arg(0))
-	case loc.dir == "" || loc.bucket == "" || *account == "" || *region == "":
+	case loc.dir == "" || loc.Bucket == "" || *account == "" || *region == "":
 		return usageError(e, fs, "--dir, --s3-bucket, --account-id and --region are required")
 	case *maxResults < 1:
 		return usageError(e, fs, "--max-results must be at least 1")
@@ -260,7 +260,7 @@ func runLookup(e *env, args []string) int {
 	var h newest
 	failed, scanned := 0, 0
 	for r, err := range logfile.Scan(context.Background(), store, logfile.ScanOptions{
-		Location:   logfile.Location{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID},
+		Location:   loc.Location,
 		Account:    *account,
 		Region:     *region,
 		Kind:       kind,

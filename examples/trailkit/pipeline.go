@@ -19,13 +19,11 @@ import (
 // activity describes generated activity and the trail and bucket it goes
 // to. demo and gen share it.
 type activity struct {
-	Dir       string // DirStore root; the bucket is Dir/Bucket
-	Bucket    string
+	Dir       string           // DirStore root; the bucket is Dir/Location.Bucket
+	Location  logfile.Location // where the trail's objects go in the bucket
 	Account   string
 	Regions   []string // regions of the activity; the first is the trail's home Region
 	TrailName string
-	Prefix    string
-	OrgID     string
 	Start     time.Time
 	Hours     int
 	Rate      float64 // records per minute, over all regions
@@ -96,9 +94,9 @@ func generate(ctx context.Context, a *activity) (*outcome, error) {
 			Rate:      a.Rate,
 			Anomalies: injectedAnomalies(a.Anomalies, a.Start, span, a.Regions),
 			Attacks:   a.Attacks,
-			OrgID:     a.OrgID,
+			OrgID:     a.Location.OrgID,
 		},
-		Location:  logfile.Location{Bucket: a.Bucket, Prefix: a.Prefix, OrgID: a.OrgID},
+		Location:  a.Location,
 		TrailName: a.TrailName,
 		Signer:    a.Signer, Insights: a.Insights,
 		Progress: func(minute, minutes, generated int) {

@@ -63,7 +63,7 @@ func runValidate(e *env, args []string) int {
 	switch {
 	case fs.NArg() > 0:
 		return usageError(e, fs, "unexpected argument %q", fs.Arg(0))
-	case loc.dir == "" || loc.bucket == "" || *arn == "" || start.t.IsZero() || *pubPath == "":
+	case loc.dir == "" || loc.Bucket == "" || *arn == "" || start.t.IsZero() || *pubPath == "":
 		return usageError(e, fs, "--dir, --s3-bucket, --trail-arn, --start-time and --public-keys are required")
 	}
 	if _, _, _, ok := trail.ParseTrailARN(*arn); !ok {
@@ -96,7 +96,7 @@ func runValidate(e *env, args []string) int {
 	}
 	prog := newProgress(e.stderr, *quiet)
 	rep, err := digest.Validate(context.Background(), store, digest.ValidateOptions{
-		DigestChain:         logfile.DigestChain{Location: logfile.Location{Bucket: loc.bucket, Prefix: loc.prefix, OrgID: loc.orgID}, Account: *account, Region: *region},
+		DigestChain:         loc.chain(*account, *region),
 		TrailARN:            *arn,
 		Start:               start.t,
 		End:                 endT,
