@@ -9,11 +9,11 @@ import (
 	"github.com/trailkit/trailkit/event"
 )
 
-// TestAddBatchEqualsAdd: AddBatch in blocks of any size gives exactly the
-// records, counters and saved state of Add, through insights opening and
-// closing, ignored and late records, series evicted and re-created, and
-// series dropped by MaxSeries.
-func TestAddBatchEqualsAdd(t *testing.T) {
+// TestAddSliceEqualsAddOne: Add over slices of any size gives exactly the
+// records, counters and saved state of Add one record at a time, through
+// insights opening and closing, ignored and late records, series evicted
+// and re-created, and series dropped by MaxSeries.
+func TestAddSliceEqualsAddOne(t *testing.T) {
 	from := t0.Add(3 * time.Hour)
 	apis := []api{
 		{source: "s3.amazonaws.com", name: "DeleteBucket", rate: stepRate(20, 120, from, from.Add(15*time.Minute))},
@@ -66,7 +66,7 @@ func TestAddBatchEqualsAdd(t *testing.T) {
 			for _, rec := range mixed[i : i+n] {
 				one.Add(rec)
 			}
-			many.AddBatch(mixed[i : i+n])
+			many.Add(mixed[i : i+n]...)
 			i += n
 			if r.IntN(10) == 0 {
 				outOne = append(outOne, one.Drain()...)
@@ -79,14 +79,14 @@ func TestAddBatchEqualsAdd(t *testing.T) {
 		outOne = append(outOne, one.Drain()...)
 		outMany = append(outMany, many.Drain()...)
 		if one.Stats() != many.Stats() {
-			t.Errorf("MaxSeries %d: stats %+v (Add) and %+v (AddBatch)", maxSeries, one.Stats(), many.Stats())
+			t.Errorf("MaxSeries %d: stats %+v (one by one) and %+v (slices)", maxSeries, one.Stats(), many.Stats())
 		}
 		st := one.Stats()
 		if st.Started < 2 || st.Late == 0 || st.Ignored == 0 || st.Evicted == 0 || (maxSeries > 0) != (st.SeriesDropped > 0) {
 			t.Errorf("MaxSeries %d: the input misses a case: %+v", maxSeries, st)
 		}
 		if len(outOne) != len(outMany) {
-			t.Fatalf("MaxSeries %d: %d records (Add) and %d (AddBatch)", maxSeries, len(outOne), len(outMany))
+			t.Fatalf("MaxSeries %d: %d records (one by one) and %d (slices)", maxSeries, len(outOne), len(outMany))
 		}
 		for i := range outOne {
 			a, b := outOne[i].AppendJSON(nil), outMany[i].AppendJSON(nil)

@@ -73,7 +73,8 @@ func BenchmarkDetectorAdd(b *testing.B) {
 }
 
 // BenchmarkDetectorAddBatch is BenchmarkDetectorAdd through the fast
-// path, AddBatch, fed 1,000 records a call (about a small log file).
+// path, Add over a slice, fed 1,000 records a call (about a small log
+// file).
 func BenchmarkDetectorAddBatch(b *testing.B) {
 	for _, apis := range benchAPIs {
 		b.Run(fmt.Sprintf("apis=%d", apis), func(b *testing.B) {
@@ -83,12 +84,12 @@ func BenchmarkDetectorAddBatch(b *testing.B) {
 }
 
 // benchDetector feeds b.N records over apis call-rate series (and their
-// error series) through Add (batch 1) or AddBatch.
+// error series) through Add, batch records a call.
 func benchDetector(b *testing.B, apis, batch int) {
 	recs := benchRecords(apis, 1<<18, t0)
 	span := recs[len(recs)-1].EventTime.Sub(recs[0].EventTime).Truncate(time.Minute) + time.Minute
 	d := New(&Options{NewID: seqIDs()})
-	d.AddBatch(recs)
+	d.Add(recs...)
 	var untimed time.Duration // CPU time of the shifts
 	shift := func() {
 		b.StopTimer()
@@ -100,7 +101,7 @@ func benchDetector(b *testing.B, apis, batch int) {
 		b.StartTimer()
 	}
 	shift()
-	series := d.Series()
+	series := d.Stats().Series
 	if series < apis*19/10 {
 		b.Fatalf("%d series after setup, want about %d", series, 2*apis)
 	}
@@ -122,7 +123,7 @@ func benchDetector(b *testing.B, apis, batch int) {
 			continue
 		}
 		n := min(batch, left, len(recs)-j)
-		d.AddBatch(recs[j : j+n])
+		d.Add(recs[j : j+n]...)
 		j += n
 		left -= n
 	}
@@ -186,7 +187,7 @@ func seriesMemory(tb testing.TB, n int) float64 {
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	series := d.Series()
+	series := d.Stats().Series
 	runtime.KeepAlive(d)
 	runtime.KeepAlive(recs)
 	return float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(series)

@@ -14,12 +14,11 @@ import (
 
 // Errors returned by the observation entry and by UnmarshalBinary.
 var (
-	// ErrInvalidSeriesKey: a SeriesKey lacks a Region, EventSource or
-	// EventName, has an unknown InsightType, or its ErrorCode does not fit
-	// its type (required for ApiErrorRateInsight, empty otherwise).
-	ErrInvalidSeriesKey = errors.New("insights: invalid series key")
-	// ErrInvalidCount: a negative count.
-	ErrInvalidCount = errors.New("insights: negative count")
+	// ErrInvalid: Observe was given a negative count, or a SeriesKey that
+	// lacks a Region, EventSource or EventName, has an unknown
+	// InsightType, or whose ErrorCode does not fit its type (required for
+	// ApiErrorRateInsight, empty otherwise). The message says which.
+	ErrInvalid = errors.New("insights: invalid observation")
 	// ErrLate: the minute was already scored (older than the watermark
 	// minus Options.Lateness); the observation was dropped and counted in
 	// Stats.Late.
@@ -37,8 +36,10 @@ var (
 	ErrIncompatibleState = errors.New("insights: saved state does not match the options")
 )
 
-// Stats counts what a Detector did since it was created (or restored).
+// Stats counts what a Detector did since it was created (or restored),
+// and how many series it holds now.
 type Stats struct {
+	Series        int    // live series now (not a running count)
 	Records       uint64 // records given to Add
 	Counted       uint64 // observations counted into some series (a record may count twice)
 	Ignored       uint64 // records not analysed (reads, non-management, Insights records, no time)
@@ -79,11 +80,12 @@ func New(opts *Options) *Detector {
 	}
 }
 
-// Stats returns the counters.
-func (d *Detector) Stats() Stats { return d.stats }
-
-// Series returns the number of live series.
-func (d *Detector) Series() int { return d.index.n }
+// Stats returns the counters and the number of live series.
+func (d *Detector) Stats() Stats {
+	st := d.stats
+	st.Series = d.index.n
+	return st
+}
 
 // Drain returns the Insights records emitted since the last call, in
 // emission order (by eventTime, then series creation order), and forgets
@@ -138,7 +140,7 @@ func (d *Detector) Observe(key SeriesKey, t time.Time, n int) error {
 		return err
 	}
 	if n < 0 {
-		return fmt.Errorf("%w: %d", ErrInvalidCount, n)
+		return fmt.Errorf("%w: negative count %d", ErrInvalid, n)
 	}
 	unix := t.Unix()
 	d.advance(unix)
@@ -160,13 +162,13 @@ func (d *Detector) Observe(key SeriesKey, t time.Time, n int) error {
 func checkKey(k *SeriesKey) error {
 	switch {
 	case k.Region == "" || k.EventSource == "" || k.EventName == "":
-		return fmt.Errorf("%w: Region, EventSource and EventName are required", ErrInvalidSeriesKey)
+		return fmt.Errorf("%w: Region, EventSource and EventName are required", ErrInvalid)
 	case k.InsightType == event.APICallRateInsight && k.ErrorCode != "":
-		return fmt.Errorf("%w: ErrorCode %q on an ApiCallRateInsight series", ErrInvalidSeriesKey, k.ErrorCode)
+		return fmt.Errorf("%w: ErrorCode %q on an ApiCallRateInsight series", ErrInvalid, k.ErrorCode)
 	case k.InsightType == event.APIErrorRateInsight && k.ErrorCode == "":
-		return fmt.Errorf("%w: ApiErrorRateInsight series without ErrorCode", ErrInvalidSeriesKey)
+		return fmt.Errorf("%w: ApiErrorRateInsight series without ErrorCode", ErrInvalid)
 	case !k.InsightType.Known():
-		return fmt.Errorf("%w: InsightType %q", ErrInvalidSeriesKey, k.InsightType)
+		return fmt.Errorf("%w: InsightType %q", ErrInvalid, k.InsightType)
 	}
 	return nil
 }
@@ -248,7 +250,7 @@ func (d *Detector) seriesFor(k *SeriesKey, h uint64) *series {
 	return s
 }
 
-// Add analyses one record. Counted are, by the record's eventTime:
+// Add analyses records, in order. Counted are, by each record's eventTime:
 //   - for ApiCallRateInsight, write management calls (eventCategory
 //     Management, readOnly false) and, with Options.DataEvents, data calls;
 //   - for ApiErrorRateInsight, the same categories' calls (read or write)
@@ -258,29 +260,32 @@ func (d *Detector) seriesFor(k *SeriesKey, h uint64) *series {
 // Insights counts API calls, so console sign-ins, console actions, service
 // events, network activity and Insights records are counted in
 // Stats.Ignored, as are reads for the call rate and records without
-// eventTime, awsRegion, eventSource or eventName. A record whose minute was already scored is counted in
-// Stats.Late.
+// eventTime, awsRegion, eventSource or eventName. A record whose minute
+// was already scored is counted in Stats.Late.
 //
-// For many records at once, [Detector.AddBatch] is the faster entry.
-func (d *Detector) Add(r *event.Record) {
-	var p prepared
-	d.prepare(r, &p)
-	d.apply(r, &p)
+// Add(recs...) over a slice (a decoded log file, say) has exactly the
+// effect of calling Add on each record in turn (same counts, same records,
+// same state), only faster: it works through the slice in blocks of 32
+// records, first finding every record's series and loading their state,
+// then updating them, so that the memory waits of a block overlap. No
+// record may be nil; the detector keeps no reference to the slice.
+func (d *Detector) Add(recs ...*event.Record) {
+	if len(recs) == 1 {
+		var p prepared
+		d.prepare(recs[0], &p)
+		d.apply(recs[0], &p)
+		return
+	}
+	d.addBlocks(recs)
 }
 
-// batchBlock is the number of records AddBatch resolves before updating
-// any: the series lookups of a block are independent memory accesses, which
+// batchBlock is the number of records Add resolves before updating any:
+// the series lookups of a block are independent memory accesses, which
 // the processor overlaps instead of waiting for each in turn.
 const batchBlock = 32
 
-// AddBatch analyses recs in order, exactly as calling [Detector.Add] on
-// each would (same counts, same records, same state), only faster: it is
-// the fast path for a decoded log file or any slice of records. It works
-// through the slice in blocks of 32 records, first finding every record's
-// series and loading their state, then updating them, so that the memory
-// waits of a block overlap. The slice may have any length; no element may
-// be nil (as for Add), and the detector keeps no reference to the slice.
-func (d *Detector) AddBatch(recs []*event.Record) {
+// addBlocks is Add over many records, block by block.
+func (d *Detector) addBlocks(recs []*event.Record) {
 	var ps [batchBlock]prepared
 	var home [2 * batchBlock]*series
 	for len(recs) > 0 {

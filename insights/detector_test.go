@@ -67,11 +67,11 @@ func TestObserveErrors(t *testing.T) {
 		{Region: "us-east-1", EventSource: "s3.amazonaws.com", EventName: "X", InsightType: event.APIErrorRateInsight},
 	}
 	for _, k := range bad {
-		if err := d.Observe(k, t0, 1); !errors.Is(err, ErrInvalidSeriesKey) {
-			t.Errorf("%+v: %v, want ErrInvalidSeriesKey", k, err)
+		if err := d.Observe(k, t0, 1); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%+v: %v, want ErrInvalid", k, err)
 		}
 	}
-	if err := d.Observe(s3Key, t0, -1); !errors.Is(err, ErrInvalidCount) {
+	if err := d.Observe(s3Key, t0, -1); !errors.Is(err, ErrInvalid) {
 		t.Errorf("negative count: %v", err)
 	}
 	if err := d.Observe(s3Key, t0.Add(time.Hour), 1); err != nil {
@@ -218,16 +218,16 @@ func TestEviction(t *testing.T) {
 	if err := d.Observe(other, t0.Add(6*time.Hour), 1); err != nil {
 		t.Fatal(err)
 	}
-	if d.Series() != 2 {
-		t.Fatalf("%d series, want 2", d.Series())
+	if d.Stats().Series != 2 {
+		t.Fatalf("%d series, want 2", d.Stats().Series)
 	}
 	d.Advance(t0.Add(7*time.Hour + 10*time.Minute))
-	if d.Series() != 1 || d.Stats().Evicted != 1 {
-		t.Errorf("%d series, %d evicted; want 1 and 1", d.Series(), d.Stats().Evicted)
+	if d.Stats().Series != 1 || d.Stats().Evicted != 1 {
+		t.Errorf("%d series, %d evicted; want 1 and 1", d.Stats().Series, d.Stats().Evicted)
 	}
 	d.Advance(t0.Add(48 * time.Hour))
-	if d.Series() != 0 || d.Stats().Evicted != 2 {
-		t.Errorf("%d series, %d evicted; want 0 and 2", d.Series(), d.Stats().Evicted)
+	if d.Stats().Series != 0 || d.Stats().Evicted != 2 {
+		t.Errorf("%d series, %d evicted; want 0 and 2", d.Stats().Series, d.Stats().Evicted)
 	}
 }
 
@@ -317,15 +317,15 @@ func TestLongGap(t *testing.T) {
 	if got := *stat(ends[0]).InsightDuration; got != 24*60 {
 		t.Errorf("drop lasted %d minutes, want MaxInsightDuration (1440)", got)
 	}
-	if d.Series() != 0 {
-		t.Errorf("%d series left, want the idle one evicted", d.Series())
+	if d.Stats().Series != 0 {
+		t.Errorf("%d series left, want the idle one evicted", d.Stats().Series)
 	}
 	later := t0.Add(5*365*24*time.Hour + time.Hour)
 	if err := d.Observe(s3Key, later, 3); err != nil {
 		t.Fatal(err)
 	}
 	d.Advance(later.Add(time.Hour))
-	if d.Series() != 1 {
-		t.Errorf("%d series after resuming", d.Series())
+	if d.Stats().Series != 1 {
+		t.Errorf("%d series after resuming", d.Stats().Series)
 	}
 }

@@ -28,13 +28,13 @@
 // ignored (Stats.Ignored). [Detector.Observe] takes the same per-minute
 // counts directly for any [SeriesKey], so the detector serves rates that do
 // not come from records.
-// [Detector.AddBatch] is Add over a slice of records (a decoded log file),
-// with the same effect record for record, and is the fast path: it
-// resolves a block of records' series before updating any, so that their
-// memory accesses overlap (BenchmarkDetectorAddBatch). The record path's
-// speed tricks live in internal/hotpath; built with -tags purego, the
-// package uses their plain-Go twins (no package unsafe, no warming
-// passes), with the same results.
+// Add over a slice of records (d.Add(recs...), a decoded log file) has
+// the same effect record for record as one call per record, and is the
+// fast path: it resolves a block of records' series before updating any,
+// so that their memory accesses overlap (BenchmarkDetectorAddBatch). The
+// record path's speed tricks live in internal/hotpath; built with -tags
+// purego, the package uses their plain-Go twins (no package unsafe, no
+// warming passes), with the same results.
 //
 // # Time and steps
 //

@@ -40,9 +40,9 @@ func Example() {
 	// End 2024-06-03T00:10:00Z 000000000001 baseline 20 insight 100 minutes 10 baseline minutes 2880
 }
 
-// AddBatch takes a slice of records, such as a decoded log file, with the
-// same effect as Add on each.
-func ExampleDetector_AddBatch() {
+// Add takes one record or a slice of them (recs...), such as a decoded log
+// file, with the same effect as one call per record.
+func ExampleDetector_Add() {
 	d := insights.New(nil)
 	t := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
 	yes, no := true, false
@@ -51,13 +51,13 @@ func ExampleDetector_AddBatch() {
 			EventSource: "s3.amazonaws.com", EventName: name, ReadOnly: readOnly, ErrorCode: errorCode,
 			EventType: event.AwsAPICall, EventCategory: event.CategoryManagement, RecipientAccountID: "111122223333"}
 	}
-	d.AddBatch([]*event.Record{
+	d.Add([]*event.Record{
 		call("DeleteBucket", &no, ""),              // a write: the call-rate series
 		call("GetBucketAcl", &yes, "AccessDenied"), // a failed read: the error-rate series
 		call("GetBucketAcl", &yes, ""),             // a read: ignored
-	})
+	}...)
 	st := d.Stats()
-	fmt.Println("records", st.Records, "counted", st.Counted, "ignored", st.Ignored, "series", d.Series())
+	fmt.Println("records", st.Records, "counted", st.Counted, "ignored", st.Ignored, "series", st.Series)
 	// Output:
 	// records 3 counted 2 ignored 1 series 2
 }

@@ -52,7 +52,7 @@ type api struct {
 // eventTime order, seeded, and adds them to d.
 func feed(t *testing.T, d *Detector, seed uint64, start time.Time, minutes int, apis []api) {
 	t.Helper()
-	feedWith(t, seed, start, minutes, apis, d.Add, d.Advance)
+	feedWith(t, seed, start, minutes, apis, func(r *event.Record) { d.Add(r) }, d.Advance)
 }
 
 // feedWith is feed with the record sink and the final Advance given.

@@ -8,7 +8,8 @@ import (
 
 // Options configures a Detector. The zero value (or a nil *Options) gives
 // the defaults listed on each field; a zero field always means "the
-// default". Every gate or model component that can be switched off is
+// default" (the defaults are not exported: they are the documented values
+// below, which a caller sets explicitly to pin them). Every gate or model component that can be switched off is
 // switched off the same way: by a negative value (MinExcess, MinRatio,
 // DropRatio, WarmUp, Seasonality, MaxDispersion, MaxTrend).
 //
@@ -27,10 +28,10 @@ type Options struct {
 	Step time.Duration
 
 	// Seasonality selects the periodic components of the model of normal
-	// (see the package doc, "Model of normal"): zero means all of them
-	// (AllSeasonality); a negative value (NoSeasonality) switches them all
-	// off, leaving the flat mean with its trend; otherwise the bitwise OR
-	// of HourOfDay, DayOfWeek, MinuteOfHour and DailyJobs.
+	// (see the package doc, "Model of normal"): zero means all four; a
+	// negative value (NoSeasonality) switches them all off, leaving the
+	// flat mean with its trend; otherwise the bitwise OR of some of
+	// HourOfDay, DayOfWeek, MinuteOfHour and DailyJobs.
 	Seasonality Seasonality
 
 	// MaxDispersion bounds the per-series dispersion φ (variance / mean of
@@ -140,7 +141,7 @@ type Options struct {
 	// (each series' steps in time order; a call that makes several steps
 	// final goes through them series by series), with the
 	// step's observed count, expected count and tail probabilities (see
-	// Score), from inside the Add, AddBatch, Observe or Advance call that
+	// Score), from inside the Add, Observe or Advance call that
 	// made the step final. It must not call the Detector. Scoring costs
 	// two tail probabilities a series and step more when it is set.
 	OnScore func(Score)
@@ -159,35 +160,32 @@ const (
 	// MinuteOfHour: a learnt offset for each step of the hour (jobs
 	// running every hour, or every 15 or 30 minutes).
 	MinuteOfHour
-	// DailyJobs: learnt offsets for up to 16 steps of the day that keep
+	// DailyJobs: learnt offsets for up to 32 steps of the day that keep
 	// bursting (a job running at the same time every day).
 	DailyJobs
 
-	// AllSeasonality is every component, the default.
-	AllSeasonality = HourOfDay | DayOfWeek | MinuteOfHour | DailyJobs
 	// NoSeasonality switches every periodic component off.
 	NoSeasonality Seasonality = -1
 )
 
-// Default values of Options.
+// The defaults of Options, documented on its fields.
 const (
-	DefaultBaselineWindow     = 7 * 24 * time.Hour
-	DefaultWarmUp             = 24 * time.Hour
-	DefaultLateness           = 5 * time.Minute
-	DefaultSensitivity        = 1e-5
-	DefaultExitSensitivity    = 1e-2
-	DefaultMinExcess          = 2.0
-	DefaultMinRatio           = 2.0
-	DefaultDropRatio          = 0.25
-	DefaultOpenAfter          = 2
-	DefaultOpenWindow         = 3
-	DefaultCloseAfter         = 5
-	DefaultMaxInsightDuration = 24 * time.Hour
-	DefaultSeasonalPrior      = 10.0
-	DefaultMaxSeries          = 1 << 20
-	DefaultStep               = time.Minute
-	DefaultMaxDispersion      = 50.0
-	DefaultMaxTrend           = 4.0 / 3
+	defaultBaselineWindow     = 7 * 24 * time.Hour
+	defaultWarmUp             = 24 * time.Hour
+	defaultLateness           = 5 * time.Minute
+	defaultSensitivity        = 1e-5
+	defaultExitSensitivity    = 1e-2
+	defaultMinExcess          = 2.0
+	defaultMinRatio           = 2.0
+	defaultDropRatio          = 0.25
+	defaultOpenAfter          = 2
+	defaultOpenWindow         = 3
+	defaultCloseAfter         = 5
+	defaultMaxInsightDuration = 24 * time.Hour
+	defaultSeasonalPrior      = 10.0
+	defaultMaxSeries          = 1 << 20
+	defaultMaxDispersion      = 50.0
+	defaultMaxTrend           = 4.0 / 3
 )
 
 // config is Options resolved to the units the detector works in.
@@ -243,67 +241,67 @@ func (o *Options) resolve() config {
 	c.season = o.Seasonality
 	switch {
 	case c.season == 0:
-		c.season = AllSeasonality
+		c.season = HourOfDay | DayOfWeek | MinuteOfHour | DailyJobs
 	case c.season < 0:
 		c.season = 0
 	}
-	c.maxDisp = gate(o.MaxDispersion, DefaultMaxDispersion)
+	c.maxDisp = gate(o.MaxDispersion, defaultMaxDispersion)
 	if c.maxDisp < 1 {
 		c.maxDisp = 1
 	}
-	c.maxTrend = gate(o.MaxTrend, DefaultMaxTrend)
+	c.maxTrend = gate(o.MaxTrend, defaultMaxTrend)
 	if c.maxTrend < 1 {
 		c.maxTrend = 1
 	}
 	c.onScore = o.OnScore
 	w := o.BaselineWindow
 	if w <= 0 {
-		w = DefaultBaselineWindow
+		w = defaultBaselineWindow
 	}
 	c.windowHours = int((w + time.Hour - 1) / time.Hour)
 	if c.windowHours > 28*24 {
 		c.windowHours = 28 * 24
 	}
 	if o.WarmUp >= 0 {
-		c.warmUp = c.stepsCeil(orDur(o.WarmUp, DefaultWarmUp))
+		c.warmUp = c.stepsCeil(orDur(o.WarmUp, defaultWarmUp))
 	}
-	c.lateness = c.stepsCeil(orDur(o.Lateness, DefaultLateness))
+	c.lateness = c.stepsCeil(orDur(o.Lateness, defaultLateness))
 	c.lateness = min(c.lateness, c.stepsCeil(time.Hour))
-	c.alpha = orF(o.Sensitivity, DefaultSensitivity)
-	c.alphaX = orF(o.ExitSensitivity, DefaultExitSensitivity)
+	c.alpha = orF(o.Sensitivity, defaultSensitivity)
+	c.alphaX = orF(o.ExitSensitivity, defaultExitSensitivity)
 	if c.alphaX < c.alpha {
 		c.alphaX = c.alpha
 	}
-	c.minExcess = gate(o.MinExcess, DefaultMinExcess)
-	c.minRatio = gate(o.MinRatio, DefaultMinRatio)
-	c.dropRatio = orF(o.DropRatio, DefaultDropRatio)
+	c.minExcess = gate(o.MinExcess, defaultMinExcess)
+	c.minRatio = gate(o.MinRatio, defaultMinRatio)
+	c.dropRatio = orF(o.DropRatio, defaultDropRatio)
 	if o.DropRatio < 0 {
 		c.dropRatio = 1
 	}
 	c.openN = o.OpenWindow
 	if c.openN <= 0 {
-		c.openN = DefaultOpenWindow
+		c.openN = defaultOpenWindow
 	}
 	if c.openN > 16 {
 		c.openN = 16
 	}
 	c.openK = o.OpenAfter
 	if c.openK <= 0 {
-		c.openK = DefaultOpenAfter
+		c.openK = defaultOpenAfter
 	}
 	if c.openK > c.openN {
 		c.openK = c.openN
 	}
 	c.closeM = o.CloseAfter
 	if c.closeM <= 0 {
-		c.closeM = DefaultCloseAfter
+		c.closeM = defaultCloseAfter
 	}
-	c.maxDur = c.stepsCeil(orDur(o.MaxInsightDuration, DefaultMaxInsightDuration))
-	c.prior = orF(o.SeasonalPrior, DefaultSeasonalPrior)
+	c.maxDur = c.stepsCeil(orDur(o.MaxInsightDuration, defaultMaxInsightDuration))
+	c.prior = orF(o.SeasonalPrior, defaultSeasonalPrior)
 	c.idle = c.stepsCeil(orDur(o.IdleAfter, time.Duration(c.windowHours)*time.Hour))
 	c.maxSeries = o.MaxSeries
 	if c.maxSeries <= 0 {
-		c.maxSeries = DefaultMaxSeries
+		c.maxSeries = defaultMaxSeries
 	}
 	c.dataEvents = o.DataEvents
 	c.newID = o.NewID

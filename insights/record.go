@@ -7,9 +7,9 @@ import (
 	"github.com/trailkit/trailkit/event"
 )
 
-// EventVersion is the eventVersion of the Insights records the detector
+// eventVersion is the eventVersion of the Insights records the detector
 // writes (the version of CloudTrail's published Insights examples).
-const EventVersion = "1.08"
+const eventVersion = "1.08"
 
 // round10 rounds to 10 decimal places, as CloudTrail prints averages.
 func round10(x float64) float64 { return math.Round(x*1e10) / 1e10 }
@@ -66,7 +66,7 @@ func (d *Detector) insightRecord(s *series, o *openInsight, state event.InsightS
 		InsightContext: ctx,
 	}
 	return &event.Record{
-		EventVersion:       EventVersion,
+		EventVersion:       eventVersion,
 		EventTime:          time.Unix(m*d.cfg.step, 0).UTC(),
 		AWSRegion:          k.Region,
 		EventID:            d.cfg.newID(),

@@ -31,6 +31,9 @@ the record's eventTime) in the bucket.
 folder. The detector options are the insights.Options fields; zero means
 the package default (a 7-day baseline window and a 24-hour warm-up, so a
 bucket needs more than a day of logs unless --warm-up is lowered).
+--lateness is always set (default 5m, the package's): the command
+advances each detector to the end plus the lateness, which scores the
+last minute and no silence after it.
 --seed makes the eventID and sharedEventID values reproducible.
 Files that cannot be read are reported on stderr and the exit status is then 1.`
 
@@ -46,7 +49,7 @@ func runInsights(e *env, args []string) int {
 	var o insights.Options
 	fs.DurationVar(&o.BaselineWindow, "baseline-window", 0, "baseline window (default 168h)")
 	fs.DurationVar(&o.WarmUp, "warm-up", 0, "history needed before any insight opens (default 24h; negative: none)")
-	fs.DurationVar(&o.Lateness, "lateness", 0, "how late a record may arrive (default 5m)")
+	fs.DurationVar(&o.Lateness, "lateness", 5*time.Minute, "how late a record may arrive (rounded up to whole minutes; at most 1h)")
 	fs.Float64Var(&o.Sensitivity, "sensitivity", 0, "Poisson tail probability of an anomalous minute (default 1e-5)")
 	fs.Float64Var(&o.ExitSensitivity, "exit-sensitivity", 0, "tail probability that keeps an insight open (default 1e-2)")
 	fs.Float64Var(&o.MinExcess, "min-excess", 0, "least calls per minute above the expected rate (default 2; negative: none)")
@@ -71,6 +74,8 @@ func runInsights(e *env, args []string) int {
 		return usageError(e, fs, "--dir, --s3-bucket and --account-id are required")
 	case !start.t.IsZero() && !end.t.IsZero() && start.t.After(end.t):
 		return usageError(e, fs, "--start-time is after --end-time")
+	case o.Lateness == 0 || o.Lateness > time.Hour:
+		return usageError(e, fs, "--lateness must be more than 0 and at most 1h")
 	case o.BaselineWindow < 0 || o.Lateness < 0 || o.Sensitivity < 0 || o.ExitSensitivity < 0 ||
 		o.OpenAfter < 0 || o.OpenWindow < 0 || o.CloseAfter < 0 || o.MaxInsightDuration < 0 || o.SeasonalPrior < 0:
 		return usageError(e, fs, "detector options must not be negative (except the gates that negative turns off: --warm-up, --min-excess, --min-ratio, --drop-ratio, --max-dispersion, --max-trend)")
@@ -103,10 +108,11 @@ func runInsights(e *env, args []string) int {
 	if *seed != 0 {
 		o.NewID = seededIDs(*seed, "insights")
 	}
+	// The detector scores a minute once the watermark has passed it by the
+	// lateness (rounded up to whole minutes): advancing to the end plus
+	// exactly that scores the last minute and no silence after it.
+	o.Lateness = (o.Lateness + time.Minute - 1).Truncate(time.Minute)
 	lateness := o.Lateness
-	if lateness == 0 {
-		lateness = insights.DefaultLateness
-	}
 	ctx := context.Background()
 	prog := newProgress(e.stderr, *quiet)
 	var all []*event.Record

@@ -2,7 +2,8 @@
 // the detector itself is plain Go: the key hash with word loads, the
 // word-wise key comparison, the SWAR search of an attribute table's tags,
 // the branch-free choice of a replacement victim, the unrolled halving of
-// six counters, and the switch for the cache-warming passes of AddBatch.
+// six counters, and the switch for the cache-warming passes of
+// Detector.Add over a slice.
 //
 // Each trick has a plain-Go twin, built with the purego build tag
 // (go test -tags purego ./insights/...), that computes exactly the same

@@ -9,7 +9,7 @@ import (
 	"unsafe"
 )
 
-// Warm is whether AddBatch makes its cache-warming passes.
+// Warm is whether Detector.Add over a slice makes its cache-warming passes.
 const Warm = true
 
 // load64 and load32 read the little-endian word at s[i:]; the caller

@@ -2,7 +2,7 @@
 
 package hotpath
 
-// Warm is whether AddBatch makes its cache-warming passes.
+// Warm is whether Detector.Add over a slice makes its cache-warming passes.
 const Warm = false
 
 // load64 and load32 read the little-endian word at s[i:].

@@ -20,6 +20,21 @@ import (
 // count as detecting it ("Start within 2 minutes").
 const Slack = 2 * time.Minute
 
+// The detector's defaults of Options.Lateness and Options.WarmUp, as
+// package insights documents them.
+const (
+	defaultLateness = 5 * time.Minute
+	defaultWarmUp   = 24 * time.Hour
+)
+
+// lateness is the detector's lateness under opts.
+func lateness(opts *insights.Options) time.Duration {
+	if opts != nil && opts.Lateness > 0 {
+		return opts.Lateness
+	}
+	return defaultLateness
+}
+
 // Result is the outcome of one run.
 type Result struct {
 	Series       int     // detector series at the end of the run
@@ -96,15 +111,15 @@ func Run(cfg eventtest.Config, opts *insights.Options, records bool) (*Result, e
 	end := c.Start.Add(c.Duration)
 	// Score the last minutes, but do not run past the end of the activity
 	// (that silence would be a drop).
-	now = end.Add(insights.DefaultLateness)
+	now = end.Add(lateness(opts))
 	d.Advance(now)
 	drain()
 
-	warm := insights.DefaultWarmUp
+	warm := defaultWarmUp
 	if opts != nil && opts.WarmUp > 0 {
 		warm = opts.WarmUp
 	}
-	res.Series = d.Series()
+	res.Series = d.Stats().Series
 	res.SeriesDays = float64(res.Series) * (c.Duration - warm).Hours() / 24
 	anomalies := g.Anomalies()
 	res.Anomalies = make([]Outcome, len(anomalies))

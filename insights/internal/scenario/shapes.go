@@ -127,8 +127,8 @@ func RunShape(sh Shape, opts *insights.Options) (*ShapeResult, error) {
 		drain(t)
 	}
 	end := sh.Start.Add(time.Duration(minutes) * time.Minute)
-	d.Advance(end.Add(insights.DefaultLateness))
-	drain(end.Add(insights.DefaultLateness))
+	d.Advance(end.Add(lateness(&o)))
+	drain(end.Add(lateness(&o)))
 
 	res.SeriesDays = float64(len(sh.Series)) * (float64(sh.Days) - sh.Allowance.Hours()/24)
 	res.Outcomes = make([]ShapeOutcome, len(sh.Anomalies))
