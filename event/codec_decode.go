@@ -33,18 +33,21 @@ type decoder struct {
 	tokArr [128]uint8
 	keyArr [64]byte
 
-	// owned is true when data is the decoder's private copy of the input.
-	// Then the record's strings and raw members point into it instead of
-	// being copied one by one: one allocation per record instead of one
-	// per value. The ranges handed out are disjoint (string values and keys
-	// as strings, raw values as capacity-capped slices), and nothing writes
-	// to data after decoding, so the strings stay immutable even if a user
-	// modifies a raw member in place. The price: a record's values keep the
-	// whole copy alive, as long as any of them is reachable.
-	owned bool
-	// blk holds the nested objects that most records have, so that they
-	// cost one allocation; used marks the parts handed out.
-	blk  *recordBlock
+	// arena holds the bytes of the values a record keeps (strings and raw
+	// members), copied from data one after the other, so that a record
+	// costs a few allocations instead of one per value, and only its
+	// values are copied, not its keys and punctuation. The ranges handed
+	// out are disjoint (strings through alias.String, raw values as
+	// capacity-capped slices) and below len(arena), and nothing writes
+	// below len(arena) again, so the strings stay immutable even if a user
+	// modifies a raw member in place. A chunk is shared by the records
+	// decoded one after another with this decoder (at most arenaChunk
+	// bytes): the price is that a record kept alone keeps its chunk alive.
+	arena []byte
+	// idb and ssb hold the nested objects that most records have (see
+	// identityBlock); used marks the parts handed out.
+	idb  *identityBlock
+	ssb  *sessionBlock
 	used uint8
 }
 
@@ -53,10 +56,11 @@ type decoder struct {
 // its zeroing per record.
 var decoders = sync.Pool{New: func() any { return new(decoder) }}
 
-// getDecoder returns a decoder working on a private copy of data.
+// getDecoder returns a decoder reading data. The record it decodes does
+// not alias data.
 func getDecoder(data []byte) *decoder {
 	d := decoders.Get().(*decoder)
-	d.data, d.owned = append([]byte(nil), data...), true
+	d.data = data
 	d.toks, d.lkey = d.tokArr[:0], d.keyArr[:0]
 	return d
 }
@@ -69,108 +73,130 @@ func putDecoder(d *decoder) {
 	if cap(d.toks) > len(d.tokArr) || cap(d.lkey) > len(d.keyArr) {
 		d.toks, d.lkey = nil, nil
 	}
-	d.data, d.pos, d.depth, d.owned, d.blk, d.used = nil, 0, 0, false, nil, 0
+	d.data, d.pos, d.depth, d.idb, d.ssb, d.used = nil, 0, 0, nil, nil, 0
 	decoders.Put(d)
 }
 
-// text returns d.data[start:end] as a string.
-func (d *decoder) text(start, end int) string {
-	if !d.owned || start == end {
-		return string(d.data[start:end])
+// arenaChunk is the size of an arena chunk; a value longer than a quarter
+// of it gets an allocation of its own.
+const arenaChunk = 8 << 10
+
+// save returns a copy of b in the arena, with its capacity capped.
+func (d *decoder) save(b []byte) []byte {
+	if len(b) > cap(d.arena)-len(d.arena) {
+		if len(b) > arenaChunk/4 {
+			return append([]byte(nil), b...)[:len(b):len(b)]
+		}
+		d.arena = make([]byte, 0, arenaChunk)
 	}
-	return alias.String(d.data[start:end])
+	start := len(d.arena)
+	d.arena = append(d.arena, b...)
+	return d.arena[start:len(d.arena):len(d.arena)]
+}
+
+// text returns d.data[start:end] as a string the record can keep.
+func (d *decoder) text(start, end int) string {
+	if start == end {
+		return ""
+	}
+	return alias.String(d.save(d.data[start:end]))
 }
 
 // keep returns d.data[start:end] as a raw value that is the record's own.
 func (d *decoder) keep(start, end int) []byte {
-	if !d.owned {
-		return bytes.Clone(d.data[start:end])
-	}
-	return d.data[start:end:end]
+	return d.save(d.data[start:end])
 }
 
-// recordBlock is the memory of the nested objects a typical record has,
-// allocated together. A record's pointers into it keep all of it alive.
-type recordBlock struct {
-	userIdentity   UserIdentity
+// identityBlock and sessionBlock hold the nested objects that most
+// records have, so that they cost one allocation each: every real record
+// has a userIdentity and most a readOnly or managementEvent flag; a third
+// have a sessionContext, nearly always with its issuer and attributes.
+// Rarer objects (webIdFederationData, tlsDetails, …) are allocated alone, so
+// a record does not carry memory for members it lacks. A record's pointers
+// into a block keep all of that block alive.
+type identityBlock struct {
+	userIdentity UserIdentity
+	bools        [2]bool
+}
+
+type sessionBlock struct {
 	sessionContext SessionContext
 	sessionIssuer  SessionIssuer
-	webID          WebIDFederationData
 	attributes     SessionAttributes
-	tlsDetails     TLSDetails
-	bools          [2]bool
 }
 
 const (
 	usedUserIdentity = 1 << iota
-	usedSessionContext
-	usedSessionIssuer
-	usedWebID
-	usedAttributes
-	usedTLSDetails
 	usedBool0
 	usedBool1
+	usedSessionContext
+	usedSessionIssuer
+	usedAttributes
 )
 
-// part returns the block's part marked by bit, or nil when it is taken.
-func (d *decoder) part(bit uint8) *recordBlock {
+// identity returns the identity block if its part marked by bit is free.
+func (d *decoder) identity(bit uint8) *identityBlock {
 	if d.used&bit != 0 {
 		return nil
 	}
-	if d.blk == nil {
-		d.blk = new(recordBlock)
+	if d.idb == nil {
+		d.idb = new(identityBlock)
 	}
 	d.used |= bit
-	return d.blk
+	return d.idb
+}
+
+// session returns the session block if its part marked by bit is free.
+func (d *decoder) session(bit uint8) *sessionBlock {
+	if d.used&bit != 0 {
+		return nil
+	}
+	if d.ssb == nil {
+		d.ssb = new(sessionBlock)
+	}
+	d.used |= bit
+	return d.ssb
 }
 
 func (d *decoder) newUserIdentity() *UserIdentity {
-	if b := d.part(usedUserIdentity); b != nil {
+	if b := d.identity(usedUserIdentity); b != nil {
 		return &b.userIdentity
 	}
 	return new(UserIdentity)
 }
 
 func (d *decoder) newSessionContext() *SessionContext {
-	if b := d.part(usedSessionContext); b != nil {
+	if b := d.session(usedSessionContext); b != nil {
 		return &b.sessionContext
 	}
 	return new(SessionContext)
 }
 
 func (d *decoder) newSessionIssuer() *SessionIssuer {
-	if b := d.part(usedSessionIssuer); b != nil {
+	if b := d.session(usedSessionIssuer); b != nil {
 		return &b.sessionIssuer
 	}
 	return new(SessionIssuer)
 }
 
 func (d *decoder) newWebIDFederationData() *WebIDFederationData {
-	if b := d.part(usedWebID); b != nil {
-		return &b.webID
-	}
 	return new(WebIDFederationData)
 }
 
 func (d *decoder) newSessionAttributes() *SessionAttributes {
-	if b := d.part(usedAttributes); b != nil {
+	if b := d.session(usedAttributes); b != nil {
 		return &b.attributes
 	}
 	return new(SessionAttributes)
 }
 
-func (d *decoder) newTLSDetails() *TLSDetails {
-	if b := d.part(usedTLSDetails); b != nil {
-		return &b.tlsDetails
-	}
-	return new(TLSDetails)
-}
+func (d *decoder) newTLSDetails() *TLSDetails { return new(TLSDetails) }
 
 func (d *decoder) newBool() *bool {
-	if b := d.part(usedBool0); b != nil {
+	if b := d.identity(usedBool0); b != nil {
 		return &b.bools[0]
 	}
-	if b := d.part(usedBool1); b != nil {
+	if b := d.identity(usedBool1); b != nil {
 		return &b.bools[1]
 	}
 	return new(bool)
@@ -406,11 +432,11 @@ func (d *decoder) key() (key []byte, aliased bool, err error) {
 		d.pos = i + 1
 		return d.data[start:i], true, nil
 	}
-	s, err := d.slowString()
+	b, err := d.unescape()
 	if err != nil {
 		return nil, false, err
 	}
-	return []byte(s), false, nil
+	return bytes.Clone(b), false, nil
 }
 
 // str reads the string at d.pos (which holds '"').
@@ -420,7 +446,11 @@ func (d *decoder) string() (string, error) {
 		d.pos = i + 1
 		return d.text(start, i), nil
 	}
-	return d.slowString()
+	b, err := d.unescape()
+	if err != nil || len(b) == 0 {
+		return "", err
+	}
+	return alias.String(d.save(b)), nil
 }
 
 // stringStop returns the index of the first byte at or after i that ends
@@ -453,26 +483,39 @@ func stringStop(data []byte, i int) (stop int, ascii bool) {
 	return i, high == 0
 }
 
-// slowString reads a string with escapes or non-ASCII bytes. Invalid UTF-8
-// and unpaired surrogate escapes become U+FFFD, as in encoding/json.
-func (d *decoder) slowString() (string, error) {
+// transientString reads the string at d.pos (which holds '"') and returns
+// its contents, valid only until the decoder reads another string: the
+// caller must not keep it.
+func (d *decoder) transientString() ([]byte, error) {
+	start := d.pos + 1
+	if i, ascii := stringStop(d.data, start); i < len(d.data) && d.data[i] == '"' && (ascii || utf8.Valid(d.data[start:i])) {
+		d.pos = i + 1
+		return d.data[start:i], nil
+	}
+	return d.unescape()
+}
+
+// unescape reads a string with escapes or non-ASCII bytes into d.buf and
+// returns its contents (valid until the next call). Invalid UTF-8 and
+// unpaired surrogate escapes become U+FFFD, as in encoding/json.
+func (d *decoder) unescape() ([]byte, error) {
 	b := d.buf[:0]
 	i := d.pos + 1
 	for {
 		if i >= len(d.data) {
 			d.pos = i
-			return "", d.syntaxError("unexpected end of input in string literal")
+			return nil, d.syntaxError("unexpected end of input in string literal")
 		}
 		c := d.data[i]
 		switch {
 		case c == '"':
 			d.pos = i + 1
 			d.buf = b
-			return string(b), nil
+			return b, nil
 		case c == '\\':
 			if i+1 >= len(d.data) {
 				d.pos = i + 1
-				return "", d.syntaxError("unexpected end of input in string escape code")
+				return nil, d.syntaxError("unexpected end of input in string escape code")
 			}
 			e := d.data[i+1]
 			switch e {
@@ -498,7 +541,7 @@ func (d *decoder) slowString() (string, error) {
 				r1, ok := hex4(d.data, i+2)
 				if !ok {
 					d.pos = i + 2
-					return "", d.syntaxError("invalid \\u escape in string literal")
+					return nil, d.syntaxError("invalid \\u escape in string literal")
 				}
 				i += 6
 				if utf16.IsSurrogate(r1) {
@@ -518,11 +561,11 @@ func (d *decoder) slowString() (string, error) {
 				b = utf8.AppendRune(b, r1)
 			default:
 				d.pos = i + 1
-				return "", d.syntaxError("invalid character " + quoteChar(e) + " in string escape code")
+				return nil, d.syntaxError("invalid character " + quoteChar(e) + " in string escape code")
 			}
 		case c < 0x20:
 			d.pos = i
-			return "", d.syntaxError("invalid control character " + quoteChar(c) + " in string literal")
+			return nil, d.syntaxError("invalid control character " + quoteChar(c) + " in string literal")
 		case c < utf8.RuneSelf:
 			b = append(b, c)
 			i++
@@ -796,7 +839,7 @@ func (d *decoder) eventTime(p *time.Time) (bool, error) {
 	if d.data[d.pos] != '"' {
 		return false, nil
 	}
-	s, err := d.string()
+	s, err := d.transientString()
 	if err != nil {
 		return false, err
 	}
@@ -804,7 +847,7 @@ func (d *decoder) eventTime(p *time.Time) (bool, error) {
 	if !ok {
 		// Real logs hold "redacted" and "..." here: not an error, the
 		// member stays verbatim in Unknown.
-		if t, err = time.Parse(time.RFC3339Nano, s); err != nil {
+		if t, err = time.Parse(time.RFC3339Nano, string(s)); err != nil {
 			return false, nil
 		}
 		t = t.UTC()
@@ -819,14 +862,14 @@ func (d *decoder) eventTime(p *time.Time) (bool, error) {
 }
 
 // parseTimeLayout is a fast path for TimeLayout.
-func parseTimeLayout(s string) (time.Time, bool) {
+func parseTimeLayout(s []byte) (time.Time, bool) {
 	if len(s) != len(TimeLayout) || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
 		s[13] != ':' || s[16] != ':' || s[19] != 'Z' {
 		return time.Time{}, false
 	}
 	num := func(i, n int) int {
 		v := 0
-		for _, c := range []byte(s[i : i+n]) {
+		for _, c := range s[i : i+n] {
 			if c < '0' || c > '9' {
 				return -1
 			}

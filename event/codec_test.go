@@ -393,6 +393,84 @@ func TestDecodeDoesNotAliasInput(t *testing.T) {
 	}
 }
 
+// TestDecodedRecordsAreIndependent: records decoded one after another
+// share the decoder's arena; none may see another's bytes change, whatever
+// the user does to the raw members, and strings taken through the
+// unescaping path or too long for the arena are copies too.
+func TestDecodedRecordsAreIndependent(t *testing.T) {
+	long := strings.Repeat("x", 3*arenaChunk)
+	inputs := []string{
+		`{"eventName":"First","requestParameters":{"k":"v"},"zz":[1]}`,
+		`{"eventName":"Sec\u006fnd","userAgent":"` + long + `","responseElements":{"a":"` + long + `"}}`,
+		`{"eventName":"Third","errorMessage":"caf\u00e9","requestParameters":[3]}`,
+	}
+	var recs []Record
+	for range 4 { // enough records to fill arena chunks
+		for _, in := range inputs {
+			b := []byte(in)
+			var r Record
+			if err := Unmarshal(b, &r); err != nil {
+				t.Fatal(err)
+			}
+			for i := range b {
+				b[i] = 'X'
+			}
+			recs = append(recs, r)
+		}
+	}
+	for i := range recs {
+		recs[i].RequestParameters = append(recs[i].RequestParameters, "garbage"...)
+		if len(recs[i].ResponseElements) > 0 {
+			recs[i].ResponseElements[0] = '!'
+		}
+	}
+	for i, r := range recs {
+		var want Record
+		if err := Unmarshal([]byte(inputs[i%3]), &want); err != nil {
+			t.Fatal(err)
+		}
+		want.RequestParameters = append(want.RequestParameters, "garbage"...)
+		if len(want.ResponseElements) > 0 {
+			want.ResponseElements[0] = '!'
+		}
+		if !reflect.DeepEqual(r, want) {
+			t.Fatalf("record %d changed after others were decoded and modified: %q %q %q %q", i, r.EventName, r.RequestParameters, r.ErrorMessage, r.Unknown)
+		}
+	}
+}
+
+// TestDecodeConcurrently decodes the same inputs on several goroutines
+// while others read the records already decoded (run with -race).
+func TestDecodeConcurrently(t *testing.T) {
+	in := []byte(`{"eventName":"Con\u0063urrent","userIdentity":{"type":"IAMUser","sessionContext":{"attributes":{"mfaAuthenticated":"false"}}},"requestParameters":{"k":"v"},"readOnly":true}`)
+	var want Record
+	if err := Unmarshal(in, &want); err != nil {
+		t.Fatal(err)
+	}
+	out := make(chan Record, 64)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 200 {
+				var r Record
+				if err := Unmarshal(in, &r); err != nil {
+					t.Error(err)
+					return
+				}
+				out <- r
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(out) }()
+	for r := range out {
+		if !reflect.DeepEqual(r, want) {
+			t.Fatalf("decoded %+v, want %+v", r, want)
+		}
+	}
+}
+
 // TestEncodeStringsLikeCloudTrail checks appendString against Gson's
 // HTML-safe rules, one rule per case, as CloudTrail's writer applies them
 // (see ../shared/cloudtrail-realdata/delivered/README.md).

@@ -56,11 +56,15 @@
 //     or in Unknown; earlier occurrences are dropped.
 //
 // The decoded record never aliases the caller's buffer, which may be reused
-// as soon as the call returns. The decoder makes one private copy of the
-// input, and the record's strings, raw members and Unknown values point into
-// that copy: one allocation per record instead of one per value (the nested
-// objects a typical record has share one more). So a record's values keep a
-// copy about the size of the input alive while any of them is reachable.
+// as soon as the call returns. The decoder copies only what the record keeps
+// (string values, raw members and Unknown members, not keys or punctuation)
+// one after another into 8 KiB arena chunks that the records decoded one
+// after another share; a value over 2 KiB gets an allocation of its own. The
+// nested objects a typical record has come in two more allocations: the
+// userIdentity with the readOnly and managementEvent flags, and the
+// sessionContext with its sessionIssuer and attributes. So a record costs a
+// handful of allocations instead of one per value, and a record kept while
+// the others are dropped keeps at most one chunk, 8 KiB, of values alive.
 // Raw members are slices with their capacity capped at their length:
 // appending to one reallocates it instead of overwriting its neighbours.
 //
