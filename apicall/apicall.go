@@ -25,9 +25,11 @@
 //     reduced, not dropped: free-form members (userAgent, errorMessage,
 //     requestParameters, responseElements, additionalEventData) are
 //     replaced, largest first, by a marker until the record fits: a string
-//     member by OmittedString with its size, for example
-//     "[omitted by trailkit: 307200 bytes]", and a JSON member by the object
-//     {"omittedByTrailkit":<bytes>}.
+//     member by "[omitted by trailkit: <bytes> bytes]" with its size in
+//     bytes, for example "[omitted by trailkit: 307200 bytes]", and a JSON
+//     member by the object {"omittedByTrailkit":<bytes>}. Members of 64
+//     bytes or less are kept. Recorder.OnError then receives a
+//     *ReducedError naming the members replaced.
 //
 // With a logfile.Writer that has a Spool, a recorded call is durable before
 // the client gets its response.
@@ -42,6 +44,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/trailkit/trailkit/event"
@@ -96,16 +99,10 @@ func Of(r *http.Request) *Call {
 	return c
 }
 
-// OmittedString is the format of the marker that replaces an oversized
-// string member: the %d is the member's size in bytes.
-const OmittedString = "[omitted by trailkit: %d bytes]"
-
-// ErrReduced is wrapped by every *ReducedError.
-var ErrReduced = errors.New("apicall: record reduced to fit a log file")
-
 // ReducedError reports a record whose free-form members were replaced by
-// markers so that it fits a log file. The reduced record was written; this
-// is reported to OnError only. It wraps ErrReduced.
+// markers so that it fits a log file (see the package documentation). The
+// reduced record was written; this is reported to Recorder.OnError only,
+// where errors.As tells it from a failure to write.
 type ReducedError struct {
 	EventID string
 	Members []string // the members replaced, e.g. "userAgent"
@@ -114,11 +111,8 @@ type ReducedError struct {
 
 // Error names the record, its size and how many members were replaced.
 func (e *ReducedError) Error() string {
-	return "apicall: record " + e.EventID + " of " + strconv.Itoa(e.Size) + " bytes: replaced " + strconv.Itoa(len(e.Members)) + " oversized members"
+	return "apicall: record " + e.EventID + " of " + strconv.Itoa(e.Size) + " bytes reduced to fit a log file: replaced " + strings.Join(e.Members, ", ")
 }
-
-// Unwrap returns ErrReduced.
-func (e *ReducedError) Unwrap() error { return ErrReduced }
 
 // Handler wraps next (see the package documentation).
 func (rc *Recorder) Handler(next http.Handler) http.Handler {
@@ -187,7 +181,7 @@ func (rc *Recorder) record(r *http.Request, bw *heldResponse, c *Call) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), timeout)
 	defer cancel()
 	if n := len(rec.AppendJSON(nil)); n > logfile.MaxRecordSize {
-		red := Reduce(rec)
+		red := reduce(rec)
 		if rc.OnError != nil {
 			rc.OnError(&ReducedError{EventID: rec.EventID, Members: red, Size: n})
 		}
@@ -204,11 +198,11 @@ func (rc *Recorder) record(r *http.Request, bw *heldResponse, c *Call) error {
 	return err
 }
 
-// Reduce replaces r's free-form members, largest first, by the markers
+// reduce replaces r's free-form members, largest first, by the markers
 // described in the package documentation until r's JSON fits
 // logfile.MaxRecordSize (or no free-form member is left). It returns the
 // names of the members replaced.
-func Reduce(r *event.Record) []string {
+func reduce(r *event.Record) []string {
 	type member struct {
 		name string
 		size int

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -129,12 +128,13 @@ func TestHugeUserAgent(t *testing.T) {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
 	recs := e.records(t)
-	want := fmt.Sprintf(apicall.OmittedString, 300<<10)
+	want := "[omitted by trailkit: 307200 bytes]" // the package documentation's marker
 	if len(recs) != 1 || recs[0].UserAgent != want || recs[0].EventName != "ListNotes" {
 		t.Fatalf("%d records; userAgent %.60q", len(recs), recs[0].UserAgent)
 	}
 	var re *apicall.ReducedError
-	if len(e.errs) != 1 || !errors.As(e.errs[0], &re) || re.Members[0] != "userAgent" {
+	if len(e.errs) != 1 || !errors.As(e.errs[0], &re) || len(re.Members) != 1 || re.Members[0] != "userAgent" ||
+		!strings.Contains(re.Error(), "replaced userAgent") {
 		t.Errorf("OnError got %v", e.errs)
 	}
 	// Large JSON members are reduced too, largest first.
