@@ -32,7 +32,7 @@ func patterns100() []*Pattern {
 		default:
 			src = fmt.Sprintf(`{"$or":[{"source":["aws.%s"],"detail":{"eventName":[{"equals-ignore-case":"%sbucket"}]}},{"detail":{"awsRegion":[{"anything-but":["us-east-1","eu-west-1"]}],"eventSource":[{"suffix":"%s.amazonaws.com"}]}}]}`, svc, verb, svc)
 		}
-		out = append(out, MustCompile(src))
+		out = append(out, mustCompile(src))
 	}
 	return out
 }

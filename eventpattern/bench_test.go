@@ -4,7 +4,7 @@ import "testing"
 
 func BenchmarkMatch(b *testing.B) {
 	r := apiCall()
-	p := MustCompile(`{"source":["aws.iam"],"detail":{"eventName":[{"prefix":"Create"}],"userIdentity":{"type":["Root"]}}}`)
+	p := mustCompile(`{"source":["aws.iam"],"detail":{"eventName":[{"prefix":"Create"}],"userIdentity":{"type":["Root"]}}}`)
 	b.ReportAllocs()
 	for b.Loop() {
 		p.Match(r)

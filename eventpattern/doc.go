@@ -5,8 +5,9 @@
 // # The envelope
 //
 // Wrap gives a record's envelope: version "0", a reproducible id,
-// detail-type from the event type (DetailTypeAPICall,
-// DetailTypeConsoleSignIn, DetailTypeServiceEvent, DetailTypeInsight),
+// detail-type from the event type ("AWS API Call via CloudTrail", "AWS
+// Console Sign In via CloudTrail", "AWS Service Event via CloudTrail", "AWS
+// Insight via CloudTrail"),
 // source aws.<service> from the eventSource (aws.cloudtrail for Insights),
 // account, time and region from the record, empty resources, and the
 // record itself as detail. Envelope.AppendJSON writes it in that member
@@ -50,8 +51,8 @@
 // its leaf values matches any element of the pattern's array. Patterns that
 // are not valid JSON or break these rules (an empty object or array, an
 // unknown operator, a numeric range that is empty, an anything-but list
-// mixing strings and numbers…) return a *SyntaxError (errors.Is ErrSyntax)
-// with the byte offset of the offending value.
+// mixing strings and numbers…), or longer than 4096 bytes, return a
+// *SyntaxError with the byte offset of the offending value.
 //
 // # Differences from other implementations
 //

@@ -13,10 +13,10 @@ import (
 
 // The detail-type values of CloudTrail events on the default event bus.
 const (
-	DetailTypeAPICall       = "AWS API Call via CloudTrail"
-	DetailTypeConsoleSignIn = "AWS Console Sign In via CloudTrail"
-	DetailTypeServiceEvent  = "AWS Service Event via CloudTrail"
-	DetailTypeInsight       = "AWS Insight via CloudTrail"
+	detailTypeAPICall       = "AWS API Call via CloudTrail"
+	detailTypeConsoleSignIn = "AWS Console Sign In via CloudTrail"
+	detailTypeServiceEvent  = "AWS Service Event via CloudTrail"
+	detailTypeInsight       = "AWS Insight via CloudTrail"
 )
 
 // idSpace is the UUID namespace of envelope ids derived from event ids.
@@ -26,7 +26,7 @@ var idSpace = uuid.MustParse("6f7a3c1e-2b4d-5e8f-9a0b-1c2d3e4f5a6b")
 // default event bus.
 type Envelope struct {
 	ID         string    // "id": see Wrap
-	DetailType string    // "detail-type"
+	DetailType string    // "detail-type": see Wrap
 	Source     string    // "source": aws.<service>
 	Account    string    // "account": the record's recipientAccountId
 	Time       time.Time // "time": the record's eventTime
@@ -37,10 +37,11 @@ type Envelope struct {
 
 // Wrap returns the envelope EventBridge puts around r. The mapping:
 //
-//   - detail-type from eventType: AwsConsoleSignIn is DetailTypeConsoleSignIn,
-//     AwsServiceEvent DetailTypeServiceEvent, AwsCloudTrailInsight
-//     DetailTypeInsight, every other type (AwsApiCall, AwsConsoleAction,
-//     AwsVpceEvent, data events) DetailTypeAPICall.
+//   - detail-type from eventType: AwsConsoleSignIn is "AWS Console Sign In
+//     via CloudTrail", AwsServiceEvent "AWS Service Event via CloudTrail",
+//     AwsCloudTrailInsight "AWS Insight via CloudTrail", every other type
+//     (AwsApiCall, AwsConsoleAction, AwsVpceEvent, data events) "AWS API
+//     Call via CloudTrail".
 //   - source: "aws." and the eventSource's first label (iam.amazonaws.com
 //     gives aws.iam, signin.amazonaws.com aws.signin); Insights events have
 //     source aws.cloudtrail.
@@ -73,13 +74,13 @@ func Wrap(r *event.Record) Envelope {
 func kind(r *event.Record) (detailType, source string) {
 	switch r.EventType {
 	case event.AwsConsoleSignIn:
-		return DetailTypeConsoleSignIn, ""
+		return detailTypeConsoleSignIn, ""
 	case event.AwsServiceEvent:
-		return DetailTypeServiceEvent, ""
+		return detailTypeServiceEvent, ""
 	case event.AwsCloudTrailInsight:
-		return DetailTypeInsight, "aws.cloudtrail"
+		return detailTypeInsight, "aws.cloudtrail"
 	}
-	return DetailTypeAPICall, ""
+	return detailTypeAPICall, ""
 }
 
 // service is the eventSource's first label (iam for iam.amazonaws.com).

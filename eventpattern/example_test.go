@@ -20,17 +20,30 @@ func Example() {
 	env := eventpattern.Wrap(r)
 	fmt.Println(env.DetailType, env.Source, env.Account)
 
-	p := eventpattern.MustCompile(`{
+	p, err := eventpattern.Compile(`{
 	  "detail-type": ["AWS API Call via CloudTrail", "AWS Console Sign In via CloudTrail"],
 	  "detail": {"userIdentity": {"type": ["Root"]}, "errorCode": [{"exists": false}]}
 	}`)
+	if err != nil {
+		panic(err)
+	}
 	fmt.Println(p.Match(r))
 
-	q := eventpattern.MustCompile(`{"source": ["aws.iam"], "detail": {"eventName": [{"prefix": "Delete"}]}}`)
-	x := q.ExplainRecord(r)
+	// Several rules on one record: parse its envelope once.
+	var ev eventpattern.Event
+	if err := ev.SetRecord(r); err != nil {
+		panic(err)
+	}
+	q, err := eventpattern.Compile(`{"source": ["aws.iam"], "detail": {"eventName": [{"prefix": "Delete"}]}}`)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(p.MatchEvent(&ev), q.MatchEvent(&ev))
+	x := q.Explain(&ev)
 	fmt.Println(x.Matched, x.Reason)
 	// Output:
 	// AWS API Call via CloudTrail aws.iam 111122223333
 	// true
+	// true false
 	// false detail.eventName = "CreateAccessKey" does not match [{"prefix": "Delete"}]
 }

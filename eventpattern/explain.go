@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/trailkit/trailkit/event"
 	"github.com/trailkit/trailkit/internal/jsontree"
 )
 
@@ -59,15 +58,6 @@ func (p *Pattern) Explain(e *Event) Explanation {
 	}
 	x.Reason = "no branch of an $or matched"
 	return x
-}
-
-// ExplainRecord is Explain on the envelope of r.
-func (p *Pattern) ExplainRecord(r *event.Record) Explanation {
-	var e Event
-	if err := e.SetRecord(r); err != nil {
-		return Explanation{Reason: err.Error()}
-	}
-	return p.Explain(&e)
 }
 
 func (g *group) explain(d *jsontree.Doc, branch string, out *[]FieldVerdict) bool {

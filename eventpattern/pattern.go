@@ -13,15 +13,13 @@ import (
 	"github.com/trailkit/trailkit/internal/jsontree"
 )
 
-// MaxPatternLen is the longest event pattern EventBridge accepts (PutRule's
+// maxPatternLen is the longest event pattern EventBridge accepts (PutRule's
 // EventPattern: at most 4096 characters).
-const MaxPatternLen = 4096
-
-// ErrSyntax matches every *SyntaxError with errors.Is.
-var ErrSyntax = errors.New("eventpattern: invalid event pattern")
+const maxPatternLen = 4096
 
 // SyntaxError is an event pattern that is not valid: not JSON, or JSON that
-// is not a pattern. Offset is the byte offset in Pattern of the problem.
+// is not a pattern; Compile returns no other error. Offset is the byte
+// offset in Pattern of the problem.
 type SyntaxError struct {
 	Pattern string
 	Offset  int
@@ -31,9 +29,6 @@ type SyntaxError struct {
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("eventpattern: invalid event pattern at byte %d: %s", e.Offset, e.Msg)
 }
-
-// Is reports target == ErrSyntax.
-func (e *SyntaxError) Is(target error) bool { return target == ErrSyntax }
 
 // mkind is the kind of one matcher (one element of a field's array).
 type mkind uint8
@@ -95,20 +90,11 @@ type Pattern struct {
 // String returns the pattern's source text.
 func (p *Pattern) String() string { return p.src }
 
-// MustCompile is Compile for patterns known to be valid; it panics on error.
-func MustCompile(src string) *Pattern {
-	p, err := Compile(src)
-	if err != nil {
-		panic(err)
-	}
-	return p
-}
-
-// Compile parses an event pattern. A pattern that is not valid returns a
-// *SyntaxError.
+// Compile parses an event pattern. A pattern that is not valid, or is
+// longer than 4096 bytes (PutRule's limit), returns a *SyntaxError.
 func Compile(src string) (*Pattern, error) {
-	if len(src) > MaxPatternLen {
-		return nil, &SyntaxError{src, MaxPatternLen, fmt.Sprintf("longer than %d bytes", MaxPatternLen)}
+	if len(src) > maxPatternLen {
+		return nil, &SyntaxError{src, maxPatternLen, fmt.Sprintf("longer than %d bytes", maxPatternLen)}
 	}
 	c := compiler{src: src}
 	if err := c.d.Parse([]byte(src)); err != nil {

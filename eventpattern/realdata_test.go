@@ -39,11 +39,11 @@ func TestRealCorpus(t *testing.T) {
 		if r.EventID == "" || r.EventName == "" {
 			continue
 		}
-		p := MustCompile(fmt.Sprintf(`{"source":[%s],"detail":{"eventName":[%s],"eventID":[%s]}}`, src, name, id))
+		p := mustCompile(fmt.Sprintf(`{"source":[%s],"detail":{"eventName":[%s],"eventID":[%s]}}`, src, name, id))
 		if !p.MatchEvent(&e) || !p.Explain(&e).Matched {
 			t.Errorf("line %d: own pattern does not match: %+v", i+1, p.Explain(&e))
 		}
-		q := MustCompile(fmt.Sprintf(`{"detail":{"eventName":[%s],"eventID":[{"anything-but":%s}]}}`, name, id))
+		q := mustCompile(fmt.Sprintf(`{"detail":{"eventName":[%s],"eventID":[{"anything-but":%s}]}}`, name, id))
 		if q.MatchEvent(&e) || q.Explain(&e).Matched {
 			t.Errorf("line %d: anything-but its own id matches", i+1)
 		}

@@ -3,6 +3,7 @@ package metricfilter
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"strings"
 	"time"
@@ -145,22 +146,6 @@ func (a Alarm) resolved() (Alarm, error) {
 	return a, nil
 }
 
-// CISAlarms returns an alarm for each filter of CIS(version) as the
-// benchmark's remediation creates them: statistic Sum, period 300 s,
-// threshold 1, GreaterThanOrEqualToThreshold, one evaluation period.
-// The benchmark leaves missing data at CloudWatch's default (missing),
-// under which a quiet metric goes to INSUFFICIENT_DATA; these alarms treat
-// missing data as notBreaching so that they return to OK when the activity
-// stops.
-func CISAlarms(version string) []Alarm {
-	var out []Alarm
-	for _, f := range CIS(version) {
-		out = append(out, Alarm{Filter: f, Statistic: Sum, Period: 5 * time.Minute, Threshold: 1,
-			Comparison: GreaterThanOrEqualToThreshold, EvaluationPeriods: 1, TreatMissingData: NotBreaching})
-	}
-	return out
-}
-
 // Transition is a change of an alarm's state.
 type Transition struct {
 	Alarm string
@@ -174,12 +159,12 @@ type Transition struct {
 	Reason string
 	// Records are the eventIDs of the records that published to the
 	// breaching datapoints of the window, in the order they were added (at
-	// most MaxCauses per period); set for transitions to ALARM only.
+	// most 20 per period); set for transitions to ALARM only.
 	Records []string
 }
 
-// MaxCauses bounds the record ids kept per alarm and period.
-const MaxCauses = 20
+// maxCauses bounds the record ids kept per alarm and period.
+const maxCauses = 20
 
 type datapoint struct {
 	n        int
@@ -193,24 +178,63 @@ type alarmRun struct {
 	points []datapoint // one per period from start
 }
 
-// Evaluator evaluates alarms over records between two times. Records may
-// be added in any order (CloudTrail log files are not ordered); the
-// transitions are computed when asked for. It is not safe for concurrent
-// use.
-type Evaluator struct {
+// Evaluate replays records through alarms over [start, end) and returns
+// each change of an alarm's state. Each alarm's periods start at start;
+// records whose eventTime is outside [start, end) are ignored, and the
+// others may come in any order (CloudTrail log files are not ordered).
+// An invalid alarm, or end not after start, is an error matching ErrAlarm,
+// returned before any record is read. A record that cannot be encoded (an
+// invalid raw JSON member) publishes nothing; Evaluate then returns the
+// transitions together with an error naming the first such record.
+//
+// Every alarm starts in INSUFFICIENT_DATA and is evaluated at the end of
+// each of its periods; the transitions are in time order (for equal times,
+// in alarm order). At each period the window is the EvaluationPeriods most
+// recent periods (periods before start are missing); each is breaching,
+// not breaching or missing (after TreatMissingData turns missing into one
+// of the others for NotBreaching and Breaching). The state is then ALARM
+// if at least DatapointsToAlarm periods breach; else INSUFFICIENT_DATA
+// (Missing) or unchanged (Ignore) if every period is missing; else OK.
+func Evaluate(alarms []Alarm, start, end time.Time, records iter.Seq[*event.Record]) ([]Transition, error) {
+	e, err := newEvaluator(alarms, start, end)
+	if err != nil {
+		return nil, err
+	}
+	bad := 0
+	var first error
+	for r := range seqOrEmpty(records) {
+		if err := e.add(r); err != nil {
+			if bad++; first == nil {
+				first = err
+			}
+		}
+	}
+	out := e.transitions()
+	if first != nil {
+		return out, fmt.Errorf("metricfilter: %d records published nothing: %w", bad, first)
+	}
+	return out, nil
+}
+
+func seqOrEmpty[T any](s iter.Seq[T]) iter.Seq[T] {
+	if s == nil {
+		return func(func(T) bool) {}
+	}
+	return s
+}
+
+// evaluator holds the alarms' datapoints.
+type evaluator struct {
 	start, end time.Time
 	runs       []alarmRun
 	ev         LogEvent
 }
 
-// NewEvaluator returns an evaluator of alarms over [start, end); each
-// alarm's periods start at start. An invalid alarm, or end not after
-// start, is an error matching ErrAlarm.
-func NewEvaluator(alarms []Alarm, start, end time.Time) (*Evaluator, error) {
+func newEvaluator(alarms []Alarm, start, end time.Time) (*evaluator, error) {
 	if !end.After(start) {
 		return nil, fmt.Errorf("%w: end %s is not after start %s", ErrAlarm, end, start)
 	}
-	e := &Evaluator{start: start, end: end}
+	e := &evaluator{start: start, end: end}
 	for _, a := range alarms {
 		a, err := a.resolved()
 		if err != nil {
@@ -222,15 +246,13 @@ func NewEvaluator(alarms []Alarm, start, end time.Time) (*Evaluator, error) {
 	return e, nil
 }
 
-// Add publishes the record to every alarm's metric. Records whose
-// eventTime is outside [start, end) are ignored. It fails only when the
-// record cannot be encoded.
-func (e *Evaluator) Add(r *event.Record) error {
+// add publishes the record to every alarm's metric.
+func (e *evaluator) add(r *event.Record) error {
 	t := r.EventTime
 	if t.Before(e.start) || !t.Before(e.end) {
 		return nil
 	}
-	if err := e.ev.SetRecord(r); err != nil {
+	if err := e.ev.setRecord(r); err != nil {
 		return err
 	}
 	for i := range e.runs {
@@ -258,7 +280,7 @@ func (e *Evaluator) Add(r *event.Record) error {
 		}
 		p.n++
 		p.sum += v
-		if matched && len(p.causes) < MaxCauses {
+		if matched && len(p.causes) < maxCauses {
 			p.causes = append(p.causes, r.EventID)
 		}
 	}
@@ -294,16 +316,9 @@ func (a *Alarm) breaches(v float64) bool {
 	return v >= a.Threshold
 }
 
-// Transitions evaluates every alarm at the end of each of its periods, in
-// time order, and returns the state changes (for equal times, in alarm
-// order). Every alarm starts in INSUFFICIENT_DATA. At each period the
-// window is the EvaluationPeriods most recent periods (periods before
-// start are missing); each is breaching, not breaching or missing (after
-// TreatMissingData turns missing into one of the others for NotBreaching
-// and Breaching). The state is then ALARM if at least DatapointsToAlarm
-// periods breach; else INSUFFICIENT_DATA (Missing) or unchanged (Ignore)
-// if every period is missing; else OK.
-func (e *Evaluator) Transitions() []Transition {
+// transitions evaluates every alarm at the end of each of its periods
+// (see Evaluate).
+func (e *evaluator) transitions() []Transition {
 	type cursor struct {
 		run   *alarmRun
 		state State

@@ -1,9 +1,11 @@
 package metricfilter
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +42,7 @@ func summary(ts []Transition) string {
 }
 
 func TestAlarmEvaluation(t *testing.T) {
-	f := Filter{Name: "Denied", Pattern: MustCompile(`{ $.errorCode = "AccessDenied*" }`)}
+	f := Filter{Name: "Denied", Pattern: mustCompile(`{ $.errorCode = "AccessDenied*" }`)}
 	zero := 0.0
 	withDefault := f
 	withDefault.DefaultValue = &zero
@@ -76,30 +78,26 @@ func TestAlarmEvaluation(t *testing.T) {
 		{"10-minute period, Average", Alarm{Filter: lat, Statistic: Average, Period: 10 * time.Minute, Threshold: 15, TreatMissingData: NotBreaching},
 			"10m0s INSUFFICIENT_DATA>ALARM a,b;30m0s ALARM>OK ;"},
 	} {
-		e, err := NewEvaluator([]Alarm{c.alarm}, t0, end)
+		ts, err := Evaluate([]Alarm{c.alarm}, t0, end, slices.Values(recs))
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		for _, r := range recs {
-			if err := e.Add(r); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if got := summary(e.Transitions()); got != c.want {
+		if got := summary(ts); got != c.want {
 			t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
 		}
 	}
 }
 
 func TestAlarmTransitionDetails(t *testing.T) {
-	e, err := NewEvaluator(CISAlarms(CIS140), t0, t0.Add(time.Hour))
-	if err != nil {
-		t.Fatal(err)
+	bad := denied(4, "unencodable", 1)
+	bad.RequestParameters = json.RawMessage(`{"x":`)
+	recs := []*event.Record{denied(3, "x", 1), denied(-1, "before", 1), bad, denied(60, "after", 1)}
+	ts, err := Evaluate(CIS140(), t0, t0.Add(time.Hour), slices.Values(recs))
+	// The record that cannot be encoded publishes nothing and is reported;
+	// the others are evaluated.
+	if err == nil || !strings.Contains(err.Error(), "1 records published nothing") || !strings.Contains(err.Error(), "unencodable") {
+		t.Errorf("Evaluate error %v; want one record reported", err)
 	}
-	_ = e.Add(denied(3, "x", 1))
-	_ = e.Add(denied(-1, "before", 1))
-	_ = e.Add(denied(60, "after", 1))
-	ts := e.Transitions()
 	// The 15 alarms leave INSUFFICIENT_DATA at 5m (one to ALARM), then
 	// UnauthorizedAPICalls returns to OK at 10m; records outside the range
 	// are ignored.
@@ -126,7 +124,7 @@ func TestAlarmTransitionDetails(t *testing.T) {
 }
 
 func TestAlarmErrors(t *testing.T) {
-	f := Filter{Name: "x", Pattern: MustCompile(`{ $.a = 1 }`)}
+	f := Filter{Name: "x", Pattern: mustCompile(`{ $.a = 1 }`)}
 	for _, a := range []Alarm{
 		{Filter: Filter{Name: "nopattern"}},
 		{Filter: f, Period: 1500 * time.Millisecond},
@@ -136,11 +134,11 @@ func TestAlarmErrors(t *testing.T) {
 		{Filter: f, TreatMissingData: "maybe"},
 		{Filter: f, Threshold: math.NaN()},
 	} {
-		if _, err := NewEvaluator([]Alarm{a}, t0, t0.Add(time.Hour)); !errors.Is(err, ErrAlarm) {
+		if _, err := Evaluate([]Alarm{a}, t0, t0.Add(time.Hour), nil); !errors.Is(err, ErrAlarm) {
 			t.Errorf("%+v: %v", a, err)
 		}
 	}
-	if _, err := NewEvaluator(nil, t0, t0); !errors.Is(err, ErrAlarm) {
+	if _, err := Evaluate(nil, t0, t0, nil); !errors.Is(err, ErrAlarm) {
 		t.Errorf("empty range: %v", err)
 	}
 }

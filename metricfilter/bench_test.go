@@ -10,7 +10,7 @@ import (
 
 func BenchmarkMatch(b *testing.B) {
 	r := consoleLogin()
-	p := MustCompile(`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }`)
+	p := mustCompile(`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }`)
 	b.ReportAllocs()
 	for b.Loop() {
 		p.Match(r)
@@ -19,9 +19,9 @@ func BenchmarkMatch(b *testing.B) {
 
 func BenchmarkMatchEvent(b *testing.B) {
 	r := consoleLogin()
-	p := MustCompile(`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }`)
+	p := mustCompile(`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }`)
 	var e LogEvent
-	if err := e.SetRecord(r); err != nil {
+	if err := e.setRecord(r); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
@@ -35,25 +35,25 @@ func BenchmarkSetRecord(b *testing.B) {
 	var e LogEvent
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = e.SetRecord(r)
+		_ = e.setRecord(r)
 	}
 }
 
 // BenchmarkCISSet is the cost per record of the 15 v1.4.0 CIS filters:
-// one SetRecord and 15 MatchEvent calls, over generated records.
+// one setRecord and 15 MatchEvent calls, over generated records.
 func BenchmarkCISSet(b *testing.B) {
 	g := eventtest.MustNew(eventtest.Config{Seed: 21, Duration: 20 * time.Minute})
 	var recs []*event.Record
 	for r := range g.Records() {
 		recs = append(recs, r)
 	}
-	filters := CIS(CIS140)
+	filters := filtersOf(CIS140())
 	var e LogEvent
 	c0 := cpuTime()
 	b.ReportAllocs()
 	i, n := 0, 0
 	for b.Loop() {
-		if err := e.SetRecord(recs[i]); err != nil {
+		if err := e.setRecord(recs[i]); err != nil {
 			b.Fatal(err)
 		}
 		for _, f := range filters {
@@ -69,19 +69,19 @@ func BenchmarkCISSet(b *testing.B) {
 	}
 }
 
-// BenchmarkCISMatchOnly is BenchmarkCISSet without SetRecord: the 15
+// BenchmarkCISMatchOnly is BenchmarkCISSet without setRecord: the 15
 // patterns on a parsed log event.
 func BenchmarkCISMatchOnly(b *testing.B) {
 	g := eventtest.MustNew(eventtest.Config{Seed: 21, Duration: 20 * time.Minute})
 	var evs []*LogEvent
 	for r := range g.Records() {
 		e := new(LogEvent)
-		if err := e.SetRecord(r); err != nil {
+		if err := e.setRecord(r); err != nil {
 			b.Fatal(err)
 		}
 		evs = append(evs, e)
 	}
-	filters := CIS(CIS140)
+	filters := filtersOf(CIS140())
 	c0 := cpuTime()
 	b.ReportAllocs()
 	i := 0

@@ -3,6 +3,7 @@ package metricfilter
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Filter is a metric filter: a pattern and the metric it publishes
@@ -24,14 +25,6 @@ type Filter struct {
 	// Title is the control's recommendation, or a description.
 	Title string
 }
-
-// CIS benchmark versions with a monitoring section of metric filters.
-const (
-	// CIS120 is CIS AWS Foundations Benchmark v1.2.0: controls 3.1-3.14.
-	CIS120 = "1.2.0"
-	// CIS140 is CIS AWS Foundations Benchmark v1.4.0: controls 4.1-4.15.
-	CIS140 = "1.4.0"
-)
 
 // cisControl is one monitoring control; pattern120 is "" when v1.2.0 has no
 // such control, and pattern140 "" when v1.4.0 kept the v1.2.0 pattern.
@@ -111,44 +104,48 @@ var cisControls = []cisControl{
 			`"LeaveOrganization"`, `"MoveAccount"`, `"RemoveAccountFromOrganization"`, `"UpdatePolicy"`, `"UpdateOrganizationalUnit"`) + `) }`},
 }
 
-// CIS returns the metric filters of a CIS AWS Foundations Benchmark
-// version's monitoring section (CIS120: 3.1-3.14; CIS140: 4.1-4.15), in
-// control order, each publishing 1 per matching event. An unknown version
-// returns nil.
+// CIS120 returns the monitoring section of the CIS AWS Foundations
+// Benchmark v1.2.0 (controls 3.1-3.14), in control order: for each control
+// its metric filter (publishing 1 per matching event, with the control's
+// number, recommendation and the pattern of its remediation) and the alarm
+// the remediation creates on it (see CIS140).
+func CIS120() []Alarm { return cis(false) }
+
+// CIS140 returns the monitoring section of the CIS AWS Foundations
+// Benchmark v1.4.0 (controls 4.1-4.15), in control order: for each control
+// its metric filter (publishing 1 per matching event, with the control's
+// number, recommendation and the pattern of its remediation) and the alarm
+// the remediation creates on it: statistic Sum, period 300 s, threshold 1,
+// GreaterThanOrEqualToThreshold, one evaluation period. The benchmark
+// leaves missing data at CloudWatch's default (missing), under which a
+// quiet metric goes to INSUFFICIENT_DATA; these alarms treat missing data
+// as notBreaching so that they return to OK when the activity stops.
 //
-// The patterns are the benchmark's, from each control's remediation. v1.4.0
-// changed three of them: 4.1 excludes AccessDenied errors of CloudWatch
-// Logs' delivery (sourceIPAddress delivery.logs.amazonaws.com) and of
-// HeadBucket; 4.2 counts only successful IAM-user sign-ins (the benchmark
-// gives this as the variant for accounts using SSO; CIS alerts with
-// the v1.2.0 pattern otherwise, see CISNoMFAWithoutSSO); 4.13 requires
-// eventSource ec2.amazonaws.com. 4.15 (AWS Organizations) is new in v1.4.0.
-func CIS(version string) []Filter {
-	var out []Filter
+// The patterns are the benchmark's. v1.4.0 changed three of v1.2.0's: 4.1
+// excludes AccessDenied errors of CloudWatch Logs' delivery
+// (sourceIPAddress delivery.logs.amazonaws.com) and of HeadBucket; 4.2
+// counts only successful IAM-user sign-ins (the benchmark gives this as the
+// variant for accounts using SSO; accounts without SSO keep v1.2.0's
+// pattern, which is CIS120's 3.2); 4.13 requires eventSource
+// ec2.amazonaws.com. 4.15 (AWS Organizations) is new in v1.4.0.
+func CIS140() []Alarm { return cis(true) }
+
+func cis(v140 bool) []Alarm {
+	var out []Alarm
 	for _, c := range cisControls {
-		var pat, ctl string
-		switch version {
-		case CIS120:
-			pat, ctl = c.pattern120, fmt.Sprintf("3.%d", c.n)
-		case CIS140:
+		pat, ctl := c.pattern120, fmt.Sprintf("3.%d", c.n)
+		if v140 {
 			pat, ctl = c.pattern140, fmt.Sprintf("4.%d", c.n)
 			if pat == "" {
 				pat = c.pattern120
 			}
-		default:
-			return nil
 		}
 		if pat == "" {
 			continue
 		}
-		out = append(out, Filter{Name: c.name, Pattern: MustCompile(pat), Control: ctl, Title: c.title})
+		f := Filter{Name: c.name, Pattern: mustCompile(pat), Control: ctl, Title: c.title}
+		out = append(out, Alarm{Filter: f, Statistic: Sum, Period: 5 * time.Minute, Threshold: 1,
+			Comparison: GreaterThanOrEqualToThreshold, EvaluationPeriods: 1, TreatMissingData: NotBreaching})
 	}
 	return out
-}
-
-// CISNoMFAWithoutSSO is control 4.2 of v1.4.0 for accounts without SSO,
-// which keeps the v1.2.0 pattern.
-func CISNoMFAWithoutSSO() Filter {
-	c := cisControls[1]
-	return Filter{Name: c.name, Pattern: MustCompile(c.pattern120), Control: "4.2", Title: c.title}
 }

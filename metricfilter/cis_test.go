@@ -95,20 +95,38 @@ var cisFixtures = []struct {
 	{"read-only IAM", call("iam.amazonaws.com", "GetRolePolicy", nil), nil, nil},
 }
 
+// filtersOf returns the alarms' filters.
+func filtersOf(alarms []Alarm) []Filter {
+	var out []Filter
+	for _, a := range alarms {
+		out = append(out, a.Filter)
+	}
+	return out
+}
+
 func TestCISFixtures(t *testing.T) {
-	for _, v := range []string{CIS120, CIS140} {
-		filters := CIS(v)
-		if want := map[string]int{CIS120: 14, CIS140: 15}[v]; len(filters) != want {
+	for _, v := range []string{"1.2.0", "1.4.0"} {
+		alarms := map[string][]Alarm{"1.2.0": CIS120(), "1.4.0": CIS140()}[v]
+		filters := filtersOf(alarms)
+		if want := map[string]int{"1.2.0": 14, "1.4.0": 15}[v]; len(filters) != want {
 			t.Fatalf("%s: %d filters", v, len(filters))
 		}
 		for i, f := range filters {
-			if f.Name == "" || f.Title == "" || f.Control != map[string]string{CIS120: "3.", CIS140: "4."}[v]+strconv.Itoa(i+1) {
+			if f.Name == "" || f.Title == "" || f.Control != map[string]string{"1.2.0": "3.", "1.4.0": "4."}[v]+strconv.Itoa(i+1) {
 				t.Errorf("%s filter %d: %+v", v, i, f)
+			}
+		}
+		// The alarms are the remediation's: Sum over 300 s, >= 1, one
+		// period (and missing data not breaching; see CIS140).
+		for _, a := range alarms {
+			if a.Statistic != Sum || a.Period != 300*time.Second || a.Threshold != 1 || a.Comparison != GreaterThanOrEqualToThreshold ||
+				a.EvaluationPeriods != 1 || a.TreatMissingData != NotBreaching || a.Name != "" {
+				t.Errorf("%s alarm %+v", v, a)
 			}
 		}
 		var e LogEvent
 		for _, fx := range cisFixtures {
-			if err := e.SetRecord(fx.rec); err != nil {
+			if err := e.setRecord(fx.rec); err != nil {
 				t.Fatal(err)
 			}
 			var got []int
@@ -118,7 +136,7 @@ func TestCISFixtures(t *testing.T) {
 				}
 			}
 			want := fx.v120
-			if v == CIS140 {
+			if v == "1.4.0" {
 				want = fx.v140
 			}
 			if !slices.Equal(got, want) {
@@ -126,11 +144,11 @@ func TestCISFixtures(t *testing.T) {
 			}
 		}
 	}
-	if f := CISNoMFAWithoutSSO(); f.Control != "4.2" || f.Pattern.String() != CIS(CIS120)[1].Pattern.String() {
-		t.Errorf("CISNoMFAWithoutSSO %+v", f)
-	}
-	if CIS("9.9.9") != nil {
-		t.Error("unknown version")
+	// Accounts without SSO keep v1.2.0's 4.2 (CIS140's documentation
+	// sends them to CIS120's 3.2).
+	if v12, v14 := CIS120()[1].Filter, CIS140()[1].Filter; v12.Name != v14.Name || v12.Pattern.String() == v14.Pattern.String() ||
+		v12.Pattern.String() != `{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }` {
+		t.Errorf("3.2 %+v, 4.2 %+v", v12, v14)
 	}
 }
 
@@ -215,13 +233,13 @@ func TestCISGeneratedDay(t *testing.T) {
 		d = 2 * time.Hour
 	}
 	g := eventtest.MustNew(eventtest.Config{Seed: 21, Start: time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC), Duration: d})
-	filters := CIS(CIS140)
+	filters := filtersOf(CIS140())
 	var e LogEvent
 	fired := make([]int, len(filters)+1)
 	n, quiet := 0, 0
 	for r := range g.Records() {
 		n++
-		if err := e.SetRecord(r); err != nil {
+		if err := e.setRecord(r); err != nil {
 			t.Fatal(err)
 		}
 		var got []int
@@ -246,7 +264,7 @@ func TestCISGeneratedDay(t *testing.T) {
 	}
 	// A fixture per control, mixed into the day, fires its control.
 	for _, fx := range cisFixtures {
-		if err := e.SetRecord(fx.rec); err != nil {
+		if err := e.setRecord(fx.rec); err != nil {
 			t.Fatal(err)
 		}
 		var got []int

@@ -32,8 +32,7 @@
 // a backslash), or an unquoted token running to the next space, parenthesis,
 // &, |, } or quote. Keywords are upper case, as documented. Whitespace
 // between tokens is optional. A pattern longer than 1024 bytes, or any
-// other text, is a *SyntaxError (errors.Is ErrSyntax) carrying the byte
-// offset of the problem. Term and space-delimited patterns are not
+// other text, is a *SyntaxError carrying the byte offset of the problem. Term and space-delimited patterns are not
 // supported: they are syntax errors.
 //
 // A value may also be a regular expression between percent signs, with
@@ -75,21 +74,22 @@
 //
 // # The CIS monitoring set
 //
-// CIS returns the metric filters of the CIS AWS Foundations Benchmark's
-// monitoring section, v1.2.0 (controls 3.1-3.14) or v1.4.0 (4.1-4.15), with
-// each control's number, recommendation and the pattern of its
-// remediation; CISAlarms the alarms the remediation creates on them.
+// CIS120 and CIS140 return the CIS AWS Foundations Benchmark's monitoring
+// section, v1.2.0 (controls 3.1-3.14) or v1.4.0 (4.1-4.15): for each
+// control the alarm its remediation creates and, in it, the metric filter
+// with the control's number, recommendation and the pattern of its
+// remediation.
 //
 // # Alarms
 //
-// An Evaluator replays records through alarms (Alarm: the metric filter,
+// Evaluate replays records through alarms (Alarm: the metric filter,
 // statistic, period, threshold and comparison, M out of N evaluation
-// periods, missing-data treatment) over a time range, and Transitions
-// returns each change of state with the datapoints that decided it and the
-// eventIDs of the records that caused an ALARM. Datapoints are computed per
-// period from start over the records' eventTime, so records may arrive in
-// any order, as they do in CloudTrail log files. The evaluation rule is
-// stated on Transitions; it is CloudWatch's for complete windows, and
+// periods, missing-data treatment) over a time range and returns each
+// change of state with the datapoints that decided it and the eventIDs of
+// the records that caused an ALARM. Datapoints are computed per period
+// from start over the records' eventTime, so records may arrive in any
+// order, as they do in CloudTrail log files. The evaluation rule is stated
+// on Evaluate; it is CloudWatch's for complete windows, and
 // simpler than CloudWatch's where CloudWatch looks back past the window for
 // missing data.
 //
@@ -100,6 +100,7 @@
 // nothing: the selectors are table lookups over one flat parse of the
 // message. Pattern.Match encodes and parses the record into a pooled
 // LogEvent, so it allocates nothing after warm-up either; to evaluate a
-// set of patterns on one record, set one LogEvent and call MatchEvent for
-// each (BENCHMARKS.md has the figures).
+// set of patterns on one record, set one LogEvent to the record's JSON
+// (SetMessage(r.AppendJSON(buf[:0]))) and call MatchEvent for each
+// (BENCHMARKS.md has the figures).
 package metricfilter

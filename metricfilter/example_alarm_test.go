@@ -2,6 +2,7 @@ package metricfilter_test
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/trailkit/trailkit/event"
@@ -10,27 +11,32 @@ import (
 
 // Replay records through an alarm on console sign-in failures: three or
 // more in a 5-minute period, in 2 of the last 3 periods.
-func ExampleEvaluator() {
+func ExampleEvaluate() {
 	start := time.Date(2024, 3, 5, 9, 0, 0, 0, time.UTC)
+	p, err := metricfilter.Compile(`{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }`)
+	if err != nil {
+		panic(err)
+	}
 	a := metricfilter.Alarm{
-		Filter:            metricfilter.Filter{Name: "SigninFailures", Pattern: metricfilter.MustCompile(`{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }`)},
+		Filter:            metricfilter.Filter{Name: "SigninFailures", Pattern: p},
 		Threshold:         3,
 		EvaluationPeriods: 3,
 		DatapointsToAlarm: 2,
 		TreatMissingData:  metricfilter.NotBreaching,
 	}
-	ev, err := metricfilter.NewEvaluator([]metricfilter.Alarm{a}, start, start.Add(30*time.Minute))
-	if err != nil {
-		panic(err)
-	}
 	// Four failures at 09:01-09:04, three at 09:11-09:13.
+	var records []*event.Record
 	for i, m := range []int{1, 2, 3, 4, 11, 12, 13} {
-		ev.Add(event.Builder{}.ConsoleSignIn(event.Record{
+		records = append(records, event.Builder{}.ConsoleSignIn(event.Record{
 			EventTime: start.Add(time.Duration(m) * time.Minute), EventID: fmt.Sprint("fail-", i),
 			EventName: "ConsoleLogin", ErrorMessage: "Failed authentication",
 		}))
 	}
-	for _, t := range ev.Transitions() {
+	ts, err := metricfilter.Evaluate([]metricfilter.Alarm{a}, start, start.Add(30*time.Minute), slices.Values(records))
+	if err != nil {
+		panic(err)
+	}
+	for _, t := range ts {
 		fmt.Println(t.Time.Format("15:04"), t.From, "->", t.To, t.Records)
 	}
 	// Output:

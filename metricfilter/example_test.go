@@ -10,7 +10,10 @@ import (
 // Match log events against the CIS filter for console sign-in without MFA,
 // and report a bad pattern's position.
 func Example() {
-	p := metricfilter.MustCompile(`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }`)
+	p, err := metricfilter.Compile(`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }`)
+	if err != nil {
+		panic(err)
+	}
 	var e metricfilter.LogEvent
 	for _, msg := range []string{
 		`{"eventName":"ConsoleLogin","additionalEventData":{"MFAUsed":"No"}}`,
@@ -22,7 +25,7 @@ func Example() {
 		}
 		fmt.Println(p.MatchEvent(&e))
 	}
-	_, err := metricfilter.Compile(`{ $.errorCode = "AccessDenied" && }`)
+	_, err = metricfilter.Compile(`{ $.errorCode = "AccessDenied" && }`)
 	var se *metricfilter.SyntaxError
 	fmt.Println(errors.As(err, &se), se.Offset)
 	// Output:

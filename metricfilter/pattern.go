@@ -1,7 +1,6 @@
 package metricfilter
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -12,14 +11,12 @@ import (
 	"github.com/trailkit/trailkit/internal/jsontree"
 )
 
-// MaxPatternLen is the longest filter pattern CloudWatch Logs accepts
+// maxPatternLen is the longest filter pattern CloudWatch Logs accepts
 // (PutMetricFilter's filterPattern: 0 to 1024 characters).
-const MaxPatternLen = 1024
+const maxPatternLen = 1024
 
-// ErrSyntax matches every *SyntaxError with errors.Is.
-var ErrSyntax = errors.New("metricfilter: invalid filter pattern")
-
-// SyntaxError is a filter pattern that does not parse. Offset is the byte
+// SyntaxError is a filter pattern (or metric value) that does not parse:
+// Compile and ParseMetricValue return no other error. Offset is the byte
 // offset in Pattern where the problem was found.
 type SyntaxError struct {
 	Pattern string
@@ -30,9 +27,6 @@ type SyntaxError struct {
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("metricfilter: invalid filter pattern at byte %d: %s", e.Offset, e.Msg)
 }
-
-// Is reports target == ErrSyntax.
-func (e *SyntaxError) Is(target error) bool { return target == ErrSyntax }
 
 // op is a comparison operator.
 type op uint8
@@ -101,8 +95,8 @@ type Pattern struct {
 // String returns the pattern's source text.
 func (p *Pattern) String() string { return p.src }
 
-// MustCompile is Compile for patterns known to be valid; it panics on error.
-func MustCompile(src string) *Pattern {
+// mustCompile is Compile for the patterns of the CIS tables.
+func mustCompile(src string) *Pattern {
 	p, err := Compile(src)
 	if err != nil {
 		panic(err)
@@ -111,11 +105,12 @@ func MustCompile(src string) *Pattern {
 }
 
 // Compile parses a JSON filter pattern (or the empty pattern). A pattern
-// that does not parse returns a *SyntaxError.
+// that does not parse, or is longer than 1024 bytes (PutMetricFilter's
+// limit), returns a *SyntaxError.
 func Compile(src string) (*Pattern, error) {
 	p := &Pattern{src: src}
-	if len(src) > MaxPatternLen {
-		return nil, &SyntaxError{src, MaxPatternLen, fmt.Sprintf("longer than %d bytes", MaxPatternLen)}
+	if len(src) > maxPatternLen {
+		return nil, &SyntaxError{src, maxPatternLen, fmt.Sprintf("longer than %d bytes", maxPatternLen)}
 	}
 	c := compiler{p: p, s: src}
 	c.ws()
@@ -483,16 +478,19 @@ func valueByte(b byte) bool {
 // can be evaluated on it. The zero value is empty (every pattern but the
 // empty one fails on it). A LogEvent is not safe for concurrent use; reuse
 // one per goroutine to match without allocating.
+//
+// The log event of a CloudTrail record is the record's JSON as CloudTrail
+// delivers it to CloudWatch Logs: SetMessage(r.AppendJSON(buf[:0])).
 type LogEvent struct {
 	doc jsontree.Doc
 	buf []byte
 	ok  bool
 }
 
-// SetRecord makes the log event the record as CloudTrail delivers it to
+// setRecord makes the log event the record as CloudTrail delivers it to
 // CloudWatch Logs: the record's JSON (event.Record.AppendJSON) is the
 // message. It fails only when the record cannot be encoded.
-func (e *LogEvent) SetRecord(r *event.Record) error {
+func (e *LogEvent) setRecord(r *event.Record) error {
 	e.ok = false
 	e.buf = r.AppendJSON(e.buf[:0])
 	if err := e.doc.Parse(e.buf); err != nil {
@@ -520,13 +518,13 @@ var eventPool = sync.Pool{New: func() any { return new(LogEvent) }}
 // Match reports whether the pattern matches the record's log event. It
 // encodes the record into a pooled buffer: after warm-up it allocates
 // nothing. To evaluate several patterns on one record, set a LogEvent once
-// and call MatchEvent.
+// and call MatchEvent for each.
 func (p *Pattern) Match(r *event.Record) bool {
 	if p.all {
 		return true
 	}
 	e := eventPool.Get().(*LogEvent)
-	ok := e.SetRecord(r) == nil && p.MatchEvent(e)
+	ok := e.setRecord(r) == nil && p.MatchEvent(e)
 	eventPool.Put(e)
 	return ok
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/trailkit/trailkit/event"
 	"github.com/trailkit/trailkit/logfile"
 	"github.com/trailkit/trailkit/metricfilter"
 )
@@ -122,7 +123,7 @@ func runAlarms(e *env, args []string) int {
 	regions := fs.regions(nil, "comma-separated `Regions` (default: every Region of each account)")
 	start, end := fs.timeRange("start of the replay (required)", "end of the replay, exclusive (required)")
 	cis := fs.Bool("cis", false, "use the CIS AWS Foundations Benchmark monitoring filters and alarms")
-	cisVersion := fs.String("cis-version", metricfilter.CIS140, "CIS benchmark `version`: 1.4.0 or 1.2.0")
+	cisVersion := fs.String("cis-version", "1.4.0", "CIS benchmark `version`: 1.4.0 or 1.2.0")
 	filtersPath := fs.String("filters", "", "metric filters (and alarms) JSON `file`")
 	all := fs.Bool("all", false, "also print each alarm's first evaluation")
 	asJSON := fs.Bool("json", false, "print one JSON object per state change")
@@ -140,12 +141,15 @@ func runAlarms(e *env, args []string) int {
 		return usageError(e, fs, "--start-time and --end-time are required")
 	case !end.t.After(start.t):
 		return usageError(e, fs, "--end-time must be after --start-time")
-	case *cisVersion != metricfilter.CIS140 && *cisVersion != metricfilter.CIS120:
+	case *cisVersion != "1.4.0" && *cisVersion != "1.2.0":
 		return usageError(e, fs, "--cis-version must be 1.4.0 or 1.2.0, not %q", *cisVersion)
 	}
 	var alarms []metricfilter.Alarm
-	if *cis {
-		alarms = metricfilter.CISAlarms(*cisVersion)
+	switch {
+	case *cis && *cisVersion == "1.2.0":
+		alarms = metricfilter.CIS120()
+	case *cis:
+		alarms = metricfilter.CIS140()
 	}
 	if *filtersPath != "" {
 		more, err := loadFilters(*filtersPath)
@@ -153,10 +157,6 @@ func runAlarms(e *env, args []string) int {
 			return ioError(e, "alarms", err)
 		}
 		alarms = append(alarms, more...)
-	}
-	ev, err := metricfilter.NewEvaluator(alarms, start.t, end.t)
-	if err != nil {
-		return ioError(e, "alarms", err)
 	}
 	if st, err := os.Stat(loc.dir); err != nil || !st.IsDir() {
 		return ioError(e, "alarms", fmt.Errorf("--dir %s is not a directory", loc.dir))
@@ -176,22 +176,36 @@ func runAlarms(e *env, args []string) int {
 		Regions:  *regions,
 	}
 	skipped := 0
-	for r, err := range logfile.ScanAll(context.Background(), store, opts) {
-		if err != nil {
-			var se *logfile.ScanError
-			if !errors.As(err, &se) {
-				return ioError(e, "alarms", err)
+	var scanErr error
+	records := func(yield func(*event.Record) bool) {
+		for r, err := range logfile.ScanAll(context.Background(), store, opts) {
+			if err != nil {
+				var se *logfile.ScanError
+				if !errors.As(err, &se) {
+					scanErr = err
+					return
+				}
+				skipped++
+				fmt.Fprintf(e.stderr, "trailkit alarms: skipped a file: %v\n", err)
+				continue
 			}
-			skipped++
-			fmt.Fprintf(e.stderr, "trailkit alarms: skipped a file: %v\n", err)
-			continue
-		}
-		if err := ev.Add(r); err != nil {
-			fmt.Fprintf(e.stderr, "trailkit alarms: %v\n", err)
+			if !yield(r) {
+				return
+			}
 		}
 	}
+	transitions, err := metricfilter.Evaluate(alarms, start.t, end.t, records)
+	switch {
+	case errors.Is(err, metricfilter.ErrAlarm):
+		return ioError(e, "alarms", err)
+	case scanErr != nil:
+		return ioError(e, "alarms", scanErr)
+	case err != nil:
+		// Records that could not be encoded published nothing.
+		fmt.Fprintf(e.stderr, "trailkit alarms: %v\n", err)
+	}
 	fired := false
-	for _, t := range ev.Transitions() {
+	for _, t := range transitions {
 		if t.To == metricfilter.StateAlarm {
 			fired = true
 		}

@@ -60,12 +60,18 @@ func runMetricFilter(e *env, args []string) int {
 	if err != nil {
 		return usageError(e, fs, "--metric-value: %v", err)
 	}
-	var ev metricfilter.LogEvent
+	var (
+		ev  metricfilter.LogEvent
+		buf []byte
+	)
 	bad := 0
 	judge := func(rec *event.Record) {
-		if err := ev.SetRecord(rec); err != nil {
+		// The record's log event is its JSON, as CloudTrail delivers it
+		// to CloudWatch Logs.
+		buf = rec.AppendJSON(buf[:0])
+		if err := ev.SetMessage(buf); err != nil {
 			bad++
-			fmt.Fprintf(e.stderr, "trailkit metric-filter: %v\n", err)
+			fmt.Fprintf(e.stderr, "trailkit metric-filter: record %s: %v\n", rec.EventID, err)
 			return
 		}
 		match := p.MatchEvent(&ev)
