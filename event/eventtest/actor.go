@@ -9,8 +9,11 @@ import (
 // access key or source IP finds all of its records and nothing of the
 // normal traffic, which comes from many other principals and addresses.
 //
-// Empty fields take the defaults of DefaultActor (for an Attack, the
-// technique's own default identity, see Technique.Identity).
+// Empty fields take the defaults of the default actor: the IAM user
+// "svc-reports" of the account, with a long-term access key, calling from
+// 203.0.113.66 with aws-cli (for an Attack, the technique's own default
+// identity, see Technique.Identity). Its name, key and address appear
+// nowhere in the normal traffic.
 type Actor struct {
 	// Identity is the userIdentity of the actor's calls; its AccountID is
 	// the account the calls are made in. It is shared by the actor's
@@ -22,22 +25,19 @@ type Actor struct {
 	UserAgent string
 }
 
-// DefaultActorIP is the address of the default actor: one the normal
+// defaultActorIP is the address of the default actor: one the normal
 // traffic never uses.
-const DefaultActorIP = "203.0.113.66"
+const defaultActorIP = "203.0.113.66"
 
 // defaultActorAgent is the default actor's client.
 const (
 	defaultActorAgent = "aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#6.1.0-18-amd64 md/arch#x86_64 lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/distrib#debian.12 md/prompt#off"
 )
 
-// DefaultActor returns the actor of anomalies (and of attacks whose
-// technique calls as an IAM user) in account acct: the IAM user
-// "svc-reports" with a long-term access key, calling from
-// DefaultActorIP with aws-cli. Its name and key appear nowhere in
-// the normal traffic.
-func DefaultActor(acct string) Actor {
-	return Actor{Identity: iamUser(acct, defaultUser), SourceIPAddress: DefaultActorIP, UserAgent: defaultActorAgent}
+// defaultActor returns the actor of anomalies (and of attacks whose
+// technique calls as an IAM user) in account acct (see Actor).
+func defaultActor(acct string) Actor {
+	return Actor{Identity: iamUser(acct, defaultUser), SourceIPAddress: defaultActorIP, UserAgent: defaultActorAgent}
 }
 
 const (

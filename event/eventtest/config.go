@@ -32,8 +32,9 @@ type Config struct {
 	Regions []string
 	// Rate is the mean number of records per minute of the built-in mix,
 	// over all accounts and regions (explicit Series come on top); default
-	// 60. A negative Rate turns the built-in mix off, so that only Series
-	// produce records.
+	// 60, at most 1e6 (a rate beyond holds more records in one minute
+	// than a test can use). A negative Rate turns the built-in mix off, so
+	// that only Series produce records.
 	Rate float64
 	// Seasonality is the amplitude A of the daily cycle: the rate at time t
 	// is mean·(1 + A·cos(2π(t − 14:00 UTC)/24h)), so the peak is at 14:00
@@ -69,7 +70,7 @@ type Series struct {
 	EventName   string // e.g. "RunInstances"
 	ErrorCode   string // "" for successful calls
 	// Rate is the mean records per minute over a whole day (before the
-	// daily cycle and anomalies).
+	// daily cycle and anomalies), 0 to 1e6.
 	Rate     float64
 	ReadOnly bool // the records' readOnly
 	Data     bool // data event (eventCategory Data, managementEvent false)
@@ -117,20 +118,21 @@ type Anomaly struct {
 	Start    time.Time
 	Duration time.Duration
 	// Factor: for Spike the rate multiplier (default 5), for ErrorBurst the
-	// errors per minute (default 12); resolved to 0 for Drop.
+	// errors per minute (default 12), at most 1e6; resolved to 0 for Drop.
 	Factor float64
 	// Actor, when not nil, performs the anomaly's added calls: a Spike's
 	// extra calls ((Factor−1) times the rate of each affected series) and
 	// an ErrorBurst's errors are then records of their own, all by this one
 	// actor (in the first account that calls the API), and
-	// Generator.Truth lists exactly them. A zero Actor means DefaultActor.
+	// Generator.Truth lists exactly them. A zero Actor means the default
+	// actor (see Actor).
 	// Without an Actor the added calls come from the series' usual callers
 	// and cannot be told apart from the baseline; a Drop has no actor.
 	Actor *Actor
 }
 
-// End returns Start+Duration, the first minute after the anomaly.
-func (a Anomaly) End() time.Time { return a.Start.Add(a.Duration) }
+// end returns Start+Duration, the first minute after the anomaly.
+func (a Anomaly) end() time.Time { return a.Start.Add(a.Duration) }
 
 // Default values of Config.
 var (
@@ -190,37 +192,38 @@ func roundUpMinute(d time.Duration) time.Duration {
 	return (d + time.Minute - 1).Truncate(time.Minute)
 }
 
-// MaxRate is the highest rate, in records per minute, that Config.Rate, a
+// maxRate is the highest rate, in records per minute, that Config.Rate, a
 // Series' Rate or the records an Anomaly adds may have: beyond it a
 // generator would hold more records in one minute than a test can use.
-const MaxRate = 1e6
+const maxRate = 1e6
 
-// ErrConfig is matched (errors.Is) by every *ConfigError.
+// ErrConfig is matched (errors.Is) by the error of New for a Config that
+// cannot be honoured. The message names the field at fault as a Go
+// expression on Config (e.g. "eventtest: Config.Regions[1]: empty region"
+// or "Config.Attacks[0].Technique") and says why.
 var ErrConfig = errors.New("eventtest: invalid configuration")
 
-// ConfigError reports a Config that cannot be honoured: the field at fault
-// (as a Go expression on Config, e.g. "Regions[1]" or "Attacks[0].Technique")
-// and why.
-type ConfigError struct {
-	Field  string
-	Reason string
+// configError is a Config field that cannot be honoured, and why.
+type configError struct {
+	field  string
+	reason string
 }
 
-func (e *ConfigError) Error() string {
-	return "eventtest: Config." + e.Field + ": " + e.Reason
+func (e *configError) Error() string {
+	return "eventtest: Config." + e.field + ": " + e.reason
 }
 
 // Is reports whether target is ErrConfig.
-func (e *ConfigError) Is(target error) bool { return target == ErrConfig }
+func (e *configError) Is(target error) bool { return target == ErrConfig }
 
-func configErr(field, reason string) *ConfigError {
-	return &ConfigError{Field: field, Reason: reason}
+func configErr(field, reason string) *configError {
+	return &configError{field: field, reason: reason}
 }
 
 // badRate reports whether r cannot be a rate (NaN, infinite, negative or
-// above MaxRate).
+// above maxRate).
 func badRate(r float64) bool {
-	return math.IsNaN(r) || r < 0 || r > MaxRate
+	return math.IsNaN(r) || r < 0 || r > maxRate
 }
 
 func (c Config) check() error {
@@ -234,8 +237,8 @@ func (c Config) check() error {
 			return configErr(fmt.Sprintf("Regions[%d]", i), "empty region")
 		}
 	}
-	if math.IsNaN(c.Rate) || c.Rate > MaxRate || math.IsInf(c.Rate, 0) {
-		return configErr("Rate", fmt.Sprintf("%v records per minute is not a rate (at most %g)", c.Rate, float64(MaxRate)))
+	if math.IsNaN(c.Rate) || c.Rate > maxRate || math.IsInf(c.Rate, 0) {
+		return configErr("Rate", fmt.Sprintf("%v records per minute is not a rate (at most %g)", c.Rate, float64(maxRate)))
 	}
 	if math.IsNaN(c.Seasonality) {
 		return configErr("Seasonality", "NaN")
@@ -248,7 +251,7 @@ func (c Config) check() error {
 			return configErr(fmt.Sprintf("Series[%d]", i), "needs EventSource and EventName")
 		}
 		if badRate(s.Rate) {
-			return configErr(fmt.Sprintf("Series[%d].Rate", i), fmt.Sprintf("%v records per minute is not a rate (0 to %g)", s.Rate, float64(MaxRate)))
+			return configErr(fmt.Sprintf("Series[%d].Rate", i), fmt.Sprintf("%v records per minute is not a rate (0 to %g)", s.Rate, float64(maxRate)))
 		}
 	}
 	for i, a := range c.Anomalies {
@@ -258,7 +261,7 @@ func (c Config) check() error {
 			return configErr(fmt.Sprintf("Anomalies[%d].Kind", i), fmt.Sprintf("unknown kind %q", a.Kind))
 		}
 		if badRate(a.Factor) {
-			return configErr(fmt.Sprintf("Anomalies[%d].Factor", i), fmt.Sprintf("%v is negative, not a number or above %g", a.Factor, float64(MaxRate)))
+			return configErr(fmt.Sprintf("Anomalies[%d].Factor", i), fmt.Sprintf("%v is negative, not a number or above %g", a.Factor, float64(maxRate)))
 		}
 		if a.Duration < 0 {
 			return configErr(fmt.Sprintf("Anomalies[%d].Duration", i), "negative")

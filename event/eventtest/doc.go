@@ -7,8 +7,8 @@
 // records per series per minute ([Generator.Counts]); the two agree
 // exactly. The same Config yields the same records, byte for byte, on every
 // run and every machine: nothing reads the clock, the global random source
-// or map iteration order. A Config that cannot be honoured is a
-// [*ConfigError], never a panic of New.
+// or map iteration order. A Config that cannot be honoured is an error
+// matching [ErrConfig], never a panic of New.
 //
 // Beside the activity a Config can ask for attacks ([Attack]: a technique
 // of the catalogue, [Techniques], executed by one [Actor]), anomalies
@@ -88,7 +88,7 @@
 // codes and messages, identity shape, readOnly and eventCategory real
 // records of those calls have. An attack's records are fixed offsets from
 // its start (a brute force's failed sign-ins 25 s apart, say), made by its
-// actor from an address the normal traffic never uses ([DefaultActorIP]),
+// actor from an address the normal traffic never uses (203.0.113.66),
 // and merged into the stream after the generated records of the same
 // second.
 //

@@ -25,12 +25,12 @@ func Example() {
 	}
 	fmt.Println(n, "records")
 	for _, a := range g.Anomalies() {
-		fmt.Println(a.Kind, a.Region, a.EventSource, a.EventName, a.Start.Format(time.RFC3339), a.End().Format(time.RFC3339), a.Factor)
+		fmt.Println(a.Kind, a.Region, a.EventSource, a.EventName, a.Start.Format(time.RFC3339), a.Duration, a.Factor)
 	}
 	// Output:
 	// 2024-03-05T14:00:00Z s3.amazonaws.com GetObject AssumedRole true
 	// 2024-03-05T14:00:00Z sts.amazonaws.com AssumeRole AssumedRole true
 	// 2024-03-05T14:00:01Z ssm.amazonaws.com GetParameters IAMUser true
 	// 971 records
-	// spike us-east-1 logs.amazonaws.com CreateLogStream 2024-03-05T14:05:00Z 2024-03-05T14:10:00Z 5
+	// spike us-east-1 logs.amazonaws.com CreateLogStream 2024-03-05T14:05:00Z 5m0s 5
 }

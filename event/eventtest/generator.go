@@ -92,14 +92,14 @@ var (
 	signInFailed  = json.RawMessage(`{"ConsoleLogin":"Failure"}`)
 )
 
-// New returns a Generator for cfg, or a *ConfigError (matching
-// ErrConfig) if cfg cannot be honoured: an empty account or region, a rate
-// that is negative where a rate must not be, not a number, infinite or
-// above MaxRate, a Series without EventSource or EventName, an Anomaly of
-// unknown kind, with a negative Factor or Duration, or whose series matches
-// nothing in the mix (a Spike or Drop needs an API that has calls), an
-// Attack of an unknown technique or running past the generated span, or a
-// mixed-in record outside the span or not passing event.Validate.
+// New returns a Generator for cfg, or an error matching ErrConfig if cfg
+// cannot be honoured: an empty account or region, a rate that is negative
+// where a rate must not be, not a number, infinite or above 1e6, a Series
+// without EventSource or EventName, an Anomaly of unknown kind, with a
+// negative Factor or Duration, or whose series matches nothing in the mix
+// (a Spike or Drop needs an API that has calls), an Attack of an unknown
+// technique or running past the generated span, or a mixed-in record
+// outside the span or not passing event.Validate.
 func New(cfg Config) (*Generator, error) {
 	cfg = cfg.resolved()
 	if err := cfg.check(); err != nil {
@@ -180,7 +180,7 @@ func New(cfg Config) (*Generator, error) {
 }
 
 // MustNew is New for configurations written in code (tests, examples): it
-// panics with the *ConfigError where New returns it.
+// panics with the error where New returns one.
 func MustNew(cfg Config) *Generator {
 	g, err := New(cfg)
 	if err != nil {
@@ -436,7 +436,7 @@ func (g *Generator) resolve(i int, a Anomaly) (Anomaly, error) {
 			return a, configErr(field+".Factor", fmt.Sprintf("a Spike with an Actor adds (Factor-1) times the rate; %v is below 1", a.Factor))
 		}
 		acct := accounts[0]
-		actor := a.Actor.withDefaults(DefaultActor(acct))
+		actor := a.Actor.withDefaults(defaultActor(acct))
 		if actor.Identity.AccountID != "" && seen[actor.Identity.AccountID] {
 			acct = actor.Identity.AccountID
 		}

@@ -274,8 +274,8 @@ func TestAnomalies(t *testing.T) {
 
 	// Spike.
 	a := truth[0]
-	in, out := sumWindow(g, api(a), a.Start, a.End())
-	pin, pout := sumWindow(plain, api(a), a.Start, a.End())
+	in, out := sumWindow(g, api(a), a.Start, a.end())
+	pin, pout := sumWindow(plain, api(a), a.Start, a.end())
 	if !mapsEqual(out, pout) {
 		t.Errorf("spike changed counts outside its window")
 	}
@@ -288,8 +288,8 @@ func TestAnomalies(t *testing.T) {
 
 	// Drop.
 	a = truth[1]
-	in, out = sumWindow(g, api(a), a.Start, a.End())
-	_, pout = sumWindow(plain, api(a), a.Start, a.End())
+	in, out = sumWindow(g, api(a), a.Start, a.end())
+	_, pout = sumWindow(plain, api(a), a.Start, a.end())
 	if sum(in) != 0 {
 		t.Errorf("drop: %d calls in window", sum(in))
 	}
@@ -299,8 +299,8 @@ func TestAnomalies(t *testing.T) {
 
 	// Error bursts: about Factor per minute on top of the baseline errors.
 	for _, a := range truth[2:] {
-		in, out = sumWindow(g, errSeries(a), a.Start, a.End())
-		pin, pout = sumWindow(plain, errSeries(a), a.Start, a.End())
+		in, out = sumWindow(g, errSeries(a), a.Start, a.end())
+		pin, pout = sumWindow(plain, errSeries(a), a.Start, a.end())
 		if !mapsEqual(out, pout) {
 			t.Errorf("burst %s changed counts outside its window", a.ErrorCode)
 		}
@@ -315,7 +315,7 @@ func TestAnomalies(t *testing.T) {
 	a = truth[3]
 	n := 0
 	for r := range g.Records() {
-		if r.EventName == a.EventName && !r.EventTime.Before(a.Start) && r.EventTime.Before(a.End()) {
+		if r.EventName == a.EventName && !r.EventTime.Before(a.Start) && r.EventTime.Before(a.end()) {
 			if r.ErrorCode != "AccessDeniedException" || r.ErrorMessage == "" || string(r.ResponseElements) != "null" {
 				t.Fatalf("burst record without the error: %+v", r)
 			}
@@ -357,8 +357,9 @@ func TestAnomalyClippingAndDefaults(t *testing.T) {
 	}
 }
 
-// TestConfigErrors: every configuration that cannot be honoured is a
-// *ConfigError matching ErrConfig, from New, and a panic from MustNew.
+// TestConfigErrors: every configuration that cannot be honoured is an
+// error matching ErrConfig and naming the field, from New, and a panic
+// from MustNew.
 func TestConfigErrors(t *testing.T) {
 	at := defaultStart.Add(30 * time.Minute)
 	for name, c := range map[string]struct {
@@ -376,7 +377,7 @@ func TestConfigErrors(t *testing.T) {
 		"negative rate":     {Config{Series: []Series{{EventSource: "s3.amazonaws.com", EventName: "GetObject", Rate: -2}}}, "Series[0].Rate"},
 		"infinite rate":     {Config{Series: []Series{{EventSource: "s3.amazonaws.com", EventName: "GetObject", Rate: math.Inf(1)}}}, "Series[0].Rate"},
 		"NaN mix rate":      {Config{Rate: math.NaN()}, "Rate"},
-		"huge mix rate":     {Config{Rate: 2 * MaxRate}, "Rate"},
+		"huge mix rate":     {Config{Rate: 2 * maxRate}, "Rate"},
 		"empty account":     {Config{Accounts: []string{""}}, "Accounts[0]"},
 		"empty region":      {Config{Regions: []string{"us-east-1", ""}}, "Regions[1]"},
 		"nothing to pick":   {Config{Rate: -1, Anomalies: []Anomaly{{Kind: Spike}}}, "Anomalies[0]"},
@@ -389,13 +390,13 @@ func TestConfigErrors(t *testing.T) {
 		"NaN seasonality":   {Config{Seasonality: math.NaN()}, "Seasonality"},
 	} {
 		g, err := New(c.cfg)
-		var ce *ConfigError
+		var ce *configError
 		if g != nil || !errors.As(err, &ce) || !errors.Is(err, ErrConfig) {
-			t.Errorf("%s: New = %v, %v; want a *ConfigError", name, g, err)
+			t.Errorf("%s: New = %v, %v; want an error matching ErrConfig", name, g, err)
 			continue
 		}
-		if ce.Field != c.field || !strings.HasPrefix(err.Error(), "eventtest: Config."+c.field+": ") {
-			t.Errorf("%s: field %q (%v), want %q", name, ce.Field, err, c.field)
+		if ce.field != c.field || !strings.HasPrefix(err.Error(), "eventtest: Config."+c.field+": ") {
+			t.Errorf("%s: field %q (%v), want %q", name, ce.field, err, c.field)
 		}
 		func() {
 			defer func() {

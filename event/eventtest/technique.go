@@ -24,9 +24,10 @@ type Technique struct {
 	TechniqueID string // MITRE ATT&CK technique, e.g. "T1562.008"
 	Doc         string // what the technique does, in one line
 	// Identity is the userIdentity.type of the default caller: "IAMUser"
-	// (DefaultActor's user with an access key; for console sign-ins the
-	// user without one) or "AssumedRole" (a role session; an EC2 instance
-	// profile session for techniques run from an instance).
+	// (the default actor's user with an access key, see Actor; for
+	// console sign-ins the user without one) or "AssumedRole" (a role
+	// session; an EC2 instance profile session for techniques run from an
+	// instance).
 	Identity string
 
 	steps  []step
@@ -37,7 +38,7 @@ type Technique struct {
 type caller uint8
 
 const (
-	asUser     caller = iota // DefaultActor's IAM user
+	asUser     caller = iota // the default actor's IAM user
 	asRole                   // a role session of defaultRole
 	asInstance               // an EC2 instance profile session
 	asConsole                // the IAM user signing in (no access key)
@@ -80,7 +81,7 @@ type Attack struct {
 	// Organizations) are recorded in us-east-1 whatever Region says.
 	Account, Region string
 	// Actor performs the attack; empty fields take the technique's
-	// default (DefaultActor's address and client, and the identity
+	// default (the default actor's address and client, and the identity
 	// Technique.Identity names).
 	Actor Actor
 }
@@ -97,17 +98,6 @@ func Techniques() []Technique {
 	}
 	slices.SortFunc(out, func(a, b Technique) int { return strings.Compare(a.ID, b.ID) })
 	return out
-}
-
-// LookupTechnique returns the technique of the catalogue with the given ID.
-func LookupTechnique(id string) (Technique, bool) {
-	for _, t := range techniques {
-		if t.ID == id {
-			t.steps = nil
-			return t, true
-		}
-	}
-	return Technique{}, false
 }
 
 func findTechnique(id string) *Technique {
@@ -131,7 +121,7 @@ func (t *Technique) duration() time.Duration {
 
 // defaultActor returns the technique's default actor in acct.
 func (t *Technique) defaultActor(acct, created string) Actor {
-	a := DefaultActor(acct)
+	a := defaultActor(acct)
 	switch t.caller {
 	case asRole:
 		a.Identity = roleSession(acct, defaultRole, "aws-go-sdk-1709625600000000000", created, false)

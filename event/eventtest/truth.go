@@ -1,7 +1,6 @@
 package eventtest
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -41,47 +40,6 @@ type Truth struct {
 	// and ErrorBurst's added calls are not told apart from the baseline),
 	// and none for a Drop.
 	EventIDs []string
-}
-
-// MarshalJSON writes t as one JSON object: kind, name, tacticId,
-// techniqueId, index, account, region, actor (type, arn, principalId,
-// accessKeyId, userName, sourceIPAddress, userAgent), first, last (RFC
-// 3339) and eventIds.
-func (t Truth) MarshalJSON() ([]byte, error) {
-	type actor struct {
-		Type            string `json:"type,omitempty"`
-		ARN             string `json:"arn,omitempty"`
-		PrincipalID     string `json:"principalId,omitempty"`
-		AccessKeyID     string `json:"accessKeyId,omitempty"`
-		UserName        string `json:"userName,omitempty"`
-		SourceIPAddress string `json:"sourceIPAddress,omitempty"`
-		UserAgent       string `json:"userAgent,omitempty"`
-	}
-	var a *actor
-	if t.Actor.Identity != nil || t.Actor.SourceIPAddress != "" {
-		a = &actor{SourceIPAddress: t.Actor.SourceIPAddress, UserAgent: t.Actor.UserAgent}
-		if id := t.Actor.Identity; id != nil {
-			a.Type, a.ARN, a.PrincipalID, a.AccessKeyID, a.UserName = string(id.Type), id.ARN, id.PrincipalID, id.AccessKeyID, id.UserName
-		}
-	}
-	ids := t.EventIDs
-	if ids == nil {
-		ids = []string{}
-	}
-	return json.Marshal(struct {
-		Kind        string   `json:"kind"`
-		Name        string   `json:"name"`
-		TacticID    string   `json:"tacticId,omitempty"`
-		TechniqueID string   `json:"techniqueId,omitempty"`
-		Index       int      `json:"index"`
-		Account     string   `json:"account"`
-		Region      string   `json:"region"`
-		Actor       *actor   `json:"actor,omitempty"`
-		First       string   `json:"first"`
-		Last        string   `json:"last"`
-		EventIDs    []string `json:"eventIds"`
-	}{t.Kind, t.Name, t.TacticID, t.TechniqueID, t.Index, t.Account, t.Region, a,
-		t.First.Format(time.RFC3339), t.Last.Format(time.RFC3339), ids})
 }
 
 // addExtras builds the attacks' records and checks the caller's, and
@@ -129,7 +87,7 @@ func (g *Generator) Truth() []Truth {
 	for i, an := range g.anomalies {
 		info := g.anomInfo[i]
 		t := Truth{Kind: "anomaly", Name: string(an.Kind), Index: i, Account: info.account, Region: an.Region,
-			First: an.Start, Last: an.End()}
+			First: an.Start, Last: an.end()}
 		if an.Actor != nil {
 			t.Actor = info.actor
 		}

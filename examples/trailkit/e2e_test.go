@@ -526,7 +526,7 @@ func TestInsightsFindsInjectedAnomalies(t *testing.T) {
 		for _, r := range recs {
 			d := r.InsightDetails
 			if d.State == event.InsightStart && d.InsightType == typ && r.AWSRegion == a.Region && d.EventSource == a.EventSource &&
-				d.EventName == a.EventName && d.ErrorCode == a.ErrorCode && !r.EventTime.Before(a.Start) && r.EventTime.Before(a.End()) {
+				d.EventName == a.EventName && d.ErrorCode == a.ErrorCode && !r.EventTime.Before(a.Start) && r.EventTime.Before(a.Start.Add(a.Duration)) {
 				found = true
 			}
 		}
@@ -540,7 +540,7 @@ func TestInsightsFindsInjectedAnomalies(t *testing.T) {
 		ok := false
 		for _, a := range g.anomalies {
 			if r.AWSRegion == a.Region && d.EventSource == a.EventSource && d.EventName == a.EventName &&
-				!r.EventTime.Before(a.Start) && !r.EventTime.After(a.End().Add(10*time.Minute)) {
+				!r.EventTime.Before(a.Start) && !r.EventTime.After(a.Start.Add(a.Duration).Add(10*time.Minute)) {
 				ok = true
 			}
 		}

@@ -80,8 +80,12 @@ func runGen(e *env, args []string) int {
 	}
 	var attacks []eventtest.Attack
 	if *techniques != "" {
+		known := map[string]bool{}
+		for _, t := range eventtest.Techniques() {
+			known[t.ID] = true
+		}
 		for _, id := range strings.Split(*techniques, ",") {
-			if _, ok := eventtest.LookupTechnique(id); !ok {
+			if !known[id] {
 				return usageError(e, fs, "--techniques: unknown technique %q (see --list-techniques)", id)
 			}
 			attacks = append(attacks, eventtest.Attack{Technique: id})
@@ -160,7 +164,7 @@ func runGen(e *env, args []string) int {
 	if *truthPath != "" {
 		var b []byte
 		for _, t := range out.Truth {
-			line, err := json.Marshal(t)
+			line, err := truthJSON(t)
 			if err != nil {
 				return ioError(e, "gen", err)
 			}
@@ -189,4 +193,45 @@ func runGen(e *env, args []string) int {
 		}
 	}
 	return exitOK
+}
+
+// truthJSON writes t as one JSON object, a line of gen --truth: kind,
+// name, tacticId, techniqueId, index, account, region, actor (type, arn,
+// principalId, accessKeyId, userName, sourceIPAddress, userAgent), first,
+// last (RFC 3339) and eventIds.
+func truthJSON(t eventtest.Truth) ([]byte, error) {
+	type actor struct {
+		Type            string `json:"type,omitempty"`
+		ARN             string `json:"arn,omitempty"`
+		PrincipalID     string `json:"principalId,omitempty"`
+		AccessKeyID     string `json:"accessKeyId,omitempty"`
+		UserName        string `json:"userName,omitempty"`
+		SourceIPAddress string `json:"sourceIPAddress,omitempty"`
+		UserAgent       string `json:"userAgent,omitempty"`
+	}
+	var a *actor
+	if t.Actor.Identity != nil || t.Actor.SourceIPAddress != "" {
+		a = &actor{SourceIPAddress: t.Actor.SourceIPAddress, UserAgent: t.Actor.UserAgent}
+		if id := t.Actor.Identity; id != nil {
+			a.Type, a.ARN, a.PrincipalID, a.AccessKeyID, a.UserName = string(id.Type), id.ARN, id.PrincipalID, id.AccessKeyID, id.UserName
+		}
+	}
+	ids := t.EventIDs
+	if ids == nil {
+		ids = []string{}
+	}
+	return json.Marshal(struct {
+		Kind        string   `json:"kind"`
+		Name        string   `json:"name"`
+		TacticID    string   `json:"tacticId,omitempty"`
+		TechniqueID string   `json:"techniqueId,omitempty"`
+		Index       int      `json:"index"`
+		Account     string   `json:"account"`
+		Region      string   `json:"region"`
+		Actor       *actor   `json:"actor,omitempty"`
+		First       string   `json:"first"`
+		Last        string   `json:"last"`
+		EventIDs    []string `json:"eventIds"`
+	}{t.Kind, t.Name, t.TacticID, t.TechniqueID, t.Index, t.Account, t.Region, a,
+		t.First.Format(time.RFC3339), t.Last.Format(time.RFC3339), ids})
 }

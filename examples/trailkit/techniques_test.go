@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/trailkit/trailkit/event/eventtest"
 	"github.com/trailkit/trailkit/logfile"
 )
 
@@ -73,5 +74,33 @@ func TestGenTruth(t *testing.T) {
 	// 1 PutEventSelectors + 30 GetPasswordData + 3 IAM calls.
 	if len(want) != 34 {
 		t.Errorf("%d attack records, want 34", len(want))
+	}
+}
+
+// TestTruthJSON: gen --truth's JSON form of the truth holds every field.
+func TestTruthJSON(t *testing.T) {
+	g := eventtest.MustNew(eventtest.Config{Seed: 2, Attacks: []eventtest.Attack{{Technique: "aws.defense-evasion.cloudtrail-stop", Region: "us-east-1"}},
+		Anomalies: []eventtest.Anomaly{{Kind: eventtest.Drop}}})
+	var got []map[string]any
+	for _, tr := range g.Truth() {
+		b, err := truthJSON(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, m)
+	}
+	a, d := got[0], got[1]
+	actor, _ := a["actor"].(map[string]any)
+	if a["kind"] != "attack" || a["name"] != "aws.defense-evasion.cloudtrail-stop" || a["tacticId"] != "TA0005" || a["techniqueId"] != "T1562.008" ||
+		a["account"] != "111122223333" || a["first"] != "2024-03-05T00:30:00Z" || len(a["eventIds"].([]any)) != 1 ||
+		actor["sourceIPAddress"] != "203.0.113.66" || actor["userName"] != "svc-reports" || actor["type"] != "IAMUser" {
+		t.Errorf("attack: %v", a)
+	}
+	if d["kind"] != "anomaly" || d["name"] != "drop" || d["actor"] != nil || len(d["eventIds"].([]any)) != 0 {
+		t.Errorf("drop: %v", d)
 	}
 }

@@ -148,7 +148,7 @@ func Run(cfg eventtest.Config, opts *insights.Options, records bool) (*Result, e
 			}
 			// Any Start on the API during the anomaly (a spike also raises
 			// the API's error series) is explained by it.
-			if r.EventTime.Before(a.Start.Add(-Slack)) || r.EventTime.After(a.End().Add(10*time.Minute)) {
+			if r.EventTime.Before(a.Start.Add(-Slack)) || r.EventTime.After(a.Start.Add(a.Duration).Add(10*time.Minute)) {
 				continue
 			}
 			explained = true
