@@ -52,8 +52,8 @@ func TestAddSliceEqualsAddOne(t *testing.T) {
 		}
 	}
 	for _, maxSeries := range []int{0, 6} {
-		opts := func() *Options {
-			return &Options{NewID: seqIDs(), WarmUp: time.Hour, BaselineWindow: 2 * time.Hour,
+		opts := func() Options {
+			return Options{NewID: seqIDs(), WarmUp: time.Hour, BaselineWindow: 2 * time.Hour,
 				IdleAfter: 30 * time.Minute, MaxSeries: maxSeries}
 		}
 		one, many := New(opts()), New(opts())

@@ -88,7 +88,7 @@ func BenchmarkDetectorAddBatch(b *testing.B) {
 func benchDetector(b *testing.B, apis, batch int) {
 	recs := benchRecords(apis, 1<<18, t0)
 	span := recs[len(recs)-1].EventTime.Sub(recs[0].EventTime).Truncate(time.Minute) + time.Minute
-	d := New(&Options{NewID: seqIDs()})
+	d := New(Options{NewID: seqIDs()})
 	d.Add(recs...)
 	var untimed time.Duration // CPU time of the shifts
 	shift := func() {
@@ -181,7 +181,7 @@ func seriesMemory(tb testing.TB, n int) float64 {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	d := New(&Options{NewID: seqIDs()})
+	d := New(Options{NewID: seqIDs()})
 	for _, r := range recs {
 		d.Add(r)
 	}

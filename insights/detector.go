@@ -70,8 +70,9 @@ type Detector struct {
 	ringBase  int64  // mod(scored, Lateness+2) (see pendSlot)
 }
 
-// New returns a Detector with the given options (nil means defaults).
-func New(opts *Options) *Detector {
+// New returns a Detector with the given options (the zero Options gives
+// every default).
+func New(opts Options) *Detector {
 	c := opts.resolve()
 	return &Detector{
 		cfg:       c,

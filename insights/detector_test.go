@@ -58,7 +58,7 @@ func TestPoissonTails(t *testing.T) {
 }
 
 func TestObserveErrors(t *testing.T) {
-	d := New(nil)
+	d := New(Options{})
 	bad := []SeriesKey{
 		{EventSource: "s3.amazonaws.com", EventName: "X", InsightType: event.APICallRateInsight},
 		{Region: "us-east-1", EventName: "X", InsightType: event.APICallRateInsight},
@@ -87,7 +87,7 @@ func TestObserveErrors(t *testing.T) {
 	if d.Stats().Late != 1 {
 		t.Errorf("Stats.Late = %d, want 1", d.Stats().Late)
 	}
-	d2 := New(&Options{MaxSeries: 1})
+	d2 := New(Options{MaxSeries: 1})
 	d2.Observe(s3Key, t0, 1)
 	k2 := s3Key
 	k2.EventName = "CreateBucket"
@@ -105,14 +105,14 @@ func TestOutOfOrderWithinLateness(t *testing.T) {
 	feedWith(t, 4, t0, 27*60, apis, func(r *event.Record) { recs = append(recs, r) }, func(time.Time) {})
 	end := t0.Add(27 * time.Hour)
 
-	ordered := New(&Options{NewID: seqIDs()})
+	ordered := New(Options{NewID: seqIDs()})
 	ordered.Advance(t0)
 	for _, r := range recs {
 		ordered.Add(r)
 	}
 	ordered.Advance(end)
 	// Reverse every block of records spanning 4 minutes.
-	shuffled := New(&Options{NewID: seqIDs()})
+	shuffled := New(Options{NewID: seqIDs()})
 	shuffled.Advance(t0)
 	for i := 0; i < len(recs); {
 		j := i
@@ -144,7 +144,7 @@ func TestOutOfOrderWithinLateness(t *testing.T) {
 // TestSparseSeries: an API called about once a week does not fire on one
 // or two calls, and does on a burst.
 func TestSparseSeries(t *testing.T) {
-	d := New(&Options{NewID: seqIDs()})
+	d := New(Options{NewID: seqIDs()})
 	day := 24 * 60
 	observeRun(t, d, s3Key, 9*day, func(i int) int {
 		switch i {
@@ -174,7 +174,7 @@ func TestSparseSeries(t *testing.T) {
 // TestNoInsightDuringWarmUp: a spike inside the warm-up is learnt, not
 // reported.
 func TestNoInsightDuringWarmUp(t *testing.T) {
-	d := New(&Options{NewID: seqIDs()})
+	d := New(Options{NewID: seqIDs()})
 	observeRun(t, d, s3Key, 23*60, func(i int) int {
 		if i >= 600 && i < 620 {
 			return 500
@@ -189,7 +189,7 @@ func TestNoInsightDuringWarmUp(t *testing.T) {
 // TestLevelShift: a permanent rise is ended at MaxInsightDuration, then
 // adopted as the new level.
 func TestLevelShift(t *testing.T) {
-	d := New(&Options{NewID: seqIDs(), MaxInsightDuration: 2 * time.Hour, BaselineWindow: 24 * time.Hour, WarmUp: 6 * time.Hour})
+	d := New(Options{NewID: seqIDs(), MaxInsightDuration: 2 * time.Hour, BaselineWindow: 24 * time.Hour, WarmUp: 6 * time.Hour})
 	shift := 30 * 60
 	observeRun(t, d, s3Key, 60*60+30, func(i int) int {
 		if i >= shift {
@@ -211,7 +211,7 @@ func TestLevelShift(t *testing.T) {
 }
 
 func TestEviction(t *testing.T) {
-	d := New(&Options{IdleAfter: 2 * time.Hour})
+	d := New(Options{IdleAfter: 2 * time.Hour})
 	other := s3Key
 	other.EventName = "PutBucketPolicy"
 	observeRun(t, d, s3Key, 5*60, func(i int) int { return 3 })
@@ -274,7 +274,7 @@ func TestAddSelection(t *testing.T) {
 		}), false, 0},
 	}
 	for _, c := range cases {
-		d := New(&Options{DataEvents: c.data})
+		d := New(Options{DataEvents: c.data})
 		d.Add(c.r)
 		if got := d.Stats().Counted; got != c.counted {
 			t.Errorf("%s: counted %d, want %d", c.name, got, c.counted)
@@ -290,7 +290,7 @@ func TestDeterministic(t *testing.T) {
 	apis := []api{{source: "s3.amazonaws.com", name: "DeleteBucket", rate: stepRate(20, 100, from, from.Add(10*time.Minute))}}
 	var out [2]string
 	for i := range out {
-		d := New(&Options{NewID: seqIDs()})
+		d := New(Options{NewID: seqIDs()})
 		feed(t, d, 8, t0, 27*60, apis)
 		for _, r := range d.Drain() {
 			out[i] += string(r.AppendJSON(nil)) + "\n"
@@ -306,7 +306,7 @@ func TestDeterministic(t *testing.T) {
 // a drop that MaxInsightDuration ends, idle series are evicted, and a
 // series that resumes starts from a silent baseline.
 func TestLongGap(t *testing.T) {
-	d := New(&Options{NewID: seqIDs()})
+	d := New(Options{NewID: seqIDs()})
 	observeRun(t, d, s3Key, 2*24*60, func(int) int { return 30 })
 	d.Advance(t0.Add(5 * 365 * 24 * time.Hour))
 	recs := d.Drain()

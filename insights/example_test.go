@@ -12,7 +12,7 @@ import (
 // minutes, through the raw-observation entry.
 func Example() {
 	n := 0
-	d := insights.New(&insights.Options{NewID: func() string {
+	d := insights.New(insights.Options{NewID: func() string {
 		n++
 		return fmt.Sprintf("00000000-0000-4000-8000-%012d", n)
 	}})
@@ -43,7 +43,7 @@ func Example() {
 // Add takes one record or a slice of them (recs...), such as a decoded log
 // file, with the same effect as one call per record.
 func ExampleDetector_Add() {
-	d := insights.New(nil)
+	d := insights.New(insights.Options{})
 	t := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
 	yes, no := true, false
 	call := func(name string, readOnly *bool, errorCode string) *event.Record {

@@ -19,7 +19,7 @@ var (
 
 // run feeds count(step index) of putKey through Observe for n steps of
 // step from mt0 and returns the detector and the Start records.
-func run(t *testing.T, opts *insights.Options, step time.Duration, n int, count func(i int, at time.Time) int) (*insights.Detector, []*event.Record) {
+func run(t *testing.T, opts insights.Options, step time.Duration, n int, count func(i int, at time.Time) int) (*insights.Detector, []*event.Record) {
 	t.Helper()
 	d, recs := runAll(t, opts, step, n, count)
 	var starts []*event.Record
@@ -32,7 +32,7 @@ func run(t *testing.T, opts *insights.Options, step time.Duration, n int, count 
 }
 
 // runAll is run returning every record.
-func runAll(t *testing.T, opts *insights.Options, step time.Duration, n int, count func(i int, at time.Time) int) (*insights.Detector, []*event.Record) {
+func runAll(t *testing.T, opts insights.Options, step time.Duration, n int, count func(i int, at time.Time) int) (*insights.Detector, []*event.Record) {
 	t.Helper()
 	d := insights.New(opts)
 	var recs []*event.Record
@@ -57,7 +57,7 @@ func TestRecurringBurstBecomesNormal(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	jobFrom := 36 * 60 // day 1, 12:00
 	big := 3*24*60 + 15*60 + 20
-	_, starts := run(t, nil, time.Minute, 4*24*60, func(i int, at time.Time) int {
+	_, starts := run(t, insights.Options{}, time.Minute, 4*24*60, func(i int, at time.Time) int {
 		mean := 10.0
 		if i >= jobFrom && at.Minute() >= 20 && at.Minute() < 23 {
 			mean = 120
@@ -91,7 +91,7 @@ func TestRecurringBurstBecomesNormal(t *testing.T) {
 	r = rand.New(rand.NewPCG(3, 4))
 	jobDay := 24 * 60
 	bigDay := 7*24*60 + 3*60 + 30
-	_, starts = run(t, nil, time.Minute, 8*24*60, func(i int, at time.Time) int {
+	_, starts = run(t, insights.Options{}, time.Minute, 8*24*60, func(i int, at time.Time) int {
 		mean := 5.0
 		if i >= jobDay && at.Hour() == 3 && at.Minute() >= 30 && at.Minute() < 35 {
 			mean = 300
@@ -132,7 +132,7 @@ func TestDispersionEstimate(t *testing.T) {
 	}{{5, 0, 4, 6.5, false}, {1, 0, 1, 1.3, false}, {5, -1, 1, 1, true}} {
 		r := rand.New(rand.NewPCG(9, 9))
 		var last insights.Score
-		run(t, &insights.Options{MaxDispersion: c.max, OnScore: func(s insights.Score) { last = s }},
+		run(t, insights.Options{MaxDispersion: c.max, OnScore: func(s insights.Score) { last = s }},
 			time.Minute, 3*24*60, func(int, time.Time) int { return scenario.Draw(r, 40, c.disp) })
 		if last.Dispersion < c.lo || last.Dispersion > c.hi {
 			t.Errorf("variance %vx the mean, MaxDispersion %v: dispersion %.2f, want in [%v, %v]", c.disp, c.max, last.Dispersion, c.lo, c.hi)
@@ -152,7 +152,7 @@ func TestSeasonalityOff(t *testing.T) {
 		return 10
 	}
 	var exp []float64
-	_, starts := run(t, &insights.Options{Seasonality: insights.NoSeasonality, MaxTrend: -1, OnScore: func(s insights.Score) {
+	_, starts := run(t, insights.Options{Seasonality: insights.NoSeasonality, MaxTrend: -1, OnScore: func(s insights.Score) {
 		if s.Time.After(mt0.Add(47*time.Hour)) && !s.Insight {
 			exp = append(exp, s.Expected)
 		}
@@ -165,7 +165,7 @@ func TestSeasonalityOff(t *testing.T) {
 			t.Fatalf("expected counts %v and %v within one hour without seasonality", exp[0], e)
 		}
 	}
-	if _, starts := run(t, nil, time.Minute, 2*24*60, job); len(starts) != 0 {
+	if _, starts := run(t, insights.Options{}, time.Minute, 2*24*60, job); len(starts) != 0 {
 		t.Errorf("%d insights on an hourly job with the default seasonality", len(starts))
 	}
 }
@@ -179,7 +179,7 @@ func TestCoarseSteps(t *testing.T) {
 		perDay := int(24 * time.Hour / step)
 		spike := 3*perDay + perDay/2
 		r := rand.New(rand.NewPCG(5, uint64(step)))
-		_, recs := runAll(t, &insights.Options{Step: step}, step, 4*perDay, func(i int, _ time.Time) int {
+		_, recs := runAll(t, insights.Options{Step: step}, step, 4*perDay, func(i int, _ time.Time) int {
 			mean := 20 * step.Minutes() // 20 calls a minute
 			if i >= spike && i < spike+2 {
 				mean *= 5
@@ -219,7 +219,7 @@ func TestGatesOff(t *testing.T) {
 	}
 	// Without a warm-up the first minutes, with no baseline yet, are an
 	// insight too; the spike must be one.
-	_, starts := run(t, &insights.Options{WarmUp: -1}, time.Minute, 4*60, spike)
+	_, starts := run(t, insights.Options{WarmUp: -1}, time.Minute, 4*60, spike)
 	found := false
 	for _, s := range starts {
 		found = found || s.EventTime.Equal(mt0.Add(150*time.Minute))
@@ -227,7 +227,7 @@ func TestGatesOff(t *testing.T) {
 	if !found {
 		t.Errorf("WarmUp -1: no insight at the spike among %d", len(starts))
 	}
-	if _, starts := run(t, nil, time.Minute, 4*60, spike); len(starts) != 0 {
+	if _, starts := run(t, insights.Options{}, time.Minute, 4*60, spike); len(starts) != 0 {
 		t.Errorf("default warm-up: %d insights in the first hours", len(starts))
 	}
 	fall := func(i int, _ time.Time) int {
@@ -236,10 +236,10 @@ func TestGatesOff(t *testing.T) {
 		}
 		return 200
 	}
-	if _, starts := run(t, &insights.Options{DropRatio: -1}, time.Minute, 2*24*60+60, fall); len(starts) != 1 {
+	if _, starts := run(t, insights.Options{DropRatio: -1}, time.Minute, 2*24*60+60, fall); len(starts) != 1 {
 		t.Errorf("DropRatio -1: %d insights, want the fall's", len(starts))
 	}
-	if _, starts := run(t, nil, time.Minute, 2*24*60+60, fall); len(starts) != 0 {
+	if _, starts := run(t, insights.Options{}, time.Minute, 2*24*60+60, fall); len(starts) != 0 {
 		t.Errorf("default DropRatio: %d insights on a fall to 40%%", len(starts))
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"github.com/google/uuid"
 )
 
-// Options configures a Detector. The zero value (or a nil *Options) gives
-// the defaults listed on each field; a zero field always means "the
+// Options configures a Detector. The zero value gives the defaults listed
+// on each field; a zero field always means "the
 // default" (the defaults are not exported: they are the documented values
 // below, which a caller sets explicitly to pin them). Every gate or model component that can be switched off is
 // switched off the same way: by a negative value (MinExcess, MinRatio,
@@ -223,11 +223,7 @@ func (c *config) stepsCeil(d time.Duration) int64 {
 	return int64((d + s - 1) / s)
 }
 
-func (o *Options) resolve() config {
-	var z Options
-	if o == nil {
-		o = &z
-	}
+func (o Options) resolve() config {
 	c := config{}
 	c.step = 3600
 	for _, m := range steps {

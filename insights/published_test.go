@@ -75,7 +75,7 @@ func stat(r *event.Record) *event.InsightStatistics {
 }
 
 func TestPublishedS3DeleteBucketRise(t *testing.T) {
-	d := New(&Options{NewID: seqIDs()})
+	d := New(Options{NewID: seqIDs()})
 	from := t0.Add(8 * 24 * time.Hour)
 	to := from.Add(15 * time.Minute)
 	feed(t, d, 1, t0, 8*24*60+60, []api{
@@ -124,7 +124,7 @@ func TestPublishedS3DeleteBucketRise(t *testing.T) {
 }
 
 func TestPublishedEC2AuthorizeSecurityGroupIngressDrop(t *testing.T) {
-	d := New(&Options{NewID: seqIDs()})
+	d := New(Options{NewID: seqIDs()})
 	from := t0.Add(8*24*time.Hour + 7*time.Hour)
 	to := from.Add(10 * time.Minute)
 	feed(t, d, 2, t0, 8*24*60+8*60, []api{
@@ -143,7 +143,7 @@ func TestPublishedEC2AuthorizeSecurityGroupIngressDrop(t *testing.T) {
 }
 
 func TestPublishedIAMAccessDeniedErrorRate(t *testing.T) {
-	d := New(&Options{NewID: seqIDs()})
+	d := New(Options{NewID: seqIDs()})
 	from := t0.Add(8*24*time.Hour + 3*time.Hour)
 	to := from.Add(20 * time.Minute)
 	feed(t, d, 3, t0, 8*24*60+4*60, []api{

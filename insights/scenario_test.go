@@ -24,7 +24,7 @@ func raceDays() int {
 // 200 series must give at most 1 insight per 100 series-days, none in the
 // warm-up.
 func TestStationaryFalseInsights(t *testing.T) {
-	res, err := scenario.Run(scenario.Stationary(11, raceDays()), nil, false)
+	res, err := scenario.Run(scenario.Stationary(11, raceDays()), insights.Options{}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestStationaryFalseInsights(t *testing.T) {
 // busy series and error bursts are at least 95% detected, with the Start
 // within 2 minutes of the anomaly's start; every record validates.
 func TestInjectedAnomalies(t *testing.T) {
-	res, err := scenario.Run(scenario.WithAnomalies(scenario.Stationary(12, raceDays()), 20), nil, false)
+	res, err := scenario.Run(scenario.WithAnomalies(scenario.Stationary(12, raceDays()), 20), insights.Options{}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestRecordPathScenario(t *testing.T) {
 		},
 	}
 	ids := 0
-	res, err := scenario.Run(cfg, &insights.Options{NewID: func() string {
+	res, err := scenario.Run(cfg, insights.Options{NewID: func() string {
 		ids++
 		return fmt.Sprintf("5e0f0000-0000-4000-8000-%012d", ids)
 	}}, true)

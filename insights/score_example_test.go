@@ -16,7 +16,7 @@ import (
 func ExampleScore() {
 	start := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
 	day2 := start.Add(48 * time.Hour)
-	d := insights.New(&insights.Options{
+	d := insights.New(insights.Options{
 		NewID: func() string { return "00000000-0000-4000-8000-000000000001" },
 		OnScore: func(s insights.Score) {
 			if s.Time.Before(day2) || s.Time.Minute() > 2 && s.Time.Minute() < 9 {

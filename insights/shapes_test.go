@@ -24,7 +24,7 @@ func TestShapes(t *testing.T) {
 	for _, sh := range scenario.Shapes(n) {
 		t.Run(sh.Name, func(t *testing.T) {
 			t.Parallel()
-			res, err := scenario.RunShape(sh, nil)
+			res, err := scenario.RunShape(sh, insights.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

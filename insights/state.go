@@ -159,7 +159,7 @@ func (d *Detector) UnmarshalBinary(data []byte) error {
 		return fmt.Errorf("%w: saved with a %d-hour window, %d pending steps and %d-second steps, options give %d, %d and %d",
 			ErrIncompatibleState, wh, pm, sp, d.cfg.windowHours, d.cfg.pendingMinutes, d.cfg.step)
 	}
-	nd := New(nil)
+	nd := New(Options{})
 	nd.cfg, nd.hourDecay = d.cfg, d.hourDecay
 	r.in = nd.intern
 	nd.started = r.bool()

@@ -20,7 +20,7 @@ func TestRestartKeepsBaselines(t *testing.T) {
 		{source: "s3.amazonaws.com", name: "DeleteBucket", rate: stepRate(20, 100, from, from.Add(15*time.Minute))},
 		{source: "ec2.amazonaws.com", name: "RunInstances", errorCode: "Client.UnauthorizedOperation", rate: stepRate(0.01, 8, from.Add(-5*time.Minute), from.Add(20*time.Minute))},
 	}
-	whole := New(&Options{NewID: seqIDs()})
+	whole := New(Options{NewID: seqIDs()})
 	feed(t, whole, 9, t0, 8*24*60+60, apis)
 	want := whole.Drain()
 	if len(want) < 4 {
@@ -28,7 +28,7 @@ func TestRestartKeepsBaselines(t *testing.T) {
 	}
 
 	ids := seqIDs()
-	d := New(&Options{NewID: ids})
+	d := New(Options{NewID: ids})
 	var got []*event.Record
 	// The feed is deterministic per seed, so split it by re-feeding from a
 	// single generator: run the whole feed but restart at two points.
@@ -44,7 +44,7 @@ func TestRestartKeepsBaselines(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			d = New(&Options{NewID: ids})
+			d = New(Options{NewID: ids})
 			if err := d.UnmarshalBinary(b); err != nil {
 				t.Fatal(err)
 			}
@@ -73,22 +73,22 @@ func TestRestartKeepsBaselines(t *testing.T) {
 }
 
 func TestStateErrors(t *testing.T) {
-	d := New(nil)
+	d := New(Options{})
 	d.Observe(SeriesKey{Region: "us-east-1", EventSource: "s3.amazonaws.com", EventName: "PutObject", InsightType: event.APICallRateInsight}, t0, 3)
 	b, err := d.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := New(&Options{Lateness: 10 * time.Minute})
+	other := New(Options{Lateness: 10 * time.Minute})
 	if err := other.UnmarshalBinary(b); !errors.Is(err, ErrIncompatibleState) {
 		t.Errorf("different lateness: %v, want ErrIncompatibleState", err)
 	}
 	for i := range b {
-		if err := New(nil).UnmarshalBinary(b[:i]); !errors.Is(err, ErrCorruptState) {
+		if err := New(Options{}).UnmarshalBinary(b[:i]); !errors.Is(err, ErrCorruptState) {
 			t.Fatalf("truncated to %d bytes: %v, want ErrCorruptState", i, err)
 		}
 	}
-	if err := New(nil).UnmarshalBinary(append(b, 0)); !errors.Is(err, ErrCorruptState) {
+	if err := New(Options{}).UnmarshalBinary(append(b, 0)); !errors.Is(err, ErrCorruptState) {
 		t.Errorf("trailing byte: %v", err)
 	}
 	d.out = append(d.out, &event.Record{})
@@ -98,7 +98,7 @@ func TestStateErrors(t *testing.T) {
 }
 
 func FuzzUnmarshalBinary(f *testing.F) {
-	d := New(&Options{NewID: seqIDs()})
+	d := New(Options{NewID: seqIDs()})
 	from := t0.Add(26 * time.Hour)
 	k := SeriesKey{Region: "us-east-1", EventSource: "s3.amazonaws.com", EventName: "DeleteBucket", InsightType: event.APICallRateInsight}
 	for m := range 27 * 60 {
@@ -114,7 +114,7 @@ func FuzzUnmarshalBinary(f *testing.F) {
 	f.Add(b)
 	f.Add([]byte(stateMagic))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := New(nil)
+		d := New(Options{})
 		if err := d.UnmarshalBinary(data); err != nil {
 			if !errors.Is(err, ErrCorruptState) && !errors.Is(err, ErrIncompatibleState) {
 				t.Fatalf("untyped error %v", err)

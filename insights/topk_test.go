@@ -87,7 +87,7 @@ func TestAttrTableTags(t *testing.T) {
 // pending ones (found without a division) and any other.
 func TestPendSlot(t *testing.T) {
 	for _, late := range []time.Duration{0, time.Minute, 5 * time.Minute, time.Hour} {
-		d := New(&Options{Lateness: late})
+		d := New(Options{Lateness: late})
 		L := int64(d.cfg.pendingMinutes)
 		for _, scored := range []int64{-3 * L, -L - 1, -1, 0, 1, L - 1, L, 29_000_000, 29_000_000 + L/2} {
 			d.setScored(scored)

@@ -118,7 +118,7 @@ func runInsights(e *env, args []string) int {
 	var all []*event.Record
 	failed := 0
 	for _, region := range regions {
-		det := insights.New(&o)
+		det := insights.New(o)
 		buf := &byTime{}
 		var newest time.Time
 		n := 0

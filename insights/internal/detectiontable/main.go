@@ -34,7 +34,7 @@ func main() {
 	records := flag.Bool("records", false, "feed records (Add) instead of per-minute counts (Observe)")
 	flag.Parse()
 
-	opts := &insights.Options{}
+	opts := insights.Options{}
 	t0 := time.Now()
 	calm, err := scenario.Run(scenario.Stationary(*seed, *days), opts, *records)
 	if err != nil {

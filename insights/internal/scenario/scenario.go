@@ -28,8 +28,8 @@ const (
 )
 
 // lateness is the detector's lateness under opts.
-func lateness(opts *insights.Options) time.Duration {
-	if opts != nil && opts.Lateness > 0 {
+func lateness(opts insights.Options) time.Duration {
+	if opts.Lateness > 0 {
 		return opts.Lateness
 	}
 	return defaultLateness
@@ -58,7 +58,7 @@ type Outcome struct {
 
 // Run generates cfg's activity and feeds it to a detector with opts,
 // through records (Add) or through per-minute counts (Observe).
-func Run(cfg eventtest.Config, opts *insights.Options, records bool) (*Result, error) {
+func Run(cfg eventtest.Config, opts insights.Options, records bool) (*Result, error) {
 	g := eventtest.MustNew(cfg)
 	c := g.Config()
 	d := insights.New(opts)
@@ -116,7 +116,7 @@ func Run(cfg eventtest.Config, opts *insights.Options, records bool) (*Result, e
 	drain()
 
 	warm := defaultWarmUp
-	if opts != nil && opts.WarmUp > 0 {
+	if opts.WarmUp > 0 {
 		warm = opts.WarmUp
 	}
 	res.Series = d.Stats().Series

@@ -72,11 +72,7 @@ func (r *ShapeResult) FalsePer100SeriesDays() float64 {
 }
 
 // RunShape feeds sh to a detector with opts (NewID is set if nil).
-func RunShape(sh Shape, opts *insights.Options) (*ShapeResult, error) {
-	o := insights.Options{}
-	if opts != nil {
-		o = *opts
-	}
+func RunShape(sh Shape, o insights.Options) (*ShapeResult, error) {
 	if o.NewID == nil {
 		n := 0
 		o.NewID = func() string {
@@ -84,7 +80,7 @@ func RunShape(sh Shape, opts *insights.Options) (*ShapeResult, error) {
 			return fmt.Sprintf("00000000-0000-4000-8000-%012d", n)
 		}
 	}
-	d := insights.New(&o)
+	d := insights.New(o)
 	rngs := make([]*rand.Rand, len(sh.Series))
 	for i := range rngs {
 		rngs[i] = rand.New(rand.NewPCG(sh.Seed, uint64(i)))
@@ -127,8 +123,8 @@ func RunShape(sh Shape, opts *insights.Options) (*ShapeResult, error) {
 		drain(t)
 	}
 	end := sh.Start.Add(time.Duration(minutes) * time.Minute)
-	d.Advance(end.Add(lateness(&o)))
-	drain(end.Add(lateness(&o)))
+	d.Advance(end.Add(lateness(o)))
+	drain(end.Add(lateness(o)))
 
 	res.SeriesDays = float64(len(sh.Series)) * (float64(sh.Days) - sh.Allowance.Hours()/24)
 	res.Outcomes = make([]ShapeOutcome, len(sh.Anomalies))
