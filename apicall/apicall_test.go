@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -148,7 +150,7 @@ func TestHugeUserAgent(t *testing.T) {
 type failingWriter struct{}
 
 func (failingWriter) Write(context.Context, *event.Record) error {
-	return &logfile.SpoolError{Dir: "/spool", Op: "sync", Err: errors.New("disk full")}
+	return &logfile.Error{Op: "spool", Err: fmt.Errorf("%w: %w", logfile.ErrSpool, &fs.PathError{Op: "sync", Path: "/spool", Err: errors.New("disk full")})}
 }
 
 // TestNotDurableFails: when the record cannot be written the client gets

@@ -363,7 +363,7 @@ type blindStore struct {
 
 func (s *blindStore) Get(ctx context.Context, bucket, key string) (logfile.Object, error) {
 	if s.hide.Load() && strings.Contains(key, "/CloudTrail-Digest/") {
-		return logfile.Object{}, &logfile.NotFoundError{Bucket: bucket, Key: key}
+		return logfile.Object{}, &logfile.Error{Op: "get", Bucket: bucket, Key: key, Err: logfile.ErrNotFound}
 	}
 	return s.Store.Get(ctx, bucket, key)
 }

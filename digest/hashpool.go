@@ -76,7 +76,7 @@ func sortFindings(fs []Finding, pos map[string]int) {
 // "not found", an unreadable one "invalid format". Unlike aws-cli, a
 // truncated member is "invalid format" too (aws-cli hashes what inflates
 // and reports a hash mismatch), and a key that the store refuses (see
-// logfile.CheckKey) is "invalid format" with the *KeyError as evidence
+// logfile.CheckKey) is "invalid format" with the *logfile.Error as evidence
 // (aws-cli would abort).
 func (v *validator) checkLog(ctx context.Context, lf LogFile) (Status, error, bool) {
 	body, _, err := v.store.Open(ctx, lf.S3Bucket, lf.S3Object)

@@ -24,16 +24,6 @@ const metadataSuffix = ".metadata.json"
 // tempPrefix starts the names of DirStore's temporary files.
 const tempPrefix = ".trailkit-tmp-"
 
-// ErrKeyConflict is wrapped by the error DirStore.Put returns when a key
-// cannot exist as a file because another key uses its path as a directory
-// ("a/b" and "a/b/c"), or the other way round. S3 allows both; a file
-// system does not.
-var ErrKeyConflict = errors.New("logfile: key conflicts with an existing key's directory")
-
-// ErrMalformedMetadata is wrapped by the error DirStore.Get returns when a
-// metadata sidecar is not a flat JSON object of strings.
-var ErrMalformedMetadata = errors.New("logfile: malformed metadata sidecar")
-
 // DirStore is a Store in a local directory, laid out like an S3 bucket
 // mirror: the object at bucket b and key k is the file <root>/b/k, and its
 // user metadata, if it has any, is the sidecar file <root>/b/k.metadata.json
@@ -42,14 +32,14 @@ var ErrMalformedMetadata = errors.New("logfile: malformed metadata sidecar")
 // metadata has no sidecar. `aws s3 sync` of a bucket, minus the sidecars,
 // gives the same tree.
 //
-// Keys: every key passes CheckKey. In addition DirStore refuses, with a
-// *KeyError, keys with a path segment that ends in ".metadata.json" or starts
+// Keys: every key passes CheckKey. In addition DirStore refuses, with an
+// *Error wrapping ErrUnsafeKey, keys with a path segment that ends in ".metadata.json" or starts
 // with ".trailkit-tmp-" (they would collide with sidecars or temporary files;
 // CloudTrail never writes such keys). The root itself may be a symbolic link;
 // below the root DirStore follows no symbolic link and reads no file with
 // more than one hard link (a hard link can make a file outside the root
 // appear inside it): Put and Get through a symbolic link, and Get and Open
-// of an object or sidecar with other hard links, return a *KeyError, and
+// of an object or sidecar with other hard links, return ErrUnsafeKey, and
 // List skips both (Get and Open wait up to about 60 ms for a PutIfAbsent
 // in another process to remove the temporary name it links the object
 // from). So no key, and no link placed in the tree, makes
@@ -58,8 +48,10 @@ var ErrMalformedMetadata = errors.New("logfile: malformed metadata sidecar")
 // for links while an operation runs.)
 //
 // Size: Get and Open refuse an object larger than
-// DirStoreOptions.MaxObjectSize with a *TooLargeError, from the file's
-// size, before reading any of it.
+// DirStoreOptions.MaxObjectSize with an *Error wrapping ErrTooLarge, from
+// the file's size, before reading any of it. A key that a file system
+// cannot hold beside another ("a/b" and "a/b/c") gives ErrKeyConflict; a
+// malformed metadata sidecar, ErrMalformedMetadata.
 //
 // Durability and atomicity: Put writes the body and the sidecar to temporary
 // files in the target directory, fsyncs them, renames them into place and
@@ -99,8 +91,8 @@ type DirStore struct {
 // DirStoreOptions configures a DirStore. The zero value is ready to use.
 type DirStoreOptions struct {
 	// MaxObjectSize caps the size of an object Get and Open return; zero
-	// means DefaultMaxObjectSize. A larger object is refused with a
-	// *TooLargeError.
+	// means DefaultMaxObjectSize. A larger object is refused with an
+	// *Error wrapping ErrTooLarge.
 	MaxObjectSize int64
 }
 
@@ -163,7 +155,7 @@ func (s *DirStore) removeLeftovers() error {
 func (s *DirStore) Root() string { return s.root }
 
 // Path returns the file that holds the object at bucket and key, or a
-// *KeyError if DirStore refuses the key.
+// error wrapping ErrUnsafeKey if DirStore refuses the key.
 func (s *DirStore) Path(bucket, key string) (string, error) {
 	if err := checkDirKey(bucket, key); err != nil {
 		return "", err
@@ -176,14 +168,14 @@ func checkDirKey(bucket, key string) error {
 		return err
 	}
 	if strings.HasPrefix(bucket, tempPrefix) {
-		return &KeyError{Bucket: bucket, Key: key, Reason: "bucket name starts with " + tempPrefix}
+		return unsafe(bucket, key, "bucket name starts with "+tempPrefix)
 	}
 	for seg := range strings.SplitSeq(key, "/") {
 		if strings.HasSuffix(seg, metadataSuffix) {
-			return &KeyError{Bucket: bucket, Key: key, Reason: "a path segment ends with " + metadataSuffix + " (reserved for metadata sidecars)"}
+			return unsafe(bucket, key, "a path segment ends with "+metadataSuffix+" (reserved for metadata sidecars)")
 		}
 		if strings.HasPrefix(seg, tempPrefix) {
-			return &KeyError{Bucket: bucket, Key: key, Reason: "a path segment starts with " + tempPrefix + " (reserved for temporary files)"}
+			return unsafe(bucket, key, "a path segment starts with "+tempPrefix+" (reserved for temporary files)")
 		}
 	}
 	return nil
@@ -226,17 +218,17 @@ func (s *DirStore) dir(bucket, key string, created *[]string) (dir string, found
 		}
 		switch {
 		case fi.Mode()&fs.ModeSymlink != 0:
-			return "", false, &KeyError{Bucket: bucket, Key: key, Reason: "path goes through a symbolic link in the store"}
+			return "", false, unsafe(bucket, key, "path goes through a symbolic link in the store")
 		case !fi.IsDir():
 			if !create {
 				return "", false, nil
 			}
-			return "", false, fmt.Errorf("logfile: s3://%s/%s: %s is a key: %w", bucket, key, strings.Join(segs[1:i+1], "/"), ErrKeyConflict)
+			return "", false, &Error{Bucket: bucket, Key: key, Err: detail(ErrKeyConflict, strings.Join(segs[1:i+1], "/")+" is a key", nil)}
 		}
 	}
 	// Belt and braces: CheckKey and the segment walk already exclude this.
 	if rel, err := filepath.Rel(s.root, dir); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
-		return "", false, &KeyError{Bucket: bucket, Key: key, Reason: "path leaves the store root"}
+		return "", false, unsafe(bucket, key, "path leaves the store root")
 	}
 	return dir, true, nil
 }
@@ -268,6 +260,7 @@ func encodeMetadata(m map[string]string) ([]byte, error) {
 
 // Put stores obj atomically; see the type's documentation for the guarantees.
 func (s *DirStore) Put(ctx context.Context, obj Object) (err error) {
+	defer func() { err = withOp("put", err) }()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -323,7 +316,7 @@ func (s *DirStore) Put(ctx context.Context, obj Object) (err error) {
 	fi, err := os.Lstat(final)
 	switch {
 	case err == nil && fi.IsDir():
-		return fmt.Errorf("logfile: s3://%s/%s is a prefix of other keys: %w", obj.Bucket, obj.Key, ErrKeyConflict)
+		return &Error{Op: "put", Bucket: obj.Bucket, Key: obj.Key, Err: detail(ErrKeyConflict, "it is a prefix of other keys", nil)}
 	case err == nil:
 		old, rerr := os.ReadFile(sidecar)
 		if rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
@@ -444,11 +437,11 @@ const maxSidecarSize = 64 << 10
 
 // Get returns the object at bucket and key with its metadata (nil when it
 // has none). An object larger than the size limit is refused with a
-// *TooLargeError before it is read.
+// error wrapping ErrTooLarge before it is read.
 func (s *DirStore) Get(ctx context.Context, bucket, key string) (Object, error) {
 	f, info, err := s.open(ctx, bucket, key)
 	if err != nil {
-		return Object{}, err
+		return Object{}, withOp("get", err)
 	}
 	defer f.Close()
 	body := make([]byte, info.Size)
@@ -464,11 +457,11 @@ func (s *DirStore) Get(ctx context.Context, bucket, key string) (Object, error) 
 // Open returns a reader of the object's body (the file as it was when
 // opened: a concurrent Put renames a new file into place) and its
 // ObjectInfo. It refuses an object larger than the size limit with a
-// *TooLargeError.
+// error wrapping ErrTooLarge.
 func (s *DirStore) Open(ctx context.Context, bucket, key string) (io.ReadCloser, ObjectInfo, error) {
 	f, info, err := s.open(ctx, bucket, key)
 	if err != nil {
-		return nil, ObjectInfo{}, err
+		return nil, ObjectInfo{}, withOp("open", err)
 	}
 	return &sizedReader{r: f, c: f, left: info.Size}, info, nil
 }
@@ -509,7 +502,7 @@ func (s *DirStore) open(ctx context.Context, bucket, key string) (*os.File, Obje
 	if err := checkDirKey(bucket, key); err != nil {
 		return nil, ObjectInfo{}, err
 	}
-	notFound := &NotFoundError{Bucket: bucket, Key: key}
+	notFound := &Error{Bucket: bucket, Key: key, Err: ErrNotFound}
 	dir, found, err := s.dir(bucket, key, nil)
 	if err != nil {
 		return nil, ObjectInfo{}, err
@@ -537,7 +530,7 @@ func (s *DirStore) open(ctx context.Context, bucket, key string) (*os.File, Obje
 	}
 	if fi.Size() > s.maxSize {
 		f.Close()
-		return nil, ObjectInfo{}, &TooLargeError{Bucket: bucket, Key: key, Size: fi.Size(), Limit: s.maxSize}
+		return nil, ObjectInfo{}, &Error{Bucket: bucket, Key: key, Size: fi.Size(), Limit: s.maxSize, Err: ErrTooLarge}
 	}
 	info := ObjectInfo{Bucket: bucket, Key: key, Size: fi.Size()}
 	mf, _, err := openFile(final+metadataSuffix, bucket, key, "metadata sidecar")
@@ -560,7 +553,7 @@ func (s *DirStore) open(ctx context.Context, bucket, key string) (*os.File, Obje
 		}
 		if err != nil {
 			f.Close()
-			return nil, ObjectInfo{}, fmt.Errorf("logfile: metadata of s3://%s/%s: %v: %w", bucket, key, err, ErrMalformedMetadata)
+			return nil, ObjectInfo{}, &Error{Bucket: bucket, Key: key, Err: detail(ErrMalformedMetadata, "", err)}
 		}
 		if len(m) > 0 {
 			info.Metadata = m
@@ -572,13 +565,26 @@ func (s *DirStore) open(ctx context.Context, bucket, key string) (*os.File, Obje
 const hardLinkReason = "has other hard links"
 
 func isHardLinkError(err error) bool {
-	var ke *KeyError
-	return errors.As(err, &ke) && strings.HasSuffix(ke.Reason, hardLinkReason)
+	var e *Error
+	return errors.As(err, &e) && errors.Is(e.Err, ErrUnsafeKey) && strings.HasSuffix(e.Err.Error(), hardLinkReason)
+}
+
+// unsafe returns the *Error for a key DirStore refuses.
+func unsafe(bucket, key, reason string) error {
+	return &Error{Bucket: bucket, Key: key, Err: detail(ErrUnsafeKey, reason, nil)}
+}
+
+// withOp sets the Op of err if it is an *Error without one.
+func withOp(op string, err error) error {
+	if e, ok := err.(*Error); ok && e.Op == "" {
+		e.Op = op
+	}
+	return err
 }
 
 // openFile opens the regular file at path and returns it with its
 // FileInfo, or a nil file if there is no regular file there. A symbolic
-// link or a file with other hard links is refused with a *KeyError.
+// link or a file with other hard links is refused with ErrUnsafeKey.
 func openFile(path, bucket, key, what string) (*os.File, fs.FileInfo, error) {
 	fi, err := os.Lstat(path)
 	switch {
@@ -587,7 +593,7 @@ func openFile(path, bucket, key, what string) (*os.File, fs.FileInfo, error) {
 	case err != nil:
 		return nil, nil, fmt.Errorf("logfile: %w", err)
 	case fi.Mode()&fs.ModeSymlink != 0:
-		return nil, nil, &KeyError{Bucket: bucket, Key: key, Reason: "the " + what + " is a symbolic link"}
+		return nil, nil, unsafe(bucket, key, "the "+what+" is a symbolic link")
 	case !fi.Mode().IsRegular():
 		return nil, nil, nil
 	}
@@ -608,7 +614,7 @@ func openFile(path, bucket, key, what string) (*os.File, fs.FileInfo, error) {
 	}
 	if linkCount(fi) > 1 {
 		f.Close()
-		return nil, nil, &KeyError{Bucket: bucket, Key: key, Reason: "the " + what + " " + hardLinkReason}
+		return nil, nil, unsafe(bucket, key, "the "+what+" "+hardLinkReason)
 	}
 	return f, fi, nil
 }
@@ -624,7 +630,7 @@ func (s *DirStore) List(ctx context.Context, bucket, prefix, startAfter string) 
 			yield("", err)
 			return
 		}
-		if err := CheckKey(bucket, "k"); err != nil {
+		if err := checkKey("list", bucket, "k"); err != nil {
 			yield("", err)
 			return
 		}

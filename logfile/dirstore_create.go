@@ -30,8 +30,8 @@ const StaleClaimAge = 2 * time.Minute
 const claimPoll = 5 * time.Millisecond
 
 // PutIfAbsent stores obj unless an object exists at its bucket and key,
-// in which case it stores nothing and returns an *ExistsError (wrapping
-// ErrExists). It is exclusive across goroutines and across processes that
+// in which case it stores nothing and returns an *Error wrapping
+// ErrExists. It is exclusive across goroutines and across processes that
 // share the root, and never exposes a partial object:
 //
 //  1. The body and the sidecar are written to temporary files and fsynced,
@@ -54,6 +54,7 @@ const claimPoll = 5 * time.Millisecond
 // creator's. A plain Put to the same key is not excluded: it replaces
 // the object as usual.
 func (s *DirStore) PutIfAbsent(ctx context.Context, obj Object) (err error) {
+	defer func() { err = withOp("put", err) }()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -80,7 +81,7 @@ func (s *DirStore) PutIfAbsent(ctx context.Context, obj Object) (err error) {
 		fi, err := os.Lstat(final)
 		switch {
 		case err == nil && fi.IsDir():
-			return false, fmt.Errorf("logfile: s3://%s/%s is a prefix of other keys: %w", obj.Bucket, obj.Key, ErrKeyConflict)
+			return false, &Error{Op: "put", Bucket: obj.Bucket, Key: obj.Key, Err: detail(ErrKeyConflict, "it is a prefix of other keys", nil)}
 		case err == nil:
 			return true, nil
 		case errors.Is(err, fs.ErrNotExist):
@@ -89,7 +90,7 @@ func (s *DirStore) PutIfAbsent(ctx context.Context, obj Object) (err error) {
 			return false, fmt.Errorf("logfile: %w", err)
 		}
 	}
-	existsErr := &ExistsError{Bucket: obj.Bucket, Key: obj.Key}
+	existsErr := &Error{Op: "put", Bucket: obj.Bucket, Key: obj.Key, Err: ErrExists}
 	// Most losers find the object already there: spare them the temp files.
 	if ok, err := exists(); err != nil || ok {
 		if ok {

@@ -32,15 +32,16 @@ func TestDirStoreSizeLimit(t *testing.T) {
 		t.Skipf("cannot make a 64 GiB sparse file here: %v", err)
 	}
 	start := time.Now()
-	var tl *TooLargeError
-	if _, err := s.Get(ctx, "b", key); !errors.As(err, &tl) || tl.Size != 64<<30 || tl.Limit != DefaultMaxObjectSize || !errors.Is(err, ErrTooLarge) {
-		t.Errorf("Get of a 64 GiB file: %v, want a *TooLargeError (Size 64 GiB, Limit DefaultMaxObjectSize) wrapping ErrTooLarge", err)
+	var tl *Error
+	if _, err := s.Get(ctx, "b", key); !errors.As(err, &tl) || tl.Size != 64<<30 || tl.Limit != DefaultMaxObjectSize || !errors.Is(err, ErrTooLarge) ||
+		tl.Op != "get" || tl.Key != key {
+		t.Errorf("Get of a 64 GiB file: %v, want an *Error (get, Size 64 GiB, Limit DefaultMaxObjectSize) wrapping ErrTooLarge", err)
 	}
-	if rc, _, err := s.Open(ctx, "b", key); !errors.As(err, &tl) {
+	if rc, _, err := s.Open(ctx, "b", key); !errors.As(err, &tl) || !errors.Is(err, ErrTooLarge) || tl.Op != "open" {
 		if rc != nil {
 			rc.Close()
 		}
-		t.Errorf("Open of a 64 GiB file: %v, want a *TooLargeError", err)
+		t.Errorf("Open of a 64 GiB file: %v, want an *Error (open) wrapping ErrTooLarge", err)
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("refusing took %v: the file was read", d)
@@ -78,7 +79,7 @@ func TestDirStoreSizeLimit(t *testing.T) {
 
 // TestDirStoreRefusesHardLinks links a file from outside the root into the
 // tree, as an object and as a sidecar: Get and Open refuse both with a
-// *KeyError and List skips the object, so the outside file is never read.
+// *Error wrapping ErrUnsafeKey and List skips the object, so the outside file is never read.
 func TestDirStoreRefusesHardLinks(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -101,12 +102,12 @@ func TestDirStoreRefusesHardLinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"d/linked", "d/meta"} {
-		var ke *KeyError
-		if _, err := s.Get(ctx, "b", k); !errors.As(err, &ke) || !strings.Contains(ke.Reason, "hard link") {
-			t.Errorf("Get(%q): %v, want a *KeyError about a hard link", k, err)
+		var ke *Error
+		if _, err := s.Get(ctx, "b", k); !errors.As(err, &ke) || !errors.Is(err, ErrUnsafeKey) || !strings.Contains(ke.Error(), "hard link") {
+			t.Errorf("Get(%q): %v, want an *Error wrapping ErrUnsafeKey about a hard link", k, err)
 		}
-		if _, _, err := s.Open(ctx, "b", k); !errors.As(err, &ke) {
-			t.Errorf("Open(%q): %v, want a *KeyError", k, err)
+		if _, _, err := s.Open(ctx, "b", k); !errors.As(err, &ke) || !errors.Is(err, ErrUnsafeKey) {
+			t.Errorf("Open(%q): %v, want an *Error wrapping ErrUnsafeKey", k, err)
 		}
 	}
 	if got := listAll(t, s, "b", "", ""); !slices.Equal(got, []string{"d/meta", "d/ok"}) {

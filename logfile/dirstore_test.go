@@ -162,20 +162,20 @@ func TestDirStoreRefusesUnsafeKeys(t *testing.T) {
 		{"evil", "secret"}, {"evil", "new"}, {"b", "link/secret"}, {"b", "link/new"}, {"b", "filelink"},
 	}
 	for _, tt := range tests {
-		var ke *KeyError
+		var ke *Error
 		err := s.Put(ctx, Object{Bucket: tt.bucket, Key: tt.key, Body: []byte("pwned")})
 		if !errors.As(err, &ke) || !errors.Is(err, ErrUnsafeKey) {
 			// Put onto an existing symlink replaces the link itself; that is
 			// safe and allowed. Everything else must be refused.
 			if !(tt.key == "filelink" && err == nil) {
-				t.Errorf("Put(%q, %q) = %v, want *KeyError", tt.bucket, tt.key, err)
+				t.Errorf("Put(%q, %q) = %v, want an *Error wrapping ErrUnsafeKey", tt.bucket, tt.key, err)
 			}
 		}
 		if tt.key == "filelink" {
 			continue
 		}
-		if _, err := s.Get(ctx, tt.bucket, tt.key); !errors.As(err, &ke) {
-			t.Errorf("Get(%q, %q) = %v, want *KeyError", tt.bucket, tt.key, err)
+		if _, err := s.Get(ctx, tt.bucket, tt.key); !errors.As(err, &ke) || !errors.Is(err, ErrUnsafeKey) {
+			t.Errorf("Get(%q, %q) = %v, want an *Error wrapping ErrUnsafeKey", tt.bucket, tt.key, err)
 		}
 	}
 	// A symlinked object is not read.

@@ -93,7 +93,7 @@ func ExampleReader() {
 	// CloudTrail
 	// 09:16:03 GetObject
 	// 09:16:04 PutObject
-	// logfile: this is a digest file, not a log file at offset 15: first member "awsAccountId"
+	// logfile: read at offset 15: a digest file, not a log file: first member "awsAccountId"
 }
 
 func ExampleFileWriter() {

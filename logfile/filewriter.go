@@ -20,8 +20,8 @@ import (
 // the oldest and newest eventTime. Writer builds each of its files with
 // one, so the bytes are the same.
 //
-// A FileWriter checks each record as Writer.Write does (MaxRecordSize,
-// InvalidRecordError) and is not safe for concurrent use. An error from
+// A FileWriter checks each record as Writer.Write does (ErrTooLarge,
+// ErrInvalidRecord) and is not safe for concurrent use. An error from
 // the underlying io.Writer is returned by that and every later call.
 type FileWriter struct {
 	gz      *gzip.Writer
@@ -75,9 +75,9 @@ func NewFileWriter(w io.Writer, level int) (*FileWriter, error) {
 	return f, f.err
 }
 
-// WriteRecord appends r. It returns a *RecordTooLargeError or an
-// *InvalidRecordError (and writes nothing) when Writer.Write would refuse
-// r, or the underlying writer's error.
+// WriteRecord appends r. It returns a *RecordError wrapping ErrTooLarge or
+// ErrInvalidRecord (and writes nothing) when Writer.Write would refuse r,
+// or the underlying writer's error.
 func (f *FileWriter) WriteRecord(r *event.Record) error {
 	bp := encodePool.Get().(*[]byte)
 	defer putEncodeBuf(bp)

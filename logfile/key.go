@@ -11,25 +11,6 @@ import (
 	"github.com/trailkit/trailkit/internal/trailname"
 )
 
-// ErrMalformedKey is wrapped by every *MalformedKeyError.
-var ErrMalformedKey = errors.New("logfile: malformed CloudTrail object key")
-
-// MalformedKeyError reports a key that does not follow CloudTrail's layout,
-// or a Key whose fields cannot form one. Field names the offending part
-// ("account", "region", "time", "file name", …). It wraps ErrMalformedKey.
-type MalformedKeyError struct {
-	Key    string
-	Field  string
-	Reason string
-}
-
-func (e *MalformedKeyError) Error() string {
-	return fmt.Sprintf("logfile: malformed key %q: %s: %s", e.Key, e.Field, e.Reason)
-}
-
-// Unwrap returns ErrMalformedKey.
-func (e *MalformedKeyError) Unwrap() error { return ErrMalformedKey }
-
 // Time layouts of the file-name timestamps: log and Insights files carry the
 // delivery minute, digests the digest end time to the second.
 const (
@@ -155,12 +136,12 @@ func (k *Key) UnmarshalText(text []byte) error {
 }
 
 // Validate reports whether k can form a key that ParseKey gives back
-// unchanged: it returns nil or a *MalformedKeyError. Time must be in UTC and
+// unchanged: it returns nil or an *Error wrapping ErrMalformedKey. Time must be in UTC and
 // carry no precision the layout drops (seconds for log and Insights files,
 // sub-seconds for digests), so that the Key round-trips exactly.
 func (k Key) Validate() error {
 	bad := func(field, reason string) error {
-		return &MalformedKeyError{Key: k.String(), Field: field, Reason: reason}
+		return &Error{Op: "validate key", Key: k.String(), Field: field, Err: detail(ErrMalformedKey, reason, nil)}
 	}
 	switch k.Kind {
 	case KindLog, KindInsight:
@@ -220,8 +201,8 @@ func checkPrefix(p string) string {
 	if p[0] == '/' || p[len(p)-1] == '/' {
 		return "must not begin or end with /"
 	}
-	if err := CheckKey("b", p); err != nil {
-		return err.(*KeyError).Reason
+	if reason := unsafeKey("b", p); reason != "" {
+		return reason
 	}
 	return ""
 }
@@ -305,8 +286,8 @@ func CheckTrailName(name string) error {
 
 // ParseKey parses a log file, Insights file or digest key. Everything is
 // checked: the layout, every field's syntax, and that the account, Region
-// and date in the path agree with the file name. It returns the Key or a
-// *MalformedKeyError. ParseKey(k.String()) == k for every k that passes
+// and date in the path agree with the file name. It returns the Key or an
+// *Error wrapping ErrMalformedKey (Field names the part at fault). ParseKey(k.String()) == k for every k that passes
 // Validate.
 //
 // The path is parsed from its end, so a prefix may itself contain
@@ -318,7 +299,7 @@ func CheckTrailName(name string) error {
 // DigestChain.Match and DigestChain.Parse.
 func ParseKey(key string) (Key, error) {
 	bad := func(field, reason string) (Key, error) {
-		return Key{}, &MalformedKeyError{Key: key, Field: field, Reason: reason}
+		return Key{}, &Error{Op: "parse key", Key: key, Field: field, Err: detail(ErrMalformedKey, reason, nil)}
 	}
 	if len(key) > 1024 {
 		return bad("key", "longer than 1024 bytes")
@@ -513,7 +494,8 @@ func (c DigestChain) Match(key string) bool {
 }
 
 // Parse parses key as a digest of this chain: ParseKey, then a check that
-// every field agrees with c. It returns a *MalformedKeyError otherwise.
+// every field agrees with c. It returns an *Error wrapping ErrMalformedKey
+// otherwise.
 func (c DigestChain) Parse(key string) (Key, error) {
 	k, err := ParseKey(key)
 	if err != nil {
@@ -521,7 +503,7 @@ func (c DigestChain) Parse(key string) (Key, error) {
 	}
 	if k.Kind != KindDigest || k.Prefix != c.Prefix || k.OrgID != c.OrgID || k.Account != c.Account ||
 		k.Region != c.Region || k.Trail != c.Trail || k.HomeRegion != c.HomeRegion {
-		return Key{}, &MalformedKeyError{Key: key, Field: "chain", Reason: "not a digest of trail " + c.Trail + " for " + c.Account + " in " + c.Region}
+		return Key{}, &Error{Op: "parse key", Key: key, Field: "chain", Err: detail(ErrMalformedKey, "not a digest of trail "+c.Trail+" for "+c.Account+" in "+c.Region, nil)}
 	}
 	return k, nil
 }

@@ -80,9 +80,9 @@ func TestParseKeyMalformed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := ParseKey(tt.key)
-		var me *MalformedKeyError
+		var me *Error
 		if !errors.As(err, &me) || !errors.Is(err, ErrMalformedKey) {
-			t.Errorf("%s: ParseKey(%q) error = %v, want *MalformedKeyError", tt.name, tt.key, err)
+			t.Errorf("%s: ParseKey(%q) error = %v, want an *Error wrapping ErrMalformedKey", tt.name, tt.key, err)
 			continue
 		}
 		if me.Field != tt.field || me.Key != tt.key {
@@ -117,8 +117,8 @@ func TestKeyValidate(t *testing.T) {
 	for _, m := range mut {
 		k := base
 		m.f(&k)
-		var me *MalformedKeyError
-		if err := k.Validate(); !errors.As(err, &me) || me.Field != m.field {
+		var me *Error
+		if err := k.Validate(); !errors.As(err, &me) || !errors.Is(err, ErrMalformedKey) || me.Field != m.field {
 			t.Errorf("Validate(%+v) = %v, want field %q", k, err, m.field)
 		}
 		if _, err := k.MarshalText(); err == nil {

@@ -31,11 +31,11 @@ import (
 // 1f 8b; concatenated members, as Firehose writes them, are one stream).
 //
 // Memory is bounded by one line: a line longer than opts.MaxRecordBytes
-// gives ErrRecordSpanTooLarge and ends the stream, as do input inflating
-// past opts.MaxDecompressedSize (ErrDecompressedTooLarge) and read or gzip
-// errors (ErrMalformedLogFile). A line that is not a record gives
+// gives ErrTooLarge and ends the stream, as do input inflating past
+// opts.MaxDecompressedSize (ErrTooLarge) and read or gzip errors
+// (ErrMalformedLogFile). A line that is not a record gives
 // ErrMalformedLogFile, and the lines after it are still read if the loop
-// goes on. Every error is a *ReadError whose Record is the 0-based line
+// goes on. Every error is a *RecordError whose Record is the 0-based line
 // number and Offset the byte offset of the line in the uncompressed input.
 func ReadJSONLines(r io.Reader, opts ReaderOptions) iter.Seq2[*event.Record, error] {
 	if opts.MaxDecompressedSize == 0 {
@@ -50,7 +50,7 @@ func ReadJSONLines(r io.Reader, opts ReaderOptions) iter.Seq2[*event.Record, err
 		if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 			gz, err := gzip.NewReader(br)
 			if err != nil {
-				yield(nil, &ReadError{Record: 0, Kind: ErrMalformedLogFile, Err: err, Msg: "gzip header"})
+				yield(nil, &RecordError{Op: "read", Record: 0, Offset: 0, Err: detail(ErrMalformedLogFile, "gzip header", err)})
 				return
 			}
 			defer gz.Close()
@@ -62,8 +62,8 @@ func ReadJSONLines(r io.Reader, opts ReaderOptions) iter.Seq2[*event.Record, err
 			line []byte
 			no   int
 		)
-		fail := func(kind, cause error, msg string) *ReadError {
-			return &ReadError{Offset: off, Record: no, Kind: kind, Err: cause, Msg: fmt.Sprintf("line %d", no+1) + msg}
+		fail := func(kind, cause error, msg string) *RecordError {
+			return &RecordError{Op: "read", Record: no, Offset: off, Err: detail(kind, fmt.Sprintf("line %d", no+1)+msg, cause)}
 		}
 		for ; ; no++ {
 			line = line[:0]
@@ -72,7 +72,7 @@ func ReadJSONLines(r io.Reader, opts ReaderOptions) iter.Seq2[*event.Record, err
 				var part []byte
 				part, err = lr.ReadSlice('\n')
 				if len(line)+len(part) > opts.MaxRecordBytes+2 { // + "\r\n"
-					yield(nil, fail(ErrRecordSpanTooLarge, nil, fmt.Sprintf(": longer than %d bytes", opts.MaxRecordBytes)))
+					yield(nil, fail(ErrTooLarge, nil, fmt.Sprintf(": longer than %d bytes (MaxRecordBytes)", opts.MaxRecordBytes)))
 					return
 				}
 				line = append(line, part...)
@@ -81,7 +81,7 @@ func ReadJSONLines(r io.Reader, opts ReaderOptions) iter.Seq2[*event.Record, err
 				}
 			}
 			if opts.MaxDecompressedSize > 0 && off+int64(len(line)) > opts.MaxDecompressedSize {
-				yield(nil, fail(ErrDecompressedTooLarge, nil, ""))
+				yield(nil, fail(ErrTooLarge, nil, fmt.Sprintf(": input inflates to more than %d bytes (MaxDecompressedSize)", opts.MaxDecompressedSize)))
 				return
 			}
 			if err != nil && err != io.EOF {

@@ -33,7 +33,7 @@
 // A Writer batches records into log files per (account, Region), puts them
 // in a Store and reports each Delivery to its subscribers (the digest chain).
 // Write refuses a record whose encoding would not read back as itself
-// (InvalidRecordError). With a Spool (OpenSpool) Write returns only once the
+// (ErrInvalidRecord). With a Spool (OpenSpool) Write returns only once the
 // record is durable, and Writer.Replay delivers after a crash, exactly once,
 // what was acknowledged but not delivered; the spool's file format is in
 // the Spool documentation.
@@ -43,7 +43,16 @@
 // and Lake exports, trailkit export --format jsonl). FileWriter frames one
 // log file over any io.Writer; Writer builds its files with it.
 // Store.Open reads an object as a stream (Scan and digest.Validate use it),
-// and every store refuses objects above its size limit (TooLargeError).
+// and every store refuses objects above its size limit (ErrTooLarge).
+//
+// # Errors
+//
+// Errors follow io/fs: a few sentinels to test with errors.Is (ErrNotFound,
+// ErrExists, ErrUnsafeKey, ErrTooLarge, ErrMalformedKey,
+// ErrMalformedLogFile, ErrInvalidRecord, ErrDeliveryFailed, …), wrapped in
+// an *Error (an operation on an object, a key or the spool) or a
+// *RecordError (a record that could not be read or written, with its
+// position) that carries the evidence.
 //
 // # Where objects live
 //

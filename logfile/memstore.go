@@ -28,7 +28,7 @@ func (s *MemStore) Put(ctx context.Context, obj Object) error {
 }
 
 // PutIfAbsent stores obj unless an object exists at its bucket and key, in
-// which case it returns an *ExistsError (wrapping ErrExists).
+// which case it returns an *Error wrapping ErrExists.
 func (s *MemStore) PutIfAbsent(ctx context.Context, obj Object) error {
 	return s.put(ctx, obj, true)
 }
@@ -37,7 +37,7 @@ func (s *MemStore) put(ctx context.Context, obj Object, ifAbsent bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := CheckKey(obj.Bucket, obj.Key); err != nil {
+	if err := checkKey("put", obj.Bucket, obj.Key); err != nil {
 		return err
 	}
 	obj.Body = slices.Clone(obj.Body)
@@ -45,7 +45,7 @@ func (s *MemStore) put(ctx context.Context, obj Object, ifAbsent bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.buckets[obj.Bucket][obj.Key]; ok && ifAbsent {
-		return &ExistsError{Bucket: obj.Bucket, Key: obj.Key}
+		return &Error{Op: "put", Bucket: obj.Bucket, Key: obj.Key, Err: ErrExists}
 	}
 	if s.buckets == nil {
 		s.buckets = map[string]map[string]Object{}
@@ -64,14 +64,14 @@ func (s *MemStore) Get(ctx context.Context, bucket, key string) (Object, error) 
 	if err := ctx.Err(); err != nil {
 		return Object{}, err
 	}
-	if err := CheckKey(bucket, key); err != nil {
+	if err := checkKey("get", bucket, key); err != nil {
 		return Object{}, err
 	}
 	s.mu.RLock()
 	obj, ok := s.buckets[bucket][key]
 	s.mu.RUnlock()
 	if !ok {
-		return Object{}, &NotFoundError{Bucket: bucket, Key: key}
+		return Object{}, &Error{Op: "get", Bucket: bucket, Key: key, Err: ErrNotFound}
 	}
 	obj.Body = slices.Clone(obj.Body)
 	obj.Metadata = maps.Clone(obj.Metadata)
@@ -85,14 +85,14 @@ func (s *MemStore) Open(ctx context.Context, bucket, key string) (io.ReadCloser,
 	if err := ctx.Err(); err != nil {
 		return nil, ObjectInfo{}, err
 	}
-	if err := CheckKey(bucket, key); err != nil {
+	if err := checkKey("open", bucket, key); err != nil {
 		return nil, ObjectInfo{}, err
 	}
 	s.mu.RLock()
 	obj, ok := s.buckets[bucket][key]
 	s.mu.RUnlock()
 	if !ok {
-		return nil, ObjectInfo{}, &NotFoundError{Bucket: bucket, Key: key}
+		return nil, ObjectInfo{}, &Error{Op: "open", Bucket: bucket, Key: key, Err: ErrNotFound}
 	}
 	// The stored body is never modified (Put stores a copy and a
 	// replacement stores a new slice), so it is read in place.

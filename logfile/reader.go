@@ -19,61 +19,6 @@ const (
 	DefaultMaxRecordBytes      = 1 << 20
 )
 
-// Errors of Reader. Each comes wrapped in a *ReadError that says where.
-var (
-	// ErrDigestFile: the input is a CloudTrail digest file (its top-level
-	// object starts with a digest member such as "awsAccountId"), not a log file.
-	ErrDigestFile = errors.New("logfile: this is a digest file, not a log file")
-	// ErrNotLogFile: the input is JSON but not {"Records":[…]}.
-	ErrNotLogFile = errors.New("logfile: not a CloudTrail log file")
-	// ErrMalformedLogFile: the JSON is malformed or truncated, a record
-	// cannot be decoded, or the gzip data is corrupt.
-	ErrMalformedLogFile = errors.New("logfile: malformed log file")
-	// ErrDecompressedTooLarge: the input inflates to more than
-	// ReaderOptions.MaxDecompressedSize bytes.
-	ErrDecompressedTooLarge = errors.New("logfile: log file inflates past the size limit")
-	// ErrRecordSpanTooLarge: one element of Records is longer than
-	// ReaderOptions.MaxRecordBytes.
-	ErrRecordSpanTooLarge = errors.New("logfile: record longer than the reader's limit")
-	// ErrTrailingData: bytes follow the gzip member, or the JSON object.
-	ErrTrailingData = errors.New("logfile: trailing data after the log file")
-)
-
-// ReadError reports why a Reader stopped. Offset is the byte offset in the
-// uncompressed JSON where the problem was found (for gzip errors, how far
-// inflation got). Record is the index of the record being read, or -1 before
-// the Records array. Kind is one of the Reader's sentinel errors; Err is the
-// underlying cause (an *event.SyntaxError, a gzip error, …) or nil.
-type ReadError struct {
-	Offset int64
-	Record int
-	Kind   error
-	Err    error
-	Msg    string
-}
-
-func (e *ReadError) Error() string {
-	s := fmt.Sprintf("%v at offset %d", e.Kind, e.Offset)
-	if e.Record >= 0 {
-		s += fmt.Sprintf(" (record %d)", e.Record)
-	}
-	if e.Msg != "" {
-		s += ": " + e.Msg
-	}
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
-}
-
-// Unwrap returns Kind and Err.
-func (e *ReadError) Unwrap() []error {
-	if e.Err == nil {
-		return []error{e.Kind}
-	}
-	return []error{e.Kind, e.Err}
-}
-
 // ReaderOptions configures a Reader; the zero value selects the defaults.
 type ReaderOptions struct {
 	// MaxDecompressedSize caps the uncompressed bytes read (default 1 GiB,
@@ -103,10 +48,12 @@ var digestMembers = map[string]bool{
 // What it accepts and rejects: the top-level object must start with the
 // member "Records" (spelled without escapes) whose value is an array of objects, and end right after
 // it (like the AWS CloudTrail Processing Library). A digest file gives
-// ErrDigestFile; other JSON gives ErrNotLogFile; a gzip stream must be a
-// single member followed by nothing (ErrTrailingData), and plain JSON may
-// be followed only by whitespace. Every error is a *ReadError; after an error
-// the Reader returns the same error again.
+// ErrDigestFile; other JSON gives ErrMalformedLogFile; a gzip stream must
+// be a single member followed by nothing, and plain JSON may be followed
+// only by whitespace (ErrMalformedLogFile). Input inflating past
+// MaxDecompressedSize and a record longer than MaxRecordBytes give
+// ErrTooLarge. Every error is a *RecordError saying where (Record, Offset);
+// after an error the Reader returns the same error again.
 type Reader struct {
 	br      *bufio.Reader
 	gz      *gzip.Reader
@@ -149,7 +96,7 @@ func (r *Reader) fail(kind error, cause error, msg string) error {
 	if r.state == stateStart {
 		rec = -1
 	}
-	r.err = &ReadError{Offset: r.off + int64(r.pos), Record: rec, Kind: kind, Err: cause, Msg: msg}
+	r.err = &RecordError{Op: "read", Record: rec, Offset: r.off + int64(r.pos), Err: detail(kind, msg, cause)}
 	return r.err
 }
 
@@ -186,7 +133,7 @@ func (r *Reader) fill() error {
 	}
 	if r.end == len(r.buf) {
 		if len(r.buf) >= r.opts.MaxRecordBytes+64 {
-			return r.fail(ErrRecordSpanTooLarge, nil, fmt.Sprintf("over %d bytes", r.opts.MaxRecordBytes))
+			return r.fail(ErrTooLarge, nil, fmt.Sprintf("record longer than %d bytes (MaxRecordBytes)", r.opts.MaxRecordBytes))
 		}
 		nb := make([]byte, min(2*len(r.buf), r.opts.MaxRecordBytes+64))
 		copy(nb, r.buf[:r.end])
@@ -197,7 +144,7 @@ func (r *Reader) fill() error {
 		r.end += n
 		r.total += int64(n)
 		if r.opts.MaxDecompressedSize > 0 && r.total > r.opts.MaxDecompressedSize {
-			return r.fail(ErrDecompressedTooLarge, nil, fmt.Sprintf("more than %d bytes", r.opts.MaxDecompressedSize))
+			return r.fail(ErrTooLarge, nil, fmt.Sprintf("inflates to more than %d bytes (MaxDecompressedSize)", r.opts.MaxDecompressedSize))
 		}
 		if err == io.EOF {
 			r.eof = true
@@ -256,20 +203,20 @@ func (r *Reader) header() error {
 	}
 	c, err := r.peek()
 	if err == io.EOF {
-		return r.fail(ErrNotLogFile, nil, "empty input")
+		return r.fail(ErrMalformedLogFile, nil, "empty input")
 	}
 	if err != nil {
 		return err
 	}
 	if c != '{' {
-		return r.fail(ErrNotLogFile, nil, fmt.Sprintf("want a JSON object, found %q", c))
+		return r.fail(ErrMalformedLogFile, nil, fmt.Sprintf("want a JSON object, found %q", c))
 	}
 	r.pos++
 	if c, err = r.peek(); err != nil && err != io.EOF {
 		return err
 	}
 	if err == io.EOF || c != '"' {
-		return r.fail(ErrNotLogFile, nil, `want the member "Records"`)
+		return r.fail(ErrMalformedLogFile, nil, `want the member "Records"`)
 	}
 	// The first key: read it raw (CloudTrail and digest keys need no escapes).
 	r.pos++
@@ -290,7 +237,7 @@ func (r *Reader) header() error {
 			break
 		}
 		if r.pos-start > 64 {
-			return r.fail(ErrNotLogFile, nil, `want the member "Records"`)
+			return r.fail(ErrMalformedLogFile, nil, `want the member "Records"`)
 		}
 		r.pos++
 	}
@@ -301,13 +248,13 @@ func (r *Reader) header() error {
 	case digestMembers[key]:
 		return r.fail(ErrDigestFile, nil, fmt.Sprintf("first member %q", key))
 	default:
-		return r.fail(ErrNotLogFile, nil, fmt.Sprintf("first member is %q, want \"Records\"", key))
+		return r.fail(ErrMalformedLogFile, nil, fmt.Sprintf("first member is %q, want \"Records\"", key))
 	}
 	if err := r.expect(':', "':'"); err != nil {
 		return err
 	}
 	if c, err = r.peek(); err == nil && c != '[' {
-		return r.fail(ErrNotLogFile, nil, fmt.Sprintf("Records is not an array: found %q", c))
+		return r.fail(ErrMalformedLogFile, nil, fmt.Sprintf("Records is not an array: found %q", c))
 	}
 	if err := r.expect('[', "'['"); err != nil {
 		return err
@@ -353,7 +300,7 @@ func (r *Reader) span() ([]byte, error) {
 				depth--
 				if depth == 0 {
 					if i+1-r.pos > r.opts.MaxRecordBytes {
-						return nil, r.fail(ErrRecordSpanTooLarge, nil, fmt.Sprintf("over %d bytes", r.opts.MaxRecordBytes))
+						return nil, r.fail(ErrTooLarge, nil, fmt.Sprintf("record longer than %d bytes (MaxRecordBytes)", r.opts.MaxRecordBytes))
 					}
 					rec := buf[r.pos : i+1]
 					r.pos = i + 1
@@ -363,7 +310,7 @@ func (r *Reader) span() ([]byte, error) {
 			i++
 		}
 		if i-r.pos > r.opts.MaxRecordBytes {
-			return nil, r.fail(ErrRecordSpanTooLarge, nil, fmt.Sprintf("over %d bytes", r.opts.MaxRecordBytes))
+			return nil, r.fail(ErrTooLarge, nil, fmt.Sprintf("record longer than %d bytes (MaxRecordBytes)", r.opts.MaxRecordBytes))
 		}
 		shift := r.pos
 		if err := r.fill(); err != nil {
@@ -384,7 +331,7 @@ func (r *Reader) finish() error {
 	}
 	switch c, err := r.peek(); {
 	case err == nil:
-		return r.fail(ErrTrailingData, nil, fmt.Sprintf("%q after the JSON object", c))
+		return r.fail(ErrMalformedLogFile, nil, fmt.Sprintf("%q after the JSON object", c))
 	case err != io.EOF:
 		return err
 	}
@@ -392,7 +339,7 @@ func (r *Reader) finish() error {
 		// The member's CRC and length were checked by the gzip reader when it
 		// returned io.EOF; now nothing may follow it.
 		if _, err := r.br.ReadByte(); err == nil {
-			return r.fail(ErrTrailingData, nil, "bytes after the gzip member")
+			return r.fail(ErrMalformedLogFile, nil, "bytes after the gzip member")
 		} else if err != io.EOF {
 			return r.fail(ErrMalformedLogFile, err, "reading input")
 		}
@@ -402,7 +349,7 @@ func (r *Reader) finish() error {
 }
 
 // Next returns the next record, or io.EOF after the last one. Errors are
-// *ReadError values; see the sentinels.
+// *RecordError values; see Reader.
 func (r *Reader) Next() (*event.Record, error) {
 	if p := r.pending; p != nil {
 		r.pending = nil
@@ -472,7 +419,7 @@ func (r *Reader) next() (*event.Record, error) {
 		if errors.As(err, &se) {
 			off += se.Offset
 		}
-		r.err = &ReadError{Offset: off, Record: r.records, Kind: ErrMalformedLogFile, Err: err}
+		r.err = &RecordError{Op: "read", Record: r.records, Offset: off, Err: detail(ErrMalformedLogFile, "", err)}
 		return nil, r.err
 	}
 	if r.kind == "" {

@@ -93,47 +93,48 @@ func TestReaderRejects(t *testing.T) {
 		data []byte
 		opts ReaderOptions
 		kind error
+		msg  string // in the error's text
 	}{
-		{"empty", nil, ReaderOptions{}, ErrNotLogFile},
-		{"whitespace", []byte(" \n"), ReaderOptions{}, ErrNotLogFile},
-		{"array", []byte(`[` + rec1 + `]`), ReaderOptions{}, ErrNotLogFile},
-		{"other object", []byte(`{"foo":[]}`), ReaderOptions{}, ErrNotLogFile},
-		{"empty object", []byte(`{}`), ReaderOptions{}, ErrNotLogFile},
-		{"digest", digest, ReaderOptions{}, ErrDigestFile},
-		{"digest gzip", gz(digest), ReaderOptions{}, ErrDigestFile},
-		{"Records object", []byte(`{"Records":{}}`), ReaderOptions{}, ErrNotLogFile},
-		{"Records null", []byte(`{"Records":null}`), ReaderOptions{}, ErrNotLogFile},
-		{"no colon", []byte(`{"Records"[]}`), ReaderOptions{}, ErrMalformedLogFile},
-		{"number element", []byte(`{"Records":[1]}`), ReaderOptions{}, ErrMalformedLogFile},
-		{"trailing comma", []byte(`{"Records":[` + rec1 + `,]}`), ReaderOptions{}, ErrMalformedLogFile},
-		{"missing comma", []byte(`{"Records":[` + rec1 + rec1 + `]}`), ReaderOptions{}, ErrMalformedLogFile},
-		{"bad record", []byte(`{"Records":[{"eventID":}]}`), ReaderOptions{}, ErrMalformedLogFile},
-		{"mismatched brackets", []byte(`{"Records":[{"a":[1}]]}`), ReaderOptions{}, ErrMalformedLogFile},
-		{"truncated", good[:len(good)-20], ReaderOptions{}, ErrMalformedLogFile},
-		{"unterminated array", good[:len(good)-2], ReaderOptions{}, ErrMalformedLogFile},
-		{"no closing brace", good[:len(good)-1], ReaderOptions{}, ErrMalformedLogFile},
-		{"member after Records", []byte(`{"Records":[],"x":1}`), ReaderOptions{}, ErrMalformedLogFile},
-		{"trailing JSON", append(bytes.Clone(good), `{}`...), ReaderOptions{}, ErrTrailingData},
-		{"truncated gzip", goodGz[:len(goodGz)-10], ReaderOptions{}, ErrMalformedLogFile},
-		{"gzip header only", goodGz[:5], ReaderOptions{}, ErrMalformedLogFile},
-		{"gzip bad CRC", corruptCRC, ReaderOptions{}, ErrMalformedLogFile},
-		{"gzip corrupt data", corruptData, ReaderOptions{}, ErrMalformedLogFile},
-		{"bytes after gzip", append(bytes.Clone(goodGz), 0), ReaderOptions{}, ErrTrailingData},
-		{"two gzip members", append(bytes.Clone(goodGz), goodGz...), ReaderOptions{}, ErrTrailingData},
-		{"decompression cap", gz(bytes.Repeat([]byte(" "), 1<<20)), ReaderOptions{MaxDecompressedSize: 1 << 16}, ErrDecompressedTooLarge},
-		{"record cap", []byte(`{"Records":[{"a":"` + strings.Repeat("x", 5000) + `"}]}`), ReaderOptions{MaxRecordBytes: 1000}, ErrRecordSpanTooLarge},
-		{"deep nesting", []byte(`{"Records":[` + strings.Repeat("[", 3000) + `]}`), ReaderOptions{}, ErrMalformedLogFile},
+		{"empty", nil, ReaderOptions{}, ErrMalformedLogFile, "empty input"},
+		{"whitespace", []byte(" \n"), ReaderOptions{}, ErrMalformedLogFile, "empty input"},
+		{"array", []byte(`[` + rec1 + `]`), ReaderOptions{}, ErrMalformedLogFile, "want a JSON object"},
+		{"other object", []byte(`{"foo":[]}`), ReaderOptions{}, ErrMalformedLogFile, "first member is \"foo\""},
+		{"empty object", []byte(`{}`), ReaderOptions{}, ErrMalformedLogFile, "want the member \"Records\""},
+		{"digest", digest, ReaderOptions{}, ErrDigestFile, "first member \"awsAccountId\""},
+		{"digest gzip", gz(digest), ReaderOptions{}, ErrDigestFile, ""},
+		{"Records object", []byte(`{"Records":{}}`), ReaderOptions{}, ErrMalformedLogFile, "Records is not an array"},
+		{"Records null", []byte(`{"Records":null}`), ReaderOptions{}, ErrMalformedLogFile, "Records is not an array"},
+		{"no colon", []byte(`{"Records"[]}`), ReaderOptions{}, ErrMalformedLogFile, ""},
+		{"number element", []byte(`{"Records":[1]}`), ReaderOptions{}, ErrMalformedLogFile, ""},
+		{"trailing comma", []byte(`{"Records":[` + rec1 + `,]}`), ReaderOptions{}, ErrMalformedLogFile, ""},
+		{"missing comma", []byte(`{"Records":[` + rec1 + rec1 + `]}`), ReaderOptions{}, ErrMalformedLogFile, ""},
+		{"bad record", []byte(`{"Records":[{"eventID":}]}`), ReaderOptions{}, ErrMalformedLogFile, ""},
+		{"mismatched brackets", []byte(`{"Records":[{"a":[1}]]}`), ReaderOptions{}, ErrMalformedLogFile, ""},
+		{"truncated", good[:len(good)-20], ReaderOptions{}, ErrMalformedLogFile, ""},
+		{"unterminated array", good[:len(good)-2], ReaderOptions{}, ErrMalformedLogFile, ""},
+		{"no closing brace", good[:len(good)-1], ReaderOptions{}, ErrMalformedLogFile, ""},
+		{"member after Records", []byte(`{"Records":[],"x":1}`), ReaderOptions{}, ErrMalformedLogFile, ""},
+		{"trailing JSON", append(bytes.Clone(good), `{}`...), ReaderOptions{}, ErrMalformedLogFile, "after the JSON object"},
+		{"truncated gzip", goodGz[:len(goodGz)-10], ReaderOptions{}, ErrMalformedLogFile, ""},
+		{"gzip header only", goodGz[:5], ReaderOptions{}, ErrMalformedLogFile, ""},
+		{"gzip bad CRC", corruptCRC, ReaderOptions{}, ErrMalformedLogFile, ""},
+		{"gzip corrupt data", corruptData, ReaderOptions{}, ErrMalformedLogFile, ""},
+		{"bytes after gzip", append(bytes.Clone(goodGz), 0), ReaderOptions{}, ErrMalformedLogFile, "bytes after the gzip member"},
+		{"two gzip members", append(bytes.Clone(goodGz), goodGz...), ReaderOptions{}, ErrMalformedLogFile, "bytes after the gzip member"},
+		{"decompression cap", gz(bytes.Repeat([]byte(" "), 1<<20)), ReaderOptions{MaxDecompressedSize: 1 << 16}, ErrTooLarge, "MaxDecompressedSize"},
+		{"record cap", []byte(`{"Records":[{"a":"` + strings.Repeat("x", 5000) + `"}]}`), ReaderOptions{MaxRecordBytes: 1000}, ErrTooLarge, "MaxRecordBytes"},
+		{"deep nesting", []byte(`{"Records":[` + strings.Repeat("[", 3000) + `]}`), ReaderOptions{}, ErrMalformedLogFile, ""},
 	}
 	for _, tt := range tests {
 		_, err := readErr(tt.data, tt.opts)
-		var re *ReadError
-		if !errors.As(err, &re) || !errors.Is(err, tt.kind) {
-			t.Errorf("%s: error %v, want %v", tt.name, err, tt.kind)
+		var re *RecordError
+		if !errors.As(err, &re) || !errors.Is(err, tt.kind) || !strings.Contains(err.Error(), tt.msg) {
+			t.Errorf("%s: error %v, want a *RecordError wrapping %v saying %q", tt.name, err, tt.kind, tt.msg)
 		}
 	}
 	// Offsets point at the problem.
 	_, err := readErr([]byte(`{"Records":[`+rec1+`, {"eventID":x}]}`), ReaderOptions{})
-	var re *ReadError
+	var re *RecordError
 	if !errors.As(err, &re) || re.Record != 1 || re.Offset != int64(len(`{"Records":[`+rec1+`, {"eventID":`)) || !errors.Is(err, event.ErrSyntax) {
 		t.Errorf("malformed record 1: %+v", re)
 	}
@@ -327,9 +328,9 @@ func FuzzReader(f *testing.F) {
 				break
 			}
 			if err != nil {
-				var re *ReadError
-				if !errors.As(err, &re) || re.Kind == nil {
-					t.Fatalf("error %v is not a *ReadError", err)
+				var re *RecordError
+				if !errors.As(err, &re) || !(errors.Is(err, ErrMalformedLogFile) || errors.Is(err, ErrDigestFile) || errors.Is(err, ErrTooLarge)) {
+					t.Fatalf("error %v is not a *RecordError wrapping a Reader sentinel", err)
 				}
 				return
 			}

@@ -44,30 +44,14 @@ type ScanOptions struct {
 	// Reader configures the reading of each file.
 	Reader ReaderOptions
 	// WholeFiles makes Scan yield a file's records only once the whole
-	// file was read: a file that fails part-way yields its *ScanError and
+	// file was read: a file that fails part-way yields its *RecordError and
 	// none of its records, so that a caller reporting the file as skipped
 	// uses nothing from it. A file's records are then held in memory.
 	WholeFiles bool
 }
 
-// ErrNoStream: Scan was called without ScanOptions.Account or Region. Scan
-// reads one (account, Region) stream; ScanAll reads several, or all.
-var ErrNoStream = errors.New("logfile: Scan needs ScanOptions.Account and Region (one stream); ScanAll reads several or all")
-
-// ScanError reports a file Scan could not read. It wraps the Store's or
-// the Reader's error. Scan goes on with the next file if the caller's loop
-// continues.
-type ScanError struct {
-	Bucket, Key string
-	Err         error
-}
-
-func (e *ScanError) Error() string {
-	return fmt.Sprintf("logfile: scanning s3://%s/%s: %v", e.Bucket, e.Key, e.Err)
-}
-
-// Unwrap returns the underlying error.
-func (e *ScanError) Unwrap() error { return e.Err }
+// errNoStream: Scan was called without ScanOptions.Account or Region.
+var errNoStream = errors.New("logfile: Scan needs ScanOptions.Account and Region (one stream); ScanAll reads several or all")
 
 // Scan yields the records of one account and Region whose eventTime is in
 // [Start, End], for event-history lookups.
@@ -80,10 +64,13 @@ func (e *ScanError) Unwrap() error { return e.Err }
 // (Store.Open), so memory does not grow with the file's size. Records come file by file in key order,
 // and in file order within a file (not sorted by eventTime).
 //
-// An empty Account or Region gives ErrNoStream. Keys in the folders that
-// do not parse as keys of the wanted kind, account and Region are skipped. A file that cannot be read yields (nil,
-// *ScanError); the scan continues with the next file if the loop goes on.
-// Invalid options yield one error.
+// An empty Account or Region yields an error saying that ScanAll reads
+// several streams. Keys in the folders that do not parse as keys of the
+// wanted kind, account and Region are skipped. A file that cannot be read
+// yields (nil, *RecordError) with the file's Bucket and Key; the scan
+// continues with the next file if the loop goes on. Any other error (a
+// listing error, invalid options, ctx done) is yielded once and ends the
+// scan.
 func Scan(ctx context.Context, store Store, opts ScanOptions) iter.Seq2[*event.Record, error] {
 	return func(yield func(*event.Record, error) bool) {
 		if opts.Kind == "" {
@@ -93,7 +80,7 @@ func Scan(ctx context.Context, store Store, opts ScanOptions) iter.Seq2[*event.R
 			opts.Slack = DefaultScanSlack
 		}
 		if opts.Account == "" || opts.Region == "" {
-			yield(nil, ErrNoStream)
+			yield(nil, errNoStream)
 			return
 		}
 		probe := Key{Kind: opts.Kind, Prefix: opts.Prefix, OrgID: opts.OrgID, Account: opts.Account,
@@ -169,7 +156,7 @@ func scanFile(ctx context.Context, store Store, opts ScanOptions, key string, yi
 			yield(nil, ctx.Err())
 			return false
 		}
-		return yield(nil, &ScanError{Bucket: opts.Bucket, Key: key, Err: err})
+		return yield(nil, &RecordError{Op: "read", Bucket: opts.Bucket, Key: key, Record: -1, Offset: -1, Err: err})
 	}
 	defer body.Close()
 	rd := NewReader(body, opts.Reader)
@@ -185,7 +172,12 @@ func scanFile(ctx context.Context, store Store, opts ScanOptions, key string, yi
 			return true
 		}
 		if err != nil {
-			return yield(nil, &ScanError{Bucket: opts.Bucket, Key: key, Err: err})
+			if re, ok := err.(*RecordError); ok {
+				e := *re
+				e.Bucket, e.Key = opts.Bucket, key
+				err = &e
+			}
+			return yield(nil, err)
 		}
 		if rec.EventTime.Before(opts.Start) || !opts.End.IsZero() && rec.EventTime.After(opts.End) {
 			continue

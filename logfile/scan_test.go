@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -137,11 +138,11 @@ func TestScan(t *testing.T) {
 	// An unreadable file is reported and the scan goes on.
 	mem.Put(ctx, Object{Bucket: "b", Key: Key{Kind: KindLog, Prefix: "trail", Account: acct, Region: reg,
 		Time: t0.Add(time.Hour).Truncate(time.Minute), Unique: "AAAAAAAAAAAAAAAA"}.String(), Body: []byte("garbage")})
-	var scanErr *ScanError
+	var scanErr *RecordError
 	records := 0
 	for r, err := range Scan(ctx, mem, ScanOptions{Location: Location{Bucket: "b", Prefix: "trail"}, Account: acct, Region: reg, Start: t0, End: t0.Add(2 * time.Hour)}) {
 		if err != nil {
-			if !errors.As(err, &scanErr) || !errors.Is(err, ErrNotLogFile) {
+			if !errors.As(err, &scanErr) || !errors.Is(err, ErrMalformedLogFile) || scanErr.Bucket != "b" || !strings.HasPrefix(scanErr.Key, "trail/AWSLogs/") {
 				t.Errorf("error %v", err)
 			}
 			continue
@@ -156,7 +157,7 @@ func TestScan(t *testing.T) {
 
 // TestScanWholeFiles: a file that fails part-way (its gzip stream cut
 // after some records) yields its records without WholeFiles, and with it
-// only its *ScanError: a caller that reports the file as skipped has used
+// only its *RecordError: a caller that reports the file as skipped has used
 // nothing from it. The other files' records come either way.
 func TestScanWholeFiles(t *testing.T) {
 	ctx := context.Background()
@@ -179,7 +180,7 @@ func TestScanWholeFiles(t *testing.T) {
 	for _, whole := range []bool{false, true} {
 		recs, errs := 0, 0
 		for _, err := range Scan(ctx, mem, ScanOptions{Location: Location{Bucket: "b"}, Account: "111122223333", Region: "us-east-1", WholeFiles: whole}) {
-			var se *ScanError
+			var se *RecordError
 			if errors.As(err, &se) {
 				errs++
 				continue

@@ -31,7 +31,7 @@ import (
 // call per account and per Region found, each starting after the folder
 // just found. Folders that are not 12-digit accounts or Region names are
 // skipped. A listing error is yielded and ends the scan; file errors are
-// *ScanError and the scan goes on, as in Scan.
+// *RecordError and the scan goes on, as in Scan.
 func ScanAll(ctx context.Context, store Store, opts ScanOptions) iter.Seq2[*event.Record, error] {
 	return func(yield func(*event.Record, error) bool) {
 		if opts.Account != "" || opts.Region != "" {
@@ -139,8 +139,8 @@ func ScanAll(ctx context.Context, store Store, opts ScanOptions) iter.Seq2[*even
 		}()
 		for b := range out {
 			if b.err != nil {
-				var se *ScanError
-				if !yield(nil, b.err) || !errors.As(b.err, &se) {
+				var re *RecordError
+				if !yield(nil, b.err) || !errors.As(b.err, &re) {
 					return
 				}
 				continue

@@ -218,7 +218,7 @@ func TestScanAllErrors(t *testing.T) {
 	if !errors.Is(last, context.Canceled) {
 		t.Errorf("after cancel: %d records, %v", n, last)
 	}
-	// An unreadable file is a *ScanError and the scan goes on.
+	// An unreadable file is a *RecordError and the scan goes on.
 	key := ""
 	for k := range mem.List(ctx, "b", "p/AWSLogs/444455556666/CloudTrail/eu-west-1/", "") {
 		key = k
@@ -229,7 +229,7 @@ func TestScanAllErrors(t *testing.T) {
 	}
 	var scanErrs, recs int
 	for _, err := range ScanAll(ctx, mem, ScanOptions{Location: Location{Bucket: "b", Prefix: "p"}}) {
-		var se *ScanError
+		var se *RecordError
 		switch {
 		case errors.As(err, &se):
 			scanErrs++
@@ -292,7 +292,7 @@ func TestScanNoStream(t *testing.T) {
 		n := 0
 		for _, err := range Scan(context.Background(), mem, o) {
 			n++
-			if !errors.Is(err, ErrNoStream) || errors.Is(err, ErrMalformedKey) {
+			if !errors.Is(err, errNoStream) || errors.Is(err, ErrMalformedKey) {
 				t.Errorf("%+v: %v", o, err)
 			}
 		}

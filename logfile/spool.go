@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -61,32 +62,15 @@ type SpoolOptions struct {
 	SegmentSize int64
 }
 
-// ErrSpool is wrapped by every *SpoolError.
-var ErrSpool = errors.New("logfile: spool failed")
-
-// SpoolError reports a failure to write, sync, open or read the spool. After
-// a write or sync failure the Spool is broken: every later Write fails with
-// the same error. A Write that returns a *SpoolError did not make its record
-// durable; the record may still be delivered from memory, so the operation
-// it describes must be treated as failed, not as unrecorded. It wraps
-// ErrSpool and the cause.
-type SpoolError struct {
-	Dir string
-	Op  string // "open", "lock", "write", "sync", "read", "remove"
-	Err error
+// spoolError returns the *Error for a failure of the spool's operation op
+// (open, lock, write, sync, read, remove) on path.
+func spoolError(op, path string, err error) error {
+	return &Error{Op: "spool", Err: detail(ErrSpool, "", &fs.PathError{Op: op, Path: path, Err: err})}
 }
 
-// Error names the directory, the operation and the cause.
-func (e *SpoolError) Error() string {
-	return "logfile: spool " + e.Dir + ": " + e.Op + ": " + e.Err.Error()
-}
-
-// Unwrap returns ErrSpool and the cause.
-func (e *SpoolError) Unwrap() []error { return []error{ErrSpool, e.Err} }
-
-// ErrNotReplayed is returned by Write on a Writer with a Spool until Replay
-// has been called.
-var ErrNotReplayed = errors.New("logfile: writer with a spool: call Replay before Write")
+// errNotReplayed is returned by Write on a Writer with a Spool until
+// Replay has been called.
+var errNotReplayed = &Error{Op: "write", Err: errors.New("writer with a spool: call Replay before Write")}
 
 // Spool is a write-ahead log of a Writer's records in a local directory: a
 // Writer with WriterOptions.Spool returns from Write only once the record is
@@ -175,7 +159,7 @@ func OpenSpool(dir string, opts SpoolOptions) (*Spool, error) {
 	if opts.Sync < SyncAlways || opts.Sync > SyncProcess {
 		return nil, fmt.Errorf("logfile: OpenSpool: unknown %v", opts.Sync)
 	}
-	fail := func(op string, err error) (*Spool, error) { return nil, &SpoolError{Dir: dir, Op: op, Err: err} }
+	fail := func(op string, err error) (*Spool, error) { return nil, spoolError(op, dir, err) }
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fail("open", err)
 	}
@@ -312,12 +296,12 @@ func (sp *Spool) readSegment(seg uint64, batches map[uint64]*spooledBatch, maxID
 func (sp *Spool) openSegment() error {
 	f, err := os.OpenFile(filepath.Join(sp.dir, segName(sp.curSeg)), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return &SpoolError{Dir: sp.dir, Op: "open", Err: err}
+		return spoolError("open", sp.dir, err)
 	}
 	if sp.opts.Sync != SyncProcess {
 		if err := syncDir(sp.dir); err != nil {
 			f.Close()
-			return &SpoolError{Dir: sp.dir, Op: "sync", Err: err}
+			return spoolError("sync", sp.dir, err)
 		}
 	}
 	sp.f, sp.size = f, 0
@@ -350,7 +334,7 @@ func (sp *Spool) append(typ byte, id uint64, payload []byte) (uint64, error) {
 		return 0, sp.err
 	}
 	if sp.closed {
-		return 0, ErrClosed
+		return 0, errClosed
 	}
 	sp.buf = append(sp.buf, hdr[:9+k]...)
 	sp.buf = append(sp.buf, payload...)
@@ -413,18 +397,18 @@ func (sp *Spool) flush(seq uint64, sync bool) error {
 func (sp *Spool) writeOut(buf []byte, sync bool) error {
 	if len(buf) > 0 {
 		if _, err := sp.f.Write(buf); err != nil {
-			return &SpoolError{Dir: sp.dir, Op: "write", Err: err}
+			return spoolError("write", sp.dir, err)
 		}
 		sp.size += int64(len(buf))
 	}
 	if sync || sp.size >= sp.opts.SegmentSize {
 		if err := sp.f.Sync(); err != nil {
-			return &SpoolError{Dir: sp.dir, Op: "sync", Err: err}
+			return spoolError("sync", sp.dir, err)
 		}
 	}
 	if sp.size >= sp.opts.SegmentSize {
 		if err := sp.f.Close(); err != nil {
-			return &SpoolError{Dir: sp.dir, Op: "write", Err: err}
+			return spoolError("write", sp.dir, err)
 		}
 		sp.mu.Lock()
 		sp.curSeg++
@@ -502,11 +486,11 @@ func (sp *Spool) Close() error {
 	sp.mu.Unlock()
 	sp.flushMu.Lock()
 	if cerr := sp.f.Close(); err == nil && cerr != nil {
-		err = &SpoolError{Dir: sp.dir, Op: "write", Err: cerr}
+		err = spoolError("write", sp.dir, cerr)
 	}
 	sp.flushMu.Unlock()
 	if cerr := sp.lock.Close(); err == nil && cerr != nil {
-		err = &SpoolError{Dir: sp.dir, Op: "lock", Err: cerr}
+		err = spoolError("lock", sp.dir, cerr)
 	}
 	return err
 }

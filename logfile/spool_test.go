@@ -79,7 +79,7 @@ func TestSpoolReplay(t *testing.T) {
 			clock := &fakeClock{t: time.Date(2024, 1, 2, 3, 0, 0, 0, time.UTC)}
 			// 1. Everything in memory when the process dies.
 			w, sp := openSpoolWriter(t, dir, store, SpoolOptions{Sync: pol, Interval: time.Millisecond}, WriterOptions{ManualTick: true, MaxRecords: 40, Now: clock.Now})
-			if err := w.Write(ctx, genRecord(1, 0, "111122223333", "us-east-1", clock.Now())); !errors.Is(err, ErrNotReplayed) {
+			if err := w.Write(ctx, genRecord(1, 0, "111122223333", "us-east-1", clock.Now())); err != errNotReplayed {
 				t.Fatalf("Write before Replay = %v", err)
 			}
 			if n, err := w.Replay(ctx); n != 0 || err != nil {
@@ -164,10 +164,10 @@ func TestSpoolKeyReuse(t *testing.T) {
 			r := genRecord(2, i, "111122223333", "us-east-1", clock.Now())
 			r.EventID = spoolID(2, i)
 			err := w.Write(ctx, r)
-			var de *DeliveryError
+			var de *Error
 			if i == 9 {
-				if !errors.As(err, &de) || de.Key == "" {
-					t.Fatalf("Write = %v, want a *DeliveryError", err)
+				if !errors.As(err, &de) || !errors.Is(err, ErrDeliveryFailed) || de.Key == "" {
+					t.Fatalf("Write = %v, want an *Error wrapping ErrDeliveryFailed", err)
 				}
 				key = de.Key
 			}

@@ -2,8 +2,6 @@ package logfile
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"iter"
 )
@@ -62,14 +60,16 @@ const DefaultMaxObjectSize = 64 << 20
 //   - Get and Open return an error wrapping ErrNotFound when the key does
 //     not exist.
 //   - A store may limit the size of what Get and Open return (see
-//     DefaultMaxObjectSize). Both refuse a larger object with a
-//     *TooLargeError before reading its body, so a hostile object cannot
-//     make a reader allocate or read without bound.
+//     DefaultMaxObjectSize). Both refuse a larger object with
+//     an *Error wrapping ErrTooLarge (with Size and Limit) before reading
+//     its body, so a hostile object cannot make a reader allocate or read
+//     without bound.
 //   - List yields the keys under prefix that sort strictly after startAfter, in
 //     lexicographic (byte) order, once each. Metadata sidecars or other
 //     implementation files are never yielded. Iteration stops at the first error,
 //     which is yielded with an empty key.
-//   - Keys that are not safe (see CheckKey) are refused with a *KeyError.
+//   - Keys that are not safe (see CheckKey) are refused with an *Error
+//     wrapping ErrUnsafeKey.
 //   - All methods are safe for concurrent use and honour ctx.
 type Store interface {
 	Put(ctx context.Context, obj Object) error
@@ -78,33 +78,3 @@ type Store interface {
 	Open(ctx context.Context, bucket, key string) (io.ReadCloser, ObjectInfo, error)
 	List(ctx context.Context, bucket, prefix, startAfter string) iter.Seq2[string, error]
 }
-
-// ErrNotFound is wrapped by the error a Store returns for a missing object or bucket.
-var ErrNotFound = errors.New("logfile: object not found")
-
-// ErrExists is wrapped by the error a Store's PutIfAbsent returns when an
-// object already exists at the key.
-var ErrExists = errors.New("logfile: object already exists")
-
-// ErrTooLarge is wrapped by *TooLargeError.
-var ErrTooLarge = errors.New("logfile: object larger than the store's size limit")
-
-// TooLargeError reports an object that Get or Open refused because it is
-// larger than the store's size limit. It wraps ErrTooLarge.
-type TooLargeError struct {
-	Bucket, Key string
-	// Size is the object's size, or -1 when the store found out only
-	// while reading that it exceeds Limit.
-	Size  int64
-	Limit int64
-}
-
-func (e *TooLargeError) Error() string {
-	if e.Size < 0 {
-		return fmt.Sprintf("logfile: s3://%s/%s: more than %d bytes, the store's size limit", e.Bucket, e.Key, e.Limit)
-	}
-	return fmt.Sprintf("logfile: s3://%s/%s: %d bytes, more than the store's size limit of %d", e.Bucket, e.Key, e.Size, e.Limit)
-}
-
-// Unwrap returns ErrTooLarge.
-func (e *TooLargeError) Unwrap() error { return ErrTooLarge }

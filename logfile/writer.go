@@ -40,91 +40,8 @@ const (
 	maxBatchBytes = 49_000_000
 )
 
-// ErrClosed is returned by Write after Close.
-var ErrClosed = errors.New("logfile: writer closed")
-
-// ErrUnroutableRecord is wrapped by every *UnroutableRecordError.
-var ErrUnroutableRecord = errors.New("logfile: record cannot be routed to a log file")
-
-// UnroutableRecordError reports a record whose recipientAccountId or
-// awsRegion cannot name a log file: empty, or not a 12-digit account id or a
-// Region name. The record was not written. It wraps ErrUnroutableRecord.
-type UnroutableRecordError struct {
-	EventID string
-	Field   string // "recipientAccountId" or "awsRegion"
-	Value   string
-}
-
-func (e *UnroutableRecordError) Error() string {
-	return fmt.Sprintf("logfile: record %q: %s %q cannot name a log file", e.EventID, e.Field, e.Value)
-}
-
-// Unwrap returns ErrUnroutableRecord.
-func (e *UnroutableRecordError) Unwrap() error { return ErrUnroutableRecord }
-
-// ErrRecordTooLarge is wrapped by every *RecordTooLargeError.
-var ErrRecordTooLarge = errors.New("logfile: record larger than 256 KB")
-
-// RecordTooLargeError reports a record whose JSON is over MaxRecordSize
-// bytes. The record was not written. It wraps ErrRecordTooLarge.
-type RecordTooLargeError struct {
-	EventID string
-	Size    int
-}
-
-func (e *RecordTooLargeError) Error() string {
-	return fmt.Sprintf("logfile: record %q is %d bytes of JSON, over the %d-byte limit", e.EventID, e.Size, MaxRecordSize)
-}
-
-// Unwrap returns ErrRecordTooLarge.
-func (e *RecordTooLargeError) Unwrap() error { return ErrRecordTooLarge }
-
-// ErrInvalidRecord is wrapped by every *InvalidRecordError.
-var ErrInvalidRecord = errors.New("logfile: record would not read back as itself")
-
-// InvalidRecordError reports a record that Write refused because its
-// encoding would not read back as the same record: a raw member
-// (RequestParameters, ResponseElements, AdditionalEventData,
-// ServiceEventDetails, an Unknown value, …) that is not exactly one valid
-// JSON value with nothing around it, so that it would end the record early,
-// forge further records or make the rest of the file unreadable; or an
-// Unknown member that repeats a typed member's name. The record was not
-// written: nothing of it is in any batch. It wraps ErrInvalidRecord and the
-// cause (an *event.EncodeError naming the member, or an *event.SyntaxError
-// with the offset in the record's encoding).
-type InvalidRecordError struct {
-	EventID string
-	// Member is the dotted path of the offending member when it is known
-	// (e.g. "requestParameters" or "record.Unknown[x]"); else "".
-	Member string
-	// Offset is the byte offset in the record's encoding at which its
-	// read-back first differs, or -1.
-	Offset int
-	Err    error
-}
-
-// Error names the record, the member or offset, and the cause.
-func (e *InvalidRecordError) Error() string {
-	s := fmt.Sprintf("logfile: record %q refused", e.EventID)
-	if e.Member != "" {
-		s += ": member " + e.Member
-	}
-	if e.Offset >= 0 {
-		s += fmt.Sprintf(": encoding reads back differently at byte %d", e.Offset)
-	}
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
-}
-
-// Unwrap returns ErrInvalidRecord and the cause.
-func (e *InvalidRecordError) Unwrap() []error {
-	if e.Err == nil {
-		return []error{ErrInvalidRecord}
-	}
-	return []error{ErrInvalidRecord, e.Err}
-}
+// errClosed is what Write returns after Close.
+var errClosed = &Error{Op: "write", Err: ErrClosed}
 
 // checkRecord verifies that data, r's encoding, decodes to exactly one
 // record whose encoding is data again: what the batch holds then reads back
@@ -159,47 +76,34 @@ func checkRoundTrip(r *event.Record, data []byte) error {
 		if same {
 			return nil
 		}
-		e := &InvalidRecordError{EventID: r.EventID, Offset: off}
+		e := &RecordError{Op: "write", Record: -1, Offset: int64(off), EventID: r.EventID}
+		var cause error
 		if _, merr := r.MarshalJSON(); merr != nil {
-			e.Err = merr
+			cause = merr
 			var ee *event.EncodeError
 			if errors.As(merr, &ee) {
-				e.Member = ee.Member
+				e.Field = ee.Member
 			}
 		}
+		e.Err = detail(ErrInvalidRecord, "encoding would not read back as itself", cause)
 		return e
 	}
-	e := &InvalidRecordError{EventID: r.EventID, Offset: -1, Err: err}
+	e := &RecordError{Op: "write", Record: -1, Offset: -1, EventID: r.EventID}
+	cause := err
 	if _, merr := r.MarshalJSON(); merr != nil {
 		var ee *event.EncodeError
 		if errors.As(merr, &ee) {
-			e.Member, e.Err = ee.Member, merr
+			e.Field, cause = ee.Member, merr
 		}
 	}
+	e.Err = detail(ErrInvalidRecord, "encoding would not read back as itself", cause)
 	return e
 }
 
-// ErrDeliveryFailed is wrapped by every *DeliveryError.
-var ErrDeliveryFailed = errors.New("logfile: log file delivery failed")
-
-// DeliveryError reports a log file whose delivery failed: the Store's Put
-// failed, the context was done, or the random source failed (Key is then
-// empty). The batch is kept and retried by the next Write to its stream,
-// Tick, Flush or Close, under the same key: a Put that stored the object but
-// whose reply was lost is then replaced, not duplicated. It wraps both
-// ErrDeliveryFailed and the cause.
-type DeliveryError struct {
-	Bucket, Key string
-	Records     int
-	Err         error
+// deliveryError returns the *Error for a failed delivery of a batch.
+func deliveryError(bucket, key string, err error) error {
+	return &Error{Op: "deliver", Bucket: bucket, Key: key, Err: detail(ErrDeliveryFailed, "", err)}
 }
-
-func (e *DeliveryError) Error() string {
-	return fmt.Sprintf("logfile: delivering %d records to s3://%s/%s: %v", e.Records, e.Bucket, e.Key, e.Err)
-}
-
-// Unwrap returns ErrDeliveryFailed and the Store's error.
-func (e *DeliveryError) Unwrap() []error { return []error{ErrDeliveryFailed, e.Err} }
 
 // WriterOptions configures a Writer. The zero value of every field but
 // Location.Bucket selects the default.
@@ -265,10 +169,10 @@ type WriterOptions struct {
 // the order of subscription, one delivery at a time (never concurrently), and
 // in key order within a stream. A failed Put is returned to the caller whose
 // call tried it (Write when its record completed a batch, Tick, Flush,
-// Close) as a *DeliveryError; the batch is kept and tried again, so no
-// accepted record is lost while the Writer lives. A Write that returns a
-// *DeliveryError did accept its record. Any other error from Write means the
-// record was not accepted. While Puts fail, sealed batches accumulate in
+// Close) as an error wrapping ErrDeliveryFailed; the batch is kept and
+// tried again, so no accepted record is lost while the Writer lives. A Write
+// that returns ErrDeliveryFailed did accept its record. Any other error from
+// Write means the record was not accepted. While Puts fail, sealed batches accumulate in
 // memory (compressed); Pending says how many records wait.
 //
 // Writer is safe for use by many goroutines. Encoding happens without locks;
@@ -328,13 +232,14 @@ func putEncodeBuf(bp *[]byte) {
 }
 
 // encodeRecord encodes r into the pooled buffer *bp (which it updates) and
-// refuses it as Writer.Write does: a *RecordTooLargeError above
-// MaxRecordSize, or checkRecord's *InvalidRecordError.
+// refuses it as Writer.Write does: a *RecordError wrapping ErrTooLarge
+// above MaxRecordSize, or checkRecord's, wrapping ErrInvalidRecord.
 func encodeRecord(r *event.Record, bp *[]byte) ([]byte, error) {
 	data := r.AppendJSON((*bp)[:0])
 	*bp = data
 	if len(data) > MaxRecordSize {
-		return nil, &RecordTooLargeError{EventID: r.EventID, Size: len(data)}
+		return nil, &RecordError{Op: "write", Record: -1, Offset: -1, EventID: r.EventID,
+			Err: detail(ErrTooLarge, fmt.Sprintf("%d bytes of JSON, over the %d-byte limit of a record", len(data), MaxRecordSize), nil)}
 	}
 	if err := checkRecord(r, data); err != nil {
 		return nil, err
@@ -429,26 +334,32 @@ func (w *Writer) Subscribe(fn func(Delivery)) {
 // reads back through Reader as one record with exactly the encoding Write
 // gave it (eventTime to the second, as CloudTrail writes it).
 //
-// Errors: ErrClosed after Close; *UnroutableRecordError when
-// recipientAccountId or awsRegion is empty or malformed;
-// *RecordTooLargeError over MaxRecordSize; *InvalidRecordError when the
-// encoding would not read back as itself; ctx's error when ctx is done. In
-// these cases the record was not accepted. A *DeliveryError means the record
-// was accepted but a delivery failed and will be retried.
+// Errors: ErrClosed after Close. A *RecordError (with EventID and, when
+// known, the Field at fault) wrapping ErrInvalidRecord when
+// recipientAccountId or awsRegion is empty or malformed (Field names it) or
+// the encoding would not read back as itself (Field names the member,
+// Offset where the read-back differs, and Err also wraps the
+// *event.EncodeError or *event.SyntaxError), or wrapping ErrTooLarge when
+// the JSON is over MaxRecordSize. With a Spool, an error wrapping ErrSpool
+// when the record could not be made durable, and an error until Replay was
+// called. ctx's error when ctx is done. In these cases the record was not
+// accepted. An *Error wrapping ErrDeliveryFailed (Bucket and Key name the
+// file) means the record was accepted but a delivery failed and will be
+// retried.
 func (w *Writer) Write(ctx context.Context, r *event.Record) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	sp := w.opts.Spool
 	if sp != nil && !w.replayed.Load() {
-		return ErrNotReplayed
+		return errNotReplayed
 	}
 	id := streamID{r.RecipientAccountID, r.AWSRegion}
 	if !validAccount(id.account) {
-		return &UnroutableRecordError{EventID: r.EventID, Field: "recipientAccountId", Value: id.account}
+		return unroutable(r.EventID, "recipientAccountId", id.account)
 	}
 	if !validRegion(id.region) {
-		return &UnroutableRecordError{EventID: r.EventID, Field: "awsRegion", Value: id.region}
+		return unroutable(r.EventID, "awsRegion", id.region)
 	}
 	bp := encodePool.Get().(*[]byte)
 	defer putEncodeBuf(bp)
@@ -460,7 +371,7 @@ func (w *Writer) Write(ctx context.Context, r *event.Record) error {
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
-		return ErrClosed
+		return errClosed
 	}
 	s := w.streams[id]
 	if s == nil {
@@ -468,7 +379,7 @@ func (w *Writer) Write(ctx context.Context, r *event.Record) error {
 		w.mu.Lock()
 		if w.closed {
 			w.mu.Unlock()
-			return ErrClosed
+			return errClosed
 		}
 		if s = w.streams[id]; s == nil {
 			s = &stream{id: id}
@@ -478,7 +389,7 @@ func (w *Writer) Write(ctx context.Context, r *event.Record) error {
 		w.mu.RLock()
 		if w.closed { // Close ran between the locks; it has not seen r.
 			w.mu.RUnlock()
-			return ErrClosed
+			return errClosed
 		}
 	}
 	s.mu.Lock()
@@ -516,6 +427,13 @@ func (w *Writer) Write(ctx context.Context, r *event.Record) error {
 		return w.deliverStream(ctx, s)
 	}
 	return nil
+}
+
+// unroutable returns the *RecordError for a record whose field (value v)
+// cannot name a log file.
+func unroutable(eventID, field, v string) error {
+	return &RecordError{Op: "write", Record: -1, Offset: -1, EventID: eventID, Field: field,
+		Err: detail(ErrInvalidRecord, fmt.Sprintf("%q cannot name a log file", v), nil)}
 }
 
 // newBatch starts a batch; with a Spool it gets the batch id spoolID, or a
@@ -586,11 +504,11 @@ func (w *Writer) deliverStream(ctx context.Context, s *stream) error {
 	}
 }
 
-// deliver puts one sealed batch. Every error it returns is a *DeliveryError,
+// deliver puts one sealed batch. Every error it returns wraps ErrDeliveryFailed,
 // so that Write's caller can tell that its record was accepted.
 func (w *Writer) deliver(ctx context.Context, id streamID, b *batch) error {
 	if err := ctx.Err(); err != nil {
-		return &DeliveryError{Bucket: w.opts.Bucket, Records: b.records, Err: err}
+		return deliveryError(w.opts.Bucket, "", err)
 	}
 	at := w.now().UTC()
 	if b.key == "" {
@@ -600,7 +518,7 @@ func (w *Writer) deliver(ctx context.Context, id streamID, b *batch) error {
 		unique, err := newUniqueString(w.opts.Rand)
 		w.randMu.Unlock()
 		if err != nil {
-			return &DeliveryError{Bucket: w.opts.Bucket, Records: b.records, Err: err}
+			return deliveryError(w.opts.Bucket, "", err)
 		}
 		key := Key{Kind: w.opts.Kind, Prefix: w.opts.Prefix, OrgID: w.opts.OrgID, Account: id.account,
 			Region: id.region, Time: at.Truncate(time.Minute), Unique: unique}.String()
@@ -612,14 +530,14 @@ func (w *Writer) deliver(ctx context.Context, id streamID, b *batch) error {
 				err = sp.wait(seq, true)
 			}
 			if err != nil {
-				return &DeliveryError{Bucket: w.opts.Bucket, Key: key, Records: b.records, Err: err}
+				return deliveryError(w.opts.Bucket, key, err)
 			}
 		}
 		b.key = key
 	}
 	key := b.key
 	if b.writeErr != nil {
-		return &DeliveryError{Bucket: w.opts.Bucket, Key: key, Records: b.records, Err: b.writeErr}
+		return deliveryError(w.opts.Bucket, key, b.writeErr)
 	}
 	body := b.buf.Bytes()
 	if b.replayed {
@@ -632,12 +550,12 @@ func (w *Writer) deliver(ctx context.Context, id streamID, b *batch) error {
 			return nil
 		}
 		if !errors.Is(err, ErrNotFound) {
-			return &DeliveryError{Bucket: w.opts.Bucket, Key: key, Records: b.records, Err: err}
+			return deliveryError(w.opts.Bucket, key, err)
 		}
 		b.replayed = false
 	}
 	if err := w.store.Put(ctx, Object{Bucket: w.opts.Bucket, Key: key, Body: body}); err != nil {
-		return &DeliveryError{Bucket: w.opts.Bucket, Key: key, Records: b.records, Err: err}
+		return deliveryError(w.opts.Bucket, key, err)
 	}
 	d := Delivery{
 		Bucket: w.opts.Bucket, Key: key, Kind: w.opts.Kind, Account: id.account, Region: id.region,
@@ -662,7 +580,7 @@ func (w *Writer) deliver(ctx context.Context, id streamID, b *batch) error {
 // of records replayed. Delivery failures are returned as with Flush; the
 // batches are kept and retried by Tick, Flush and Close. Without a Spool it
 // does nothing. Call it once, after Subscribe and before the first Write;
-// Write returns ErrNotReplayed until it was called.
+// Write fails until it was called.
 func (w *Writer) Replay(ctx context.Context) (int, error) {
 	sp := w.opts.Spool
 	if sp == nil {
@@ -684,18 +602,18 @@ func (w *Writer) Replay(ctx context.Context) (int, error) {
 		var id streamID
 		for i, data := range sb.records {
 			if err := event.Unmarshal(data, &rec); err != nil {
-				return n, &SpoolError{Dir: sp.dir, Op: "read", Err: fmt.Errorf("batch %d record %d: %w", sb.id, i, err)}
+				return n, spoolError("read", sp.dir, fmt.Errorf("batch %d record %d: %w", sb.id, i, err))
 			}
 			rid := streamID{rec.RecipientAccountID, rec.AWSRegion}
 			if i == 0 {
 				id = rid
 			} else if rid != id {
-				return n, &SpoolError{Dir: sp.dir, Op: "read", Err: fmt.Errorf("batch %d mixes streams", sb.id)}
+				return n, spoolError("read", sp.dir, fmt.Errorf("batch %d mixes streams", sb.id))
 			}
 			w.appendRecord(b, data, rec.EventTime)
 		}
 		if !validAccount(id.account) || !validRegion(id.region) {
-			return n, &SpoolError{Dir: sp.dir, Op: "read", Err: fmt.Errorf("batch %d: unroutable records", sb.id)}
+			return n, spoolError("read", sp.dir, fmt.Errorf("batch %d: unroutable records", sb.id))
 		}
 		w.sealBatch(b)
 		w.mu.Lock()

@@ -45,7 +45,7 @@ func writeAndRead(t testing.TB, recs ...*event.Record) ([]error, []*event.Record
 // TestWriterRefusesForgedRecords: raw members that would end the record
 // early (forging a StopLogging record) or leave it open (making the rest of
 // the file unreadable) were stored before and the files signed; now Write
-// refuses them with an *InvalidRecordError naming the member, and nothing
+// refuses them with a *RecordError wrapping ErrInvalidRecord naming the member, and nothing
 // of them is stored.
 func TestWriterRefusesForgedRecords(t *testing.T) {
 	base := genRecord(5, 0, "111122223333", "us-east-1", time.Date(2024, 1, 2, 3, 0, 0, 0, time.UTC))
@@ -79,9 +79,9 @@ func TestWriterRefusesForgedRecords(t *testing.T) {
 		ok := *base
 		ok.EventID = "00000000-0000-4000-8000-000000000001"
 		errs, got := writeAndRead(t, &r, &ok)
-		var ie *InvalidRecordError
-		if !errors.Is(errs[0], ErrInvalidRecord) || !errors.As(errs[0], &ie) || ie.Member != tt.member || ie.EventID != r.EventID {
-			t.Errorf("%s: Write = %v (%+v), want *InvalidRecordError for %q", tt.name, errs[0], ie, tt.member)
+		var ie *RecordError
+		if !errors.Is(errs[0], ErrInvalidRecord) || !errors.As(errs[0], &ie) || ie.Field != tt.member || ie.EventID != r.EventID {
+			t.Errorf("%s: Write = %v (%+v), want a *RecordError wrapping ErrInvalidRecord for %q", tt.name, errs[0], ie, tt.member)
 		}
 		if errs[1] != nil {
 			t.Errorf("%s: valid record: %v", tt.name, errs[1])
@@ -165,7 +165,7 @@ func FuzzWriterRecord(f *testing.F) {
 			t.Fatal(errs[1])
 		}
 		if errs[0] != nil {
-			if !errors.Is(errs[0], ErrInvalidRecord) && !errors.Is(errs[0], ErrRecordTooLarge) {
+			if !errors.Is(errs[0], ErrInvalidRecord) && !errors.Is(errs[0], ErrTooLarge) {
 				t.Fatalf("unexpected error %v", errs[0])
 			}
 			if errs[2] == nil || errs[2].Error() != errs[0].Error() {

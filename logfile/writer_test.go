@@ -356,10 +356,10 @@ func TestWriterPutFailureKeepsRecords(t *testing.T) {
 	for _, r := range recs {
 		r.RecipientAccountID, r.AWSRegion = "111122223333", "us-east-1"
 		err := w.Write(ctx, r)
-		var de *DeliveryError
+		var de *Error
 		switch {
 		case err == nil:
-		case errors.As(err, &de) && errors.Is(err, ErrDeliveryFailed) && errors.Is(err, errStoreDown):
+		case errors.As(err, &de) && de.Op == "deliver" && de.Key != "" && errors.Is(err, ErrDeliveryFailed) && errors.Is(err, errStoreDown):
 			deliveryErrs++
 		default:
 			t.Fatalf("Write: %v", err)
@@ -415,27 +415,28 @@ func TestWriterRejects(t *testing.T) {
 		mut    func(*event.Record)
 		target error
 	}{
-		{"no account", func(r *event.Record) { r.RecipientAccountID = "" }, ErrUnroutableRecord},
-		{"bad account", func(r *event.Record) { r.RecipientAccountID = "../../../x" }, ErrUnroutableRecord},
-		{"no region", func(r *event.Record) { r.AWSRegion = "" }, ErrUnroutableRecord},
-		{"bad region", func(r *event.Record) { r.AWSRegion = "us-east-1/../../x" }, ErrUnroutableRecord},
+		{"no account", func(r *event.Record) { r.RecipientAccountID = "" }, ErrInvalidRecord},
+		{"bad account", func(r *event.Record) { r.RecipientAccountID = "../../../x" }, ErrInvalidRecord},
+		{"no region", func(r *event.Record) { r.AWSRegion = "" }, ErrInvalidRecord},
+		{"bad region", func(r *event.Record) { r.AWSRegion = "us-east-1/../../x" }, ErrInvalidRecord},
 		{"too large", func(r *event.Record) {
 			r.RequestParameters = json.RawMessage(`{"a":"` + strings.Repeat("x", MaxRecordSize) + `"}`)
-		}, ErrRecordTooLarge},
+		}, ErrTooLarge},
 	}
 	for _, tt := range tests {
 		r := *base
 		tt.mut(&r)
 		err := w.Write(ctx, &r)
-		if !errors.Is(err, tt.target) {
-			t.Errorf("%s: Write = %v, want %v", tt.name, err, tt.target)
+		var re *RecordError
+		if !errors.Is(err, tt.target) || !errors.As(err, &re) || re.EventID != r.EventID {
+			t.Errorf("%s: Write = %v, want a *RecordError wrapping %v", tt.name, err, tt.target)
 		}
 	}
-	var ue *UnroutableRecordError
+	var ue *RecordError
 	r := *base
 	r.AWSRegion = ""
-	if err := w.Write(ctx, &r); !errors.As(err, &ue) || ue.Field != "awsRegion" || ue.EventID != r.EventID {
-		t.Errorf("UnroutableRecordError = %+v", ue)
+	if err := w.Write(ctx, &r); !errors.As(err, &ue) || ue.Field != "awsRegion" || ue.EventID != r.EventID || !errors.Is(err, ErrInvalidRecord) {
+		t.Errorf("unroutable record: %+v", ue)
 	}
 	if w.Pending() != 0 {
 		t.Errorf("rejected records are pending: %d", w.Pending())

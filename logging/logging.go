@@ -217,7 +217,7 @@ func (t *Trail) run() {
 }
 
 // Write records r: with a spool it is durable when Write returns nil (a
-// *logfile.DeliveryError also means it was accepted; the delivery is
+// logfile.ErrDeliveryFailed also means it was accepted; the delivery is
 // retried). See logfile.Writer.Write for the errors.
 func (t *Trail) Write(ctx context.Context, r *event.Record) error {
 	return t.w.Write(ctx, r)

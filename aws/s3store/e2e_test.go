@@ -156,8 +156,7 @@ func (r *trailRig) write(ctx context.Context, t *testing.T, n int) error {
 				UserAgent:       "trailkit-e2e",
 			})
 			err := r.writer.Write(ctx, rec)
-			var de *logfile.DeliveryError
-			if err != nil && !errors.As(err, &de) {
+			if err != nil && !errors.Is(err, logfile.ErrDeliveryFailed) {
 				t.Fatalf("Write: %v", err)
 			}
 			r.written[region] = append(r.written[region], rec.EventID)

@@ -113,8 +113,7 @@ func fleetEmit(ctx context.Context, store logfile.Store, bucket, spoolDir, acks 
 		rec := event.Builder{}.APICall(event.Record{EventSource: "s3.amazonaws.com", EventName: "ListBuckets", AWSRegion: fleetRegion,
 			RecipientAccountID: fleetAccount, SourceIPAddress: "198.51.100.7", UserAgent: "trailkit-fleet-test"})
 		err := w.Write(context.Background(), rec)
-		var de *logfile.DeliveryError
-		if err != nil && !errors.As(err, &de) {
+		if err != nil && !errors.Is(err, logfile.ErrDeliveryFailed) {
 			return err
 		}
 		if _, err := ackFile.WriteString(rec.EventID + "\n"); err != nil {

@@ -17,7 +17,7 @@ import (
 // through the SDK's URL escaping, the server, and List's URL-encoded
 // listing: Put, then List with the key as prefix yields exactly the key,
 // and Get returns the body. Keys CheckKey refuses, and keys that are not
-// UTF-8, give a *logfile.KeyError.
+// UTF-8, give a *logfile.Error wrapping logfile.ErrUnsafeKey.
 // It runs against moto_server (seed corpus in go test; fuzz with
 // go test -fuzz FuzzKeyRoundTrip -fuzztime 30s).
 func FuzzKeyRoundTrip(f *testing.F) {
@@ -43,9 +43,9 @@ func FuzzKeyRoundTrip(f *testing.F) {
 		defer cancel()
 		err := store.Put(ctx, logfile.Object{Bucket: bucket, Key: key, Body: []byte(key)})
 		if logfile.CheckKey(bucket, key) != nil || !utf8.ValidString(key) {
-			var ke *logfile.KeyError
-			if !errors.As(err, &ke) {
-				t.Fatalf("Put(%q): error %v, want a *logfile.KeyError", key, err)
+			var ke *logfile.Error
+			if !errors.As(err, &ke) || !errors.Is(err, logfile.ErrUnsafeKey) {
+				t.Fatalf("Put(%q): error %v, want a *logfile.Error wrapping ErrUnsafeKey", key, err)
 			}
 			return
 		}

@@ -3,6 +3,7 @@ package s3store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,12 +57,12 @@ func TestFlushDuringOutage(t *testing.T) {
 	before := logFiles()
 	proxy.failAfterPuts(1, proxyDropBefore)
 	err = rig.writer.Flush(ctx)
-	var de *logfile.DeliveryError
+	var de *logfile.Error
 	if !errors.Is(err, logfile.ErrDeliveryFailed) || !errors.As(err, &de) {
-		t.Fatalf("Flush with the server stopping: error %v, want a *logfile.DeliveryError", err)
+		t.Fatalf("Flush with the server stopping: error %v, want a *logfile.Error wrapping ErrDeliveryFailed", err)
 	}
-	if de.Records != 5 {
-		t.Errorf("DeliveryError.Records = %d, want 5", de.Records)
+	if de.Op != "deliver" || de.Bucket == "" || !strings.Contains(de.Key, "/CloudTrail/") {
+		t.Errorf("delivery error %+v: want Op deliver and the log file's bucket and key", de)
 	}
 	if got := rig.writer.Pending(); got != 5 {
 		t.Errorf("Pending after the failed Flush = %d, want the 5 records of the undelivered batch", got)

@@ -26,7 +26,7 @@
 //     are lower-cased (S3 returns them lower-cased; other servers and SDKs
 //     may canonicalise them).
 //     NoSuchKey, NoSuchBucket and a bare 404 give an error wrapping
-//     *logfile.NotFoundError, hence logfile.ErrNotFound.
+//     logfile.ErrNotFound.
 //   - List is ListObjectsV2 with Prefix, StartAfter (S3's start-after is
 //     exclusive, as the Store contract wants), MaxKeys =
 //     Options.ListPageSize and EncodingType=url, following continuation
@@ -45,7 +45,8 @@
 // between keys. A Store is safe for concurrent use.
 //
 // Keys and buckets pass logfile.CheckKey, like every trailkit store, and
-// keys must be valid UTF-8 as S3 requires (a *logfile.KeyError otherwise;
+// keys must be valid UTF-8 as S3 requires (a *logfile.Error wrapping
+// logfile.ErrUnsafeKey otherwise;
 // the same for List's prefix and startAfter). S3 itself would take a key
 // such as "a/../b", but this store refuses it: a key one store
 // refuses is refused by all, a bucket copied from S3 to a DirStore holds
@@ -53,11 +54,12 @@
 // the same whatever the store. List yields whatever keys the bucket holds;
 // Get refuses a key written by another tool that CheckKey refuses.
 //
-// Errors: *logfile.KeyError (unsafe bucket or key), *MetadataError
-// (ErrMetadata), and *Error for a failed request, which wraps the SDK's
-// error (errors.As finds smithy.APIError, *types.NoSuchKey, …), a context
-// error, *logfile.TooLargeError or, for missing objects and buckets,
-// *logfile.NotFoundError. New and NewClient return errors wrapping
+// Errors: *logfile.Error wrapping logfile.ErrUnsafeKey (unsafe bucket or
+// key), *MetadataError (ErrMetadata), and *Error for a failed request,
+// which wraps the SDK's error (errors.As finds smithy.APIError,
+// *types.NoSuchKey, …), a context error, a *logfile.Error wrapping
+// logfile.ErrTooLarge (with Size and Limit) or, for missing objects and
+// buckets, logfile.ErrNotFound. New and NewClient return errors wrapping
 // ErrOptions.
 //
 // # Scale-out layout
@@ -148,7 +150,7 @@ type Options struct {
 	ListPageSize int
 	// MaxObjectSize caps the body Get and Open read; zero means
 	// logfile.DefaultMaxObjectSize. A larger object is refused with an
-	// error wrapping *logfile.TooLargeError (logfile.ErrTooLarge).
+	// error wrapping logfile.ErrTooLarge (a *logfile.Error with Size and Limit).
 	MaxObjectSize int64
 }
 
@@ -255,7 +257,7 @@ func checkKey(bucket, key string) error {
 		return err
 	}
 	if !utf8.ValidString(key) {
-		return &logfile.KeyError{Bucket: bucket, Key: key, Reason: "key is not valid UTF-8, which S3 requires"}
+		return &logfile.Error{Bucket: bucket, Key: key, Err: fmt.Errorf("%w: key is not valid UTF-8, which S3 requires", logfile.ErrUnsafeKey)}
 	}
 	return nil
 }
@@ -312,7 +314,7 @@ func isTokenByte(b byte) bool {
 // Put stores obj with PutObject: the body as is (no Content-Encoding, so no
 // HTTP layer ever inflates a log file), the metadata as x-amz-meta-*
 // headers, and the configured server-side encryption. It refuses unsafe
-// keys with a *logfile.KeyError and unfaithful metadata with a
+// keys with logfile.ErrUnsafeKey and unfaithful metadata with a
 // *MetadataError before sending anything.
 func (s *Store) Put(ctx context.Context, obj logfile.Object) error {
 	return s.put(ctx, obj, false)
@@ -320,8 +322,8 @@ func (s *Store) Put(ctx context.Context, obj logfile.Object) error {
 
 // PutIfAbsent is Put with the header If-None-Match: *, so S3 stores the
 // object only if no object exists at the key. S3's answer 412
-// PreconditionFailed gives an error wrapping *logfile.ExistsError (so
-// logfile.ErrExists) and the SDK's error. S3 answers 409
+// PreconditionFailed gives an error wrapping logfile.ErrExists and the
+// SDK's error. S3 answers 409
 // ConditionalRequestConflict while another conditional write to the key
 // is in flight; PutIfAbsent then tries again (up to 5 times, backing off
 // from 50 ms), so that among concurrent creators one wins and the others
@@ -379,7 +381,7 @@ func (s *Store) put(ctx context.Context, obj logfile.Object, ifAbsent bool) erro
 	}
 	if _, err := s.client.PutObject(ctx, in); err != nil {
 		if ifAbsent && isPreconditionFailed(err) {
-			err = fmt.Errorf("%w: %w", &logfile.ExistsError{Bucket: obj.Bucket, Key: obj.Key}, err)
+			err = fmt.Errorf("%w: %w", logfile.ErrExists, err)
 		}
 		return &Error{Op: "PutObject", Bucket: obj.Bucket, Key: obj.Key, Err: err}
 	}
@@ -388,10 +390,10 @@ func (s *Store) put(ctx context.Context, obj logfile.Object, ifAbsent bool) erro
 
 // Get returns the object at bucket and key with GetObject. Metadata names
 // are lower-cased. A missing key or bucket (NoSuchKey, NoSuchBucket, or a
-// bare 404) gives an error that wraps both *logfile.NotFoundError (so
-// logfile.ErrNotFound) and the SDK's error. An object larger than
-// Options.MaxObjectSize gives an error wrapping *logfile.TooLargeError,
-// from its Content-Length, before the body is read.
+// bare 404) gives an error that wraps both logfile.ErrNotFound and the
+// SDK's error. An object larger than Options.MaxObjectSize gives an error
+// wrapping a *logfile.Error with logfile.ErrTooLarge, from its
+// Content-Length, before the body is read.
 func (s *Store) Get(ctx context.Context, bucket, key string) (logfile.Object, error) {
 	body, info, err := s.Open(ctx, bucket, key)
 	if err != nil {
@@ -411,8 +413,7 @@ func (s *Store) Get(ctx context.Context, bucket, key string) (logfile.Object, er
 		data, err = io.ReadAll(body)
 	}
 	if err != nil {
-		var tl *logfile.TooLargeError
-		if errors.As(err, &tl) {
+		if errors.Is(err, logfile.ErrTooLarge) {
 			return logfile.Object{}, err
 		}
 		return logfile.Object{}, &Error{Op: "GetObject", Bucket: bucket, Key: key, Err: fmt.Errorf("reading the body: %w", err)}
@@ -425,7 +426,7 @@ func (s *Store) Get(ctx context.Context, bucket, key string) (logfile.Object, er
 // server sends none). Errors are Get's. The reader yields exactly
 // Content-Length bytes (a connection that ends early gives
 // io.ErrUnexpectedEOF); without a Content-Length it stops with an error
-// wrapping *logfile.TooLargeError after Options.MaxObjectSize bytes.
+// wrapping logfile.ErrTooLarge after Options.MaxObjectSize bytes.
 // Closing it closes the HTTP response.
 func (s *Store) Open(ctx context.Context, bucket, key string) (io.ReadCloser, logfile.ObjectInfo, error) {
 	if err := checkKey(bucket, key); err != nil {
@@ -440,7 +441,7 @@ func (s *Store) Open(ctx context.Context, bucket, key string) (io.ReadCloser, lo
 	out, err := s.client.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
 		if isNotFound(err) {
-			return fail(fmt.Errorf("%w: %w", &logfile.NotFoundError{Bucket: bucket, Key: key}, err))
+			return fail(fmt.Errorf("%w: %w", logfile.ErrNotFound, err))
 		}
 		return fail(err)
 	}
@@ -448,7 +449,7 @@ func (s *Store) Open(ctx context.Context, bucket, key string) (io.ReadCloser, lo
 	if size := out.ContentLength; size != nil && *size >= 0 {
 		if *size > s.maxSize {
 			out.Body.Close()
-			return fail(&logfile.TooLargeError{Bucket: bucket, Key: key, Size: *size, Limit: s.maxSize})
+			return fail(&logfile.Error{Op: "open", Bucket: bucket, Key: key, Size: *size, Limit: s.maxSize, Err: logfile.ErrTooLarge})
 		}
 		info.Size = *size
 	}
@@ -484,7 +485,7 @@ func (r *bodyReader) Read(p []byte) (int, error) {
 		// exactly the limit.
 		var b [1]byte
 		if n, err := r.rc.Read(b[:]); n > 0 {
-			return 0, &logfile.TooLargeError{Bucket: r.bucket, Key: r.key, Size: -1, Limit: r.limit}
+			return 0, &logfile.Error{Op: "read", Bucket: r.bucket, Key: r.key, Size: -1, Limit: r.limit, Err: logfile.ErrTooLarge}
 		} else if err != nil {
 			return 0, err
 		}
@@ -541,7 +542,7 @@ func isPreconditionFailed(err error) bool {
 // ListObjectsV2 pages of Options.ListPageSize keys requested one at a time
 // as iteration proceeds. It asks for URL-encoded keys (EncodingType=url) so
 // that keys XML cannot carry survive, and decodes them. The bucket is
-// checked like Put's (an unsafe one yields a *logfile.KeyError); the keys
+// checked like Put's (an unsafe one yields logfile.ErrUnsafeKey); the keys
 // yielded are S3's, unfiltered, so a key written by another tool that
 // CheckKey refuses is listed, and Get refuses it. A missing bucket yields
 // an error wrapping logfile.ErrNotFound. Stopping early sends no more
@@ -552,16 +553,16 @@ func (s *Store) List(ctx context.Context, bucket, prefix, startAfter string) ite
 			yield("", &Error{Op: "ListObjectsV2", Bucket: bucket, Key: prefix, Err: err})
 		}
 		if err := logfile.CheckKey(bucket, "k"); err != nil {
-			var ke *logfile.KeyError
+			var ke *logfile.Error
 			if errors.As(err, &ke) {
-				ke.Key = prefix
+				ke.Op, ke.Key = "list", prefix
 			}
 			yield("", err)
 			return
 		}
 		for _, v := range []string{prefix, startAfter} {
 			if !utf8.ValidString(v) {
-				yield("", &logfile.KeyError{Bucket: bucket, Key: v, Reason: "prefix or startAfter is not valid UTF-8, which S3 requires"})
+				yield("", &logfile.Error{Op: "list", Bucket: bucket, Key: v, Err: fmt.Errorf("%w: prefix or startAfter is not valid UTF-8, which S3 requires", logfile.ErrUnsafeKey)})
 				return
 			}
 		}
@@ -587,7 +588,7 @@ func (s *Store) List(ctx context.Context, bucket, prefix, startAfter string) ite
 			out, err := s.client.ListObjectsV2(ctx, in)
 			if err != nil {
 				if isNotFound(err) {
-					err = fmt.Errorf("%w: %w", &logfile.NotFoundError{Bucket: bucket, Key: prefix}, err)
+					err = fmt.Errorf("%w: %w", logfile.ErrNotFound, err)
 				}
 				fail(err)
 				return

@@ -247,9 +247,9 @@ func TestGetTooLarge(t *testing.T) {
 	if _, err := s.Get(ctx, bucket, "11"); !errors.Is(err, logfile.ErrTooLarge) {
 		t.Errorf("Get of 11 bytes with a 10-byte limit: error %v, want logfile.ErrTooLarge", err)
 	}
-	var tl *logfile.TooLargeError
+	var tl *logfile.Error
 	if _, _, err := s.Open(ctx, bucket, "11"); !errors.As(err, &tl) || tl.Size != 11 || tl.Limit != 10 {
-		t.Errorf("Open of 11 bytes with a 10-byte limit: error %v, want a *logfile.TooLargeError with Size 11, Limit 10", err)
+		t.Errorf("Open of 11 bytes with a 10-byte limit: error %v, want a *logfile.Error with Size 11, Limit 10", err)
 	}
 	rc, info, err := s.Open(ctx, bucket, "10")
 	if err != nil || info.Size != 10 {
@@ -264,13 +264,12 @@ func TestGetTooLarge(t *testing.T) {
 func TestNotFoundEvidence(t *testing.T) {
 	s, bucket := newStore(t, s3store.Options{})
 	_, err := s.Get(context.Background(), bucket, "missing")
-	var nf *logfile.NotFoundError
 	var se *s3store.Error
 	var api smithy.APIError
-	if !errors.As(err, &nf) || nf.Bucket != bucket || nf.Key != "missing" {
-		t.Errorf("error %v: want a *logfile.NotFoundError for the bucket and key", err)
+	if !errors.Is(err, logfile.ErrNotFound) {
+		t.Errorf("error %v: want one wrapping logfile.ErrNotFound", err)
 	}
-	if !errors.As(err, &se) || se.Op != "GetObject" {
+	if !errors.As(err, &se) || se.Op != "GetObject" || se.Bucket != bucket || se.Key != "missing" {
 		t.Errorf("error %v: want an *s3.Error for GetObject", err)
 	}
 	if !errors.As(err, &api) || api.ErrorCode() != "NoSuchKey" {
@@ -299,9 +298,9 @@ func TestForeignKeys(t *testing.T) {
 		t.Errorf("List = %q, want %q", got, want)
 	}
 	for _, k := range got {
-		var ke *logfile.KeyError
-		if _, err := s.Get(ctx, bucket, k); !errors.As(err, &ke) {
-			t.Errorf("Get(%q): error %v, want a *logfile.KeyError", k, err)
+		var ke *logfile.Error
+		if _, err := s.Get(ctx, bucket, k); !errors.As(err, &ke) || !errors.Is(err, logfile.ErrUnsafeKey) || ke.Key != k {
+			t.Errorf("Get(%q): error %v, want a *logfile.Error wrapping ErrUnsafeKey", k, err)
 		}
 	}
 }

@@ -180,7 +180,7 @@ func runAlarms(e *env, args []string) int {
 	records := func(yield func(*event.Record) bool) {
 		for r, err := range logfile.ScanAll(context.Background(), store, opts) {
 			if err != nil {
-				var se *logfile.ScanError
+				var se *logfile.RecordError
 				if !errors.As(err, &se) {
 					scanErr = err
 					return

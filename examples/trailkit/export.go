@@ -107,7 +107,7 @@ func runExport(e *env, args []string) int {
 	n, failed := 0, 0
 	for r, err := range logfile.ScanAll(context.Background(), store, opts) {
 		if err != nil {
-			var se *logfile.ScanError
+			var se *logfile.RecordError
 			if !errors.As(err, &se) {
 				prog.done()
 				return ioError(e, "export", err)

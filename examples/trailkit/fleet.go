@@ -197,14 +197,13 @@ loop:
 			SourceIPAddress: fmt.Sprintf("198.51.100.%d", 1+rng.IntN(254)), UserAgent: "trailkit-emit",
 		})
 		err := w.Write(context.Background(), rec)
-		var de *logfile.DeliveryError
-		if err != nil && !errors.As(err, &de) {
+		if err != nil && !errors.Is(err, logfile.ErrDeliveryFailed) {
 			// Not accepted: not acknowledged.
 			failed++
 			fmt.Fprintf(e.stderr, "trailkit emit: %v\n", err)
 			continue
 		}
-		// Accepted and durable (a *DeliveryError says only that a file's
+		// Accepted and durable (ErrDeliveryFailed says only that a file's
 		// delivery failed; it stays queued).
 		line = append(append(line[:0], rec.EventID...), '\n')
 		if _, err := ackFile.Write(line); err != nil {

@@ -131,7 +131,7 @@ func runInsights(e *env, args []string) int {
 			WholeFiles: true,
 		}) {
 			if err != nil {
-				var se *logfile.ScanError
+				var se *logfile.RecordError
 				if !errors.As(err, &se) {
 					prog.done()
 					return ioError(e, "insights", err)

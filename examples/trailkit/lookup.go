@@ -269,7 +269,7 @@ func runLookup(e *env, args []string) int {
 		WholeFiles: true,
 	}) {
 		if err != nil {
-			var se *logfile.ScanError
+			var se *logfile.RecordError
 			if !errors.As(err, &se) {
 				prog.done()
 				return ioError(e, "lookup", err)

@@ -140,7 +140,7 @@ type checkThenPut struct{ *logfile.MemStore }
 
 func (s checkThenPut) PutIfAbsent(ctx context.Context, obj logfile.Object) error {
 	if _, err := s.Get(ctx, obj.Bucket, obj.Key); err == nil {
-		return &logfile.ExistsError{Bucket: obj.Bucket, Key: obj.Key}
+		return &logfile.Error{Op: "put", Bucket: obj.Bucket, Key: obj.Key, Err: logfile.ErrExists}
 	}
 	time.Sleep(20 * time.Millisecond)
 	return s.Put(ctx, obj)

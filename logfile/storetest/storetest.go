@@ -44,7 +44,7 @@
 //     increasing;
 //   - hostile keys and buckets ("../x", "/abs", "a/../b", NUL, backslash,
 //     empty segments, …) refused by Put, Get and Open with a
-//     *logfile.KeyError, and nothing stored;
+//     *logfile.Error wrapping logfile.ErrUnsafeKey, and nothing stored;
 //   - conditional create: PutIfAbsent stores a new object, and for a key
 //     that exists (made by Put or PutIfAbsent) returns an error wrapping
 //     logfile.ErrExists and changes nothing; hostile keys and ended
@@ -716,23 +716,23 @@ func testConcurrent(t *testing.T, s logfile.Store, bucket string) {
 	}
 }
 
-// hostileKeys are keys every Store must refuse with a *logfile.KeyError.
+// hostileKeys are keys every Store must refuse with logfile.ErrUnsafeKey.
 var hostileKeys = []string{
 	"", "../x", "../../etc/passwd", "/abs", "/", "a/../b", "a/..", "..", ".", "./a", "a/./b", "a/.",
 	"a//b", "a/", "a\x00b", "\x00", "a\\b", "..\\x", "C:\\x", "a\nb", "a\rb", "a\tb", "a\x7fb",
 	strings.Repeat("k", 1025),
 }
 
-// hostileBuckets are bucket names every Store must refuse with a *logfile.KeyError.
+// hostileBuckets are bucket names every Store must refuse with an *logfile.Error wrapping logfile.ErrUnsafeKey.
 var hostileBuckets = []string{"", ".", "..", "../b", "a/b", "a\\b", "a\x00b", "/", strings.Repeat("b", 256)}
 
 func testHostileKeys(t *testing.T, s logfile.Store, bucket string) {
 	ctx := ctxFor(t)
 	check := func(what string, err error) {
 		t.Helper()
-		var ke *logfile.KeyError
-		if !errors.As(err, &ke) {
-			t.Errorf("%s: error %v (%T), want a *logfile.KeyError", what, err, err)
+		var ke *logfile.Error
+		if !errors.As(err, &ke) || ke.Bucket+"/"+ke.Key == "/" {
+			t.Errorf("%s: error %v (%T), want a *logfile.Error naming the bucket and key", what, err, err)
 			return
 		}
 		if !errors.Is(err, logfile.ErrUnsafeKey) {
@@ -870,9 +870,9 @@ func testPutIfAbsent(t *testing.T, s logfile.Store, bucket string) {
 	// Hostile keys are refused as by Put.
 	for _, k := range hostileKeys {
 		err := s.PutIfAbsent(ctx, logfile.Object{Bucket: bucket, Key: k, Body: []byte("evil")})
-		var ke *logfile.KeyError
-		if !errors.As(err, &ke) {
-			t.Errorf("PutIfAbsent(%q): error %v (%T), want a *logfile.KeyError", k, err, err)
+		var ke *logfile.Error
+		if !errors.As(err, &ke) || !errors.Is(err, logfile.ErrUnsafeKey) {
+			t.Errorf("PutIfAbsent(%q): error %v (%T), want a *logfile.Error wrapping ErrUnsafeKey", k, err, err)
 		}
 	}
 	// Ended contexts store nothing.
