@@ -170,6 +170,49 @@ func TestSeasonalityOff(t *testing.T) {
 	}
 }
 
+// TestSeasonalityComponents: each periodic component can be left out on
+// its own, and then the job it learns stays unusual: an hourly job without
+// MinuteOfHour, a daily job without DailyJobs (both are learnt with every
+// component, TestRecurringBurstBecomesNormal and TestSeasonalityOff).
+func TestSeasonalityComponents(t *testing.T) {
+	hourly := func(_ int, at time.Time) int {
+		if at.Minute() < 3 {
+			return 200
+		}
+		return 10
+	}
+	_, starts := run(t, insights.Options{Seasonality: insights.HourOfDay | insights.DayOfWeek | insights.DailyJobs},
+		time.Minute, 2*24*60, hourly)
+	late := 0
+	for _, s := range starts {
+		if s.EventTime.Sub(mt0) >= 36*time.Hour {
+			late++
+		}
+	}
+	if late < 10 {
+		t.Errorf("%d insights on the hourly job in its last 12 hours without MinuteOfHour, want one an hour", late)
+	}
+
+	r := rand.New(rand.NewPCG(3, 4))
+	_, starts = run(t, insights.Options{Seasonality: insights.HourOfDay | insights.DayOfWeek | insights.MinuteOfHour},
+		time.Minute, 8*24*60, func(i int, at time.Time) int {
+			mean := 5.0
+			if i >= 24*60 && at.Hour() == 3 && at.Minute() >= 30 && at.Minute() < 35 {
+				mean = 300
+			}
+			return scenario.Draw(r, mean, 1)
+		})
+	days := map[int]bool{}
+	for _, s := range starts {
+		if s.EventTime.Hour() == 3 && s.EventTime.Sub(mt0) >= 4*24*time.Hour {
+			days[int(s.EventTime.Sub(mt0)/(24*time.Hour))] = true
+		}
+	}
+	if len(days) != 4 {
+		t.Errorf("insights on the daily job on %d of its last 4 days without DailyJobs, want every day", len(days))
+	}
+}
+
 // TestCoarseSteps: series sampled every 5, 30 and 60 minutes, fed to
 // detectors of that Step: a steady rate is quiet; a 5x spike of two
 // samples is one insight, starting at the first spiking sample, whose
