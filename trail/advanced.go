@@ -25,10 +25,10 @@ const (
 )
 
 var fieldIDs = map[string]fieldID{
-	FieldEventCategory: fCategory, FieldEventSource: fSource, FieldEventName: fName,
-	FieldEventType: fType, FieldReadOnly: fReadOnly, FieldSessionCredentialFromConsole: fSessionCred,
-	FieldUserIdentityARN: fUserARN, FieldErrorCode: fErrorCode, FieldVPCEndpointID: fVPCE,
-	FieldResourcesType: fResType, FieldResourcesARN: fResARN,
+	fieldEventCategory: fCategory, fieldEventSource: fSource, fieldEventName: fName,
+	fieldEventType: fType, fieldReadOnly: fReadOnly, fieldSessionCredentialFromConsole: fSessionCred,
+	fieldUserIdentityARN: fUserARN, fieldErrorCode: fErrorCode, fieldVPCEndpointID: fVPCE,
+	fieldResourcesType: fResType, fieldResourcesARN: fResARN,
 }
 
 // cond is one compiled field selector. Equals and NotEquals lists longer
@@ -85,7 +85,7 @@ type verdict struct {
 
 // test evaluates the condition against value s (present false: the field
 // is absent). isPrefix marks a resource ARNPrefix for ARNPrefixOverlap.
-func (c *cond) test(s string, present, isPrefix bool, o *Options) (bool, verdict) {
+func (c *cond) test(s string, present, isPrefix bool, o *CompileOptions) (bool, verdict) {
 	if !present {
 		if c.hasPositive || o.AbsentFieldFailsNegative {
 			return false, verdict{absent: true}
@@ -99,7 +99,7 @@ func (c *cond) test(s string, present, isPrefix bool, o *Options) (bool, verdict
 }
 
 // pass is test without the verdict: Match's path.
-func (c *cond) pass(s string, present, isPrefix bool, o *Options) bool {
+func (c *cond) pass(s string, present, isPrefix bool, o *CompileOptions) bool {
 	if !present {
 		return !c.hasPositive && !o.AbsentFieldFailsNegative
 	}
@@ -181,7 +181,7 @@ func (c *cond) negative(s string) (bool, verdict) {
 }
 
 // recordField returns the value of a non-resource field in r.
-func recordField(id fieldID, r *event.Record, cat event.Category, o *Options) (string, bool) {
+func recordField(id fieldID, r *event.Record, cat event.Category, o *CompileOptions) (string, bool) {
 	switch id {
 	case fCategory:
 		return string(cat), true
@@ -262,7 +262,7 @@ func compileAdvanced(i int, s *AdvancedEventSelector) advSel {
 
 // match is eval without the failure, for Match. It skips the eventCategory
 // conditions: Match only calls it for selectors that admit the category.
-func (a *advSel) match(r *event.Record, cat event.Category, o *Options) bool {
+func (a *advSel) match(r *event.Record, cat event.Category, o *CompileOptions) bool {
 	for i := a.nCat; i < len(a.conds); i++ {
 		c := &a.conds[i]
 		s, present := recordField(c.field, r, cat, o)
@@ -305,7 +305,7 @@ func (a *advSel) match(r *event.Record, cat event.Category, o *Options) bool {
 
 // admits reports whether the selector's eventCategory conditions accept
 // category cat (every other condition is left to eval).
-func (a *advSel) admits(cat event.Category, o *Options) bool {
+func (a *advSel) admits(cat event.Category, o *CompileOptions) bool {
 	if a.empty() {
 		return false
 	}
@@ -330,7 +330,7 @@ type failure struct {
 	resource int // index of the deciding resource entry, or -1
 }
 
-func (a *advSel) eval(r *event.Record, cat event.Category, o *Options) (bool, failure) {
+func (a *advSel) eval(r *event.Record, cat event.Category, o *CompileOptions) (bool, failure) {
 	if a.empty() {
 		return false, failure{resource: -1}
 	}
@@ -381,7 +381,7 @@ func (a *advSel) eval(r *event.Record, cat event.Category, o *Options) (bool, fa
 
 // evalResourcesIndependent: each resources.* condition passes when some
 // entry satisfies its positive part and no entry hits its negative part.
-func (a *advSel) evalResourcesIndependent(r *event.Record, o *Options) (bool, failure) {
+func (a *advSel) evalResourcesIndependent(r *event.Record, o *CompileOptions) (bool, failure) {
 	for i := range a.res {
 		c := &a.res[i]
 		if len(r.Resources) == 0 {

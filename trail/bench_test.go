@@ -13,7 +13,7 @@ var benchRecords = recordMix(4096, 5)
 func BenchmarkMatch(b *testing.B) {
 	tr := baseTrail()
 	tr.AdvancedEventSelectors = benchSelectors()
-	f, err := Compile(tr, nil)
+	f, err := Compile(tr, CompileOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func BenchmarkMatchBasic(b *testing.B) {
 		{ReadWriteType: WriteOnly, IncludeManagementEvents: ptr(false), DataResources: []DataResource{{Type: "AWS::DynamoDB::Table", Values: []string{"arn:aws:dynamodb:us-east-1:" + acctA + ":table/orders"}}}},
 		{ReadWriteType: ReadOnly, IncludeManagementEvents: ptr(false), DataResources: []DataResource{{Type: "AWS::S3::Object", Values: []string{"arn:aws:s3:::logs/"}}}},
 	}
-	f, err := Compile(tr, nil)
+	f, err := Compile(tr, CompileOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func BenchmarkMatchBasic(b *testing.B) {
 func BenchmarkExplain(b *testing.B) {
 	tr := baseTrail()
 	tr.AdvancedEventSelectors = benchSelectors()
-	f, _ := Compile(tr, nil)
+	f, _ := Compile(tr, CompileOptions{})
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		_ = f.Explain(benchRecords[i&4095])
@@ -62,7 +62,7 @@ func BenchmarkExplain(b *testing.B) {
 func BenchmarkExplainString(b *testing.B) {
 	tr := baseTrail()
 	tr.AdvancedEventSelectors = benchSelectors()
-	f, _ := Compile(tr, nil)
+	f, _ := Compile(tr, CompileOptions{})
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		_ = f.Explain(benchRecords[i&4095]).String()
@@ -104,7 +104,7 @@ func BenchmarkCompile(b *testing.B) {
 	tr.AdvancedEventSelectors = benchSelectors()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Compile(tr, nil); err != nil {
+		if _, err := Compile(tr, CompileOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -117,7 +117,7 @@ func BenchmarkValidate(b *testing.B) {
 	o := ValidateOptions{AllowDuplicateFields: true}
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := o.Validate(tr); err != nil {
+		if err := Validate(tr, o); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -15,7 +15,7 @@ package trail
 //   - ReadWriteType ReadOnly/WriteOnly → {readOnly Equals ["true"/"false"]}
 //     added to each of the above.
 //
-// The equivalence holds under every Options setting except
+// The equivalence holds under every CompileOptions setting except
 // DynamoDBTablePrefix, which changes only basic selectors.
 func AdvancedEquivalent(sels []EventSelector) []AdvancedEventSelector {
 	var out []AdvancedEventSelector
@@ -23,15 +23,15 @@ func AdvancedEquivalent(sels []EventSelector) []AdvancedEventSelector {
 		var rw []AdvancedFieldSelector
 		switch s.ReadWriteType {
 		case ReadOnly:
-			rw = []AdvancedFieldSelector{{Field: FieldReadOnly, Equals: []string{"true"}}}
+			rw = []AdvancedFieldSelector{{Field: fieldReadOnly, Equals: []string{"true"}}}
 		case WriteOnly:
-			rw = []AdvancedFieldSelector{{Field: FieldReadOnly, Equals: []string{"false"}}}
+			rw = []AdvancedFieldSelector{{Field: fieldReadOnly, Equals: []string{"false"}}}
 		}
-		if s.IncludesManagementEvents() {
-			fs := []AdvancedFieldSelector{{Field: FieldEventCategory, Equals: []string{"Management"}}}
+		if s.includesManagementEvents() {
+			fs := []AdvancedFieldSelector{{Field: fieldEventCategory, Equals: []string{"Management"}}}
 			fs = append(fs, rw...)
 			if len(s.ExcludeManagementEventSources) > 0 {
-				fs = append(fs, AdvancedFieldSelector{Field: FieldEventSource, NotEquals: append([]string(nil), s.ExcludeManagementEventSources...)})
+				fs = append(fs, AdvancedFieldSelector{Field: fieldEventSource, NotEquals: append([]string(nil), s.ExcludeManagementEventSources...)})
 			}
 			out = append(out, AdvancedEventSelector{Name: "Management events", FieldSelectors: fs})
 		}
@@ -40,8 +40,8 @@ func AdvancedEquivalent(sels []EventSelector) []AdvancedEventSelector {
 				continue // matches nothing (and Validate rejects it)
 			}
 			fs := []AdvancedFieldSelector{
-				{Field: FieldEventCategory, Equals: []string{"Data"}},
-				{Field: FieldResourcesType, Equals: []string{d.Type}},
+				{Field: fieldEventCategory, Equals: []string{"Data"}},
+				{Field: fieldResourcesType, Equals: []string{d.Type}},
 			}
 			fs = append(fs, rw...)
 			all := false
@@ -51,7 +51,7 @@ func AdvancedEquivalent(sels []EventSelector) []AdvancedEventSelector {
 				}
 			}
 			if !all && len(d.Values) > 0 {
-				arn := AdvancedFieldSelector{Field: FieldResourcesARN}
+				arn := AdvancedFieldSelector{Field: fieldResourcesARN}
 				vals := append([]string(nil), d.Values...)
 				if d.Type == typeS3Object {
 					arn.StartsWith = vals

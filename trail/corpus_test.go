@@ -36,7 +36,7 @@ func TestRealRecords(t *testing.T) {
 	anyTrail := func(mod func(*Trail)) *Filter {
 		tr := &Trail{Name: "corpus", IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true}
 		mod(tr)
-		f, err := Compile(tr, nil)
+		f, err := Compile(tr, CompileOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,13 +86,13 @@ func TestRealRecords(t *testing.T) {
 		t.Errorf("advanced all-S3 trail recorded %d, want %d", n, s3Objects)
 	}
 	netS3 := anyTrail(func(tr *Trail) {
-		tr.AdvancedEventSelectors = []AdvancedEventSelector{sel(eq(FieldEventCategory, "NetworkActivity"), eq(FieldEventSource, "s3.amazonaws.com"))}
+		tr.AdvancedEventSelectors = []AdvancedEventSelector{sel(eq(fieldEventCategory, "NetworkActivity"), eq(fieldEventSource, "s3.amazonaws.com"))}
 	})
 	if n := count(netS3); n != 5 {
 		t.Errorf("S3 network-activity trail recorded %d, want 5", n)
 	}
 	everything := anyTrail(func(tr *Trail) {
-		tr.AdvancedEventSelectors = []AdvancedEventSelector{mgmtSel(), sel(op(FieldEventCategory, NotEquals, "Management"))}
+		tr.AdvancedEventSelectors = []AdvancedEventSelector{mgmtSel(), sel(op(fieldEventCategory, NotEquals, "Management"))}
 	})
 	if n := count(everything); n != len(recs)-cats[event.CategoryInsight] {
 		t.Errorf("catch-all trail recorded %d of %d; Insight records must never match", n, len(recs))

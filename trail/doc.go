@@ -16,15 +16,17 @@
 // Trail fields, so to complete a trail that describe-trails printed
 // without its selectors, json.Unmarshal those outputs into it:
 //
-//	ts, _, err := trail.Parse(describeTrails)
+//	ts, err := trail.Parse(describeTrails)
 //	err = json.Unmarshal(getEventSelectors, &ts[0])   // EventSelectors or AdvancedEventSelectors
 //	err = json.Unmarshal(getInsightSelectors, &ts[0]) // InsightSelectors
 //
 // json.Unmarshal into an []EventSelector or []AdvancedEventSelector reads
 // the bare arrays, too.
 // Unknown members are ignored; malformed JSON, a member of the wrong JSON
-// type, an unrecognised shape or input over [MaxDocumentSize] give a
-// *[LoadError] wrapping [ErrMalformed], [ErrUnknownShape] or [ErrTooLarge].
+// type or an unrecognised shape give a *[LoadError] wrapping
+// [ErrMalformed], input over 16 MiB one wrapping [ErrTooLarge]. The trails
+// of selector documents have no S3BucketName; validate them with
+// ValidateOptions.SelectorsOnly.
 //
 // Three members are trailkit extensions because the filter needs them and
 // the Trail shape lacks them: IsLogging (get-trail-status; nil = logging),
@@ -33,18 +35,17 @@
 //
 // # Validation
 //
-// [Trail.Validate] (or [ValidateOptions.Validate]) checks every rule of the
-// specification (spec/selectors-insights.md §2.2, §2.3, §3.1–§3.6, §4, §5,
-// §7.1) and reports all problems at once in a *[ValidationError]. Each
-// [Problem] carries the exception CloudTrail raises
-// ([InvalidEventSelectorsException], [InvalidTrailNameException],
-// [InvalidParameterCombinationException], [InvalidS3PrefixException],
-// [InvalidInsightSelectorsException], [InvalidSnsTopicNameException],
-// [InvalidKmsKeyIdException]), a stable rule id, the JSON path of the
-// offending member and a message: the service's exact text where it is
-// known (Problem.ServiceMessage), trailkit's wording otherwise.
-// errors.Is(err, InvalidEventSelectorsException) tells whether a problem
-// of that exception is present.
+// [Validate] checks every rule of the specification
+// (spec/selectors-insights.md §2.2, §2.3, §3.1–§3.6, §4, §5, §7.1) and
+// reports all problems at once in a *[ValidationError], which matches
+// [ErrInvalidTrail]. Each [Problem] carries the name of the exception
+// CloudTrail raises (InvalidEventSelectorsException,
+// InvalidTrailNameException, InvalidParameterCombinationException,
+// InvalidS3PrefixException, InvalidInsightSelectorsException,
+// InvalidSnsTopicNameException, InvalidKmsKeyIdException), a stable rule
+// id, the JSON path of the offending member and a message: the service's
+// exact text where it is known (Problem.ServiceMessage), trailkit's
+// wording otherwise.
 //
 // The rules, by rule id (exception in brackets; * = the service's exact
 // message):
@@ -145,37 +146,41 @@
 // # Choices on the specification's open points
 //
 // Where CloudTrail's behaviour is not documented (spec §10) trailkit
-// chooses as follows; [Options] and [ValidateOptions] switch to the other
-// reading where a user could reasonably want it.
+// chooses as follows; [CompileOptions] and [ValidateOptions] switch to the
+// other reading where a user could reasonably want it.
 //
 //   - DynamoDB basic values (§10.1): exact table ARN match.
-//     Options.DynamoDBTablePrefix makes them prefixes.
+//     CompileOptions.DynamoDBTablePrefix makes them prefixes.
 //   - "arn:aws:s3:::" (§10.2): accepted as all buckets.
 //     ValidateOptions.RejectS3AllColons rejects it.
 //   - Narrow S3 prefix vs a bucket-level ARNPrefix (§10.3): compared like
 //     an ARN, so "arn:aws:s3:::b/images/" does not match ARNPrefix
-//     "arn:aws:s3:::b/". Options.ARNPrefixOverlap matches it.
+//     "arn:aws:s3:::b/". CompileOptions.ARNPrefixOverlap matches it.
 //   - Records without readOnly (§10.4): neither ReadOnly nor WriteOnly
-//     (nor readOnly Equals) matches them; All does. Options.AbsentReadOnly
-//     can treat them as writes or as reads (both selector kinds alike).
+//     (nor readOnly Equals) matches them; All does.
+//     CompileOptions.AbsentReadOnly can treat them as writes or as reads
+//     (both selector kinds alike).
 //   - Absent fields (§10.5): fail every positive operator, pass every
-//     negative one. Options.AbsentFieldFailsNegative fails negatives too.
+//     negative one. CompileOptions.AbsentFieldFailsNegative fails
+//     negatives too.
 //   - Several resources (§10.5): one resource entry must satisfy every
 //     resources.* condition of a selector together.
-//     Options.ResourceFieldsIndependent evaluates each condition over all
-//     entries on its own (positive: some entry; negative: no entry).
+//     CompileOptions.ResourceFieldsIndependent evaluates each condition
+//     over all entries on its own (positive: some entry; negative: no
+//     entry).
 //   - Case (§10.6): case-sensitive, not configurable (AWS compares ARNs
 //     and names exactly everywhere else).
 //   - Repeated fields (§10.7): invalid. ValidateOptions.AllowDuplicateFields.
 //   - Advanced selector count (§10.8): no cap besides 500 values;
 //     ValidateOptions.MaxAdvancedSelectors sets one.
 //   - Basic and advanced together (§10.9):
-//     InvalidParameterCombinationException; Compile refuses with
-//     ErrBothSelectorKinds.
+//     InvalidParameterCombinationException; Compile refuses such a trail
+//     with the same *ValidationError.
 //   - Name length (§10.10): 1000 (service model);
-//     ValidateOptions.MaxAdvancedNameLength = CloudFormationNameLength.
+//     ValidateOptions.MaxAdvancedNameLength = 100 applies CloudFormation's.
 //   - Global service events outside us-east-1 (§10.17): not modelled;
-//     Options.GlobalServiceEventSources sets which sources count as global.
+//     CompileOptions.GlobalServiceEventSources sets which sources count as
+//     global.
 //   - Trail-name messages (§10.11): moto's wording for length, first and
 //     last character, and character set; trailkit's for adjacent
 //     punctuation and IP addresses.

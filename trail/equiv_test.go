@@ -16,7 +16,7 @@ func equivalenceConfigs() []struct {
 	advanced []AdvancedEventSelector
 } {
 	mgmt := func(extra ...AdvancedFieldSelector) AdvancedEventSelector { return mgmtSel(extra...) }
-	ro, wo := eq(FieldReadOnly, "true"), eq(FieldReadOnly, "false")
+	ro, wo := eq(fieldReadOnly, "true"), eq(fieldReadOnly, "false")
 	off := ptr(false)
 	lambdaHW := "arn:aws:lambda:us-east-1:" + acctA + ":function:helloworld"
 	table := "arn:aws:dynamodb:us-east-1:" + acctA + ":table/orders"
@@ -29,22 +29,22 @@ func equivalenceConfigs() []struct {
 		{"read management", []EventSelector{{ReadWriteType: ReadOnly}}, []AdvancedEventSelector{mgmt(ro)}},
 		{"write management", []EventSelector{{ReadWriteType: WriteOnly}}, []AdvancedEventSelector{mgmt(wo)}},
 		{"management minus KMS", []EventSelector{{ExcludeManagementEventSources: []string{"kms.amazonaws.com"}}},
-			[]AdvancedEventSelector{mgmt(op(FieldEventSource, NotEquals, "kms.amazonaws.com"))}},
+			[]AdvancedEventSelector{mgmt(op(fieldEventSource, NotEquals, "kms.amazonaws.com"))}},
 		{"write management minus KMS and RDS Data", []EventSelector{{ReadWriteType: WriteOnly, ExcludeManagementEventSources: []string{"kms.amazonaws.com", "rdsdata.amazonaws.com"}}},
-			[]AdvancedEventSelector{mgmt(wo, op(FieldEventSource, NotEquals, "kms.amazonaws.com", "rdsdata.amazonaws.com"))}},
+			[]AdvancedEventSelector{mgmt(wo, op(fieldEventSource, NotEquals, "kms.amazonaws.com", "rdsdata.amazonaws.com"))}},
 		{"all S3 objects", []EventSelector{{IncludeManagementEvents: off, DataResources: []DataResource{{Type: "AWS::S3::Object", Values: []string{"arn:aws:s3"}}}}},
 			[]AdvancedEventSelector{dataS3()}},
 		{"S3 bucket and prefix, writes", []EventSelector{{ReadWriteType: WriteOnly, IncludeManagementEvents: off,
 			DataResources: []DataResource{{Type: "AWS::S3::Object", Values: []string{"arn:aws:s3:::bkt/", "arn:aws:s3:::bk1/images"}}}}},
-			[]AdvancedEventSelector{dataS3(wo, op(FieldResourcesARN, StartsWith, "arn:aws:s3:::bkt/", "arn:aws:s3:::bk1/images"))}},
+			[]AdvancedEventSelector{dataS3(wo, op(fieldResourcesARN, StartsWith, "arn:aws:s3:::bkt/", "arn:aws:s3:::bk1/images"))}},
 		{"S3 reads of logs plus management", []EventSelector{{ReadWriteType: ReadOnly, DataResources: []DataResource{{Type: "AWS::S3::Object", Values: []string{"arn:aws:s3:::logs/"}}}}},
-			[]AdvancedEventSelector{mgmt(ro), dataS3(ro, op(FieldResourcesARN, StartsWith, "arn:aws:s3:::logs/"))}},
+			[]AdvancedEventSelector{mgmt(ro), dataS3(ro, op(fieldResourcesARN, StartsWith, "arn:aws:s3:::logs/"))}},
 		{"one Lambda function", []EventSelector{{IncludeManagementEvents: off, DataResources: []DataResource{{Type: "AWS::Lambda::Function", Values: []string{lambdaHW}}}}},
-			[]AdvancedEventSelector{dataSel("AWS::Lambda::Function", eq(FieldResourcesARN, lambdaHW))}},
+			[]AdvancedEventSelector{dataSel("AWS::Lambda::Function", eq(fieldResourcesARN, lambdaHW))}},
 		{"all Lambda functions", []EventSelector{{IncludeManagementEvents: off, DataResources: []DataResource{{Type: "AWS::Lambda::Function", Values: []string{"arn:aws:lambda"}}}}},
 			[]AdvancedEventSelector{dataSel("AWS::Lambda::Function")}},
 		{"one DynamoDB table", []EventSelector{{IncludeManagementEvents: off, DataResources: []DataResource{{Type: "AWS::DynamoDB::Table", Values: []string{table}}}}},
-			[]AdvancedEventSelector{dataSel("AWS::DynamoDB::Table", eq(FieldResourcesARN, table))}},
+			[]AdvancedEventSelector{dataSel("AWS::DynamoDB::Table", eq(fieldResourcesARN, table))}},
 		{"all DynamoDB tables", []EventSelector{{IncludeManagementEvents: off, DataResources: []DataResource{{Type: "AWS::DynamoDB::Table", Values: []string{"arn:aws:dynamodb"}}}}},
 			[]AdvancedEventSelector{dataSel("AWS::DynamoDB::Table")}},
 		{"three selectors", []EventSelector{
@@ -52,25 +52,25 @@ func equivalenceConfigs() []struct {
 			{IncludeManagementEvents: off, DataResources: []DataResource{{Type: "AWS::S3::Object", Values: []string{"arn:aws:s3:::bkt/images/"}}, {Type: "AWS::Lambda::Function", Values: []string{"arn:aws:lambda"}}}},
 			{ReadWriteType: ReadOnly, IncludeManagementEvents: off, DataResources: []DataResource{{Type: "AWS::DynamoDB::Table", Values: []string{table}}}},
 		}, []AdvancedEventSelector{
-			mgmt(wo, op(FieldEventSource, NotEquals, "kms.amazonaws.com")),
-			dataS3(op(FieldResourcesARN, StartsWith, "arn:aws:s3:::bkt/images/")),
+			mgmt(wo, op(fieldEventSource, NotEquals, "kms.amazonaws.com")),
+			dataS3(op(fieldResourcesARN, StartsWith, "arn:aws:s3:::bkt/images/")),
 			dataSel("AWS::Lambda::Function"),
-			dataSel("AWS::DynamoDB::Table", ro, eq(FieldResourcesARN, table)),
+			dataSel("AWS::DynamoDB::Table", ro, eq(fieldResourcesARN, table)),
 		}},
 	}
 }
 
 // equivalenceOptions are the option sets the equivalence must hold under.
-var equivalenceOptions = []*Options{
+var equivalenceOptions = []*CompileOptions{
 	nil,
-	{AbsentReadOnly: AbsentReadOnlyIsWrite},
-	{AbsentReadOnly: AbsentReadOnlyIsRead, ARNPrefixOverlap: true},
+	{AbsentReadOnly: ptr(false)},
+	{AbsentReadOnly: ptr(true), ARNPrefixOverlap: true},
 	{ResourceFieldsIndependent: true, AbsentFieldFailsNegative: true, IgnoreOwnerCaller: true},
 }
 
-func compileOrFatal(t *testing.T, tr *Trail, o *Options) *Filter {
+func compileOrFatal(t *testing.T, tr *Trail, o *CompileOptions) *Filter {
 	t.Helper()
-	f, err := Compile(tr, o)
+	f, err := Compile(tr, orZero(o))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestBasicAdvancedEquivalence(t *testing.T) {
 			tb, ta, tc := baseTrail(), baseTrail(), baseTrail()
 			tb.EventSelectors, ta.AdvancedEventSelectors, tc.AdvancedEventSelectors = c.basic, c.advanced, AdvancedEquivalent(c.basic)
 			for _, tr := range []*Trail{tb, ta, tc} {
-				if err := tr.Validate(); err != nil {
+				if err := Validate(tr, ValidateOptions{}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -152,14 +152,14 @@ func TestAdvancedEquivalentRandom(t *testing.T) {
 				}
 				s.DataResources = append(s.DataResources, d)
 			}
-			if !s.IncludesManagementEvents() && len(s.DataResources) == 0 {
+			if !s.includesManagementEvents() && len(s.DataResources) == 0 {
 				s.IncludeManagementEvents = nil
 			}
 			sels = append(sels, s)
 		}
 		tb, ta := baseTrail(), baseTrail()
 		tb.EventSelectors, ta.AdvancedEventSelectors = sels, AdvancedEquivalent(sels)
-		if err := ta.Validate(); err != nil {
+		if err := Validate(ta, ValidateOptions{}); err != nil {
 			t.Fatalf("config %d: AdvancedEquivalent output invalid: %v", i, err)
 		}
 		fb, fa := compileOrFatal(t, tb, nil), compileOrFatal(t, ta, nil)

@@ -40,7 +40,7 @@ func ExampleCompile() {
 		TrailARN:               "arn:aws:cloudtrail:us-east-1:111122223333:trail/data-trail",
 		AdvancedEventSelectors: selectors,
 	}
-	f, err := trail.Compile(t, nil)
+	f, err := trail.Compile(t, trail.CompileOptions{})
 	if err != nil {
 		panic(err)
 	}
@@ -67,7 +67,7 @@ func ExampleFilter_Explain() {
 			},
 		}},
 	}
-	f, _ := trail.Compile(t, nil)
+	f, _ := trail.Compile(t, trail.CompileOptions{})
 	r := &event.Record{
 		EventSource: "kms.amazonaws.com", EventName: "ScheduleKeyDeletion", AWSRegion: "eu-west-1",
 		EventCategory: event.CategoryManagement, ReadOnly: ptr(false), RecipientAccountID: "111122223333",
@@ -81,21 +81,21 @@ func ExampleFilter_Explain() {
 	// not recorded (account): recipientAccountId 444455556666 is not the trail's account 111122223333
 }
 
-func ExampleTrail_Validate() {
+func ExampleValidate() {
 	t := &trail.Trail{
 		Name: "my--trail", IsMultiRegionTrail: true, IncludeGlobalServiceEvents: false,
 		EventSelectors: []trail.EventSelector{{
 			DataResources: []trail.DataResource{{Type: "AWS::S3::Object", Values: []string{"arn:aws:s3:::data-bucket"}}},
 		}},
 	}
-	err := t.Validate()
+	err := trail.Validate(t, trail.ValidateOptions{})
 	var ve *trail.ValidationError
 	if errors.As(err, &ve) {
 		for _, p := range ve.Problems {
 			fmt.Printf("%s [%s] %s\n", p.Exception, p.Rule, p.Message)
 		}
 	}
-	fmt.Println(errors.Is(err, trail.InvalidEventSelectorsException))
+	fmt.Println(errors.Is(err, trail.ErrInvalidTrail))
 	// Output:
 	// InvalidTrailNameException [TrailNameAdjacentPunctuation] Trail name must not contain adjacent periods, underscores or hyphens.
 	// InvalidParameterCombinationException [MultiRegionWithoutGlobalEvents] Multi-Region trail must include global service events.
@@ -108,13 +108,14 @@ func ExampleParse() {
 	  "TrailARN": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/audit",
 	  "EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": true}]
 	}`)
-	trails, shape, err := trail.Parse(doc)
+	trails, err := trail.Parse(doc)
 	if err != nil {
 		panic(err)
 	}
 	t := trails[0]
-	fmt.Println(shape, t.Name, t.Region(), t.Account(), t.EventSelectors[0].ReadWriteType)
-	// Output: get-event-selectors audit eu-west-1 111122223333 WriteOnly
+	region, account, _, _ := trail.ParseTrailARN(t.TrailARN)
+	fmt.Println(t.Name, region, account, t.S3BucketName == "", t.EventSelectors[0].ReadWriteType)
+	// Output: audit eu-west-1 111122223333 true WriteOnly
 }
 
 func ExampleAdvancedEquivalent() {
@@ -195,16 +196,16 @@ func ExampleParse_completeWithSelectors() {
 	  "TrailARN": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/audit",
 	  "EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": true}]}`)
 
-	trails, _, err := trail.Parse(describeTrails)
+	trails, err := trail.Parse(describeTrails)
 	if err != nil {
 		panic(err)
 	}
-	_, err = trail.Compile(&trails[0], nil)
+	_, err = trail.Compile(&trails[0], trail.CompileOptions{})
 	fmt.Println(err)
 	if err := json.Unmarshal(getEventSelectors, &trails[0]); err != nil {
 		panic(err)
 	}
-	f, err := trail.Compile(&trails[0], nil)
+	f, err := trail.Compile(&trails[0], trail.CompileOptions{})
 	fmt.Println(trails[0].S3BucketName, trails[0].EventSelectors[0].ReadWriteType, err, f != nil)
 	// Output:
 	// trail: HasCustomEventSelectors is true but no selectors were loaded

@@ -17,14 +17,15 @@ type Explanation struct {
 	Stage Stage
 	// Reason is one sentence naming the decisive fact.
 	Reason string
-	// Kind is the kind of selectors the trail uses.
-	Kind SelectorKind
 	// Selector is the index of the first matching selector, or -1.
 	Selector int
 	// Selectors has one verdict per selector, in order, when Stage is
 	// StageSelectors (evaluation stops at the first match, so selectors
-	// after it are not listed).
+	// after it are not listed). A trail that never had selectors set has
+	// one: the default selector, all management events.
 	Selectors []SelectorVerdict
+
+	kind selectorKind // for String
 }
 
 // SelectorVerdict is the outcome of one selector.
@@ -45,14 +46,14 @@ type SelectorVerdict struct {
 // Explain decides like Match and says why. It allocates; use Match on hot paths.
 func (f *Filter) Explain(r *event.Record) Explanation {
 	cat := effectiveCategory(r)
-	e := Explanation{Kind: f.kind, Selector: -1}
+	e := Explanation{kind: f.kind, Selector: -1}
 	st, why := f.scope(r, cat)
 	e.Stage = st
 	if st != StageSelectors {
 		e.Reason = f.scopeReason(why, r, cat)
 		return e
 	}
-	if f.kind == AdvancedSelector {
+	if f.kind == advancedSelector {
 		for i := range f.adv {
 			a := &f.adv[i]
 			ok, fl := a.eval(r, cat, &f.opts)
@@ -84,7 +85,7 @@ func (f *Filter) Explain(r *event.Record) Explanation {
 		e.Selectors = append(e.Selectors, v)
 		if ok {
 			e.Recorded, e.Selector = true, b.index
-			if f.kind == DefaultSelector {
+			if f.kind == defaultSelector {
 				e.Reason = "the default selector (all management events) matched"
 			} else {
 				e.Reason = fmt.Sprintf("basic selector %d matched", b.index)
@@ -92,7 +93,7 @@ func (f *Filter) Explain(r *event.Record) Explanation {
 			return e
 		}
 	}
-	if f.kind == DefaultSelector {
+	if f.kind == defaultSelector {
 		e.Reason = "the default selector records management events only"
 	} else {
 		e.Reason = fmt.Sprintf("none of %d basic selectors matched", len(f.basic))
@@ -155,7 +156,7 @@ func basicReason(why basicWhy, b *basicSel, r *event.Record, cat event.Category)
 	return ""
 }
 
-func advancedReason(c *cond, fl failure, r *event.Record, cat event.Category, o *Options) string {
+func advancedReason(c *cond, fl failure, r *event.Record, cat event.Category, o *CompileOptions) string {
 	v := fl.verdict
 	switch {
 	case v.absent:
@@ -169,7 +170,7 @@ func advancedReason(c *cond, fl failure, r *event.Record, cat event.Category, o 
 	return fmt.Sprintf("%s %q matches none of %s", c.name, fieldText(c, fl, r, cat, o), positiveText(c))
 }
 
-func fieldText(c *cond, fl failure, r *event.Record, cat event.Category, o *Options) string {
+func fieldText(c *cond, fl failure, r *event.Record, cat event.Category, o *CompileOptions) string {
 	if c.field >= fResType {
 		if fl.resource >= 0 && fl.resource < len(r.Resources) {
 			s, _, _ := resourceField(c.field, &r.Resources[fl.resource])
@@ -207,7 +208,7 @@ func (e Explanation) String() string {
 	b.WriteString(e.Reason)
 	for _, v := range e.Selectors {
 		b.WriteString("\n  ")
-		fmt.Fprintf(&b, "%s selector %d%s: ", e.Kind, v.Index, quoteName(v.Name))
+		fmt.Fprintf(&b, "%s selector %d%s: ", e.kind, v.Index, quoteName(v.Name))
 		if v.Matched {
 			b.WriteString("match: ")
 		} else {

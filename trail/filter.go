@@ -8,13 +8,16 @@ import (
 	"github.com/trailkit/trailkit/event"
 )
 
-// Options tunes the compiled filter where CloudTrail's behaviour is not
-// documented (spec §10). The zero value is trailkit's documented choice
-// for each point; see the package documentation.
-type Options struct {
-	// AbsentReadOnly says how a record without "readOnly" meets
-	// ReadWriteType ReadOnly/WriteOnly and advanced readOnly conditions.
-	AbsentReadOnly AbsentReadOnly
+// CompileOptions tunes the compiled filter where CloudTrail's behaviour is
+// not documented (spec §10). The zero value is trailkit's documented
+// choice for each point; see the package documentation.
+type CompileOptions struct {
+	// AbsentReadOnly, when set, is the readOnly value assumed for a record
+	// without "readOnly" (false: a write, true: a read), by ReadWriteType
+	// ReadOnly/WriteOnly and advanced readOnly conditions alike. By default
+	// (nil) neither ReadOnly nor WriteOnly, nor a readOnly Equals
+	// condition, matches such a record; All does.
+	AbsentReadOnly *bool
 	// AbsentFieldFailsNegative makes a field absent from the record fail
 	// negative operators too. By default an absent field fails every
 	// positive operator and passes every negative one.
@@ -37,44 +40,25 @@ type Options struct {
 	// neither the resource owner nor the caller is not recorded.
 	IgnoreOwnerCaller bool
 	// GlobalServiceEventSources overrides the event sources whose us-east-1
-	// events are global service events; default iam, sts (global endpoint)
-	// and cloudfront.
+	// events are global service events; nil means those CloudTrail records
+	// as such (spec §5): iam.amazonaws.com, sts.amazonaws.com (the global
+	// endpoint) and cloudfront.amazonaws.com.
 	GlobalServiceEventSources []string
 }
 
-// AbsentReadOnly is the policy for records without "readOnly".
-type AbsentReadOnly uint8
-
-// The AbsentReadOnly policies.
-const (
-	// AbsentReadOnlyNoMatch: neither ReadOnly nor WriteOnly (nor readOnly
-	// Equals true/false) matches; All does. The default.
-	AbsentReadOnlyNoMatch AbsentReadOnly = iota
-	// AbsentReadOnlyIsWrite treats the record as a write (readOnly false).
-	AbsentReadOnlyIsWrite
-	// AbsentReadOnlyIsRead treats the record as a read (readOnly true).
-	AbsentReadOnlyIsRead
-)
-
-// DefaultGlobalServiceEventSources returns the sources whose events
-// CloudTrail records as us-east-1 global service events (spec §5), in a
-// new slice the caller may change.
-func DefaultGlobalServiceEventSources() []string { return slices.Clone(defaultGlobalSources) }
-
+// defaultGlobalSources are the sources whose events CloudTrail records as
+// us-east-1 global service events (spec §5).
 var defaultGlobalSources = []string{"iam.amazonaws.com", "sts.amazonaws.com", "cloudfront.amazonaws.com"}
 
-// ErrBothSelectorKinds: the trail has basic and advanced selectors at once.
-var ErrBothSelectorKinds = errors.New("trail: both EventSelectors and AdvancedEventSelectors are set")
-
-// ErrSelectorsNotLoaded: HasCustomEventSelectors is true but the trail
-// carries no selectors (describe-trails does not print them); load the
-// get-event-selectors output into the trail first.
+// ErrSelectorsNotLoaded is returned by Compile when HasCustomEventSelectors
+// is true but the trail carries no selectors (describe-trails does not
+// print them); load the get-event-selectors output into the trail first.
 var ErrSelectorsNotLoaded = errors.New("trail: HasCustomEventSelectors is true but no selectors were loaded")
 
 // Filter is a compiled trail: it answers whether the trail records an
 // event. It is immutable and safe for concurrent use.
 type Filter struct {
-	opts       Options
+	opts       CompileOptions
 	logging    bool
 	account    string
 	org        bool
@@ -84,7 +68,7 @@ type Filter struct {
 	multi      bool
 	global     bool // IncludeGlobalServiceEvents
 	globalSrc  []string
-	kind       SelectorKind
+	kind       selectorKind
 	basic      []basicSel
 	adv        []advSel
 	// advByCat lists, per category (catIndex), the advanced selectors whose
@@ -108,47 +92,50 @@ func catIndex(c event.Category) int {
 
 var selectableCategories = [3]event.Category{event.CategoryManagement, event.CategoryData, event.CategoryNetworkActivity}
 
-// SelectorKind says which kind of selectors decided.
-type SelectorKind uint8
+// selectorKind says which kind of selectors a trail uses.
+type selectorKind uint8
 
 // The selector kinds.
 const (
-	// DefaultSelector is the implicit "all management events" selector of
+	// defaultSelector is the implicit "all management events" selector of
 	// a trail that never had selectors set.
-	DefaultSelector SelectorKind = iota
-	BasicSelector
-	AdvancedSelector
+	defaultSelector selectorKind = iota
+	basicSelector
+	advancedSelector
 )
 
-func (k SelectorKind) String() string {
+func (k selectorKind) String() string {
 	switch k {
-	case BasicSelector:
+	case basicSelector:
 		return "basic"
-	case AdvancedSelector:
+	case advancedSelector:
 		return "advanced"
 	}
 	return "default"
 }
 
-// Compile builds the filter of t. opts may be nil. Compile does not run
-// Validate: it compiles whatever t holds (an unknown advanced Field is a
-// field no record has). It fails only when t has both selector kinds
-// (ErrBothSelectorKinds) or claims custom selectors it does not carry
-// (ErrSelectorsNotLoaded). The filter does not retain t.
-func Compile(t *Trail, opts *Options) (*Filter, error) {
+// Compile builds the filter of t. Compile does not run Validate: it
+// compiles whatever t holds (an unknown advanced Field is a field no
+// record has). It fails only when t has both selector kinds (a
+// *ValidationError with the BasicAndAdvanced problem Validate reports too)
+// or claims custom selectors it does not carry (ErrSelectorsNotLoaded).
+// The filter does not retain t or opts.
+func Compile(t *Trail, opts CompileOptions) (*Filter, error) {
 	if t == nil {
 		return nil, errors.New("trail: Compile of a nil *Trail")
 	}
 	f := &Filter{
-		logging: t.Logging(),
-		account: t.Account(),
+		opts:    opts,
+		logging: t.logging(),
+		account: t.account(),
 		org:     t.IsOrganizationTrail,
-		home:    t.Region(),
+		home:    t.region(),
 		multi:   t.IsMultiRegionTrail,
 		global:  t.IncludeGlobalServiceEvents,
 	}
-	if opts != nil {
-		f.opts = *opts
+	if opts.AbsentReadOnly != nil {
+		ro := *opts.AbsentReadOnly
+		f.opts.AbsentReadOnly = &ro
 	}
 	f.globalSrc = defaultGlobalSources
 	if f.opts.GlobalServiceEventSources != nil {
@@ -166,9 +153,9 @@ func Compile(t *Trail, opts *Options) (*Filter, error) {
 	}
 	switch {
 	case len(t.EventSelectors) > 0 && len(t.AdvancedEventSelectors) > 0:
-		return nil, ErrBothSelectorKinds
+		return nil, &ValidationError{Problems: []Problem{bothKindsProblem}}
 	case len(t.AdvancedEventSelectors) > 0:
-		f.kind = AdvancedSelector
+		f.kind = advancedSelector
 		for i := range t.AdvancedEventSelectors {
 			f.adv = append(f.adv, compileAdvanced(i, &t.AdvancedEventSelectors[i]))
 		}
@@ -181,14 +168,14 @@ func Compile(t *Trail, opts *Options) (*Filter, error) {
 			}
 		}
 	case len(t.EventSelectors) > 0:
-		f.kind = BasicSelector
+		f.kind = basicSelector
 		for i := range t.EventSelectors {
 			f.basic = append(f.basic, compileBasic(i, &t.EventSelectors[i]))
 		}
 	case t.HasCustomEventSelectors:
 		return nil, ErrSelectorsNotLoaded
 	default:
-		f.kind = DefaultSelector
+		f.kind = defaultSelector
 		f.basic = []basicSel{{index: 0, rw: All, mgmt: true}}
 	}
 	return f, nil
@@ -217,7 +204,7 @@ func (f *Filter) Match(r *event.Record) bool {
 	if st, _ := f.scope(r, cat); st != StageSelectors {
 		return false
 	}
-	if f.kind == AdvancedSelector {
+	if f.kind == advancedSelector {
 		for _, a := range f.advByCat[catIndex(cat)] {
 			if a.match(r, cat, &f.opts) {
 				return true
@@ -358,15 +345,12 @@ func (f *Filter) isGlobal(r *event.Record) bool {
 }
 
 // readOnlyOf returns the record's readOnly under the AbsentReadOnly policy.
-func readOnlyOf(r *event.Record, o *Options) (ro, known bool) {
+func readOnlyOf(r *event.Record, o *CompileOptions) (ro, known bool) {
 	if r.ReadOnly != nil {
 		return *r.ReadOnly, true
 	}
-	switch o.AbsentReadOnly {
-	case AbsentReadOnlyIsWrite:
-		return false, true
-	case AbsentReadOnlyIsRead:
-		return true, true
+	if o.AbsentReadOnly != nil {
+		return *o.AbsentReadOnly, true
 	}
 	return false, false
 }
@@ -388,7 +372,7 @@ type basicSel struct {
 }
 
 func compileBasic(i int, s *EventSelector) basicSel {
-	b := basicSel{index: i, rw: s.ReadWriteType, mgmt: s.IncludesManagementEvents(), exclude: slices.Clone(s.ExcludeManagementEventSources)}
+	b := basicSel{index: i, rw: s.ReadWriteType, mgmt: s.includesManagementEvents(), exclude: slices.Clone(s.ExcludeManagementEventSources)}
 	if b.rw == "" {
 		b.rw = All
 	}
@@ -417,7 +401,7 @@ const (
 	basicNetwork
 )
 
-func (b *basicSel) eval(r *event.Record, cat event.Category, o *Options) (bool, basicWhy) {
+func (b *basicSel) eval(r *event.Record, cat event.Category, o *CompileOptions) (bool, basicWhy) {
 	if cat == event.CategoryNetworkActivity {
 		return false, basicNetwork
 	}
@@ -461,7 +445,7 @@ func (b *basicSel) eval(r *event.Record, cat event.Category, o *Options) (bool, 
 // basicValueMatches applies spec §2.3: S3 values are prefixes, Lambda
 // values exact, DynamoDB values exact (or prefixes, by option). The
 // resource's ARN, or its ARNPrefix when it has no ARN, is compared.
-func basicValueMatches(typ, v string, res *event.Resource, o *Options) bool {
+func basicValueMatches(typ, v string, res *event.Resource, o *CompileOptions) bool {
 	arn, isPrefix := res.ARN, false
 	if arn == "" {
 		arn, isPrefix = res.ARNPrefix, true

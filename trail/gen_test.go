@@ -158,29 +158,29 @@ func benchSelectors() []AdvancedEventSelector {
 	}
 	return []AdvancedEventSelector{
 		{Name: "S3 writes in data buckets", FieldSelectors: []AdvancedFieldSelector{
-			eq(FieldEventCategory, "Data"), eq(FieldResourcesType, "AWS::S3::Object"), eq(FieldReadOnly, "false"),
-			eq(FieldEventSource, "s3.amazonaws.com"), ns(FieldEventName, "Head"), ne(FieldEventType, "AwsServiceEvent"),
-			sw(FieldResourcesARN, "arn:aws:s3:::bkt/", "arn:aws:s3:::bk1/"), ns(FieldResourcesARN, "arn:aws:s3:::bkt/scratch/"),
-			ns(FieldUserIdentityARN, "arn:aws:sts::"+acctA+":assumed-role/ci-"), nend(FieldUserIdentityARN, "/bot")}},
+			eq(fieldEventCategory, "Data"), eq(fieldResourcesType, "AWS::S3::Object"), eq(fieldReadOnly, "false"),
+			eq(fieldEventSource, "s3.amazonaws.com"), ns(fieldEventName, "Head"), ne(fieldEventType, "AwsServiceEvent"),
+			sw(fieldResourcesARN, "arn:aws:s3:::bkt/", "arn:aws:s3:::bk1/"), ns(fieldResourcesARN, "arn:aws:s3:::bkt/scratch/"),
+			ns(fieldUserIdentityARN, "arn:aws:sts::"+acctA+":assumed-role/ci-"), nend(fieldUserIdentityARN, "/bot")}},
 		{Name: "Lambda invocations", FieldSelectors: []AdvancedFieldSelector{
-			eq(FieldEventCategory, "Data"), eq(FieldResourcesType, "AWS::Lambda::Function"), eq(FieldEventSource, "lambda.amazonaws.com"),
-			eq(FieldEventName, "Invoke", "InvokeAsync"), ne(FieldEventType, "AwsServiceEvent"),
-			sw(FieldResourcesARN, "arn:aws:lambda:us-east-1:", "arn:aws:lambda:us-west-2:"), nend(FieldResourcesARN, ":function:f1"),
-			ns(FieldUserIdentityARN, "arn:aws:sts::"+acctA+":assumed-role/ci-"), nend(FieldUserIdentityARN, "/bot"), eq(FieldReadOnly, "false")}},
+			eq(fieldEventCategory, "Data"), eq(fieldResourcesType, "AWS::Lambda::Function"), eq(fieldEventSource, "lambda.amazonaws.com"),
+			eq(fieldEventName, "Invoke", "InvokeAsync"), ne(fieldEventType, "AwsServiceEvent"),
+			sw(fieldResourcesARN, "arn:aws:lambda:us-east-1:", "arn:aws:lambda:us-west-2:"), nend(fieldResourcesARN, ":function:f1"),
+			ns(fieldUserIdentityARN, "arn:aws:sts::"+acctA+":assumed-role/ci-"), nend(fieldUserIdentityARN, "/bot"), eq(fieldReadOnly, "false")}},
 		{Name: "DynamoDB writes on orders", FieldSelectors: []AdvancedFieldSelector{
-			eq(FieldEventCategory, "Data"), eq(FieldResourcesType, "AWS::DynamoDB::Table"), eq(FieldEventSource, "dynamodb.amazonaws.com"),
-			ne(FieldEventName, "GetRecords", "GetShardIterator", "DescribeStream"), eq(FieldReadOnly, "false"), ne(FieldEventType, "AwsServiceEvent"),
-			AdvancedFieldSelector{Field: FieldResourcesARN, EndsWith: []string{":table/orders", ":table/users"}}, ns(FieldResourcesARN, "arn:aws:dynamodb:eu-"),
-			ns(FieldUserIdentityARN, "arn:aws:sts::"+acctA+":assumed-role/ci-"), eq(FieldSessionCredentialFromConsole, "true")}},
+			eq(fieldEventCategory, "Data"), eq(fieldResourcesType, "AWS::DynamoDB::Table"), eq(fieldEventSource, "dynamodb.amazonaws.com"),
+			ne(fieldEventName, "GetRecords", "GetShardIterator", "DescribeStream"), eq(fieldReadOnly, "false"), ne(fieldEventType, "AwsServiceEvent"),
+			AdvancedFieldSelector{Field: fieldResourcesARN, EndsWith: []string{":table/orders", ":table/users"}}, ns(fieldResourcesARN, "arn:aws:dynamodb:eu-"),
+			ns(fieldUserIdentityARN, "arn:aws:sts::"+acctA+":assumed-role/ci-"), eq(fieldSessionCredentialFromConsole, "true")}},
 		{Name: "KMS VPCE denials", FieldSelectors: []AdvancedFieldSelector{
-			eq(FieldEventCategory, "NetworkActivity"), eq(FieldEventSource, "kms.amazonaws.com"), eq(FieldErrorCode, "VpceAccessDenied"),
-			ne(FieldEventName, "GenerateRandom"), ns(FieldEventName, "List"), sw(FieldVPCEndpointID, "vpce-"),
-			ne(FieldVPCEndpointID, "vpce-0fedcba9876543210"), nend(FieldVPCEndpointID, "ffff"),
-			ns(FieldUserIdentityARN, "arn:aws:sts::"+acctA+":assumed-role/ci-"), nend(FieldUserIdentityARN, "/bot")}},
+			eq(fieldEventCategory, "NetworkActivity"), eq(fieldEventSource, "kms.amazonaws.com"), eq(fieldErrorCode, "VpceAccessDenied"),
+			ne(fieldEventName, "GenerateRandom"), ns(fieldEventName, "List"), sw(fieldVPCEndpointID, "vpce-"),
+			ne(fieldVPCEndpointID, "vpce-0fedcba9876543210"), nend(fieldVPCEndpointID, "ffff"),
+			ns(fieldUserIdentityARN, "arn:aws:sts::"+acctA+":assumed-role/ci-"), nend(fieldUserIdentityARN, "/bot")}},
 		{Name: "Management writes minus KMS and RDS Data", FieldSelectors: []AdvancedFieldSelector{
-			eq(FieldEventCategory, "Management"), eq(FieldReadOnly, "false"), ne(FieldEventSource, "kms.amazonaws.com"),
-			ne(FieldEventSource, "rdsdata.amazonaws.com"), ne(FieldEventSource, "kms.amazonaws.com", "rdsdata.amazonaws.com"),
-			eq(FieldReadOnly, "false"), eq(FieldReadOnly, "false"), ne(FieldEventSource, "rdsdata.amazonaws.com"),
-			ne(FieldEventSource, "kms.amazonaws.com"), eq(FieldReadOnly, "false")}},
+			eq(fieldEventCategory, "Management"), eq(fieldReadOnly, "false"), ne(fieldEventSource, "kms.amazonaws.com"),
+			ne(fieldEventSource, "rdsdata.amazonaws.com"), ne(fieldEventSource, "kms.amazonaws.com", "rdsdata.amazonaws.com"),
+			eq(fieldReadOnly, "false"), eq(fieldReadOnly, "false"), ne(fieldEventSource, "rdsdata.amazonaws.com"),
+			ne(fieldEventSource, "kms.amazonaws.com"), eq(fieldReadOnly, "false")}},
 	}
 }

@@ -14,6 +14,14 @@ const (
 
 func ptr[T any](v T) *T { return &v }
 
+// orZero is *o, or the zero CompileOptions for nil.
+func orZero(o *CompileOptions) CompileOptions {
+	if o == nil {
+		return CompileOptions{}
+	}
+	return *o
+}
+
 // rec is a management API call from acctA in us-east-1.
 func rec(mods ...func(*event.Record)) *event.Record {
 	r := &event.Record{

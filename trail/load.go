@@ -8,18 +8,17 @@ import (
 	"io"
 )
 
-// MaxDocumentSize bounds the JSON documents Parse and ReadAll read
+// maxDocumentSize bounds the JSON documents Parse and ReadAll read
 // (16 MiB); a trail's whole configuration is far smaller.
-const MaxDocumentSize = 16 << 20
+const maxDocumentSize = 16 << 20
 
 // Sentinel errors of Parse and ReadAll; each *LoadError wraps one of them.
 var (
-	// ErrMalformed: the input is not valid JSON, or a member has the wrong
-	// JSON type (for example "IsMultiRegionTrail": "yes").
-	ErrMalformed = errors.New("trail: malformed JSON")
-	// ErrUnknownShape: valid JSON that is none of the documents Parse knows.
-	ErrUnknownShape = errors.New("trail: unrecognised document shape")
-	// ErrTooLarge: the input exceeds MaxDocumentSize.
+	// ErrMalformed: the input is not one of the documents Parse reads: not
+	// valid JSON, a member of the wrong JSON type (for example
+	// "IsMultiRegionTrail": "yes"), or valid JSON of none of the shapes.
+	ErrMalformed = errors.New("trail: malformed trail document")
+	// ErrTooLarge: the input exceeds 16 MiB.
 	ErrTooLarge = errors.New("trail: document too large")
 )
 
@@ -31,7 +30,7 @@ type LoadError struct {
 	Offset int64
 	// Path is the JSON member being decoded, e.g. "trailList.IsMultiRegionTrail", when known.
 	Path string
-	// Err is ErrMalformed, ErrUnknownShape or ErrTooLarge.
+	// Err is ErrMalformed or ErrTooLarge.
 	Err error
 	// Cause is the underlying error (a *json.SyntaxError, *json.UnmarshalTypeError, …), or nil.
 	Cause error
@@ -60,7 +59,7 @@ func (e *LoadError) Unwrap() []error {
 }
 
 func decode(doc string, data []byte, v any) error {
-	if len(data) > MaxDocumentSize {
+	if len(data) > maxDocumentSize {
 		return &LoadError{Document: doc, Offset: -1, Err: ErrTooLarge}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -114,7 +113,7 @@ func parseDescribeTrails(data []byte) ([]Trail, error) {
 		return nil, err
 	}
 	if w.TrailList == nil {
-		return nil, &LoadError{Document: "describe-trails", Offset: -1, Err: ErrUnknownShape, Cause: errors.New(`no "trailList" member`)}
+		return nil, &LoadError{Document: "describe-trails", Offset: -1, Err: ErrMalformed, Cause: errors.New(`no "trailList" member`)}
 	}
 	return *w.TrailList, nil
 }
@@ -170,32 +169,32 @@ func parseAdvancedEventSelectorList(data []byte) ([]AdvancedEventSelector, error
 	return l, nil
 }
 
-// Shape is the kind of document Parse recognised.
-type Shape uint8
+// shape is the kind of document Parse recognised.
+type shape uint8
 
 // The document shapes Parse recognises.
 const (
-	ShapeDescribeTrails       Shape = iota + 1 // {"trailList": [...]}
-	ShapeTrail                                 // a trail object, or {"Trail": {...}}
-	ShapeEventSelectors                        // get-event-selectors output
-	ShapeInsightSelectors                      // get-insight-selectors output
-	ShapeEventSelectorList                     // [ {ReadWriteType…}, … ]
-	ShapeAdvancedSelectorList                  // [ {FieldSelectors…}, … ]
+	shapeDescribeTrails       shape = iota + 1 // {"trailList": [...]}
+	shapeTrail                                 // a trail object, or {"Trail": {...}}
+	shapeEventSelectors                        // get-event-selectors output
+	shapeInsightSelectors                      // get-insight-selectors output
+	shapeEventSelectorList                     // [ {ReadWriteType…}, … ]
+	shapeAdvancedSelectorList                  // [ {FieldSelectors…}, … ]
 )
 
-func (s Shape) String() string {
+func (s shape) String() string {
 	switch s {
-	case ShapeDescribeTrails:
+	case shapeDescribeTrails:
 		return "describe-trails"
-	case ShapeTrail:
+	case shapeTrail:
 		return "trail"
-	case ShapeEventSelectors:
+	case shapeEventSelectors:
 		return "get-event-selectors"
-	case ShapeInsightSelectors:
+	case shapeInsightSelectors:
 		return "get-insight-selectors"
-	case ShapeEventSelectorList:
+	case shapeEventSelectorList:
 		return "event selector list"
-	case ShapeAdvancedSelectorList:
+	case shapeAdvancedSelectorList:
 		return "advanced event selector list"
 	}
 	return "unknown"
@@ -204,9 +203,11 @@ func (s Shape) String() string {
 // Parse recognises any of the documents above and returns their trails:
 // all of describe-trails' trails, or one trail for the other shapes. For
 // selector documents the trail carries TrailARN (when given) and the
-// selectors; for a bare selector array only the selectors. Name is filled
-// from TrailARN when the document has no Name, so Validate and Compile can
-// use the account and Region of the ARN.
+// selectors; for a bare selector array only the selectors. Those trails
+// have no S3BucketName, which every trail CloudTrail prints has, so a
+// caller can tell them apart and validate them with
+// ValidateOptions.SelectorsOnly. Name is filled from TrailARN when the
+// document has no Name.
 //
 // Sniffing: an array whose first element has "FieldSelectors" is an
 // advanced list, any other array (including []) a basic list; an object
@@ -214,14 +215,20 @@ func (s Shape) String() string {
 // with "Name" or "S3BucketName" is a trail; with "EventSelectors" or
 // "AdvancedEventSelectors" get-event-selectors; with "InsightSelectors"
 // get-insight-selectors. Member names are matched exactly.
-func Parse(data []byte) ([]Trail, Shape, error) {
-	shape, err := sniff(data)
+func Parse(data []byte) ([]Trail, error) {
+	ts, _, err := parse(data)
+	return ts, err
+}
+
+// parse is Parse, also returning the shape it recognised.
+func parse(data []byte) ([]Trail, shape, error) {
+	sh, err := sniff(data)
 	if err != nil {
 		return nil, 0, err
 	}
 	var t Trail
-	switch shape {
-	case ShapeDescribeTrails:
+	switch sh {
+	case shapeDescribeTrails:
 		ts, err := parseDescribeTrails(data)
 		if err != nil {
 			return nil, 0, err
@@ -229,33 +236,33 @@ func Parse(data []byte) ([]Trail, Shape, error) {
 		for i := range ts {
 			fillName(&ts[i])
 		}
-		return ts, shape, nil
-	case ShapeTrail:
+		return ts, sh, nil
+	case shapeTrail:
 		p, err := parseTrail(data)
 		if err != nil {
 			return nil, 0, err
 		}
 		t = *p
-	case ShapeEventSelectors:
+	case shapeEventSelectors:
 		o, err := parseEventSelectors(data)
 		if err != nil {
 			return nil, 0, err
 		}
 		t = Trail{TrailARN: o.TrailARN, EventSelectors: o.EventSelectors, AdvancedEventSelectors: o.AdvancedEventSelectors,
 			HasCustomEventSelectors: len(o.EventSelectors)+len(o.AdvancedEventSelectors) > 0}
-	case ShapeInsightSelectors:
+	case shapeInsightSelectors:
 		o, err := parseInsightSelectors(data)
 		if err != nil {
 			return nil, 0, err
 		}
 		t = Trail{TrailARN: o.TrailARN, InsightSelectors: o.InsightSelectors, HasInsightSelectors: len(o.InsightSelectors) > 0}
-	case ShapeEventSelectorList:
+	case shapeEventSelectorList:
 		l, err := parseEventSelectorList(data)
 		if err != nil {
 			return nil, 0, err
 		}
 		t = Trail{EventSelectors: l, HasCustomEventSelectors: len(l) > 0}
-	case ShapeAdvancedSelectorList:
+	case shapeAdvancedSelectorList:
 		l, err := parseAdvancedEventSelectorList(data)
 		if err != nil {
 			return nil, 0, err
@@ -263,7 +270,7 @@ func Parse(data []byte) ([]Trail, Shape, error) {
 		t = Trail{AdvancedEventSelectors: l, HasCustomEventSelectors: len(l) > 0}
 	}
 	fillName(&t)
-	return []Trail{t}, shape, nil
+	return []Trail{t}, sh, nil
 }
 
 func fillName(t *Trail) {
@@ -274,7 +281,7 @@ func fillName(t *Trail) {
 	}
 }
 
-func sniff(data []byte) (Shape, error) {
+func sniff(data []byte) (shape, error) {
 	const doc = "trail document"
 	var top json.RawMessage
 	if err := decode(doc, data, &top); err != nil {
@@ -288,9 +295,9 @@ func sniff(data []byte) (Shape, error) {
 			return 0, err
 		}
 		if len(elems) > 0 && elems[0]["FieldSelectors"] != nil {
-			return ShapeAdvancedSelectorList, nil
+			return shapeAdvancedSelectorList, nil
 		}
-		return ShapeEventSelectorList, nil
+		return shapeEventSelectorList, nil
 	case len(top) > 0 && top[0] == '{':
 		var m map[string]json.RawMessage
 		if err := decode(doc, data, &m); err != nil {
@@ -299,23 +306,23 @@ func sniff(data []byte) (Shape, error) {
 		has := func(k string) bool { _, ok := m[k]; return ok }
 		switch {
 		case has("trailList"):
-			return ShapeDescribeTrails, nil
+			return shapeDescribeTrails, nil
 		case has("Trail"), has("Name"), has("S3BucketName"):
-			return ShapeTrail, nil
+			return shapeTrail, nil
 		case has("EventSelectors"), has("AdvancedEventSelectors"):
-			return ShapeEventSelectors, nil
+			return shapeEventSelectors, nil
 		case has("InsightSelectors"):
-			return ShapeInsightSelectors, nil
+			return shapeInsightSelectors, nil
 		}
 	}
-	return 0, &LoadError{Document: doc, Offset: -1, Err: ErrUnknownShape}
+	return 0, &LoadError{Document: doc, Offset: -1, Err: ErrMalformed, Cause: errors.New("unrecognised document shape")}
 }
 
-// ReadAll reads r (at most MaxDocumentSize bytes) and Parses it.
-func ReadAll(r io.Reader) ([]Trail, Shape, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxDocumentSize+1))
+// ReadAll reads r (at most 16 MiB) and Parses it.
+func ReadAll(r io.Reader) ([]Trail, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxDocumentSize+1))
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	return Parse(data)
 }

@@ -24,8 +24,8 @@ func readTestdata(t testing.TB, name string) []byte {
 // get-insight-selectors output the documented way: Parse, then
 // json.Unmarshal the selector documents into the trail.
 func TestParseDescribeTrails(t *testing.T) {
-	ts, shape, err := Parse(readTestdata(t, "describe-trails.json"))
-	if err != nil || shape != ShapeDescribeTrails {
+	ts, shape, err := parse(readTestdata(t, "describe-trails.json"))
+	if err != nil || shape != shapeDescribeTrails {
 		t.Fatal(shape, err)
 	}
 	if len(ts) != 2 {
@@ -45,16 +45,16 @@ func TestParseDescribeTrails(t *testing.T) {
 	if !reflect.DeepEqual(ts[0], want) {
 		t.Errorf("trail 0 =\n%+v\nwant\n%+v", ts[0], want)
 	}
-	if ts[1].Name != "eu-data" || ts[1].Region() != "eu-west-1" || ts[1].Account() != "111122223333" || ts[1].IsMultiRegionTrail {
+	if ts[1].Name != "eu-data" || ts[1].region() != "eu-west-1" || ts[1].account() != "111122223333" || ts[1].IsMultiRegionTrail {
 		t.Errorf("trail 1 = %+v", ts[1])
 	}
 	for i := range ts {
-		if err := ts[i].Validate(); err != nil {
+		if err := Validate(&ts[i], ValidateOptions{}); err != nil {
 			t.Errorf("trail %d: %v", i, err)
 		}
 	}
 	// HasCustomEventSelectors without the selectors: Compile refuses.
-	if _, err := Compile(&ts[0], nil); !errors.Is(err, ErrSelectorsNotLoaded) {
+	if _, err := Compile(&ts[0], CompileOptions{}); !errors.Is(err, ErrSelectorsNotLoaded) {
 		t.Errorf("Compile = %v", err)
 	}
 	before := ts[0]
@@ -73,10 +73,10 @@ func TestParseDescribeTrails(t *testing.T) {
 	if !reflect.DeepEqual(merged, before) {
 		t.Errorf("merging changed the settings:\n%+v\nwas\n%+v", merged, before)
 	}
-	if err := ts[0].Validate(); err != nil {
+	if err := Validate(&ts[0], ValidateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	f, err := Compile(&ts[0], nil)
+	f, err := Compile(&ts[0], CompileOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestParseSelectorLists(t *testing.T) {
 		t.Fatalf("advanced list: %+v, %v", a, err)
 	}
 	b, err := parseEventSelectorList(readTestdata(t, "event-selectors.json"))
-	if err != nil || len(b) != 2 || b[0].ReadWriteType != WriteOnly || b[1].IncludesManagementEvents() || b[1].DataResources[0].Type != "AWS::Lambda::Function" {
+	if err != nil || len(b) != 2 || b[0].ReadWriteType != WriteOnly || b[1].includesManagementEvents() || b[1].DataResources[0].Type != "AWS::Lambda::Function" {
 		t.Fatalf("basic list: %+v, %v", b, err)
 	}
 }
@@ -133,40 +133,42 @@ func TestParseSelectorLists(t *testing.T) {
 func TestParseSniff(t *testing.T) {
 	cases := []struct {
 		file  string
-		shape Shape
+		shape shape
 		n     int
 		check func(*testing.T, []Trail)
 	}{
-		{"describe-trails.json", ShapeDescribeTrails, 2, nil},
-		{"get-trail.json", ShapeTrail, 1, func(t *testing.T, ts []Trail) {
+		{"describe-trails.json", shapeDescribeTrails, 2, nil},
+		{"get-trail.json", shapeTrail, 1, func(t *testing.T, ts []Trail) {
 			if ts[0].Name != "org-trail" || !ts[0].IsOrganizationTrail {
 				t.Errorf("%+v", ts[0])
 			}
 		}},
-		{"get-event-selectors-basic.json", ShapeEventSelectors, 1, func(t *testing.T, ts []Trail) {
+		{"get-event-selectors-basic.json", shapeEventSelectors, 1, func(t *testing.T, ts []Trail) {
 			if ts[0].Name != "management-events" || len(ts[0].EventSelectors) != 1 || !ts[0].HasCustomEventSelectors {
 				t.Errorf("%+v", ts[0])
 			}
 		}},
-		{"get-event-selectors-advanced.json", ShapeEventSelectors, 1, nil},
-		{"get-insight-selectors.json", ShapeInsightSelectors, 1, func(t *testing.T, ts []Trail) {
+		{"get-event-selectors-advanced.json", shapeEventSelectors, 1, nil},
+		{"get-insight-selectors.json", shapeInsightSelectors, 1, func(t *testing.T, ts []Trail) {
 			if len(ts[0].InsightSelectors) != 2 || !ts[0].HasInsightSelectors {
 				t.Errorf("%+v", ts[0])
 			}
 		}},
-		{"advanced-selectors.json", ShapeAdvancedSelectorList, 1, func(t *testing.T, ts []Trail) {
+		{"advanced-selectors.json", shapeAdvancedSelectorList, 1, func(t *testing.T, ts []Trail) {
 			if len(ts[0].AdvancedEventSelectors) != 2 {
 				t.Errorf("%+v", ts[0])
 			}
 		}},
-		{"event-selectors.json", ShapeEventSelectorList, 1, nil},
+		{"event-selectors.json", shapeEventSelectorList, 1, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
-			ts, shape, err := ReadAll(bytes.NewReader(readTestdata(t, c.file)))
+			data := readTestdata(t, c.file)
+			ts, err := ReadAll(bytes.NewReader(data))
 			if err != nil {
 				t.Fatal(err)
 			}
+			_, shape, _ := parse(data)
 			if shape != c.shape || len(ts) != c.n {
 				t.Fatalf("shape %v n %d, want %v %d", shape, len(ts), c.shape, c.n)
 			}
@@ -174,21 +176,26 @@ func TestParseSniff(t *testing.T) {
 				c.check(t, ts)
 			}
 			for i := range ts {
-				o := ValidateOptions{SelectorsOnly: ts[i].S3BucketName == "", SkipInsightPrerequisites: shape == ShapeInsightSelectors}
-				if err := o.Validate(&ts[i]); err != nil {
+				// Parse's documented marker: only trail documents give trails
+				// with an S3BucketName.
+				if settings := shape == shapeTrail || shape == shapeDescribeTrails; (ts[i].S3BucketName != "") != settings {
+					t.Errorf("trail %d: S3BucketName %q from a %v document", i, ts[i].S3BucketName, shape)
+				}
+				o := ValidateOptions{SelectorsOnly: ts[i].S3BucketName == "", SkipInsightPrerequisites: shape == shapeInsightSelectors}
+				if err := Validate(&ts[i], o); err != nil {
 					t.Errorf("trail %d: %v", i, err)
 				}
 			}
 		})
 	}
 	// A single trail object without wrapper.
-	ts, shape, err := Parse([]byte(`{"Name":"abc","IsMultiRegionTrail":false}`))
-	if err != nil || shape != ShapeTrail || ts[0].Name != "abc" {
+	ts, shape, err := parse([]byte(`{"Name":"abc","IsMultiRegionTrail":false}`))
+	if err != nil || shape != shapeTrail || ts[0].Name != "abc" {
 		t.Errorf("bare trail: %v %v %v", ts, shape, err)
 	}
 	// Empty array: a basic list with no selectors.
-	ts, shape, err = Parse([]byte(` [] `))
-	if err != nil || shape != ShapeEventSelectorList || len(ts[0].EventSelectors) != 0 {
+	ts, shape, err = parse([]byte(` [] `))
+	if err != nil || shape != shapeEventSelectorList || len(ts[0].EventSelectors) != 0 {
 		t.Errorf("empty list: %v %v %v", ts, shape, err)
 	}
 }
@@ -207,12 +214,12 @@ func TestParseErrors(t *testing.T) {
 		{"wrong type", `{"trailList": [{"IsMultiRegionTrail": "yes"}]}`, func(b []byte) error { _, err := parseDescribeTrails(b); return err }, ErrMalformed, -2, "trailList.IsMultiRegionTrail"},
 		{"values not strings", `[{"Name":"x","FieldSelectors":[{"Field":"eventCategory","Equals":[1]}]}]`, func(b []byte) error { _, err := parseAdvancedEventSelectorList(b); return err }, ErrMalformed, -2, "FieldSelectors.Equals"},
 		{"trailing data", `{"TrailARN":"x"} {}`, func(b []byte) error { _, err := parseEventSelectors(b); return err }, ErrMalformed, -2, ""},
-		{"no trailList", `{"trails": []}`, func(b []byte) error { _, err := parseDescribeTrails(b); return err }, ErrUnknownShape, -1, ""},
-		{"unknown shape", `{"foo": 1}`, func(b []byte) error { _, _, err := Parse(b); return err }, ErrUnknownShape, -1, ""},
-		{"scalar", `42`, func(b []byte) error { _, _, err := Parse(b); return err }, ErrUnknownShape, -1, ""},
-		{"empty", ``, func(b []byte) error { _, _, err := Parse(b); return err }, ErrMalformed, 0, ""},
+		{"no trailList", `{"trails": []}`, func(b []byte) error { _, err := parseDescribeTrails(b); return err }, ErrMalformed, -1, ""},
+		{"unknown shape", `{"foo": 1}`, func(b []byte) error { _, err := Parse(b); return err }, ErrMalformed, -1, ""},
+		{"scalar", `42`, func(b []byte) error { _, err := Parse(b); return err }, ErrMalformed, -1, ""},
+		{"empty", ``, func(b []byte) error { _, err := Parse(b); return err }, ErrMalformed, 0, ""},
 		{"object where list expected", `{"a":1}`, func(b []byte) error { _, err := parseEventSelectorList(b); return err }, ErrMalformed, -2, ""},
-		{"too large", `[` + strings.Repeat(" ", MaxDocumentSize) + `]`, func(b []byte) error { _, _, err := Parse(b); return err }, ErrTooLarge, -1, ""},
+		{"too large", `[` + strings.Repeat(" ", maxDocumentSize) + `]`, func(b []byte) error { _, err := Parse(b); return err }, ErrTooLarge, -1, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -281,7 +288,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"Trail":null}`))
 	f.Add([]byte(`{"trailList":[null]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ts, shape, err := Parse(data)
+		ts, shape, err := parse(data)
 		if err != nil {
 			var le *LoadError
 			if !errors.As(err, &le) {
@@ -289,13 +296,13 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if shape == 0 || len(ts) == 0 && shape != ShapeDescribeTrails {
+		if shape == 0 || len(ts) == 0 && shape != shapeDescribeTrails {
 			t.Fatalf("shape %v with %d trails", shape, len(ts))
 		}
 		// Whatever loads can be validated, compiled and matched without panic.
 		for i := range ts {
-			_ = ts[i].Validate()
-			fl, err := Compile(&ts[i], nil)
+			_ = Validate(&ts[i], ValidateOptions{})
+			fl, err := Compile(&ts[i], CompileOptions{})
 			if err != nil {
 				continue
 			}
@@ -335,16 +342,16 @@ func FuzzParseLists(f *testing.F) {
 		check(err)
 		tr := baseTrail()
 		tr.AdvancedEventSelectors = a
-		_ = tr.Validate()
-		if fl, err := Compile(tr, &Options{ResourceFieldsIndependent: true}); err == nil {
+		_ = Validate(tr, ValidateOptions{})
+		if fl, err := Compile(tr, CompileOptions{ResourceFieldsIndependent: true}); err == nil {
 			for _, r := range fuzzRecords {
 				fl.Match(r)
 			}
 		}
 		tr = baseTrail()
 		tr.EventSelectors = b
-		_ = tr.Validate()
-		if fl, err := Compile(tr, nil); err == nil {
+		_ = Validate(tr, ValidateOptions{})
+		if fl, err := Compile(tr, CompileOptions{}); err == nil {
 			for _, r := range fuzzRecords {
 				fl.Match(r)
 			}

@@ -64,9 +64,9 @@ type EventSelector struct {
 	ExcludeManagementEventSources []string `json:"ExcludeManagementEventSources,omitempty"`
 }
 
-// IncludesManagementEvents reports IncludeManagementEvents with its default
+// includesManagementEvents reports IncludeManagementEvents with its default
 // (true) applied.
-func (s *EventSelector) IncludesManagementEvents() bool {
+func (s *EventSelector) includesManagementEvents() bool {
 	return s.IncludeManagementEvents == nil || *s.IncludeManagementEvents
 }
 
@@ -119,9 +119,6 @@ const (
 	NotEndsWith   Operator = "NotEndsWith"
 )
 
-// Negative reports whether op excludes (NotEquals, NotStartsWith, NotEndsWith).
-func (op Operator) Negative() bool { return strings.HasPrefix(string(op), "Not") }
-
 // operators returns the selector's operator lists in canonical order
 // (Equals, StartsWith, EndsWith, NotEquals, NotStartsWith, NotEndsWith),
 // with nil for absent ones.
@@ -138,19 +135,20 @@ type operatorValues struct {
 	Values   []string
 }
 
-// The advanced-selector fields CloudTrail accepts on trails.
+// The advanced-selector fields CloudTrail accepts on trails (the package
+// documentation lists them per eventCategory).
 const (
-	FieldEventCategory                = "eventCategory"
-	FieldEventSource                  = "eventSource"
-	FieldEventName                    = "eventName"
-	FieldEventType                    = "eventType"
-	FieldReadOnly                     = "readOnly"
-	FieldResourcesType                = "resources.type"
-	FieldResourcesARN                 = "resources.ARN"
-	FieldSessionCredentialFromConsole = "sessionCredentialFromConsole"
-	FieldUserIdentityARN              = "userIdentity.arn"
-	FieldErrorCode                    = "errorCode"
-	FieldVPCEndpointID                = "vpcEndpointId"
+	fieldEventCategory                = "eventCategory"
+	fieldEventSource                  = "eventSource"
+	fieldEventName                    = "eventName"
+	fieldEventType                    = "eventType"
+	fieldReadOnly                     = "readOnly"
+	fieldResourcesType                = "resources.type"
+	fieldResourcesARN                 = "resources.ARN"
+	fieldSessionCredentialFromConsole = "sessionCredentialFromConsole"
+	fieldUserIdentityARN              = "userIdentity.arn"
+	fieldErrorCode                    = "errorCode"
+	fieldVPCEndpointID                = "vpcEndpointId"
 )
 
 // InsightSelector enables one Insights type.
@@ -175,8 +173,8 @@ func ParseTrailARN(arn string) (region, account, name string, ok bool) {
 	return parts[3], parts[4], name, true
 }
 
-// Region returns HomeRegion, or the Region in TrailARN when HomeRegion is empty.
-func (t *Trail) Region() string {
+// region returns HomeRegion, or the Region in TrailARN when HomeRegion is empty.
+func (t *Trail) region() string {
 	if t.HomeRegion != "" {
 		return t.HomeRegion
 	}
@@ -184,8 +182,8 @@ func (t *Trail) Region() string {
 	return r
 }
 
-// Account returns AccountId, or the account in TrailARN when AccountId is empty.
-func (t *Trail) Account() string {
+// account returns AccountId, or the account in TrailARN when AccountId is empty.
+func (t *Trail) account() string {
 	if t.AccountId != "" {
 		return t.AccountId
 	}
@@ -193,5 +191,5 @@ func (t *Trail) Account() string {
 	return a
 }
 
-// Logging reports whether the trail is logging (IsLogging nil counts as true).
-func (t *Trail) Logging() bool { return t.IsLogging == nil || *t.IsLogging }
+// logging reports whether the trail is logging (IsLogging nil counts as true).
+func (t *Trail) logging() bool { return t.IsLogging == nil || *t.IsLogging }

@@ -23,11 +23,6 @@ const (
 	maxSnsTopicNameLength = 256
 )
 
-// CloudFormationNameLength is the AdvancedEventSelector.Name bound of
-// CloudFormation documents, for ValidateOptions.MaxAdvancedNameLength (the
-// service's own bound is 1000).
-const CloudFormationNameLength = 100
-
 // ValidateOptions tunes Validate where the service's behaviour is not
 // settled. The zero value is the documented default.
 type ValidateOptions struct {
@@ -41,8 +36,9 @@ type ValidateOptions struct {
 	// AllowDuplicateFields accepts a Field other than resources.type twice
 	// in one advanced selector; by default duplicates are invalid (spec §3.4).
 	AllowDuplicateFields bool
-	// MaxAdvancedNameLength overrides the Name bound (1000, the service
-	// model); CloudFormationNameLength (100) is the other documented bound.
+	// MaxAdvancedNameLength overrides the AdvancedEventSelector.Name bound;
+	// zero means 1000, the service model's. CloudFormation documents its
+	// own bound of 100.
 	MaxAdvancedNameLength int
 	// MaxAdvancedSelectors caps the number of advanced selectors; 0 means
 	// no cap (none is documented; the 500-value quota bounds them).
@@ -61,20 +57,16 @@ type ValidateOptions struct {
 	ExtraNetworkActivityEventSources []string
 }
 
-// Validate reports every rule of spec §2.2–§5 that t breaks, as a
-// *ValidationError, or nil. It uses the default ValidateOptions.
-func (t *Trail) Validate() error { return ValidateOptions{}.Validate(t) }
-
-// Validate reports every rule t breaks under o, as a *ValidationError, or nil.
-func (o ValidateOptions) Validate(t *Trail) error {
+// Validate reports every rule of spec §2.2–§5 that t breaks under o, as a
+// *ValidationError (which matches ErrInvalidTrail), or nil.
+func Validate(t *Trail, o ValidateOptions) error {
 	v := validator{opts: o}
 	if !o.SelectorsOnly {
 		v.trailSettings(t)
 	}
 	hasBasic, hasAdv := len(t.EventSelectors) > 0, len(t.AdvancedEventSelectors) > 0
 	if hasBasic && hasAdv {
-		v.add(InvalidParameterCombinationException, "BasicAndAdvanced", "",
-			"A trail cannot have both EventSelectors and AdvancedEventSelectors.", false)
+		v.problems = append(v.problems, bothKindsProblem)
 	}
 	if hasBasic {
 		v.basic(t.EventSelectors)
@@ -89,12 +81,17 @@ func (o ValidateOptions) Validate(t *Trail) error {
 	return &ValidationError{Problems: v.problems}
 }
 
+// bothKindsProblem is the problem of a trail with basic and advanced
+// selectors, which Compile refuses too.
+var bothKindsProblem = Problem{Exception: invalidParameterCombinationException, Rule: "BasicAndAdvanced",
+	Message: "A trail cannot have both EventSelectors and AdvancedEventSelectors."}
+
 type validator struct {
 	opts     ValidateOptions
 	problems []Problem
 }
 
-func (v *validator) add(e Exception, rule, path, msg string, service bool) {
+func (v *validator) add(e string, rule, path, msg string, service bool) {
 	v.problems = append(v.problems, Problem{Exception: e, Rule: rule, Path: path, Message: msg, ServiceMessage: service})
 }
 
@@ -107,19 +104,19 @@ var kmsKeyRE = regexp.MustCompile(`^(alias/[A-Za-z0-9/_-]+|` +
 func (v *validator) trailSettings(t *Trail) {
 	v.trailName(t.Name)
 	if n := utf8.RuneCountInString(t.S3KeyPrefix); n > maxS3KeyPrefixLength {
-		v.add(InvalidS3PrefixException, "S3KeyPrefixTooLong", "S3KeyPrefix",
+		v.add(invalidS3PrefixException, "S3KeyPrefixTooLong", "S3KeyPrefix",
 			fmt.Sprintf("S3 key prefix too long. Maximum allowed length: %d characters. Specified length: %d characters.", maxS3KeyPrefixLength, n), false)
 	}
 	if n := len(t.SnsTopicName); n > maxSnsTopicNameLength {
-		v.add(InvalidSnsTopicNameException, "SnsTopicNameTooLong", "SnsTopicName",
+		v.add(invalidSnsTopicNameException, "SnsTopicNameTooLong", "SnsTopicName",
 			fmt.Sprintf("SNS topic name too long. Maximum allowed length: %d characters.", maxSnsTopicNameLength), false)
 	}
 	if t.KmsKeyId != "" && !kmsKeyRE.MatchString(t.KmsKeyId) {
-		v.add(InvalidKmsKeyIdException, "KmsKeyIdForm", "KmsKeyId",
+		v.add(invalidKmsKeyIdException, "KmsKeyIdForm", "KmsKeyId",
 			"KMS key id must be an alias (alias/Name), an alias ARN, a key ARN or a key id.", false)
 	}
 	if t.IsMultiRegionTrail && !t.IncludeGlobalServiceEvents {
-		v.add(InvalidParameterCombinationException, "MultiRegionWithoutGlobalEvents", "IncludeGlobalServiceEvents",
+		v.add(invalidParameterCombinationException, "MultiRegionWithoutGlobalEvents", "IncludeGlobalServiceEvents",
 			"Multi-Region trail must include global service events.", true)
 	}
 }
@@ -128,7 +125,7 @@ func (v *validator) trailSettings(t *Trail) {
 // with logfile.CheckTrailName). The messages of the first five rules are
 // moto's (which copies AWS's, spec §4); adjacency and IP are ours.
 func (v *validator) trailName(name string) {
-	const exc = InvalidTrailNameException
+	const exc = invalidTrailNameException
 	for _, r := range trailname.Check(name) {
 		switch r {
 		case trailname.TooShort:
@@ -207,7 +204,7 @@ func allValue(typ, v string, colons bool) bool {
 var excludableSources = []string{"kms.amazonaws.com", "rdsdata.amazonaws.com"}
 
 func (v *validator) basic(sels []EventSelector) {
-	const exc = InvalidEventSelectorsException
+	const exc = invalidEventSelectorsException
 	if len(sels) > maxEventSelectors {
 		v.add(exc, "TooManyEventSelectors", "EventSelectors",
 			fmt.Sprintf("A trail can have at most %d event selectors; got %d.", maxEventSelectors, len(sels)), false)
@@ -228,7 +225,7 @@ func (v *validator) basic(sels []EventSelector) {
 					fmt.Sprintf("Value %s for ExcludeManagementEventSources is invalid; only kms.amazonaws.com and rdsdata.amazonaws.com can be excluded.", src), false)
 			}
 		}
-		if !s.IncludesManagementEvents() && len(s.DataResources) == 0 {
+		if !s.includesManagementEvents() && len(s.DataResources) == 0 {
 			v.add(exc, "ManagementOffNoDataResources", p,
 				"Invalid combination of parameters in EventSelectors. When includeManagementEvents is false, DataResources must not be empty", true)
 		}
@@ -287,17 +284,17 @@ type fieldRule struct {
 }
 
 var fieldRules = map[string]fieldRule{
-	FieldEventCategory:                {categories: []string{"Management", "Data", "NetworkActivity"}, equalsOnly: true},
-	FieldEventSource:                  {categories: []string{"Management", "Data", "NetworkActivity"}},
-	FieldReadOnly:                     {categories: []string{"Management", "Data"}, equalsOnly: true},
-	FieldEventName:                    {categories: []string{"Data", "NetworkActivity"}},
-	FieldEventType:                    {categories: []string{"Data"}},
-	FieldResourcesType:                {categories: []string{"Data"}, equalsOnly: true},
-	FieldResourcesARN:                 {categories: []string{"Data"}},
-	FieldSessionCredentialFromConsole: {categories: []string{"Data"}, eqNotEqOnly: true},
-	FieldUserIdentityARN:              {categories: []string{"Data", "NetworkActivity"}},
-	FieldErrorCode:                    {categories: []string{"NetworkActivity"}, equalsOnly: true},
-	FieldVPCEndpointID:                {categories: []string{"NetworkActivity"}},
+	fieldEventCategory:                {categories: []string{"Management", "Data", "NetworkActivity"}, equalsOnly: true},
+	fieldEventSource:                  {categories: []string{"Management", "Data", "NetworkActivity"}},
+	fieldReadOnly:                     {categories: []string{"Management", "Data"}, equalsOnly: true},
+	fieldEventName:                    {categories: []string{"Data", "NetworkActivity"}},
+	fieldEventType:                    {categories: []string{"Data"}},
+	fieldResourcesType:                {categories: []string{"Data"}, equalsOnly: true},
+	fieldResourcesARN:                 {categories: []string{"Data"}},
+	fieldSessionCredentialFromConsole: {categories: []string{"Data"}, eqNotEqOnly: true},
+	fieldUserIdentityARN:              {categories: []string{"Data", "NetworkActivity"}},
+	fieldErrorCode:                    {categories: []string{"NetworkActivity"}, equalsOnly: true},
+	fieldVPCEndpointID:                {categories: []string{"NetworkActivity"}},
 }
 
 var trailCategories = []string{"Management", "Data", "NetworkActivity"}
@@ -305,7 +302,7 @@ var trailCategories = []string{"Management", "Data", "NetworkActivity"}
 var fieldNameRE = regexp.MustCompile(`^[\w|\d|\.|_]+$`)
 
 func (v *validator) advanced(sels []AdvancedEventSelector) {
-	const exc = InvalidEventSelectorsException
+	const exc = invalidEventSelectorsException
 	if m := v.opts.MaxAdvancedSelectors; m > 0 && len(sels) > m {
 		v.add(exc, "TooManyAdvancedSelectors", "AdvancedEventSelectors",
 			fmt.Sprintf("A trail can have at most %d advanced event selectors; got %d.", m, len(sels)), false)
@@ -333,17 +330,17 @@ func (v *validator) advanced(sels []AdvancedEventSelector) {
 			f := &s.FieldSelectors[j]
 			seen[f.Field]++
 			switch f.Field {
-			case FieldEventCategory:
+			case fieldEventCategory:
 				if len(f.Equals) == 1 && category == "" {
 					category = f.Equals[0]
 				}
-			case FieldResourcesType:
+			case fieldResourcesType:
 				if len(f.Equals) == 1 && resType == "" {
 					resType = f.Equals[0]
 				}
 			}
 		}
-		if seen[FieldEventCategory] == 0 {
+		if seen[fieldEventCategory] == 0 {
 			v.add(exc, "EventCategoryRequired", p+".FieldSelectors", "Each advanced event selector must have an eventCategory field selector.", false)
 		}
 		switch category {
@@ -352,17 +349,17 @@ func (v *validator) advanced(sels []AdvancedEventSelector) {
 			v.add(exc, "EventCategoryValue", p+".FieldSelectors",
 				fmt.Sprintf("Value %s for eventCategory is invalid; trails accept Management, Data and NetworkActivity.", category), false)
 		}
-		if category == "Data" && seen[FieldResourcesType] == 0 {
+		if category == "Data" && seen[fieldResourcesType] == 0 {
 			v.add(exc, "ResourcesTypeRequired", p+".FieldSelectors", "resources.type is required when eventCategory is Data.", false)
 		}
-		if category == "NetworkActivity" && seen[FieldEventSource] == 0 {
+		if category == "NetworkActivity" && seen[fieldEventSource] == 0 {
 			v.add(exc, "NetworkEventSourceRequired", p+".FieldSelectors", "eventSource is required when eventCategory is NetworkActivity.", false)
 		}
 		for field, n := range seen {
 			if n < 2 {
 				continue
 			}
-			if field == FieldResourcesType {
+			if field == fieldResourcesType {
 				v.add(exc, "ResourcesTypeRepeated", p+".FieldSelectors", "Only one resources.type field selector is allowed per advanced event selector.", false)
 			} else if !v.opts.AllowDuplicateFields {
 				v.add(exc, "DuplicateField", p+".FieldSelectors", fmt.Sprintf("Field %s appears more than once in one advanced event selector.", field), false)
@@ -389,7 +386,7 @@ func (v *validator) advanced(sels []AdvancedEventSelector) {
 // fieldSelector checks one condition and returns its value count and its
 // resources.ARN value count.
 func (v *validator) fieldSelector(f *AdvancedFieldSelector, fp, category, resType string) (values, arns int) {
-	const exc = InvalidEventSelectorsException
+	const exc = invalidEventSelectorsException
 	if l := len(f.Field); l == 0 || l > maxFieldLength || !fieldNameRE.MatchString(f.Field) {
 		v.add(exc, "FieldName", fp+".Field", fmt.Sprintf("Field %q must be 1 to %d characters of letters, digits, '.', '_' and '|'.", f.Field, maxFieldLength), false)
 	}
@@ -409,7 +406,7 @@ func (v *validator) fieldSelector(f *AdvancedFieldSelector, fp, category, resTyp
 		op := ov.Operator
 		opPath := fp + "." + string(op)
 		values += len(ov.Values)
-		if f.Field == FieldResourcesARN {
+		if f.Field == fieldResourcesARN {
 			arns += len(ov.Values)
 		}
 		if len(ov.Values) == 0 {
@@ -418,10 +415,10 @@ func (v *validator) fieldSelector(f *AdvancedFieldSelector, fp, category, resTyp
 		if known {
 			bad := rule.equalsOnly && op != Equals || rule.eqNotEqOnly && op != Equals && op != NotEquals
 			// Per-category operator limits (§3.2).
-			if f.Field == FieldEventSource && category == "Management" && op != NotEquals {
+			if f.Field == fieldEventSource && category == "Management" && op != NotEquals {
 				bad = true
 			}
-			if f.Field == FieldEventSource && category == "NetworkActivity" && op != Equals {
+			if f.Field == fieldEventSource && category == "NetworkActivity" && op != Equals {
 				bad = true
 			}
 			if bad {
@@ -442,11 +439,11 @@ func (v *validator) fieldSelector(f *AdvancedFieldSelector, fp, category, resTyp
 	}
 	if known {
 		switch f.Field {
-		case FieldEventCategory, FieldResourcesType:
+		case fieldEventCategory, fieldResourcesType:
 			if len(f.Equals) > 1 {
 				v.add(exc, "SingleValueRequired", fp+".Equals", fmt.Sprintf("%s Equals must list exactly one value.", f.Field), false)
 			}
-		case FieldEventSource:
+		case fieldEventSource:
 			if category == "NetworkActivity" && len(f.Equals) > 1 {
 				v.add(exc, "SingleValueRequired", fp+".Equals", "A NetworkActivity selector names exactly one eventSource; use another selector for another source.", false)
 			}
@@ -456,28 +453,28 @@ func (v *validator) fieldSelector(f *AdvancedFieldSelector, fp, category, resTyp
 }
 
 func (v *validator) fieldValue(field string, op Operator, val, vp, category, resType string) {
-	const exc = InvalidEventSelectorsException
+	const exc = invalidEventSelectorsException
 	bad := func(rule, why string) {
 		v.add(exc, rule, vp, fmt.Sprintf("Value %s for %s is invalid; %s", val, field, why), false)
 	}
 	switch field {
-	case FieldReadOnly:
+	case fieldReadOnly:
 		if val != "true" && val != "false" {
 			bad("ReadOnlyValue", "it must be true or false.")
 		}
-	case FieldSessionCredentialFromConsole:
+	case fieldSessionCredentialFromConsole:
 		if val != "true" {
 			bad("SessionCredentialValue", "it must be true.")
 		}
-	case FieldErrorCode:
+	case fieldErrorCode:
 		if val != "VpceAccessDenied" {
 			bad("ErrorCodeValue", "the only supported value is VpceAccessDenied.")
 		}
-	case FieldResourcesType:
+	case fieldResourcesType:
 		if !slices.Contains(resourceTypes, val) && !slices.Contains(v.opts.ExtraResourceTypes, val) {
 			bad("ResourcesTypeValue", "it is not a supported data event resource type.")
 		}
-	case FieldEventSource:
+	case fieldEventSource:
 		switch category {
 		case "Management":
 			if !slices.Contains(excludableSources, val) {
@@ -488,7 +485,7 @@ func (v *validator) fieldValue(field string, op Operator, val, vp, category, res
 				bad("NetworkEventSourceValue", "it is not a supported network activity event source.")
 			}
 		}
-	case FieldResourcesARN:
+	case fieldResourcesARN:
 		if op != Equals && op != NotEquals || resType == "" {
 			return
 		}
@@ -513,9 +510,9 @@ func recordsKinds(t *Trail) (mgmtWrite, mgmtAny, data bool) {
 			var cat, ro []string
 			for _, f := range s.FieldSelectors {
 				switch f.Field {
-				case FieldEventCategory:
+				case fieldEventCategory:
 					cat = f.Equals
-				case FieldReadOnly:
+				case fieldReadOnly:
 					ro = f.Equals
 				}
 			}
@@ -531,7 +528,7 @@ func recordsKinds(t *Trail) (mgmtWrite, mgmtAny, data bool) {
 		}
 	case len(t.EventSelectors) > 0:
 		for _, s := range t.EventSelectors {
-			if s.IncludesManagementEvents() {
+			if s.includesManagementEvents() {
 				mgmtAny = true
 				if s.ReadWriteType != ReadOnly {
 					mgmtWrite = true
@@ -548,7 +545,7 @@ func recordsKinds(t *Trail) (mgmtWrite, mgmtAny, data bool) {
 }
 
 func (v *validator) insights(t *Trail) {
-	const exc = InvalidInsightSelectorsException
+	const exc = invalidInsightSelectorsException
 	mgmtWrite, mgmtAny, data := recordsKinds(t)
 	prereq := !v.opts.SkipInsightPrerequisites &&
 		!(t.HasCustomEventSelectors && len(t.EventSelectors)+len(t.AdvancedEventSelectors) == 0)

@@ -13,9 +13,9 @@ type validateCase struct {
 	name   string
 	mod    func(*Trail)
 	opts   ValidateOptions
-	rules  []string  // expected rule ids, in any order; nil = valid
-	exc    Exception // exception of the first expected problem
-	exactM string    // exact message of the first expected problem, if the spec gives one
+	rules  []string // expected rule ids, in any order; nil = valid
+	exc    string   // exception of the first expected problem
+	exactM string   // exact message of the first expected problem, if the spec gives one
 }
 
 func withName(n string) func(*Trail) { return func(t *Trail) { t.Name = n } }
@@ -57,10 +57,10 @@ func dataS3(extra ...AdvancedFieldSelector) AdvancedEventSelector {
 	return dataSel("AWS::S3::Object", extra...)
 }
 func netSel(extra ...AdvancedFieldSelector) AdvancedEventSelector {
-	return sel(append([]AdvancedFieldSelector{eq(FieldEventCategory, "NetworkActivity"), eq(FieldEventSource, "kms.amazonaws.com")}, extra...)...)
+	return sel(append([]AdvancedFieldSelector{eq(fieldEventCategory, "NetworkActivity"), eq(fieldEventSource, "kms.amazonaws.com")}, extra...)...)
 }
 func mgmtSel(extra ...AdvancedFieldSelector) AdvancedEventSelector {
-	return sel(append([]AdvancedFieldSelector{eq(FieldEventCategory, "Management")}, extra...)...)
+	return sel(append([]AdvancedFieldSelector{eq(fieldEventCategory, "Management")}, extra...)...)
 }
 func manyValues(n int) []string {
 	v := make([]string, n)
@@ -73,8 +73,8 @@ func manyValues(n int) []string {
 const lambdaARN = "arn:aws:lambda:us-east-1:111122223333:function:helloworld"
 
 func validateCases() []validateCase {
-	E, N, P := InvalidEventSelectorsException, InvalidTrailNameException, InvalidParameterCombinationException
-	I := InvalidInsightSelectorsException
+	E, N, P := invalidEventSelectorsException, invalidTrailNameException, invalidParameterCombinationException
+	I := invalidInsightSelectorsException
 	return []validateCase{
 		{name: "valid base trail"},
 		// §5 trail names.
@@ -97,19 +97,19 @@ func validateCases() []validateCase {
 		{name: "selectors only skips name", mod: withName(""), opts: ValidateOptions{SelectorsOnly: true}},
 		// §5 settings.
 		{name: "prefix 200", mod: func(t *Trail) { t.S3KeyPrefix = strings.Repeat("p", 200) }},
-		{name: "prefix 201", mod: func(t *Trail) { t.S3KeyPrefix = strings.Repeat("p", 201) }, rules: []string{"S3KeyPrefixTooLong"}, exc: InvalidS3PrefixException},
+		{name: "prefix 201", mod: func(t *Trail) { t.S3KeyPrefix = strings.Repeat("p", 201) }, rules: []string{"S3KeyPrefixTooLong"}, exc: invalidS3PrefixException},
 		{name: "multi-Region with global", mod: func(t *Trail) { t.IsMultiRegionTrail, t.IncludeGlobalServiceEvents = true, true }},
 		{name: "multi-Region without global", mod: func(t *Trail) { t.IsMultiRegionTrail, t.IncludeGlobalServiceEvents = true, false },
 			rules: []string{"MultiRegionWithoutGlobalEvents"}, exc: P, exactM: "Multi-Region trail must include global service events."},
 		{name: "single-Region without global", mod: func(t *Trail) { t.IsMultiRegionTrail, t.IncludeGlobalServiceEvents = false, false }},
 		{name: "SNS 256", mod: func(t *Trail) { t.SnsTopicName = strings.Repeat("s", 256) }},
-		{name: "SNS 257", mod: func(t *Trail) { t.SnsTopicName = strings.Repeat("s", 257) }, rules: []string{"SnsTopicNameTooLong"}, exc: InvalidSnsTopicNameException},
+		{name: "SNS 257", mod: func(t *Trail) { t.SnsTopicName = strings.Repeat("s", 257) }, rules: []string{"SnsTopicNameTooLong"}, exc: invalidSnsTopicNameException},
 		{name: "KMS alias", mod: func(t *Trail) { t.KmsKeyId = "alias/trail-key" }},
 		{name: "KMS key id", mod: func(t *Trail) { t.KmsKeyId = "1234abcd-12ab-34cd-56ef-1234567890ab" }},
 		{name: "KMS key ARN", mod: func(t *Trail) {
 			t.KmsKeyId = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 		}},
-		{name: "KMS bad", mod: func(t *Trail) { t.KmsKeyId = "my key" }, rules: []string{"KmsKeyIdForm"}, exc: InvalidKmsKeyIdException},
+		{name: "KMS bad", mod: func(t *Trail) { t.KmsKeyId = "my key" }, rules: []string{"KmsKeyIdForm"}, exc: invalidKmsKeyIdException},
 		// §2.2 basic limits.
 		{name: "5 selectors", mod: withBasic(EventSelector{}, EventSelector{}, EventSelector{}, EventSelector{}, EventSelector{})},
 		{name: "6 selectors", mod: withBasic(EventSelector{}, EventSelector{}, EventSelector{}, EventSelector{}, EventSelector{}, EventSelector{}),
@@ -162,78 +162,78 @@ func validateCases() []validateCase {
 		{name: "name 1000", mod: withAdv(AdvancedEventSelector{Name: strings.Repeat("n", 1000), FieldSelectors: mgmtSel().FieldSelectors})},
 		{name: "name 1001", mod: withAdv(AdvancedEventSelector{Name: strings.Repeat("n", 1001), FieldSelectors: mgmtSel().FieldSelectors}), rules: []string{"AdvancedNameTooLong"}, exc: E},
 		{name: "name 101 with CFN bound", mod: withAdv(AdvancedEventSelector{Name: strings.Repeat("n", 101), FieldSelectors: mgmtSel().FieldSelectors}),
-			opts: ValidateOptions{MaxAdvancedNameLength: CloudFormationNameLength}, rules: []string{"AdvancedNameTooLong"}, exc: E},
+			opts: ValidateOptions{MaxAdvancedNameLength: 100}, rules: []string{"AdvancedNameTooLong"}, exc: E},
 		{name: "field pattern", mod: withAdv(mgmtSel(op("read Only", Equals, "true"))), rules: []string{"FieldName", "UnknownField"}, exc: E},
 		{name: "field too long", mod: withAdv(mgmtSel(op(strings.Repeat("f", 1001), Equals, "x"))), rules: []string{"FieldName", "UnknownField"}, exc: E},
 		{name: "eventTypeName is not a field", mod: withAdv(dataS3(op("eventTypeName", Equals, "x"))), rules: []string{"UnknownField"}, exc: E},
-		{name: "no operator", mod: withAdv(dataS3(AdvancedFieldSelector{Field: FieldEventName})), rules: []string{"NoOperator"}, exc: E},
-		{name: "empty operator list", mod: withAdv(dataS3(AdvancedFieldSelector{Field: FieldEventName, Equals: []string{}})), rules: []string{"EmptyOperator"}, exc: E},
-		{name: "empty value", mod: withAdv(dataS3(op(FieldEventName, Equals, ""))), rules: []string{"FieldValue"}, exc: E},
-		{name: "value 2048", mod: withAdv(dataS3(op(FieldEventName, Equals, strings.Repeat("v", 2048))))},
-		{name: "value 2049", mod: withAdv(dataS3(op(FieldEventName, Equals, strings.Repeat("v", 2049)))), rules: []string{"FieldValue"}, exc: E},
-		{name: "value with newline", mod: withAdv(dataS3(op(FieldEventName, Equals, "a\nb"))), rules: []string{"FieldValue"}, exc: E},
-		{name: "asterisk is literal", mod: withAdv(dataS3(op(FieldEventName, StartsWith, "Get*")))},
+		{name: "no operator", mod: withAdv(dataS3(AdvancedFieldSelector{Field: fieldEventName})), rules: []string{"NoOperator"}, exc: E},
+		{name: "empty operator list", mod: withAdv(dataS3(AdvancedFieldSelector{Field: fieldEventName, Equals: []string{}})), rules: []string{"EmptyOperator"}, exc: E},
+		{name: "empty value", mod: withAdv(dataS3(op(fieldEventName, Equals, ""))), rules: []string{"FieldValue"}, exc: E},
+		{name: "value 2048", mod: withAdv(dataS3(op(fieldEventName, Equals, strings.Repeat("v", 2048))))},
+		{name: "value 2049", mod: withAdv(dataS3(op(fieldEventName, Equals, strings.Repeat("v", 2049)))), rules: []string{"FieldValue"}, exc: E},
+		{name: "value with newline", mod: withAdv(dataS3(op(fieldEventName, Equals, "a\nb"))), rules: []string{"FieldValue"}, exc: E},
+		{name: "asterisk is literal", mod: withAdv(dataS3(op(fieldEventName, StartsWith, "Get*")))},
 		// §3.2 eventCategory.
-		{name: "eventCategory missing", mod: withAdv(sel(op(FieldReadOnly, Equals, "true"))), rules: []string{"EventCategoryRequired"}, exc: E},
-		{name: "eventCategory NotEquals", mod: withAdv(sel(op(FieldEventCategory, NotEquals, "Data"))), rules: []string{"OperatorNotAllowed"}, exc: E},
-		{name: "eventCategory Insight (EDS only)", mod: withAdv(sel(eq(FieldEventCategory, "Insight"))), rules: []string{"EventCategoryValue"}, exc: E},
-		{name: "eventCategory two values", mod: withAdv(sel(eq(FieldEventCategory, "Management", "Data"))), rules: []string{"SingleValueRequired"}, exc: E},
+		{name: "eventCategory missing", mod: withAdv(sel(op(fieldReadOnly, Equals, "true"))), rules: []string{"EventCategoryRequired"}, exc: E},
+		{name: "eventCategory NotEquals", mod: withAdv(sel(op(fieldEventCategory, NotEquals, "Data"))), rules: []string{"OperatorNotAllowed"}, exc: E},
+		{name: "eventCategory Insight (EDS only)", mod: withAdv(sel(eq(fieldEventCategory, "Insight"))), rules: []string{"EventCategoryValue"}, exc: E},
+		{name: "eventCategory two values", mod: withAdv(sel(eq(fieldEventCategory, "Management", "Data"))), rules: []string{"SingleValueRequired"}, exc: E},
 		// §3.2 fields per category.
-		{name: "management readOnly", mod: withAdv(mgmtSel(eq(FieldReadOnly, "false")))},
-		{name: "management eventName", mod: withAdv(mgmtSel(eq(FieldEventName, "RunInstances"))), rules: []string{"FieldNotAllowedForCategory"}, exc: E},
-		{name: "management eventSource NotEquals kms", mod: withAdv(mgmtSel(op(FieldEventSource, NotEquals, "kms.amazonaws.com", "rdsdata.amazonaws.com")))},
-		{name: "management eventSource Equals", mod: withAdv(mgmtSel(op(FieldEventSource, Equals, "kms.amazonaws.com"))), rules: []string{"OperatorNotAllowed"}, exc: E},
-		{name: "management eventSource NotEquals s3", mod: withAdv(mgmtSel(op(FieldEventSource, NotEquals, "s3.amazonaws.com"))), rules: []string{"ManagementEventSourceValue"}, exc: E},
-		{name: "data all fields", mod: withAdv(dataS3(op(FieldEventSource, StartsWith, "s3"), op(FieldReadOnly, Equals, "true"), op(FieldEventName, NotEndsWith, "Acl"),
-			op(FieldEventType, NotEquals, "AwsServiceEvent"), op(FieldResourcesARN, StartsWith, "arn:aws:s3:::bkt/"), op(FieldSessionCredentialFromConsole, NotEquals, "true"),
-			op(FieldUserIdentityARN, NotStartsWith, "arn:aws:sts::111122223333:assumed-role/ci-")))},
-		{name: "data errorCode", mod: withAdv(dataS3(eq(FieldErrorCode, "VpceAccessDenied"))), rules: []string{"FieldNotAllowedForCategory"}, exc: E},
-		{name: "data vpcEndpointId", mod: withAdv(dataS3(eq(FieldVPCEndpointID, "vpce-1"))), rules: []string{"FieldNotAllowedForCategory"}, exc: E},
-		{name: "readOnly bad value", mod: withAdv(dataS3(eq(FieldReadOnly, "yes"))), rules: []string{"ReadOnlyValue"}, exc: E},
-		{name: "readOnly StartsWith", mod: withAdv(dataS3(op(FieldReadOnly, StartsWith, "true"))), rules: []string{"OperatorNotAllowed"}, exc: E},
-		{name: "sessionCredentialFromConsole false", mod: withAdv(dataS3(eq(FieldSessionCredentialFromConsole, "false"))), rules: []string{"SessionCredentialValue"}, exc: E},
-		{name: "sessionCredentialFromConsole StartsWith", mod: withAdv(dataS3(op(FieldSessionCredentialFromConsole, StartsWith, "true"))), rules: []string{"OperatorNotAllowed"}, exc: E},
+		{name: "management readOnly", mod: withAdv(mgmtSel(eq(fieldReadOnly, "false")))},
+		{name: "management eventName", mod: withAdv(mgmtSel(eq(fieldEventName, "RunInstances"))), rules: []string{"FieldNotAllowedForCategory"}, exc: E},
+		{name: "management eventSource NotEquals kms", mod: withAdv(mgmtSel(op(fieldEventSource, NotEquals, "kms.amazonaws.com", "rdsdata.amazonaws.com")))},
+		{name: "management eventSource Equals", mod: withAdv(mgmtSel(op(fieldEventSource, Equals, "kms.amazonaws.com"))), rules: []string{"OperatorNotAllowed"}, exc: E},
+		{name: "management eventSource NotEquals s3", mod: withAdv(mgmtSel(op(fieldEventSource, NotEquals, "s3.amazonaws.com"))), rules: []string{"ManagementEventSourceValue"}, exc: E},
+		{name: "data all fields", mod: withAdv(dataS3(op(fieldEventSource, StartsWith, "s3"), op(fieldReadOnly, Equals, "true"), op(fieldEventName, NotEndsWith, "Acl"),
+			op(fieldEventType, NotEquals, "AwsServiceEvent"), op(fieldResourcesARN, StartsWith, "arn:aws:s3:::bkt/"), op(fieldSessionCredentialFromConsole, NotEquals, "true"),
+			op(fieldUserIdentityARN, NotStartsWith, "arn:aws:sts::111122223333:assumed-role/ci-")))},
+		{name: "data errorCode", mod: withAdv(dataS3(eq(fieldErrorCode, "VpceAccessDenied"))), rules: []string{"FieldNotAllowedForCategory"}, exc: E},
+		{name: "data vpcEndpointId", mod: withAdv(dataS3(eq(fieldVPCEndpointID, "vpce-1"))), rules: []string{"FieldNotAllowedForCategory"}, exc: E},
+		{name: "readOnly bad value", mod: withAdv(dataS3(eq(fieldReadOnly, "yes"))), rules: []string{"ReadOnlyValue"}, exc: E},
+		{name: "readOnly StartsWith", mod: withAdv(dataS3(op(fieldReadOnly, StartsWith, "true"))), rules: []string{"OperatorNotAllowed"}, exc: E},
+		{name: "sessionCredentialFromConsole false", mod: withAdv(dataS3(eq(fieldSessionCredentialFromConsole, "false"))), rules: []string{"SessionCredentialValue"}, exc: E},
+		{name: "sessionCredentialFromConsole StartsWith", mod: withAdv(dataS3(op(fieldSessionCredentialFromConsole, StartsWith, "true"))), rules: []string{"OperatorNotAllowed"}, exc: E},
 		// §3.4/§3.5 resources.type.
-		{name: "Data without resources.type", mod: withAdv(sel(eq(FieldEventCategory, "Data"))), rules: []string{"ResourcesTypeRequired"}, exc: E},
-		{name: "resources.type twice", mod: withAdv(sel(eq(FieldEventCategory, "Data"), eq(FieldResourcesType, "AWS::S3::Object"), eq(FieldResourcesType, "AWS::SNS::Topic"))), rules: []string{"ResourcesTypeRepeated"}, exc: E},
-		{name: "resources.type two values", mod: withAdv(sel(eq(FieldEventCategory, "Data"), eq(FieldResourcesType, "AWS::S3::Object", "AWS::SNS::Topic"))), rules: []string{"SingleValueRequired"}, exc: E},
-		{name: "resources.type NotEquals", mod: withAdv(sel(eq(FieldEventCategory, "Data"), op(FieldResourcesType, NotEquals, "AWS::S3::Object"))), rules: []string{"OperatorNotAllowed"}, exc: E},
+		{name: "Data without resources.type", mod: withAdv(sel(eq(fieldEventCategory, "Data"))), rules: []string{"ResourcesTypeRequired"}, exc: E},
+		{name: "resources.type twice", mod: withAdv(sel(eq(fieldEventCategory, "Data"), eq(fieldResourcesType, "AWS::S3::Object"), eq(fieldResourcesType, "AWS::SNS::Topic"))), rules: []string{"ResourcesTypeRepeated"}, exc: E},
+		{name: "resources.type two values", mod: withAdv(sel(eq(fieldEventCategory, "Data"), eq(fieldResourcesType, "AWS::S3::Object", "AWS::SNS::Topic"))), rules: []string{"SingleValueRequired"}, exc: E},
+		{name: "resources.type NotEquals", mod: withAdv(sel(eq(fieldEventCategory, "Data"), op(fieldResourcesType, NotEquals, "AWS::S3::Object"))), rules: []string{"OperatorNotAllowed"}, exc: E},
 		{name: "resources.type from the list", mod: withAdv(dataSel("AWS::Quicksight::ActionConnector"), dataSel("AWS::QApps::QApp"), dataSel("AWS::XRay::Trace"))},
 		{name: "resources.type one-colon spelling", mod: withAdv(dataSel("AWS::QApps:QApp")), rules: []string{"ResourcesTypeValue"}, exc: E},
 		{name: "resources.type extra", mod: withAdv(dataSel("AWS::New::Thing")), opts: ValidateOptions{ExtraResourceTypes: []string{"AWS::New::Thing"}}},
-		{name: "resources.type on management", mod: withAdv(mgmtSel(eq(FieldResourcesType, "AWS::S3::Object"))), rules: []string{"FieldNotAllowedForCategory"}, exc: E},
+		{name: "resources.type on management", mod: withAdv(mgmtSel(eq(fieldResourcesType, "AWS::S3::Object"))), rules: []string{"FieldNotAllowedForCategory"}, exc: E},
 		// §3.5 resources.ARN forms.
-		{name: "ARN Equals Lambda", mod: withAdv(dataSel("AWS::Lambda::Function", eq(FieldResourcesARN, lambdaARN)))},
-		{name: "ARN Equals Lambda bad", mod: withAdv(dataSel("AWS::Lambda::Function", eq(FieldResourcesARN, "arn:aws:lambda:us-east-1:111122223333:helloworld"))), rules: []string{"ResourcesARNForm"}, exc: E},
-		{name: "ARN NotEquals DynamoDB table", mod: withAdv(dataSel("AWS::DynamoDB::Table", op(FieldResourcesARN, NotEquals, "arn:aws:dynamodb:us-east-1:111122223333:table/orders")))},
-		{name: "ARN NotEquals DynamoDB stream ARN for table", mod: withAdv(dataSel("AWS::DynamoDB::Table", op(FieldResourcesARN, NotEquals, "arn:aws:dynamodb:us-east-1:111122223333:table/orders/stream/2024"))), rules: []string{"ResourcesARNForm"}, exc: E},
-		{name: "ARN Equals S3 object", mod: withAdv(dataS3(eq(FieldResourcesARN, "arn:aws:s3:::bkt/path/")))},
-		{name: "ARN Equals S3 bucket only", mod: withAdv(dataS3(eq(FieldResourcesARN, "arn:aws:s3:::bkt"))), rules: []string{"ResourcesARNForm"}, exc: E},
-		{name: "ARN StartsWith partial", mod: withAdv(dataS3(op(FieldResourcesARN, StartsWith, "arn:aws:s3:::bkt")))},
-		{name: "ARN Equals EC2 snapshot", mod: withAdv(dataSel("AWS::EC2::Snapshot", eq(FieldResourcesARN, "arn:aws:ec2:us-east-1::snapshot/snap-0123")))},
-		{name: "ARN Equals EC2 snapshot with account", mod: withAdv(dataSel("AWS::EC2::Snapshot", eq(FieldResourcesARN, "arn:aws:ec2:us-east-1:111122223333:snapshot/snap-0123"))), rules: []string{"ResourcesARNForm"}, exc: E},
-		{name: "ARN Equals generic type", mod: withAdv(dataSel("AWS::SNS::Topic", eq(FieldResourcesARN, "arn:aws:sns:us-east-1:111122223333:alerts")))},
-		{name: "ARN Equals generic type not an ARN", mod: withAdv(dataSel("AWS::SNS::Topic", eq(FieldResourcesARN, "alerts"))), rules: []string{"ResourcesARNForm"}, exc: E},
+		{name: "ARN Equals Lambda", mod: withAdv(dataSel("AWS::Lambda::Function", eq(fieldResourcesARN, lambdaARN)))},
+		{name: "ARN Equals Lambda bad", mod: withAdv(dataSel("AWS::Lambda::Function", eq(fieldResourcesARN, "arn:aws:lambda:us-east-1:111122223333:helloworld"))), rules: []string{"ResourcesARNForm"}, exc: E},
+		{name: "ARN NotEquals DynamoDB table", mod: withAdv(dataSel("AWS::DynamoDB::Table", op(fieldResourcesARN, NotEquals, "arn:aws:dynamodb:us-east-1:111122223333:table/orders")))},
+		{name: "ARN NotEquals DynamoDB stream ARN for table", mod: withAdv(dataSel("AWS::DynamoDB::Table", op(fieldResourcesARN, NotEquals, "arn:aws:dynamodb:us-east-1:111122223333:table/orders/stream/2024"))), rules: []string{"ResourcesARNForm"}, exc: E},
+		{name: "ARN Equals S3 object", mod: withAdv(dataS3(eq(fieldResourcesARN, "arn:aws:s3:::bkt/path/")))},
+		{name: "ARN Equals S3 bucket only", mod: withAdv(dataS3(eq(fieldResourcesARN, "arn:aws:s3:::bkt"))), rules: []string{"ResourcesARNForm"}, exc: E},
+		{name: "ARN StartsWith partial", mod: withAdv(dataS3(op(fieldResourcesARN, StartsWith, "arn:aws:s3:::bkt")))},
+		{name: "ARN Equals EC2 snapshot", mod: withAdv(dataSel("AWS::EC2::Snapshot", eq(fieldResourcesARN, "arn:aws:ec2:us-east-1::snapshot/snap-0123")))},
+		{name: "ARN Equals EC2 snapshot with account", mod: withAdv(dataSel("AWS::EC2::Snapshot", eq(fieldResourcesARN, "arn:aws:ec2:us-east-1:111122223333:snapshot/snap-0123"))), rules: []string{"ResourcesARNForm"}, exc: E},
+		{name: "ARN Equals generic type", mod: withAdv(dataSel("AWS::SNS::Topic", eq(fieldResourcesARN, "arn:aws:sns:us-east-1:111122223333:alerts")))},
+		{name: "ARN Equals generic type not an ARN", mod: withAdv(dataSel("AWS::SNS::Topic", eq(fieldResourcesARN, "alerts"))), rules: []string{"ResourcesARNForm"}, exc: E},
 		// §3.6 network activity.
-		{name: "network selector", mod: withAdv(netSel(eq(FieldErrorCode, "VpceAccessDenied"), op(FieldVPCEndpointID, NotEquals, "vpce-1"), op(FieldEventName, StartsWith, "Get"), op(FieldUserIdentityARN, NotStartsWith, "arn:aws:iam")))},
-		{name: "network without eventSource", mod: withAdv(sel(eq(FieldEventCategory, "NetworkActivity"))), rules: []string{"NetworkEventSourceRequired"}, exc: E},
-		{name: "network eventSource StartsWith", mod: withAdv(sel(eq(FieldEventCategory, "NetworkActivity"), op(FieldEventSource, StartsWith, "kms.amazonaws.com"))), rules: []string{"OperatorNotAllowed"}, exc: E},
-		{name: "network two sources", mod: withAdv(sel(eq(FieldEventCategory, "NetworkActivity"), eq(FieldEventSource, "kms.amazonaws.com", "s3.amazonaws.com"))), rules: []string{"SingleValueRequired"}, exc: E},
-		{name: "network unknown source", mod: withAdv(sel(eq(FieldEventCategory, "NetworkActivity"), eq(FieldEventSource, "iam.amazonaws.com"))), rules: []string{"NetworkEventSourceValue"}, exc: E},
-		{name: "network extra source", mod: withAdv(sel(eq(FieldEventCategory, "NetworkActivity"), eq(FieldEventSource, "new.amazonaws.com"))), opts: ValidateOptions{ExtraNetworkActivityEventSources: []string{"new.amazonaws.com"}}},
-		{name: "network errorCode other", mod: withAdv(netSel(eq(FieldErrorCode, "AccessDenied"))), rules: []string{"ErrorCodeValue"}, exc: E},
-		{name: "network errorCode NotEquals", mod: withAdv(netSel(op(FieldErrorCode, NotEquals, "VpceAccessDenied"))), rules: []string{"OperatorNotAllowed"}, exc: E},
-		{name: "network readOnly", mod: withAdv(netSel(eq(FieldReadOnly, "true"))), rules: []string{"FieldNotAllowedForCategory"}, exc: E},
-		{name: "network resources.ARN", mod: withAdv(netSel(op(FieldResourcesARN, StartsWith, "arn:"))), rules: []string{"FieldNotAllowedForCategory"}, exc: E},
+		{name: "network selector", mod: withAdv(netSel(eq(fieldErrorCode, "VpceAccessDenied"), op(fieldVPCEndpointID, NotEquals, "vpce-1"), op(fieldEventName, StartsWith, "Get"), op(fieldUserIdentityARN, NotStartsWith, "arn:aws:iam")))},
+		{name: "network without eventSource", mod: withAdv(sel(eq(fieldEventCategory, "NetworkActivity"))), rules: []string{"NetworkEventSourceRequired"}, exc: E},
+		{name: "network eventSource StartsWith", mod: withAdv(sel(eq(fieldEventCategory, "NetworkActivity"), op(fieldEventSource, StartsWith, "kms.amazonaws.com"))), rules: []string{"OperatorNotAllowed"}, exc: E},
+		{name: "network two sources", mod: withAdv(sel(eq(fieldEventCategory, "NetworkActivity"), eq(fieldEventSource, "kms.amazonaws.com", "s3.amazonaws.com"))), rules: []string{"SingleValueRequired"}, exc: E},
+		{name: "network unknown source", mod: withAdv(sel(eq(fieldEventCategory, "NetworkActivity"), eq(fieldEventSource, "iam.amazonaws.com"))), rules: []string{"NetworkEventSourceValue"}, exc: E},
+		{name: "network extra source", mod: withAdv(sel(eq(fieldEventCategory, "NetworkActivity"), eq(fieldEventSource, "new.amazonaws.com"))), opts: ValidateOptions{ExtraNetworkActivityEventSources: []string{"new.amazonaws.com"}}},
+		{name: "network errorCode other", mod: withAdv(netSel(eq(fieldErrorCode, "AccessDenied"))), rules: []string{"ErrorCodeValue"}, exc: E},
+		{name: "network errorCode NotEquals", mod: withAdv(netSel(op(fieldErrorCode, NotEquals, "VpceAccessDenied"))), rules: []string{"OperatorNotAllowed"}, exc: E},
+		{name: "network readOnly", mod: withAdv(netSel(eq(fieldReadOnly, "true"))), rules: []string{"FieldNotAllowedForCategory"}, exc: E},
+		{name: "network resources.ARN", mod: withAdv(netSel(op(fieldResourcesARN, StartsWith, "arn:"))), rules: []string{"FieldNotAllowedForCategory"}, exc: E},
 		// §3.4 duplicates and totals.
-		{name: "duplicate field", mod: withAdv(dataS3(eq(FieldEventName, "GetObject"), op(FieldEventName, NotEquals, "PutObject"))), rules: []string{"DuplicateField"}, exc: E},
-		{name: "duplicate field allowed", mod: withAdv(dataS3(eq(FieldEventName, "GetObject"), op(FieldEventName, NotEquals, "PutObject"))), opts: ValidateOptions{AllowDuplicateFields: true}},
-		{name: "500 values", mod: withAdv(dataS3(eq(FieldEventName, manyValues(498)...)))},
-		{name: "501 values", mod: withAdv(dataS3(eq(FieldEventName, manyValues(499)...))), rules: []string{"TooManyAdvancedValues"}, exc: E},
-		{name: "500 values over selectors", mod: withAdv(dataS3(eq(FieldEventName, manyValues(248)...)), dataS3(eq(FieldEventName, manyValues(248)...)))},
-		{name: "501 values over selectors", mod: withAdv(dataS3(eq(FieldEventName, manyValues(248)...)), dataS3(eq(FieldEventName, manyValues(249)...))), rules: []string{"TooManyAdvancedValues"}, exc: E},
-		{name: "250 ARN values", mod: withAdv(dataS3(op(FieldResourcesARN, StartsWith, nBuckets(250, 0)...)))},
-		{name: "251 ARN values", mod: withAdv(dataS3(op(FieldResourcesARN, StartsWith, nBuckets(251, 0)...))), rules: []string{"TooManyDataResources"}, exc: E},
+		{name: "duplicate field", mod: withAdv(dataS3(eq(fieldEventName, "GetObject"), op(fieldEventName, NotEquals, "PutObject"))), rules: []string{"DuplicateField"}, exc: E},
+		{name: "duplicate field allowed", mod: withAdv(dataS3(eq(fieldEventName, "GetObject"), op(fieldEventName, NotEquals, "PutObject"))), opts: ValidateOptions{AllowDuplicateFields: true}},
+		{name: "500 values", mod: withAdv(dataS3(eq(fieldEventName, manyValues(498)...)))},
+		{name: "501 values", mod: withAdv(dataS3(eq(fieldEventName, manyValues(499)...))), rules: []string{"TooManyAdvancedValues"}, exc: E},
+		{name: "500 values over selectors", mod: withAdv(dataS3(eq(fieldEventName, manyValues(248)...)), dataS3(eq(fieldEventName, manyValues(248)...)))},
+		{name: "501 values over selectors", mod: withAdv(dataS3(eq(fieldEventName, manyValues(248)...)), dataS3(eq(fieldEventName, manyValues(249)...))), rules: []string{"TooManyAdvancedValues"}, exc: E},
+		{name: "250 ARN values", mod: withAdv(dataS3(op(fieldResourcesARN, StartsWith, nBuckets(250, 0)...)))},
+		{name: "251 ARN values", mod: withAdv(dataS3(op(fieldResourcesARN, StartsWith, nBuckets(251, 0)...))), rules: []string{"TooManyDataResources"}, exc: E},
 		{name: "advanced selector cap", mod: withAdv(mgmtSel(), mgmtSel(), mgmtSel()), opts: ValidateOptions{MaxAdvancedSelectors: 2}, rules: []string{"TooManyAdvancedSelectors"}, exc: E},
 		{name: "no advanced selector cap by default", mod: withAdv(mgmtSel(), mgmtSel(), mgmtSel(), mgmtSel(), mgmtSel(), mgmtSel(), mgmtSel())},
 		// §7.1 insight selectors.
@@ -270,7 +270,7 @@ func validateCases() []validateCase {
 			t.InsightSelectors = []InsightSelector{{InsightType: "ApiErrorRateInsight"}}
 		}},
 		{name: "call rate, advanced write management", mod: func(t *Trail) {
-			t.AdvancedEventSelectors = []AdvancedEventSelector{mgmtSel(eq(FieldReadOnly, "false"))}
+			t.AdvancedEventSelectors = []AdvancedEventSelector{mgmtSel(eq(fieldReadOnly, "false"))}
 			t.InsightSelectors = []InsightSelector{{InsightType: "ApiCallRateInsight"}}
 		}},
 		{name: "error rate, advanced without management", mod: func(t *Trail) {
@@ -287,7 +287,7 @@ func TestValidate(t *testing.T) {
 			if c.mod != nil {
 				c.mod(tr)
 			}
-			err := c.opts.Validate(tr)
+			err := Validate(tr, c.opts)
 			if c.rules == nil {
 				if err != nil {
 					t.Fatalf("unexpected: %v", err)
@@ -298,8 +298,8 @@ func TestValidate(t *testing.T) {
 			if !errors.As(err, &ve) {
 				t.Fatalf("err = %v, want *ValidationError", err)
 			}
-			if !errors.Is(err, ErrInvalidTrail) || !errors.Is(err, c.exc) {
-				t.Errorf("errors.Is(%v) fails for ErrInvalidTrail or %s", err, c.exc)
+			if !errors.Is(err, ErrInvalidTrail) {
+				t.Errorf("errors.Is(%v, ErrInvalidTrail) = false", err)
 			}
 			got := map[string]bool{}
 			for _, p := range ve.Problems {
@@ -347,23 +347,23 @@ func TestValidateReportsAll(t *testing.T) {
 		s3DR("arn:aws:s3:::bkt", "arn:aws:s3:::okb/", "arn:aws:s3:::*"),
 	}
 	tr.InsightSelectors = []InsightSelector{{InsightType: "Nope"}}
-	err := tr.Validate()
+	err := Validate(tr, ValidateOptions{})
 	var ve *ValidationError
 	if !errors.As(err, &ve) {
 		t.Fatalf("err = %v", err)
 	}
 	want := []struct {
-		exc  Exception
+		exc  string
 		path string
 	}{
-		{InvalidTrailNameException, "Name"}, // too short
-		{InvalidTrailNameException, "Name"}, // start
-		{InvalidS3PrefixException, "S3KeyPrefix"},
-		{InvalidParameterCombinationException, "IncludeGlobalServiceEvents"},
-		{InvalidEventSelectorsException, "EventSelectors[0]"},
-		{InvalidEventSelectorsException, "EventSelectors[1].DataResources[0].Values[0]"},
-		{InvalidEventSelectorsException, "EventSelectors[1].DataResources[0].Values[2]"},
-		{InvalidInsightSelectorsException, "InsightSelectors[0].InsightType"},
+		{invalidTrailNameException, "Name"}, // too short
+		{invalidTrailNameException, "Name"}, // start
+		{invalidS3PrefixException, "S3KeyPrefix"},
+		{invalidParameterCombinationException, "IncludeGlobalServiceEvents"},
+		{invalidEventSelectorsException, "EventSelectors[0]"},
+		{invalidEventSelectorsException, "EventSelectors[1].DataResources[0].Values[0]"},
+		{invalidEventSelectorsException, "EventSelectors[1].DataResources[0].Values[2]"},
+		{invalidInsightSelectorsException, "InsightSelectors[0].InsightType"},
 	}
 	if len(ve.Problems) != len(want) {
 		t.Fatalf("got %d problems, want %d:\n%v", len(ve.Problems), len(want), err)
@@ -373,13 +373,8 @@ func TestValidateReportsAll(t *testing.T) {
 			t.Errorf("problem %d = %s %s, want %s %s", i, p.Exception, p.Path, w.exc, w.path)
 		}
 	}
-	for _, e := range []Exception{InvalidTrailNameException, InvalidS3PrefixException, InvalidParameterCombinationException, InvalidEventSelectorsException, InvalidInsightSelectorsException} {
-		if !errors.Is(err, e) {
-			t.Errorf("errors.Is(err, %s) = false", e)
-		}
-	}
-	if errors.Is(err, InvalidKmsKeyIdException) {
-		t.Error("errors.Is matched an exception that is not present")
+	if !errors.Is(err, ErrInvalidTrail) {
+		t.Error("errors.Is(err, ErrInvalidTrail) = false")
 	}
 	if !strings.Contains(err.Error(), "8 problem(s)") || !strings.Contains(err.Error(), "Value arn:aws:s3:::bkt for DataResources.Values is invalid.") {
 		t.Errorf("Error() = %s", err)
@@ -394,7 +389,7 @@ func TestValidateSpecExample(t *testing.T) {
 	}
 	tr := baseTrail()
 	tr.AdvancedEventSelectors = l
-	if err := tr.Validate(); err != nil {
+	if err := Validate(tr, ValidateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	n := 0
@@ -451,7 +446,7 @@ func TestResourceTypesTable(t *testing.T) {
 func TestBenchSelectorsValid(t *testing.T) {
 	tr := baseTrail()
 	tr.AdvancedEventSelectors = benchSelectors()
-	if err := (ValidateOptions{AllowDuplicateFields: true}).Validate(tr); err != nil {
+	if err := Validate(tr, ValidateOptions{AllowDuplicateFields: true}); err != nil {
 		t.Fatal(err)
 	}
 	for i, s := range tr.AdvancedEventSelectors {
@@ -476,7 +471,7 @@ func TestTrailNameRulesShared(t *testing.T) {
 		tr.Name = name
 		var nameProblems []string
 		var ve *ValidationError
-		if err := tr.Validate(); errors.As(err, &ve) {
+		if err := Validate(tr, ValidateOptions{}); errors.As(err, &ve) {
 			for _, p := range ve.Problems {
 				if strings.HasPrefix(p.Rule, "TrailName") {
 					nameProblems = append(nameProblems, p.Rule)
@@ -491,7 +486,17 @@ func TestTrailNameRulesShared(t *testing.T) {
 	tr := baseTrail()
 	tr.Name = "a b--c"
 	var ve *ValidationError
-	if !errors.As(tr.Validate(), &ve) || !ve.Has("TrailNameCharset") || !ve.Has("TrailNameAdjacentPunctuation") {
+	if !errors.As(Validate(tr, ValidateOptions{}), &ve) || !hasRule(ve, "TrailNameCharset") || !hasRule(ve, "TrailNameAdjacentPunctuation") {
 		t.Errorf("a b--c: want both the charset and the adjacency problem, got %v", ve)
 	}
+}
+
+// hasRule reports whether any problem of e has the rule id.
+func hasRule(e *ValidationError, rule string) bool {
+	for _, p := range e.Problems {
+		if p.Rule == rule {
+			return true
+		}
+	}
+	return false
 }

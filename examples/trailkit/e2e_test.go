@@ -616,7 +616,7 @@ func TestSelectorsAgreeWithFilter(t *testing.T) {
 	if err := json.Unmarshal(doc, &tr); err != nil {
 		t.Fatal(err)
 	}
-	filter, err := trail.Compile(&tr, nil)
+	filter, err := trail.Compile(&tr, trail.CompileOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

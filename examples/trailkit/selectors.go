@@ -25,8 +25,8 @@ In detail: it loads a trail or its selectors from FILE, in any shape aws-cli pri
 describe-trails ({"trailList":[…]}), get-trail, a trail object (as demo and
 gen --trail-json write it), get-event-selectors, get-insight-selectors, or
 the bare selector arrays put-event-selectors takes. Then it validates it
-with the service's rules (trail.Validate; for selector-only documents the
-selector rules only). An invalid trail prints one line per problem,
+with the service's rules (trail.Validate; for selector-only documents, which
+carry no S3BucketName, the selector rules only). An invalid trail prints one line per problem,
 "<ExceptionName>: <message> (at <JSON path>)", and exits 1 without reading
 records.
 
@@ -59,7 +59,7 @@ func runSelectors(e *env, args []string) int {
 	if err != nil {
 		return ioError(e, "selectors", err)
 	}
-	trails, shape, err := trail.Parse(doc)
+	trails, err := trail.Parse(doc)
 	if err != nil {
 		return ioError(e, "selectors", fmt.Errorf("%s: %w", *trailPath, err))
 	}
@@ -67,15 +67,16 @@ func runSelectors(e *env, args []string) int {
 	if err != nil {
 		return ioError(e, "selectors", fmt.Errorf("%s: %w", *trailPath, err))
 	}
-	vopts := trail.ValidateOptions{SelectorsOnly: shape != trail.ShapeTrail && shape != trail.ShapeDescribeTrails}
-	if err := vopts.Validate(t); err != nil {
+	// Selector documents give a trail without the bucket every trail has.
+	vopts := trail.ValidateOptions{SelectorsOnly: t.S3BucketName == ""}
+	if err := trail.Validate(t, vopts); err != nil {
 		var ve *trail.ValidationError
 		if !errors.As(err, &ve) {
 			return ioError(e, "selectors", err)
 		}
 		for _, p := range ve.Problems {
 			if *asJSON {
-				writeJSONLine(e.stdout, map[string]any{"exception": string(p.Exception), "rule": p.Rule, "path": p.Path, "message": p.Message})
+				writeJSONLine(e.stdout, map[string]any{"exception": p.Exception, "rule": p.Rule, "path": p.Path, "message": p.Message})
 				continue
 			}
 			at := ""
@@ -86,7 +87,7 @@ func runSelectors(e *env, args []string) int {
 		}
 		return exitProblems
 	}
-	filter, err := trail.Compile(t, nil)
+	filter, err := trail.Compile(t, trail.CompileOptions{})
 	if err != nil {
 		return ioError(e, "selectors", err)
 	}
