@@ -12,7 +12,7 @@ import (
 	"github.com/trailkit/trailkit/insights/internal/hotpath"
 )
 
-// Errors returned by the observation entry and by UnmarshalBinary.
+// Errors returned by Observe, MarshalBinary and UnmarshalBinary.
 var (
 	// ErrInvalid: Observe was given a negative count, or a SeriesKey that
 	// lacks a Region, EventSource or EventName, has an unknown
@@ -32,7 +32,7 @@ var (
 	// ErrCorruptState: the state given to UnmarshalBinary is malformed.
 	ErrCorruptState = errors.New("insights: corrupt saved state")
 	// ErrIncompatibleState: the state was saved under options that shape
-	// the series differently (BaselineWindow or Lateness).
+	// the series differently (BaselineWindow, Lateness or Step).
 	ErrIncompatibleState = errors.New("insights: saved state does not match the options")
 )
 
