@@ -21,7 +21,7 @@
 //     that keeps the request's values but not its cancellation, bounded by
 //     Recorder.Timeout, so a client that hangs up or times out still gets
 //     its call recorded.
-//   - A record too large for a log file (over logfile.MaxRecordSize) is
+//   - A record too large for a log file (over event.MaxRecordSize) is
 //     reduced, not dropped: free-form members (userAgent, errorMessage,
 //     requestParameters, responseElements, additionalEventData) are
 //     replaced, largest first, by a marker until the record fits: a string
@@ -180,7 +180,7 @@ func (rc *Recorder) record(r *http.Request, bw *heldResponse, c *Call) error {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), timeout)
 	defer cancel()
-	if n := len(rec.AppendJSON(nil)); n > logfile.MaxRecordSize {
+	if n := len(rec.AppendJSON(nil)); n > event.MaxRecordSize {
 		red := reduce(rec)
 		if rc.OnError != nil {
 			rc.OnError(&ReducedError{EventID: rec.EventID, Members: red, Size: n})
@@ -200,7 +200,7 @@ func (rc *Recorder) record(r *http.Request, bw *heldResponse, c *Call) error {
 
 // reduce replaces r's free-form members, largest first, by the markers
 // described in the package documentation until r's JSON fits
-// logfile.MaxRecordSize (or no free-form member is left). It returns the
+// event.MaxRecordSize (or no free-form member is left). It returns the
 // names of the members replaced.
 func reduce(r *event.Record) []string {
 	type member struct {
@@ -222,7 +222,7 @@ func reduce(r *event.Record) []string {
 	slices.SortStableFunc(ms, func(a, b member) int { return b.size - a.size })
 	var done []string
 	for _, m := range ms {
-		if len(r.AppendJSON(nil)) <= logfile.MaxRecordSize || m.size <= 64 {
+		if len(r.AppendJSON(nil)) <= event.MaxRecordSize || m.size <= 64 {
 			break
 		}
 		m.set(m.size)

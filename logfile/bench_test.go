@@ -115,7 +115,7 @@ type nullStore struct{ MemStore }
 func (*nullStore) Put(context.Context, Object) error { return nil }
 
 // BenchmarkWriter: trailkit's Writer, one goroutine, default options
-// (gzip level DefaultLevel, 10,000-record files).
+// (gzip level defaultLevel, 10,000-record files).
 func BenchmarkWriter(b *testing.B) {
 	recs, _, avg := benchRecords(b)
 	ctx := context.Background()
@@ -166,7 +166,7 @@ func BenchmarkWriterBaseline(b *testing.B) {
 			zw.Write([]byte{','})
 		}
 		zw.Write(data)
-		if n++; n == DefaultMaxRecords {
+		if n++; n == defaultMaxRecords {
 			zw.Write([]byte(`]}`))
 			zw.Close()
 			start()

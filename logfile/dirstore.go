@@ -91,7 +91,8 @@ type DirStore struct {
 // DirStoreOptions configures a DirStore. The zero value is ready to use.
 type DirStoreOptions struct {
 	// MaxObjectSize caps the size of an object Get and Open return; zero
-	// means DefaultMaxObjectSize. A larger object is refused with an
+	// means 64 MiB (CloudTrail's log files are at most 50 MB, its digest
+	// files a few MB). A larger object is refused with an
 	// *Error wrapping ErrTooLarge.
 	MaxObjectSize int64
 }
@@ -119,7 +120,7 @@ func NewDirStore(root string, opts DirStoreOptions) (*DirStore, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("logfile: dir store root %s is not a directory", abs)
 	}
-	s := &DirStore{root: abs, maxSize: DefaultMaxObjectSize}
+	s := &DirStore{root: abs, maxSize: defaultMaxObjectSize}
 	if opts.MaxObjectSize > 0 {
 		s.maxSize = opts.MaxObjectSize
 	}

@@ -19,12 +19,12 @@ import (
 // claims and no key can name one.
 const claimPrefix = tempPrefix + "create-"
 
-// StaleClaimAge is how old a PutIfAbsent claim file must be before another
+// staleClaimAge is how old a PutIfAbsent claim file must be before another
 // creator removes it as the leftover of a crashed process, when it cannot
 // tell otherwise (a claim made on another host). A claim made on the same
 // host by a process that no longer runs is removed at once. A live creator
 // holds its claim for a few file system operations.
-const StaleClaimAge = 2 * time.Minute
+const staleClaimAge = 2 * time.Minute
 
 // claimPoll is how often a creator that finds another's claim looks again.
 const claimPoll = 5 * time.Millisecond
@@ -41,7 +41,7 @@ const claimPoll = 5 * time.Millisecond
 //     the creator's host name and process id. If another creator holds
 //     it, PutIfAbsent waits until the object appears (ErrExists) or the
 //     claim goes away (it tries again). A claim whose process no longer
-//     runs on this host, or older than StaleClaimAge, is removed.
+//     runs on this host, or older than staleClaimAge, is removed.
 //  3. Holding the claim, it checks that the object does not exist, renames
 //     the sidecar into place (so the object never appears without its
 //     metadata), and hard-links the body's temporary file to the object's
@@ -211,14 +211,14 @@ func takeClaim(claim string) (bool, error) {
 }
 
 // removeStaleClaim removes the claim if it was left by a crashed creator:
-// one on this host whose process is gone, or one older than StaleClaimAge.
+// one on this host whose process is gone, or one older than staleClaimAge.
 // A claim being written (empty or partial) is young, so it is not removed.
 func removeStaleClaim(claim string) {
 	fi, err := os.Lstat(claim)
 	if err != nil {
 		return
 	}
-	stale := time.Since(fi.ModTime()) > StaleClaimAge
+	stale := time.Since(fi.ModTime()) > staleClaimAge
 	if !stale {
 		b, err := os.ReadFile(claim)
 		if err != nil {

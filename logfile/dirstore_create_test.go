@@ -173,7 +173,7 @@ func TestDirStorePutIfAbsentStaleClaim(t *testing.T) {
 	if _, err := s.Get(ctx, "b", key); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("after the wait the key exists (%v)", err)
 	}
-	old := time.Now().Add(-StaleClaimAge - time.Minute)
+	old := time.Now().Add(-staleClaimAge - time.Minute)
 	os.Chtimes(claim, old, old)
 	if err := s.PutIfAbsent(ctx, Object{Bucket: "b", Key: key, Body: []byte("y")}); err != nil {
 		t.Fatalf("PutIfAbsent with an old foreign claim: %v", err)

@@ -33,9 +33,9 @@ func TestDirStoreSizeLimit(t *testing.T) {
 	}
 	start := time.Now()
 	var tl *Error
-	if _, err := s.Get(ctx, "b", key); !errors.As(err, &tl) || tl.Size != 64<<30 || tl.Limit != DefaultMaxObjectSize || !errors.Is(err, ErrTooLarge) ||
+	if _, err := s.Get(ctx, "b", key); !errors.As(err, &tl) || tl.Size != 64<<30 || tl.Limit != defaultMaxObjectSize || !errors.Is(err, ErrTooLarge) ||
 		tl.Op != "get" || tl.Key != key {
-		t.Errorf("Get of a 64 GiB file: %v, want an *Error (get, Size 64 GiB, Limit DefaultMaxObjectSize) wrapping ErrTooLarge", err)
+		t.Errorf("Get of a 64 GiB file: %v, want an *Error (get, Size 64 GiB, Limit defaultMaxObjectSize) wrapping ErrTooLarge", err)
 	}
 	if rc, _, err := s.Open(ctx, "b", key); !errors.As(err, &tl) || !errors.Is(err, ErrTooLarge) || tl.Op != "open" {
 		if rc != nil {

@@ -52,10 +52,10 @@ type FileSummary struct {
 var gzPools [13]sync.Pool
 
 // NewFileWriter starts a log file on w, gzip-compressed at level (a
-// compress/gzip level; 0 selects DefaultLevel, as in WriterOptions).
+// compress/gzip level; 0 selects 3, as in WriterOptions).
 func NewFileWriter(w io.Writer, level int) (*FileWriter, error) {
 	if level == 0 {
-		level = DefaultLevel
+		level = defaultLevel
 	}
 	f := &FileWriter{level: level, sum: sha256.New()}
 	if i := level + 3; i >= 0 && i < len(gzPools) {

@@ -21,8 +21,8 @@ const (
 // uniqueStringLen is the length of the random part of a log file name.
 const uniqueStringLen = 16
 
-// MaxPrefixLen is the longest S3 key prefix a trail accepts.
-const MaxPrefixLen = 200
+// maxPrefixLen is the longest S3 key prefix a trail accepts.
+const maxPrefixLen = 200
 
 // Key is a parsed CloudTrail object key: a log file, an Insights file or a
 // digest file. The zero Key is not valid; build one with its fields and
@@ -195,7 +195,7 @@ func checkPrefix(p string) string {
 	if p == "" {
 		return ""
 	}
-	if len(p) > MaxPrefixLen {
+	if len(p) > maxPrefixLen {
 		return "longer than 200 characters"
 	}
 	if p[0] == '/' || p[len(p)-1] == '/' {

@@ -39,10 +39,10 @@ import (
 // number and Offset the byte offset of the line in the uncompressed input.
 func ReadJSONLines(r io.Reader, opts ReaderOptions) iter.Seq2[*event.Record, error] {
 	if opts.MaxDecompressedSize == 0 {
-		opts.MaxDecompressedSize = DefaultMaxDecompressedSize
+		opts.MaxDecompressedSize = defaultMaxDecompressedSize
 	}
 	if opts.MaxRecordBytes <= 0 {
-		opts.MaxRecordBytes = DefaultMaxRecordBytes
+		opts.MaxRecordBytes = defaultMaxRecordBytes
 	}
 	return func(yield func(*event.Record, error) bool) {
 		br := bufio.NewReaderSize(r, 32<<10)

@@ -15,8 +15,8 @@ import (
 
 // Reader defaults; see ReaderOptions.
 const (
-	DefaultMaxDecompressedSize = 1 << 30
-	DefaultMaxRecordBytes      = 1 << 20
+	defaultMaxDecompressedSize = 1 << 30
+	defaultMaxRecordBytes      = 1 << 20
 )
 
 // ReaderOptions configures a Reader; the zero value selects the defaults.
@@ -83,10 +83,10 @@ const (
 // the first call of Next, Kind or All.
 func NewReader(r io.Reader, opts ReaderOptions) *Reader {
 	if opts.MaxDecompressedSize == 0 {
-		opts.MaxDecompressedSize = DefaultMaxDecompressedSize
+		opts.MaxDecompressedSize = defaultMaxDecompressedSize
 	}
 	if opts.MaxRecordBytes <= 0 {
-		opts.MaxRecordBytes = DefaultMaxRecordBytes
+		opts.MaxRecordBytes = defaultMaxRecordBytes
 	}
 	return &Reader{br: bufio.NewReaderSize(r, 32<<10), opts: opts}
 }

@@ -199,7 +199,7 @@ func TestReaderRealCorpus(t *testing.T) {
 // bigLogFile returns a gzip log file of at least size uncompressed bytes.
 func bigLogFile(t testing.TB, size int) (gzBody []byte, records int, raw int) {
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, DefaultLevel)
+	zw, _ := gzip.NewWriterLevel(&buf, defaultLevel)
 	zw.Write([]byte(`{"Records":[`))
 	raw = 12
 	t0 := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)

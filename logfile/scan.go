@@ -11,9 +11,9 @@ import (
 	"github.com/trailkit/trailkit/event"
 )
 
-// DefaultScanSlack is how long after a record's eventTime Scan still looks
+// defaultScanSlack is how long after a record's eventTime Scan still looks
 // for the file that delivered it, when ScanOptions.Slack is 0.
-const DefaultScanSlack = time.Hour
+const defaultScanSlack = time.Hour
 
 // ScanOptions selects the records Scan yields.
 type ScanOptions struct {
@@ -37,7 +37,7 @@ type ScanOptions struct {
 	// leaves that side open.
 	Start, End time.Time
 	// Slack is how much later than End a file may have been delivered and
-	// still hold records of the range (default DefaultScanSlack, one hour).
+	// still hold records of the range (zero means one hour).
 	// CloudTrail delivers within about 5 minutes; a record delivered later
 	// than End+Slack is missed.
 	Slack time.Duration
@@ -77,7 +77,7 @@ func Scan(ctx context.Context, store Store, opts ScanOptions) iter.Seq2[*event.R
 			opts.Kind = KindLog
 		}
 		if opts.Slack <= 0 {
-			opts.Slack = DefaultScanSlack
+			opts.Slack = defaultScanSlack
 		}
 		if opts.Account == "" || opts.Region == "" {
 			yield(nil, errNoStream)

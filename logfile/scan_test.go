@@ -107,7 +107,7 @@ func TestScan(t *testing.T) {
 				t.Errorf("range %v: fetched %q", rg.start, key)
 				continue
 			}
-			if k.Time.Before(rg.start.Truncate(time.Minute)) || !rg.end.IsZero() && k.Time.After(rg.end.Add(DefaultScanSlack)) {
+			if k.Time.Before(rg.start.Truncate(time.Minute)) || !rg.end.IsZero() && k.Time.After(rg.end.Add(defaultScanSlack)) {
 				t.Errorf("range %v–%v: fetched %q outside the key window", rg.start, rg.end, key)
 			}
 		}

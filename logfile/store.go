@@ -31,10 +31,10 @@ type ObjectInfo struct {
 	Metadata map[string]string
 }
 
-// DefaultMaxObjectSize is the size limit of Store.Get and Store.Open when a
-// store's options leave it zero: 64 MiB. CloudTrail's log files are at most
-// 50 MB, its digest files a few MB.
-const DefaultMaxObjectSize = 64 << 20
+// defaultMaxObjectSize is DirStore's size limit when its options leave it
+// zero: 64 MiB. CloudTrail's log files are at most 50 MB, its digest files
+// a few MB.
+const defaultMaxObjectSize = 64 << 20
 
 // Store is where objects go and come from: a local directory, memory, or S3.
 //
@@ -59,8 +59,8 @@ const DefaultMaxObjectSize = 64 << 20
 //     it in memory.
 //   - Get and Open return an error wrapping ErrNotFound when the key does
 //     not exist.
-//   - A store may limit the size of what Get and Open return (see
-//     DefaultMaxObjectSize). Both refuse a larger object with
+//   - A store may limit the size of what Get and Open return (DirStore's
+//     and s3store's default is 64 MiB). Both refuse a larger object with
 //     an *Error wrapping ErrTooLarge (with Size and Limit) before reading
 //     its body, so a hostile object cannot make a reader allocate or read
 //     without bound.

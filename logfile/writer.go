@@ -15,28 +15,17 @@ import (
 	"github.com/trailkit/trailkit/event"
 )
 
-// Limits of CloudTrail log files and records.
-const (
-	// MaxFileSize is the largest compressed log file CloudTrail delivers.
-	MaxFileSize = 50_000_000
-	// MaxRecordSize is the largest record, in bytes of compact JSON.
-	MaxRecordSize = 256 << 10
-)
-
 // Writer defaults; see WriterOptions.
 const (
-	DefaultMaxRecords = 10_000
-	DefaultMaxBytes   = 16 << 20
-	DefaultMaxAge     = 5 * time.Minute
-	// DefaultLevel is the gzip level used when WriterOptions.Level is 0: the
-	// emit path's speed comes first. On typical records klauspost/compress
-	// level 3 shrinks the JSON to 6.5% of its size, level 5 to 5.6% at 0.75
-	// times the speed, level 9 to 5.0%; compress/gzip's default gives 5.2% at
-	// a third of level 3's speed.
-	DefaultLevel = 3
+	defaultMaxRecords = 10_000
+	defaultMaxBytes   = 16 << 20
+	defaultMaxAge     = 5 * time.Minute
+	defaultLevel      = 3
+	// maxFileSize is the largest compressed log file CloudTrail delivers.
+	maxFileSize = 50_000_000
 	// maxBatchBytes bounds MaxBytes so that a batch, even if it did not
 	// compress at all (deflate adds at most 5 bytes per 64 KiB block, gzip 18
-	// bytes), stays under MaxFileSize.
+	// bytes), stays under maxFileSize.
 	maxBatchBytes = 49_000_000
 )
 
@@ -124,7 +113,11 @@ type WriterOptions struct {
 	MaxBytes   int64
 	MaxAge     time.Duration
 	// Level is the gzip level: 1 (fastest) to 9 (smallest), or
-	// gzip.HuffmanOnly, gzip.StatelessCompression; 0 selects DefaultLevel.
+	// gzip.HuffmanOnly, gzip.StatelessCompression; 0 selects 3: the emit
+	// path's speed comes first. On typical records klauspost/compress
+	// level 3 shrinks the JSON to 6.5% of its size, level 5 to 5.6% at 0.75
+	// times the speed, level 9 to 5.0%; compress/gzip's default gives 5.2%
+	// at a third of level 3's speed.
 	Level int
 	// Now is the clock for key times, Delivery.DeliveredAt and batch ages;
 	// nil means time.Now. Setting it does not change how batches are
@@ -233,13 +226,14 @@ func putEncodeBuf(bp *[]byte) {
 
 // encodeRecord encodes r into the pooled buffer *bp (which it updates) and
 // refuses it as Writer.Write does: a *RecordError wrapping ErrTooLarge
-// above MaxRecordSize, or checkRecord's, wrapping ErrInvalidRecord.
+// above event.MaxRecordSize (256 KiB), or checkRecord's, wrapping
+// ErrInvalidRecord.
 func encodeRecord(r *event.Record, bp *[]byte) ([]byte, error) {
 	data := r.AppendJSON((*bp)[:0])
 	*bp = data
-	if len(data) > MaxRecordSize {
+	if len(data) > event.MaxRecordSize {
 		return nil, &RecordError{Op: "write", Record: -1, Offset: -1, EventID: r.EventID,
-			Err: detail(ErrTooLarge, fmt.Sprintf("%d bytes of JSON, over the %d-byte limit of a record", len(data), MaxRecordSize), nil)}
+			Err: detail(ErrTooLarge, fmt.Sprintf("%d bytes of JSON, over the %d-byte limit of a record", len(data), event.MaxRecordSize), nil)}
 	}
 	if err := checkRecord(r, data); err != nil {
 		return nil, err
@@ -268,17 +262,17 @@ func NewWriter(store Store, opts WriterOptions) (*Writer, error) {
 		return nil, fmt.Errorf("logfile: NewWriter: %w", err)
 	}
 	if opts.MaxRecords <= 0 {
-		opts.MaxRecords = DefaultMaxRecords
+		opts.MaxRecords = defaultMaxRecords
 	}
 	if opts.MaxBytes <= 0 {
-		opts.MaxBytes = DefaultMaxBytes
+		opts.MaxBytes = defaultMaxBytes
 	}
 	opts.MaxBytes = min(opts.MaxBytes, maxBatchBytes)
 	if opts.MaxAge <= 0 {
-		opts.MaxAge = DefaultMaxAge
+		opts.MaxAge = defaultMaxAge
 	}
 	if opts.Level == 0 {
-		opts.Level = DefaultLevel
+		opts.Level = defaultLevel
 	}
 	if _, err := gzip.NewWriterLevel(io.Discard, opts.Level); err != nil {
 		return nil, fmt.Errorf("logfile: NewWriter: %w", err)
@@ -340,7 +334,8 @@ func (w *Writer) Subscribe(fn func(Delivery)) {
 // the encoding would not read back as itself (Field names the member,
 // Offset where the read-back differs, and Err also wraps the
 // *event.EncodeError or *event.SyntaxError), or wrapping ErrTooLarge when
-// the JSON is over MaxRecordSize. With a Spool, an error wrapping ErrSpool
+// the JSON is over event.MaxRecordSize (256 KiB, CloudTrail's limit). With
+// a Spool, an error wrapping ErrSpool
 // when the record could not be made durable, and an error until Replay was
 // called. ctx's error when ctx is done. In these cases the record was not
 // accepted. An *Error wrapping ErrDeliveryFailed (Bucket and Key name the

@@ -171,7 +171,7 @@ func TestWriterRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(obj.Body) > MaxFileSize {
+		if len(obj.Body) > maxFileSize {
 			t.Fatalf("%s: %d bytes compressed", key, len(obj.Body))
 		}
 		raw := gunzip(t, obj.Body)
@@ -420,7 +420,7 @@ func TestWriterRejects(t *testing.T) {
 		{"no region", func(r *event.Record) { r.AWSRegion = "" }, ErrInvalidRecord},
 		{"bad region", func(r *event.Record) { r.AWSRegion = "us-east-1/../../x" }, ErrInvalidRecord},
 		{"too large", func(r *event.Record) {
-			r.RequestParameters = json.RawMessage(`{"a":"` + strings.Repeat("x", MaxRecordSize) + `"}`)
+			r.RequestParameters = json.RawMessage(`{"a":"` + strings.Repeat("x", event.MaxRecordSize) + `"}`)
 		}, ErrTooLarge},
 	}
 	for _, tt := range tests {
@@ -507,7 +507,7 @@ func TestWriterSizeCap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w.opts.MaxBytes != maxBatchBytes || maxBatchBytes+maxBatchBytes/65535*5+64 > MaxFileSize {
+	if w.opts.MaxBytes != maxBatchBytes || maxBatchBytes+maxBatchBytes/65535*5+64 > maxFileSize {
 		t.Fatalf("MaxBytes %d not capped below the 50 MB bound", w.opts.MaxBytes)
 	}
 	ctx := context.Background()

@@ -136,9 +136,11 @@ const (
 // names (without "x-amz-meta-") and values, in bytes, added up.
 const MaxMetadataSize = 2048
 
+// defaultMaxObjectSize is Options.MaxObjectSize's default.
+const defaultMaxObjectSize = 64 << 20
+
 // Options configures a Store. The zero value is ready to use: no encryption
-// header, pages of 1,000 keys, Get and Open limited to
-// logfile.DefaultMaxObjectSize.
+// header, pages of 1,000 keys, Get and Open limited to 64 MiB.
 type Options struct {
 	// Encryption is the server-side encryption requested on every Put.
 	Encryption Encryption
@@ -148,8 +150,9 @@ type Options struct {
 	KMSKeyID string
 	// ListPageSize is ListObjectsV2's MaxKeys, 1 to 1000; zero means 1000.
 	ListPageSize int
-	// MaxObjectSize caps the body Get and Open read; zero means
-	// logfile.DefaultMaxObjectSize. A larger object is refused with an
+	// MaxObjectSize caps the body Get and Open read; zero means 64 MiB
+	// (CloudTrail's log files are at most 50 MB, its digest files a few
+	// MB), the same as logfile.DirStore's. A larger object is refused with an
 	// error wrapping logfile.ErrTooLarge (a *logfile.Error with Size and Limit).
 	MaxObjectSize int64
 }
@@ -200,7 +203,7 @@ func New(client *awss3.Client, opts Options) (*Store, error) {
 	if opts.MaxObjectSize < 0 {
 		return nil, fmt.Errorf("%w: negative MaxObjectSize %d", ErrOptions, opts.MaxObjectSize)
 	}
-	s := &Store{client: client, opts: opts, pageMax: 1000, maxSize: logfile.DefaultMaxObjectSize}
+	s := &Store{client: client, opts: opts, pageMax: 1000, maxSize: defaultMaxObjectSize}
 	if opts.ListPageSize > 0 {
 		s.pageMax = int32(opts.ListPageSize)
 	}

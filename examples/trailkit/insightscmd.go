@@ -148,8 +148,9 @@ func runInsights(e *env, args []string) int {
 				newest = r.EventTime
 			}
 			// Records more than an hour older than the newest seen are
-			// final: files are delivered within minutes of their events.
-			for buf.Len() > 0 && (*buf)[0].EventTime.Before(newest.Add(-logfile.DefaultScanSlack)) {
+			// final: files are delivered within minutes of their events
+			// (the hour is Scan's default slack).
+			for buf.Len() > 0 && (*buf)[0].EventTime.Before(newest.Add(-time.Hour)) {
 				det.Add(heap.Pop(buf).(*event.Record))
 			}
 		}
