@@ -108,11 +108,7 @@ func ResumeChain(ctx context.Context, cfg ChainConfig) (*Chain, error) {
 	if newest == "" {
 		return NewChain(cfg)
 	}
-	obj, err := cfg.Store.Get(ctx, cfg.Bucket, newest)
-	if err != nil {
-		return nil, err
-	}
-	raw, err := gunzipDigest(obj.Body, DefaultMaxDigestSize)
+	raw, meta, err := openDigest(ctx, cfg.Store, cfg.Bucket, newest)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +120,7 @@ func ResumeChain(ctx context.Context, cfg ChainConfig) (*Chain, error) {
 	if err != nil {
 		return nil, &FormatError{Field: "digestEndTime", Value: clip(d.DigestEndTime), Err: err}
 	}
-	sig := metaValue(obj.Metadata, MetaSignature)
+	sig := metaValue(meta, MetaSignature)
 	if _, err := ParseSignature(sig); err != nil {
 		return nil, err
 	}

@@ -1,16 +1,12 @@
 package digest
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"sync"
 	"time"
 
-	kgzip "github.com/klauspost/compress/gzip"
 	"github.com/trailkit/trailkit/logfile"
 )
 
@@ -111,10 +107,7 @@ type Digester struct {
 }
 
 // fileReader reads log files for a window; one per parallel reader.
-type fileReader struct {
-	raw bytes.Buffer
-	zr  kgzip.Reader
-}
+type fileReader struct{ logReader }
 
 // DigesterStats counts what a Digester did.
 type DigesterStats struct {
@@ -397,8 +390,9 @@ func (d *Digester) eachLogFile(ctx context.Context, from, to time.Time, fn func(
 // window writes or adopts the digest of [start, end).
 func (d *Digester) window(ctx context.Context, start, end time.Time) error {
 	key := d.cfg.Key(end, false).String()
-	if _, err := d.cfg.Store.Get(ctx, d.cfg.Bucket, key); err == nil {
-		return d.adopt(ctx, key, end)
+	if l, dg, err := d.readDigest(ctx, key); err == nil {
+		d.adopt(key, end, l, dg)
+		return nil
 	} else if !errors.Is(err, logfile.ErrNotFound) {
 		return err
 	}
@@ -459,7 +453,12 @@ func (d *Digester) window(ctx context.Context, start, end time.Time) error {
 	}
 	err = d.cfg.Store.PutIfAbsent(ctx, obj)
 	if errors.Is(err, logfile.ErrExists) {
-		return d.adopt(ctx, key, end)
+		l, dg, err := d.readDigest(ctx, key)
+		if err != nil {
+			return err
+		}
+		d.adopt(key, end, l, dg)
+		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("digest: storing %s: %w", key, err)
@@ -476,12 +475,9 @@ func (d *Digester) window(ctx context.Context, start, end time.Time) error {
 	return nil
 }
 
-// adopt continues the chain from the digest another digester stored at key.
-func (d *Digester) adopt(ctx context.Context, key string, end time.Time) error {
-	l, dg, err := d.readDigest(ctx, key)
-	if err != nil {
-		return err
-	}
+// adopt continues the chain from the digest dg another digester stored at
+// key; l is the link to it.
+func (d *Digester) adopt(key string, end time.Time, l *link, dg *Digest) {
 	if d.prev != nil && (dg.IsStarting() || *dg.PreviousDigestS3Object != d.prev.key) {
 		d.stats.Forks++
 	}
@@ -489,16 +485,11 @@ func (d *Digester) adopt(ctx context.Context, key string, end time.Time) error {
 	d.prev, d.prevEnd = l, end
 	d.stats.Adopted++
 	d.stats.LastKey = key
-	return nil
 }
 
 // readDigest reads and parses the digest at key and returns the link to it.
 func (d *Digester) readDigest(ctx context.Context, key string) (*link, *Digest, error) {
-	obj, err := d.cfg.Store.Get(ctx, d.cfg.Bucket, key)
-	if err != nil {
-		return nil, nil, err
-	}
-	raw, err := gunzipDigest(obj.Body, DefaultMaxDigestSize)
+	raw, meta, err := openDigest(ctx, d.cfg.Store, d.cfg.Bucket, key)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -509,89 +500,29 @@ func (d *Digester) readDigest(ctx context.Context, key string) (*link, *Digest, 
 	if dg.DigestS3Bucket != d.cfg.Bucket || dg.DigestS3Object != key {
 		return nil, nil, &FormatError{Field: "digestS3Object of " + key, Value: clip(dg.DigestS3Object), Reason: "does not name the digest's own location"}
 	}
-	sig := metaValue(obj.Metadata, MetaSignature)
+	sig := metaValue(meta, MetaSignature)
 	if _, err := ParseSignature(sig); err != nil {
 		return nil, nil, err
 	}
 	return &link{bucket: d.cfg.Bucket, key: key, hash: SumHash(raw), signature: sig}, dg, nil
 }
 
-// read reads a stored log file and returns its digest entry: the
-// SHA-256 of its uncompressed bytes and its oldest and newest eventTime.
-// A file that is not a gzip JSON log file with at least one record gives
-// an error wrapping ErrInvalidFormat (ErrTooLarge above
-// DefaultMaxLogFileSize).
+// read reads a stored log file as a stream (see logReader) and returns
+// its digest entry: the SHA-256 of its uncompressed bytes and its oldest
+// and newest eventTime. A file that is not a gzip JSON log file with at
+// least one record gives an error wrapping ErrInvalidFormat (ErrTooLarge
+// above 2 GiB uncompressed).
 func (r *fileReader) read(ctx context.Context, store logfile.Store, bucket, key string) (LogFile, error) {
-	rc, _, err := store.Open(ctx, bucket, key)
+	s, err := r.logReader.read(ctx, store, bucket, key, DefaultMaxLogFileSize)
 	if err != nil {
 		return LogFile{}, err
-	}
-	defer rc.Close()
-	// A failure to read the stored bytes (a broken connection) is the
-	// store's error, to retry; only a failure to inflate or parse them
-	// makes the file unreadable.
-	src := &readErr{r: rc}
-	zr := &r.zr
-	if err := zr.Reset(src); err != nil {
-		if src.err != nil {
-			return LogFile{}, src.err
-		}
-		return LogFile{}, &FormatError{Field: "log file " + key, Err: err}
-	}
-	zr.Multistream(false)
-	r.raw.Reset()
-	if n, err := r.raw.ReadFrom(io.LimitReader(zr, DefaultMaxLogFileSize+1)); err != nil {
-		if src.err != nil {
-			return LogFile{}, src.err
-		}
-		return LogFile{}, &FormatError{Field: "log file " + key, Err: err}
-	} else if n > DefaultMaxLogFileSize {
-		return LogFile{}, &SizeError{What: "log file", Limit: DefaultMaxLogFileSize}
-	}
-	var body struct {
-		Records []struct {
-			EventTime string `json:"eventTime"`
-		} `json:"Records"`
-	}
-	if err := json.Unmarshal(r.raw.Bytes(), &body); err != nil {
-		return LogFile{}, &FormatError{Field: "log file " + key, Err: err}
-	}
-	if len(body.Records) == 0 {
-		return LogFile{}, &FormatError{Field: "log file " + key, Reason: "no records"}
-	}
-	var oldest, newest time.Time
-	for _, r := range body.Records {
-		t, err := time.Parse(time.RFC3339, r.EventTime)
-		if err != nil {
-			return LogFile{}, &FormatError{Field: "eventTime in " + key, Value: clip(r.EventTime), Err: err}
-		}
-		if oldest.IsZero() || t.Before(oldest) {
-			oldest = t
-		}
-		if t.After(newest) {
-			newest = t
-		}
 	}
 	return LogFile{
 		S3Bucket:        bucket,
 		S3Object:        key,
-		HashValue:       SumHash(r.raw.Bytes()).String(),
+		HashValue:       s.sum.String(),
 		HashAlgorithm:   HashAlgorithm,
-		NewestEventTime: newest.UTC().Format(TimeFormat),
-		OldestEventTime: oldest.UTC().Format(TimeFormat),
+		NewestEventTime: s.newest.UTC().Format(TimeFormat),
+		OldestEventTime: s.oldest.UTC().Format(TimeFormat),
 	}, nil
-}
-
-// readErr remembers the first error other than io.EOF its reader returned.
-type readErr struct {
-	r   io.Reader
-	err error
-}
-
-func (e *readErr) Read(p []byte) (int, error) {
-	n, err := e.r.Read(p)
-	if err != nil && err != io.EOF && e.err == nil {
-		e.err = err
-	}
-	return n, err
 }

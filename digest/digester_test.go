@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -366,6 +367,13 @@ func (s *blindStore) Get(ctx context.Context, bucket, key string) (logfile.Objec
 		return logfile.Object{}, &logfile.Error{Op: "get", Bucket: bucket, Key: key, Err: logfile.ErrNotFound}
 	}
 	return s.Store.Get(ctx, bucket, key)
+}
+
+func (s *blindStore) Open(ctx context.Context, bucket, key string) (io.ReadCloser, logfile.ObjectInfo, error) {
+	if s.hide.Load() && strings.Contains(key, "/CloudTrail-Digest/") {
+		return nil, logfile.ObjectInfo{}, &logfile.Error{Op: "open", Bucket: bucket, Key: key, Err: logfile.ErrNotFound}
+	}
+	return s.Store.Open(ctx, bucket, key)
 }
 
 func (s *blindStore) PutIfAbsent(ctx context.Context, obj logfile.Object) error {

@@ -2,7 +2,7 @@ package digest
 
 import (
 	"bufio"
-	"bytes"
+	"context"
 	"crypto/sha256"
 	"errors"
 	"hash"
@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	kgzip "github.com/klauspost/compress/gzip"
+	"github.com/trailkit/trailkit/logfile"
 )
 
 // DefaultMaxDigestSize caps a digest's uncompressed size (64 MiB; a digest
@@ -24,11 +25,18 @@ const DefaultMaxLogFileSize = 2 << 30
 // them; Validate reports them as a strict finding.
 var ErrTrailingData = errors.New("digest: data after the gzip member")
 
-// gunzipDigest inflates the single gzip member of a digest object. Trailing
-// bytes are ignored here (as aws-cli does).
-func gunzipDigest(body []byte, limit int64) ([]byte, error) {
-	raw, _, err := readDigest(bytes.NewReader(body), limit)
-	return raw, err
+// openDigest reads the digest object bucket/key through the streaming
+// Store.Open and returns its uncompressed bytes (the first gzip member, up
+// to DefaultMaxDigestSize; trailing bytes are ignored, as aws-cli does)
+// and its user metadata.
+func openDigest(ctx context.Context, store logfile.Store, bucket, key string) ([]byte, map[string]string, error) {
+	rc, info, err := store.Open(ctx, bucket, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rc.Close()
+	raw, _, err := readDigest(rc, DefaultMaxDigestSize)
+	return raw, info.Metadata, err
 }
 
 // readDigest inflates the first gzip member of a digest object read as a

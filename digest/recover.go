@@ -1,13 +1,9 @@
 package digest
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"time"
 
-	"github.com/klauspost/compress/gzip"
 	"github.com/trailkit/trailkit/logfile"
 )
 
@@ -48,6 +44,7 @@ func (c *Chain) Recover(ctx context.Context) (int, error) {
 		kinds = append(kinds, logfile.KindInsight)
 	}
 	n := 0
+	var r logReader
 	for _, kind := range kinds {
 		dir := c.cfg.Location.Dir(c.cfg.Account, kind, c.cfg.Region)
 		after := dir + from.AddDate(0, 0, -1).Format("2006/01/02/~")
@@ -68,7 +65,7 @@ func (c *Chain) Recover(ctx context.Context) (int, error) {
 			if pending {
 				continue
 			}
-			d, err := c.recoverOne(ctx, key, kind, k.Time)
+			d, err := c.recoverOne(ctx, &r, key, kind, k.Time)
 			if err != nil {
 				return n, err
 			}
@@ -98,11 +95,7 @@ func (c *Chain) listedSince(ctx context.Context, from time.Time) (map[string]boo
 		if ts, ok := keyTimeText(key); !ok || ts < lo {
 			continue
 		}
-		obj, err := c.cfg.Store.Get(ctx, c.cfg.Bucket, key)
-		if err != nil {
-			return nil, err
-		}
-		raw, err := gunzipDigest(obj.Body, DefaultMaxDigestSize)
+		raw, _, err := openDigest(ctx, c.cfg.Store, c.cfg.Bucket, key)
 		if err != nil {
 			return nil, err
 		}
@@ -117,45 +110,14 @@ func (c *Chain) listedSince(ctx context.Context, from time.Time) (map[string]boo
 	return listed, nil
 }
 
-func (c *Chain) recoverOne(ctx context.Context, key string, kind logfile.ObjectKind, at time.Time) (logfile.Delivery, error) {
-	obj, err := c.cfg.Store.Get(ctx, c.cfg.Bucket, key)
+// recoverOne reads the stored log file at key as a stream (see logReader)
+// and returns its delivery.
+func (c *Chain) recoverOne(ctx context.Context, r *logReader, key string, kind logfile.ObjectKind, at time.Time) (logfile.Delivery, error) {
+	s, err := r.read(ctx, c.cfg.Store, c.cfg.Bucket, key, DefaultMaxLogFileSize)
 	if err != nil {
 		return logfile.Delivery{}, err
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(obj.Body))
-	if err != nil {
-		return logfile.Delivery{}, &FormatError{Field: "log file " + key, Err: err}
-	}
-	zr.Multistream(false)
-	var raw bytes.Buffer
-	if _, err := raw.ReadFrom(zr); err != nil {
-		return logfile.Delivery{}, &FormatError{Field: "log file " + key, Err: err}
-	}
-	var body struct {
-		Records []struct {
-			EventTime string `json:"eventTime"`
-		} `json:"Records"`
-	}
-	if err := json.Unmarshal(raw.Bytes(), &body); err != nil {
-		return logfile.Delivery{}, &FormatError{Field: "log file " + key, Err: err}
-	}
-	d := logfile.Delivery{Bucket: c.cfg.Bucket, Key: key, Kind: kind, Account: c.cfg.Account, Region: c.cfg.Region,
-		SHA256: SumHash(raw.Bytes()), Records: len(body.Records), CompressedSize: int64(len(obj.Body)),
-		UncompressedSize: int64(raw.Len()), DeliveredAt: at}
-	for _, r := range body.Records {
-		t, err := time.Parse(time.RFC3339, r.EventTime)
-		if err != nil {
-			return logfile.Delivery{}, &FormatError{Field: "eventTime in " + key, Value: clip(r.EventTime), Err: err}
-		}
-		if d.OldestEventTime.IsZero() || t.Before(d.OldestEventTime) {
-			d.OldestEventTime = t
-		}
-		if t.After(d.NewestEventTime) {
-			d.NewestEventTime = t
-		}
-	}
-	if len(body.Records) == 0 {
-		return d, fmt.Errorf("%w: log file %s has no records", ErrInvalidFormat, key)
-	}
-	return d, nil
+	return logfile.Delivery{Bucket: c.cfg.Bucket, Key: key, Kind: kind, Account: c.cfg.Account, Region: c.cfg.Region,
+		SHA256: s.sum, Records: s.records, CompressedSize: s.compressed, UncompressedSize: s.uncompressed,
+		OldestEventTime: s.oldest, NewestEventTime: s.newest, DeliveredAt: at}, nil
 }
