@@ -44,6 +44,13 @@ type decoder struct {
 	// decoded one after another with this decoder (at most arenaChunk
 	// bytes): the price is that a record kept alone keeps its chunk alive.
 	arena []byte
+	// next predicts keys (see members): next[typ][i] is 1 + the index of
+	// the field that followed field i (or, for i = the number of fields,
+	// came first) in the last object of layout type typ, or 0.
+	next [len(fieldKeys)][maxFields + 1]uint8
+	// recent caches short string values recently decoded by str, by hash
+	// of their bytes (see intern).
+	recent [1 << recentBits]string
 	// idb and ssb hold the nested objects that most records have (see
 	// identityBlock); used marks the parts handed out.
 	idb  *identityBlock
@@ -76,6 +83,9 @@ func putDecoder(d *decoder) {
 	d.data, d.pos, d.depth, d.idb, d.ssb, d.used = nil, 0, 0, nil, nil, 0
 	decoders.Put(d)
 }
+
+// recentBits is log2 of the number of cached recent strings.
+const recentBits = 9
 
 // arenaChunk is the size of an arena chunk; a value longer than a quarter
 // of it gets an allocation of its own.
@@ -204,13 +214,12 @@ func (d *decoder) newBool() *bool {
 
 // objectFields is implemented by every typed object of the record model.
 type objectFields interface {
-	// decodeMember decodes the value at d.pos into the typed field named
-	// key. It returns the field's index (or -1 for an unknown key) and
-	// whether the field took the value. When ok is false the caller rewinds
-	// and keeps the member in Unknown. The field is reset to its zero value
-	// before anything else, so a later duplicate key wins.
-	decodeMember(d *decoder, key []byte) (idx int, ok bool, err error)
-	// fieldIndex returns the index decodeMember would return for key.
+	// decodeField decodes the value at d.pos into field i and reports
+	// whether the field took the value. When ok is false the caller
+	// rewinds and keeps the member in Unknown. The field is reset to its
+	// zero value before anything else, so a later duplicate key wins.
+	decodeField(d *decoder, i int) (ok bool, err error)
+	// fieldIndex returns the index of the field named key, or -1.
 	fieldIndex(key []byte) int
 	// unknownMembers returns the object's Unknown list.
 	unknownMembers() *Members
@@ -244,8 +253,18 @@ func quoteChar(c byte) string {
 }
 
 // skipWS advances past JSON whitespace and returns the next byte, or 0 at
-// the end of input (check d.pos to tell a NUL byte from the end).
+// the end of input (check d.pos to tell a NUL byte from the end). Every
+// byte above ' ' ends the whitespace: compact input takes the first test.
 func (d *decoder) skipWS() byte {
+	if d.pos < len(d.data) {
+		if c := d.data[d.pos]; c > ' ' {
+			return c
+		}
+	}
+	return d.skipWSSlow()
+}
+
+func (d *decoder) skipWSSlow() byte {
 	for d.pos < len(d.data) {
 		switch c := d.data[d.pos]; c {
 		case ' ', '\t', '\n', '\r':
@@ -265,7 +284,7 @@ func (d *decoder) record(r *Record) error {
 		}
 		return d.syntaxError("a record is a JSON object; found " + quoteChar(c))
 	}
-	if err := d.members(r.decodeMember, r.fieldIndex, &r.Unknown, layRecord, &r.layout); err != nil {
+	if err := d.members(r.decodeField, r.fieldIndex, &r.Unknown, layRecord, &r.layout); err != nil {
 		return err
 	}
 	d.skipWS()
@@ -278,14 +297,19 @@ func (d *decoder) record(r *Record) error {
 // object decodes the object at d.pos (which holds '{') into o.
 func (d *decoder) object(o objectFields) error {
 	typ, code := o.layoutOf()
-	return d.members(o.decodeMember, o.fieldIndex, o.unknownMembers(), typ, code)
+	return d.members(o.decodeField, o.fieldIndex, o.unknownMembers(), typ, code)
 }
 
 // members decodes the object at d.pos (which holds '{'): decode and index
-// are the object's decodeMember and fieldIndex, u its Unknown list, typ and
+// are the object's decodeField and fieldIndex, u its Unknown list, typ and
 // lay its layout type and code. Taking method values instead of an
 // interface lets a caller's *Record stay on its stack.
-func (d *decoder) members(decode func(*decoder, []byte) (int, bool, error), index func([]byte) int, u *Members, typ uint8, lay *uint16) error {
+//
+// Keys are predicted: the decoder remembers, per object type, which member
+// followed each member the last time (records of one era and kind repeat
+// their order), and compares the input with the predicted name before
+// scanning and looking up the key.
+func (d *decoder) members(decode func(*decoder, int) (bool, error), index func([]byte) int, u *Members, typ uint8, lay *uint16) error {
 	d.depth++
 	if d.depth > maxDepth {
 		return d.syntaxError("exceeded max depth")
@@ -297,6 +321,8 @@ func (d *decoder) members(decode func(*decoder, []byte) (int, bool, error), inde
 	// base (a stack shared with the objects nested in this one).
 	base := len(d.toks)
 	dup, typedUnknown := false, false
+	keys := fieldKeys[typ]
+	prev := len(keys) // before the first member
 	c := d.skipWS()
 	if c == '}' {
 		d.pos++
@@ -308,9 +334,24 @@ func (d *decoder) members(decode func(*decoder, []byte) (int, bool, error), inde
 			return d.unexpected("looking for beginning of object key string")
 		}
 		keyStart := d.pos + 1
-		key, aliased, err := d.key()
-		if err != nil {
-			return err
+		var key []byte
+		aliased := true
+		idx := -1
+		next := &d.next[typ][prev]
+		if p := int(*next) - 1; p >= 0 {
+			k := keys[p]
+			if e := keyStart + len(k); e < len(d.data) && d.data[e] == '"' && string(d.data[keyStart:e]) == k {
+				key, idx, d.pos = d.data[keyStart:e], p, e+1
+			}
+		}
+		if key == nil {
+			var err error
+			if key, aliased, err = d.key(); err != nil {
+				return err
+			}
+			if idx = index(key); idx >= 0 {
+				*next = uint8(idx + 1)
+			}
 		}
 		keyEnd := d.pos - 1 // when aliased, the key is d.data[keyStart:keyEnd]
 		if d.skipWS() != ':' {
@@ -323,15 +364,17 @@ func (d *decoder) members(decode func(*decoder, []byte) (int, bool, error), inde
 			return d.unexpected("looking for beginning of value")
 		}
 		start := d.pos
-		idx, ok, err := decode(d, key)
-		if err != nil {
-			return err
-		}
+		ok := false
 		if idx >= 0 {
+			var err error
+			if ok, err = decode(d, idx); err != nil {
+				return err
+			}
 			if seen.has(idx) {
 				dup = true
 			}
 			seen.add(idx)
+			prev = idx
 		}
 		tok := uint8(tokUnknown)
 		if ok {
@@ -428,7 +471,7 @@ func dedupeMembers(u *Members, index func([]byte) int, okSet *fieldSet, typedUnk
 // otherwise it is a fresh slice.
 func (d *decoder) key() (key []byte, aliased bool, err error) {
 	start := d.pos + 1
-	if i, ascii := stringStop(d.data, start); i < len(d.data) && d.data[i] == '"' && (ascii || utf8.Valid(d.data[start:i])) {
+	if i, ok := plainEnd(d.data, start); ok {
 		d.pos = i + 1
 		return d.data[start:i], true, nil
 	}
@@ -442,7 +485,7 @@ func (d *decoder) key() (key []byte, aliased bool, err error) {
 // str reads the string at d.pos (which holds '"').
 func (d *decoder) string() (string, error) {
 	start := d.pos + 1
-	if i, ascii := stringStop(d.data, start); i < len(d.data) && d.data[i] == '"' && (ascii || utf8.Valid(d.data[start:i])) {
+	if i, ok := plainEnd(d.data, start); ok {
 		d.pos = i + 1
 		return d.text(start, i), nil
 	}
@@ -454,33 +497,45 @@ func (d *decoder) string() (string, error) {
 }
 
 // stringStop returns the index of the first byte at or after i that ends
-// the plain run of a string: '"', '\\' or a control byte (len(data) if
-// none), and whether the run before it is all ASCII. It tests eight bytes
-// at a time (SWAR): for each byte b of x, bit 7 of (x-k*lsb)&^x is set when
-// b < k, exactly for the lowest such byte (a borrow can only flag bytes
-// above it), and "b == c" is "b^c < 1". Bytes of 0x80 and above never flag.
-func stringStop(data []byte, i int) (stop int, ascii bool) {
+// the plain ASCII run of a string: '"', '\\', a control byte or a byte of
+// 0x80 and above (len(data) if none). It tests eight bytes at a time
+// (SWAR): for each byte b of x, bit 7 of x-k*lsb is set when b < k or
+// b >= 0x80+k, exactly for the lowest byte below k (a borrow can only flag
+// bytes above it); "b == c" is "b^c < 1", and every byte of 0x80 and above
+// stops the run anyway, which makes the other flags of x-k*lsb harmless.
+func stringStop(data []byte, i int) int {
 	const lsb, msb = 0x0101010101010101, 0x8080808080808080
-	var high uint64
 	for ; i+8 <= len(data); i += 8 {
 		x := binary.LittleEndian.Uint64(data[i:])
 		q := x ^ (lsb * '"')
 		b := x ^ (lsb * '\\')
-		if m := ((x-lsb*0x20)&^x | (q-lsb)&^q | (b-lsb)&^b) & msb; m != 0 {
-			n := bits.TrailingZeros64(m) / 8
-			high |= x & msb & (1<<(8*n) - 1)
-			return i + n, high == 0
+		if m := (x | (x - lsb*0x20) | (q - lsb) | (b - lsb)) & msb; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
 		}
-		high |= x & msb
 	}
 	for ; i < len(data); i++ {
-		c := data[i]
-		if c == '"' || c == '\\' || c < 0x20 {
+		if c := data[i]; c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
 			break
 		}
-		high |= uint64(c & 0x80)
 	}
-	return i, high == 0
+	return i
+}
+
+// plainEnd returns the index of the quote that ends the string whose
+// contents start at data[start], and true, when the string has no escapes
+// or control bytes and is valid UTF-8: then its value is data[start:end].
+// Otherwise it returns false (the index is of no use).
+func plainEnd(data []byte, start int) (end int, ok bool) {
+	i := stringStop(data, start)
+	if i < len(data) && data[i] == '"' {
+		return i, true
+	}
+	ascii := true
+	for i < len(data) && data[i] >= 0x80 {
+		ascii = false
+		i = stringStop(data, i+1)
+	}
+	return i, i < len(data) && data[i] == '"' && (ascii || utf8.Valid(data[start:i]))
 }
 
 // transientString reads the string at d.pos (which holds '"') and returns
@@ -488,7 +543,7 @@ func stringStop(data []byte, i int) (stop int, ascii bool) {
 // caller must not keep it.
 func (d *decoder) transientString() ([]byte, error) {
 	start := d.pos + 1
-	if i, ascii := stringStop(d.data, start); i < len(d.data) && d.data[i] == '"' && (ascii || utf8.Valid(d.data[start:i])) {
+	if i, ok := plainEnd(d.data, start); ok {
 		d.pos = i + 1
 		return d.data[start:i], nil
 	}
@@ -707,12 +762,14 @@ func (d *decoder) literal(lit string) error {
 func (d *decoder) skipString() error {
 	i := d.pos + 1
 	for {
-		i, _ = stringStop(d.data, i)
+		i = stringStop(d.data, i)
 		if i >= len(d.data) {
 			break
 		}
 		c := d.data[i]
 		switch {
+		case c >= 0x80: // any byte: encoding/json accepts invalid UTF-8 here
+			i++
 		case c == '"':
 			d.pos = i + 1
 			return nil
@@ -789,8 +846,40 @@ func (d *decoder) number() ([]byte, error) {
 // Typed field readers. Each resets the field, then reports whether the value
 // at d.pos has a JSON type (and form) the field can hold.
 
+// str reads a string member whose values often repeat from record to
+// record (eventSource, awsRegion, arn, userAgent, …): a short value is
+// looked up in the decoder's cache of recent values and shares its memory
+// with the records that had it before.
 func (d *decoder) str(p *string) (bool, error) {
-	*p = ""
+	if *p != "" {
+		*p = ""
+	}
+	if d.data[d.pos] != '"' {
+		return false, nil
+	}
+	start := d.pos + 1
+	i := stringStop(d.data, start)
+	if i >= len(d.data) || d.data[i] != '"' {
+		s, err := d.string()
+		if err != nil || s == "" {
+			return false, err
+		}
+		*p = s
+		return true, nil
+	}
+	d.pos = i + 1
+	if i == start {
+		return false, nil
+	}
+	*p = d.intern(d.data[start:i])
+	return true, nil
+}
+
+// uniqueStr reads a string member whose values seldom repeat (ids).
+func (d *decoder) uniqueStr(p *string) (bool, error) {
+	if *p != "" {
+		*p = ""
+	}
 	if d.data[d.pos] != '"' {
 		return false, nil
 	}
@@ -800,6 +889,39 @@ func (d *decoder) str(p *string) (bool, error) {
 	}
 	*p = s
 	return true, nil
+}
+
+// maxInterned is the length up to which str looks values up in the cache.
+const maxInterned = 128
+
+// intern returns b as a string: the cached one if the cache holds b,
+// otherwise a new one that replaces the cache's entry. Cached strings are
+// allocations of their own, never arena chunks, so that a record sharing
+// one keeps nothing else alive.
+func (d *decoder) intern(b []byte) string {
+	n := len(b)
+	if n > maxInterned {
+		return alias.String(d.save(b))
+	}
+	// Hash the length, the first, middle and last 8 bytes; the full
+	// comparison below settles the rest.
+	var x uint64
+	if n >= 8 {
+		x = binary.LittleEndian.Uint64(b) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(b[n-8:]), 29) ^
+			bits.RotateLeft64(binary.LittleEndian.Uint64(b[n/2-4:]), 47)
+	} else {
+		for _, c := range b {
+			x = x<<8 | uint64(c)
+		}
+	}
+	x = (x ^ uint64(n)) * 0x9E3779B97F4A7C15
+	e := &d.recent[x>>(64-recentBits)]
+	if *e == string(b) {
+		return *e
+	}
+	s := string(b)
+	*e = s
+	return s
 }
 
 func (d *decoder) raw(p *json.RawMessage) (bool, error) {

@@ -35,6 +35,31 @@ const recordInsightDetails = 30
 // recordInsightOrder is Record's member order when InsightDetails is set.
 var recordInsightOrder = []uint8{0, 2, 5, 14, 17, 20, 21, 30, 25, 1, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 18, 19, 22, 23, 24, 26, 27, 28, 29, 31, 32}
 
+// fieldKeys[typ][i] is the member name of field i of layout type typ.
+var fieldKeys = [...][]string{
+	layRecord:              {"eventVersion", "userIdentity", "eventTime", "eventSource", "eventName", "awsRegion", "sourceIPAddress", "userAgent", "errorCode", "errorMessage", "requestParameters", "responseElements", "additionalEventData", "requestID", "eventID", "readOnly", "resources", "eventType", "apiVersion", "managementEvent", "recipientAccountId", "sharedEventID", "vpcEndpointId", "vpcEndpointAccountId", "serviceEventDetails", "eventCategory", "addendum", "tlsDetails", "sessionCredentialFromConsole", "edgeDeviceDetails", "insightDetails", "eventContext", "annotation"},
+	layUserIdentity:        {"type", "principalId", "arn", "accountId", "accessKeyId", "userName", "sessionContext", "invokedBy", "identityProvider", "onBehalfOf", "credentialId", "invokedByDelegate", "inScopeOf"},
+	laySessionContext:      {"sessionIssuer", "webIdFederationData", "attributes", "sourceIdentity", "ec2RoleDelivery", "ec2IssuedInVPC", "assumedRoot", "signInSessionArn"},
+	laySessionIssuer:       {"type", "principalId", "arn", "accountId", "userName"},
+	layWebIDFederationData: {"federatedProvider", "attributes"},
+	laySessionAttributes:   {"creationDate", "mfaAuthenticated"},
+	layInvokedByDelegate:   {"accountId"},
+	layOnBehalfOf:          {"userId", "identityStoreArn"},
+	layInScopeOf:           {"sourceArn", "sourceAccount", "issuerType", "credentialsIssuedTo"},
+	layResource:            {"accountId", "type", "ARN", "ARNPrefix"},
+	layTLSDetails:          {"tlsVersion", "cipherSuite", "clientProvidedHostHeader", "keyExchange"},
+	layAddendum:            {"reason", "updatedFields", "originalRequestID", "originalEventID"},
+	layInsightDetails:      {"state", "eventSource", "eventName", "insightType", "errorCode", "insightContext"},
+	layInsightContext:      {"statistics", "attributions"},
+	layInsightStatistics:   {"baseline", "insight", "insightDuration", "baselineDuration"},
+	layAverage:             {"average"},
+	layAttribution:         {"attribute", "insight", "baseline"},
+	layAttributionValue:    {"value", "average"},
+}
+
+// maxFields is the largest number of fields of an object type.
+const maxFields = 33
+
 // Record
 
 func (x *Record) fieldIndex(key []byte) int {
@@ -113,79 +138,76 @@ func (x *Record) unknownMembers() *Members { return &x.Unknown }
 
 func (x *Record) layoutOf() (uint8, *uint16) { return layRecord, &x.layout }
 
-func (x *Record) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *Record) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // eventVersion
-		ok, err = d.str(&x.EventVersion)
+		return d.str(&x.EventVersion)
 	case 1: // userIdentity
-		ok, err = objFrom(d, &x.UserIdentity, d.newUserIdentity)
+		return objFrom(d, &x.UserIdentity, d.newUserIdentity)
 	case 2: // eventTime
-		ok, err = d.eventTime(&x.EventTime)
+		return d.eventTime(&x.EventTime)
 	case 3: // eventSource
-		ok, err = d.str(&x.EventSource)
+		return d.str(&x.EventSource)
 	case 4: // eventName
-		ok, err = d.str(&x.EventName)
+		return d.str(&x.EventName)
 	case 5: // awsRegion
-		ok, err = d.str(&x.AWSRegion)
+		return d.str(&x.AWSRegion)
 	case 6: // sourceIPAddress
-		ok, err = d.str(&x.SourceIPAddress)
+		return d.str(&x.SourceIPAddress)
 	case 7: // userAgent
-		ok, err = d.str(&x.UserAgent)
+		return d.str(&x.UserAgent)
 	case 8: // errorCode
-		ok, err = d.str(&x.ErrorCode)
+		return d.str(&x.ErrorCode)
 	case 9: // errorMessage
-		ok, err = d.str(&x.ErrorMessage)
+		return d.str(&x.ErrorMessage)
 	case 10: // requestParameters
-		ok, err = d.raw(&x.RequestParameters)
+		return d.raw(&x.RequestParameters)
 	case 11: // responseElements
-		ok, err = d.raw(&x.ResponseElements)
+		return d.raw(&x.ResponseElements)
 	case 12: // additionalEventData
-		ok, err = d.raw(&x.AdditionalEventData)
+		return d.raw(&x.AdditionalEventData)
 	case 13: // requestID
-		ok, err = d.str(&x.RequestID)
+		return d.uniqueStr(&x.RequestID)
 	case 14: // eventID
-		ok, err = d.str(&x.EventID)
+		return d.uniqueStr(&x.EventID)
 	case 15: // readOnly
-		ok, err = d.boolean(&x.ReadOnly)
+		return d.boolean(&x.ReadOnly)
 	case 16: // resources
-		ok, err = array(d, &x.Resources)
+		return array(d, &x.Resources)
 	case 17: // eventType
-		ok, err = d.str((*string)(&x.EventType))
+		return d.str((*string)(&x.EventType))
 	case 18: // apiVersion
-		ok, err = d.str(&x.APIVersion)
+		return d.str(&x.APIVersion)
 	case 19: // managementEvent
-		ok, err = d.boolean(&x.ManagementEvent)
+		return d.boolean(&x.ManagementEvent)
 	case 20: // recipientAccountId
-		ok, err = d.str(&x.RecipientAccountID)
+		return d.str(&x.RecipientAccountID)
 	case 21: // sharedEventID
-		ok, err = d.str(&x.SharedEventID)
+		return d.uniqueStr(&x.SharedEventID)
 	case 22: // vpcEndpointId
-		ok, err = d.str(&x.VPCEndpointID)
+		return d.str(&x.VPCEndpointID)
 	case 23: // vpcEndpointAccountId
-		ok, err = d.str(&x.VPCEndpointAccountID)
+		return d.str(&x.VPCEndpointAccountID)
 	case 24: // serviceEventDetails
-		ok, err = d.raw(&x.ServiceEventDetails)
+		return d.raw(&x.ServiceEventDetails)
 	case 25: // eventCategory
-		ok, err = d.str((*string)(&x.EventCategory))
+		return d.str((*string)(&x.EventCategory))
 	case 26: // addendum
-		ok, err = obj(d, &x.Addendum)
+		return obj(d, &x.Addendum)
 	case 27: // tlsDetails
-		ok, err = objFrom(d, &x.TLSDetails, d.newTLSDetails)
+		return objFrom(d, &x.TLSDetails, d.newTLSDetails)
 	case 28: // sessionCredentialFromConsole
-		ok, err = d.str(&x.SessionCredentialFromConsole)
+		return d.str(&x.SessionCredentialFromConsole)
 	case 29: // edgeDeviceDetails
-		ok, err = d.raw(&x.EdgeDeviceDetails)
+		return d.raw(&x.EdgeDeviceDetails)
 	case 30: // insightDetails
-		ok, err = obj(d, &x.InsightDetails)
+		return obj(d, &x.InsightDetails)
 	case 31: // eventContext
-		ok, err = d.raw(&x.EventContext)
+		return d.raw(&x.EventContext)
 	case 32: // annotation
-		ok, err = d.str(&x.Annotation)
+		return d.str(&x.Annotation)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *Record) appendField(dst []byte, i int) []byte {
@@ -441,39 +463,36 @@ func (x *UserIdentity) unknownMembers() *Members { return &x.Unknown }
 
 func (x *UserIdentity) layoutOf() (uint8, *uint16) { return layUserIdentity, &x.layout }
 
-func (x *UserIdentity) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *UserIdentity) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // type
-		ok, err = d.str((*string)(&x.Type))
+		return d.str((*string)(&x.Type))
 	case 1: // principalId
-		ok, err = d.str(&x.PrincipalID)
+		return d.str(&x.PrincipalID)
 	case 2: // arn
-		ok, err = d.str(&x.ARN)
+		return d.str(&x.ARN)
 	case 3: // accountId
-		ok, err = d.str(&x.AccountID)
+		return d.str(&x.AccountID)
 	case 4: // accessKeyId
-		ok, err = d.str(&x.AccessKeyID)
+		return d.str(&x.AccessKeyID)
 	case 5: // userName
-		ok, err = d.str(&x.UserName)
+		return d.str(&x.UserName)
 	case 6: // sessionContext
-		ok, err = objFrom(d, &x.SessionContext, d.newSessionContext)
+		return objFrom(d, &x.SessionContext, d.newSessionContext)
 	case 7: // invokedBy
-		ok, err = d.str(&x.InvokedBy)
+		return d.str(&x.InvokedBy)
 	case 8: // identityProvider
-		ok, err = d.str(&x.IdentityProvider)
+		return d.str(&x.IdentityProvider)
 	case 9: // onBehalfOf
-		ok, err = obj(d, &x.OnBehalfOf)
+		return obj(d, &x.OnBehalfOf)
 	case 10: // credentialId
-		ok, err = d.str(&x.CredentialID)
+		return d.str(&x.CredentialID)
 	case 11: // invokedByDelegate
-		ok, err = obj(d, &x.InvokedByDelegate)
+		return obj(d, &x.InvokedByDelegate)
 	case 12: // inScopeOf
-		ok, err = obj(d, &x.InScopeOf)
+		return obj(d, &x.InScopeOf)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *UserIdentity) appendField(dst []byte, i int) []byte {
@@ -583,29 +602,26 @@ func (x *SessionContext) unknownMembers() *Members { return &x.Unknown }
 
 func (x *SessionContext) layoutOf() (uint8, *uint16) { return laySessionContext, &x.layout }
 
-func (x *SessionContext) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *SessionContext) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // sessionIssuer
-		ok, err = objFrom(d, &x.SessionIssuer, d.newSessionIssuer)
+		return objFrom(d, &x.SessionIssuer, d.newSessionIssuer)
 	case 1: // webIdFederationData
-		ok, err = objFrom(d, &x.WebIDFederationData, d.newWebIDFederationData)
+		return objFrom(d, &x.WebIDFederationData, d.newWebIDFederationData)
 	case 2: // attributes
-		ok, err = objFrom(d, &x.Attributes, d.newSessionAttributes)
+		return objFrom(d, &x.Attributes, d.newSessionAttributes)
 	case 3: // sourceIdentity
-		ok, err = d.str(&x.SourceIdentity)
+		return d.str(&x.SourceIdentity)
 	case 4: // ec2RoleDelivery
-		ok, err = d.str(&x.EC2RoleDelivery)
+		return d.str(&x.EC2RoleDelivery)
 	case 5: // ec2IssuedInVPC
-		ok, err = d.str(&x.EC2IssuedInVPC)
+		return d.str(&x.EC2IssuedInVPC)
 	case 6: // assumedRoot
-		ok, err = d.str(&x.AssumedRoot)
+		return d.str(&x.AssumedRoot)
 	case 7: // signInSessionArn
-		ok, err = d.str(&x.SignInSessionARN)
+		return d.str(&x.SignInSessionARN)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *SessionContext) appendField(dst []byte, i int) []byte {
@@ -688,23 +704,20 @@ func (x *SessionIssuer) unknownMembers() *Members { return &x.Unknown }
 
 func (x *SessionIssuer) layoutOf() (uint8, *uint16) { return laySessionIssuer, &x.layout }
 
-func (x *SessionIssuer) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *SessionIssuer) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // type
-		ok, err = d.str(&x.Type)
+		return d.str(&x.Type)
 	case 1: // principalId
-		ok, err = d.str(&x.PrincipalID)
+		return d.str(&x.PrincipalID)
 	case 2: // arn
-		ok, err = d.str(&x.ARN)
+		return d.str(&x.ARN)
 	case 3: // accountId
-		ok, err = d.str(&x.AccountID)
+		return d.str(&x.AccountID)
 	case 4: // userName
-		ok, err = d.str(&x.UserName)
+		return d.str(&x.UserName)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *SessionIssuer) appendField(dst []byte, i int) []byte {
@@ -754,17 +767,14 @@ func (x *WebIDFederationData) unknownMembers() *Members { return &x.Unknown }
 
 func (x *WebIDFederationData) layoutOf() (uint8, *uint16) { return layWebIDFederationData, &x.layout }
 
-func (x *WebIDFederationData) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *WebIDFederationData) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // federatedProvider
-		ok, err = d.str(&x.FederatedProvider)
+		return d.str(&x.FederatedProvider)
 	case 1: // attributes
-		ok, err = d.raw(&x.Attributes)
+		return d.raw(&x.Attributes)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *WebIDFederationData) appendField(dst []byte, i int) []byte {
@@ -805,17 +815,14 @@ func (x *SessionAttributes) unknownMembers() *Members { return &x.Unknown }
 
 func (x *SessionAttributes) layoutOf() (uint8, *uint16) { return laySessionAttributes, &x.layout }
 
-func (x *SessionAttributes) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *SessionAttributes) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // creationDate
-		ok, err = d.str(&x.CreationDate)
+		return d.uniqueStr(&x.CreationDate)
 	case 1: // mfaAuthenticated
-		ok, err = d.str(&x.MFAAuthenticated)
+		return d.str(&x.MFAAuthenticated)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *SessionAttributes) appendField(dst []byte, i int) []byte {
@@ -854,15 +861,12 @@ func (x *InvokedByDelegate) unknownMembers() *Members { return &x.Unknown }
 
 func (x *InvokedByDelegate) layoutOf() (uint8, *uint16) { return layInvokedByDelegate, &x.layout }
 
-func (x *InvokedByDelegate) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *InvokedByDelegate) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // accountId
-		ok, err = d.str(&x.AccountID)
+		return d.str(&x.AccountID)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *InvokedByDelegate) appendField(dst []byte, i int) []byte {
@@ -900,17 +904,14 @@ func (x *OnBehalfOf) unknownMembers() *Members { return &x.Unknown }
 
 func (x *OnBehalfOf) layoutOf() (uint8, *uint16) { return layOnBehalfOf, &x.layout }
 
-func (x *OnBehalfOf) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *OnBehalfOf) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // userId
-		ok, err = d.str(&x.UserID)
+		return d.str(&x.UserID)
 	case 1: // identityStoreArn
-		ok, err = d.str(&x.IdentityStoreARN)
+		return d.str(&x.IdentityStoreARN)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *OnBehalfOf) appendField(dst []byte, i int) []byte {
@@ -955,21 +956,18 @@ func (x *InScopeOf) unknownMembers() *Members { return &x.Unknown }
 
 func (x *InScopeOf) layoutOf() (uint8, *uint16) { return layInScopeOf, &x.layout }
 
-func (x *InScopeOf) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *InScopeOf) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // sourceArn
-		ok, err = d.str(&x.SourceARN)
+		return d.str(&x.SourceARN)
 	case 1: // sourceAccount
-		ok, err = d.str(&x.SourceAccount)
+		return d.str(&x.SourceAccount)
 	case 2: // issuerType
-		ok, err = d.str(&x.IssuerType)
+		return d.str(&x.IssuerType)
 	case 3: // credentialsIssuedTo
-		ok, err = d.str(&x.CredentialsIssuedTo)
+		return d.str(&x.CredentialsIssuedTo)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *InScopeOf) appendField(dst []byte, i int) []byte {
@@ -1020,21 +1018,18 @@ func (x *Resource) unknownMembers() *Members { return &x.Unknown }
 
 func (x *Resource) layoutOf() (uint8, *uint16) { return layResource, &x.layout }
 
-func (x *Resource) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *Resource) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // accountId
-		ok, err = d.str(&x.AccountID)
+		return d.str(&x.AccountID)
 	case 1: // type
-		ok, err = d.str(&x.Type)
+		return d.str(&x.Type)
 	case 2: // ARN
-		ok, err = d.str(&x.ARN)
+		return d.str(&x.ARN)
 	case 3: // ARNPrefix
-		ok, err = d.str(&x.ARNPrefix)
+		return d.str(&x.ARNPrefix)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *Resource) appendField(dst []byte, i int) []byte {
@@ -1085,21 +1080,18 @@ func (x *TLSDetails) unknownMembers() *Members { return &x.Unknown }
 
 func (x *TLSDetails) layoutOf() (uint8, *uint16) { return layTLSDetails, &x.layout }
 
-func (x *TLSDetails) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *TLSDetails) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // tlsVersion
-		ok, err = d.str(&x.TLSVersion)
+		return d.str(&x.TLSVersion)
 	case 1: // cipherSuite
-		ok, err = d.str(&x.CipherSuite)
+		return d.str(&x.CipherSuite)
 	case 2: // clientProvidedHostHeader
-		ok, err = d.str(&x.ClientProvidedHostHeader)
+		return d.str(&x.ClientProvidedHostHeader)
 	case 3: // keyExchange
-		ok, err = d.str(&x.KeyExchange)
+		return d.str(&x.KeyExchange)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *TLSDetails) appendField(dst []byte, i int) []byte {
@@ -1150,21 +1142,18 @@ func (x *Addendum) unknownMembers() *Members { return &x.Unknown }
 
 func (x *Addendum) layoutOf() (uint8, *uint16) { return layAddendum, &x.layout }
 
-func (x *Addendum) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *Addendum) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // reason
-		ok, err = d.str((*string)(&x.Reason))
+		return d.str((*string)(&x.Reason))
 	case 1: // updatedFields
-		ok, err = d.raw(&x.UpdatedFields)
+		return d.raw(&x.UpdatedFields)
 	case 2: // originalRequestID
-		ok, err = d.str(&x.OriginalRequestID)
+		return d.uniqueStr(&x.OriginalRequestID)
 	case 3: // originalEventID
-		ok, err = d.str(&x.OriginalEventID)
+		return d.uniqueStr(&x.OriginalEventID)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *Addendum) appendField(dst []byte, i int) []byte {
@@ -1219,25 +1208,22 @@ func (x *InsightDetails) unknownMembers() *Members { return &x.Unknown }
 
 func (x *InsightDetails) layoutOf() (uint8, *uint16) { return layInsightDetails, &x.layout }
 
-func (x *InsightDetails) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *InsightDetails) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // state
-		ok, err = d.str((*string)(&x.State))
+		return d.str((*string)(&x.State))
 	case 1: // eventSource
-		ok, err = d.str(&x.EventSource)
+		return d.str(&x.EventSource)
 	case 2: // eventName
-		ok, err = d.str(&x.EventName)
+		return d.str(&x.EventName)
 	case 3: // insightType
-		ok, err = d.str((*string)(&x.InsightType))
+		return d.str((*string)(&x.InsightType))
 	case 4: // errorCode
-		ok, err = d.str(&x.ErrorCode)
+		return d.str(&x.ErrorCode)
 	case 5: // insightContext
-		ok, err = obj(d, &x.InsightContext)
+		return obj(d, &x.InsightContext)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *InsightDetails) appendField(dst []byte, i int) []byte {
@@ -1296,17 +1282,14 @@ func (x *InsightContext) unknownMembers() *Members { return &x.Unknown }
 
 func (x *InsightContext) layoutOf() (uint8, *uint16) { return layInsightContext, &x.layout }
 
-func (x *InsightContext) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *InsightContext) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // statistics
-		ok, err = obj(d, &x.Statistics)
+		return obj(d, &x.Statistics)
 	case 1: // attributions
-		ok, err = array(d, &x.Attributions)
+		return array(d, &x.Attributions)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *InsightContext) appendField(dst []byte, i int) []byte {
@@ -1375,21 +1358,18 @@ func (x *InsightStatistics) unknownMembers() *Members { return &x.Unknown }
 
 func (x *InsightStatistics) layoutOf() (uint8, *uint16) { return layInsightStatistics, &x.layout }
 
-func (x *InsightStatistics) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *InsightStatistics) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // baseline
-		ok, err = obj(d, &x.Baseline)
+		return obj(d, &x.Baseline)
 	case 1: // insight
-		ok, err = obj(d, &x.Insight)
+		return obj(d, &x.Insight)
 	case 2: // insightDuration
-		ok, err = d.minutes(&x.InsightDuration)
+		return d.minutes(&x.InsightDuration)
 	case 3: // baselineDuration
-		ok, err = d.minutes(&x.BaselineDuration)
+		return d.minutes(&x.BaselineDuration)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *InsightStatistics) appendField(dst []byte, i int) []byte {
@@ -1458,15 +1438,12 @@ func (x *Average) unknownMembers() *Members { return &x.Unknown }
 
 func (x *Average) layoutOf() (uint8, *uint16) { return layAverage, &x.layout }
 
-func (x *Average) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *Average) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // average
-		ok, err = d.average(&x.Average, &x.text)
+		return d.average(&x.Average, &x.text)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *Average) appendField(dst []byte, i int) []byte {
@@ -1512,19 +1489,16 @@ func (x *Attribution) unknownMembers() *Members { return &x.Unknown }
 
 func (x *Attribution) layoutOf() (uint8, *uint16) { return layAttribution, &x.layout }
 
-func (x *Attribution) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *Attribution) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // attribute
-		ok, err = d.str(&x.Attribute)
+		return d.str(&x.Attribute)
 	case 1: // insight
-		ok, err = array(d, &x.Insight)
+		return array(d, &x.Insight)
 	case 2: // baseline
-		ok, err = array(d, &x.Baseline)
+		return array(d, &x.Baseline)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *Attribution) appendField(dst []byte, i int) []byte {
@@ -1604,17 +1578,14 @@ func (x *AttributionValue) unknownMembers() *Members { return &x.Unknown }
 
 func (x *AttributionValue) layoutOf() (uint8, *uint16) { return layAttributionValue, &x.layout }
 
-func (x *AttributionValue) decodeMember(d *decoder, key []byte) (int, bool, error) {
-	var ok bool
-	var err error
-	i := x.fieldIndex(key)
+func (x *AttributionValue) decodeField(d *decoder, i int) (bool, error) {
 	switch i {
 	case 0: // value
-		ok, err = d.str(&x.Value)
+		return d.str(&x.Value)
 	case 1: // average
-		ok, err = d.average(&x.Average, &x.text)
+		return d.average(&x.Average, &x.text)
 	}
-	return i, ok, err
+	return false, nil
 }
 
 func (x *AttributionValue) appendField(dst []byte, i int) []byte {

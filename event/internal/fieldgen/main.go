@@ -35,6 +35,9 @@ type field struct {
 	kind         kind
 	typ          string // object and array: the element type
 	alloc        bool   // object: taken from the decoder's record block
+	// unique marks a string whose values seldom repeat (ids, timestamps):
+	// the decoder does not look them up in its cache of recent values.
+	unique bool
 }
 
 type object struct {
@@ -46,6 +49,9 @@ type object struct {
 }
 
 func f(json, goName string, k kind) field { return field{json: json, goName: goName, kind: k} }
+
+// id is a string member whose values seldom repeat.
+func id(json, goName string) field { return field{json: json, goName: goName, kind: str, unique: true} }
 func obj(json, goName, typ string, alloc bool) field {
 	return field{json: json, goName: goName, kind: objKind, typ: typ, alloc: alloc}
 }
@@ -71,15 +77,15 @@ var objects = []object{
 		f("requestParameters", "RequestParameters", raw),
 		f("responseElements", "ResponseElements", raw),
 		f("additionalEventData", "AdditionalEventData", raw),
-		f("requestID", "RequestID", str),
-		f("eventID", "EventID", str),
+		id("requestID", "RequestID"),
+		id("eventID", "EventID"),
 		f("readOnly", "ReadOnly", boolean),
 		arr("resources", "Resources", "Resource"),
 		f("eventType", "EventType", strT),
 		f("apiVersion", "APIVersion", str),
 		f("managementEvent", "ManagementEvent", boolean),
 		f("recipientAccountId", "RecipientAccountID", str),
-		f("sharedEventID", "SharedEventID", str),
+		id("sharedEventID", "SharedEventID"),
 		f("vpcEndpointId", "VPCEndpointID", str),
 		f("vpcEndpointAccountId", "VPCEndpointAccountID", str),
 		f("serviceEventDetails", "ServiceEventDetails", raw),
@@ -130,7 +136,7 @@ var objects = []object{
 		f("attributes", "Attributes", raw),
 	}},
 	{name: "SessionAttributes", fields: []field{
-		f("creationDate", "CreationDate", str),
+		id("creationDate", "CreationDate"),
 		f("mfaAuthenticated", "MFAAuthenticated", str),
 	}},
 	{name: "InvokedByDelegate", fields: []field{
@@ -161,8 +167,8 @@ var objects = []object{
 	{name: "Addendum", fields: []field{
 		f("reason", "Reason", strT),
 		f("updatedFields", "UpdatedFields", raw),
-		f("originalRequestID", "OriginalRequestID", str),
-		f("originalEventID", "OriginalEventID", str),
+		id("originalRequestID", "OriginalRequestID"),
+		id("originalEventID", "OriginalEventID"),
 	}},
 	{name: "InsightDetails", fields: []field{
 		f("state", "State", strT),
@@ -257,6 +263,19 @@ func genCodec() []byte {
 		p("%d, ", i)
 	}
 	p("}\n\n")
+	// The member names by layout type and field index, for the decoder's
+	// key prediction.
+	most := 0
+	p("// fieldKeys[typ][i] is the member name of field i of layout type typ.\nvar fieldKeys = [...][]string{\n")
+	for _, o := range objects {
+		p("\tlay%s: {", o.name)
+		for _, fl := range o.fields {
+			p("%q, ", fl.json)
+		}
+		p("},\n")
+		most = max(most, len(o.fields))
+	}
+	p("}\n\n// maxFields is the largest number of fields of an object type.\nconst maxFields = %d\n\n", most)
 	for oi, o := range objects {
 		p("// %s\n\n", o.name)
 		p("func (x *%s) fieldIndex(key []byte) int {\n\tswitch string(key) {\n", o.name)
@@ -266,11 +285,11 @@ func genCodec() []byte {
 		p("\t}\n\treturn -1\n}\n\n")
 		p("func (x *%s) unknownMembers() *Members { return &x.Unknown }\n\n", o.name)
 		p("func (x *%s) layoutOf() (uint8, *uint16) { return lay%s, &x.layout }\n\n", o.name, o.name)
-		p("func (x *%s) decodeMember(d *decoder, key []byte) (int, bool, error) {\n\tvar ok bool\n\tvar err error\n\ti := x.fieldIndex(key)\n\tswitch i {\n", o.name)
+		p("func (x *%s) decodeField(d *decoder, i int) (bool, error) {\n\tswitch i {\n", o.name)
 		for i, fl := range o.fields {
-			p("\tcase %d: // %s\n\t\tok, err = %s\n", i, fl.json, decodeExpr(fl))
+			p("\tcase %d: // %s\n\t\treturn %s\n", i, fl.json, decodeExpr(fl))
 		}
-		p("\t}\n\treturn i, ok, err\n}\n\n")
+		p("\t}\n\treturn false, nil\n}\n\n")
 		p("func (x *%s) appendField(dst []byte, i int) []byte {\n\tswitch i {\n", o.name)
 		for i, fl := range o.fields {
 			p("\tcase %d:\n%s", i, encodeStmt(fl))
@@ -319,6 +338,9 @@ func insightOrder(rec object) []int {
 func decodeExpr(fl field) string {
 	switch fl.kind {
 	case str:
+		if fl.unique {
+			return fmt.Sprintf("d.uniqueStr(&x.%s)", fl.goName)
+		}
 		return fmt.Sprintf("d.str(&x.%s)", fl.goName)
 	case strT:
 		return fmt.Sprintf("d.str((*string)(&x.%s))", fl.goName)
