@@ -7,9 +7,9 @@ import (
 	"github.com/google/uuid"
 )
 
-// CurrentVersion is the eventVersion the builders write: the newest version
+// currentVersion is the eventVersion the builders write: the newest version
 // CloudTrail documents (1.11, October 2024).
-const CurrentVersion = "1.11"
+const currentVersion = "1.11"
 
 // jsonNull is the value the builders give requestParameters and
 // responseElements when the caller left them unset: both are Optional=False
@@ -26,19 +26,22 @@ var jsonNull = json.RawMessage("null")
 // caller's template is never modified (nested pointers are shared, not
 // copied, and are not written through). The fields filled are:
 //
-//   - eventVersion: [CurrentVersion].
+//   - eventVersion: "1.11", the newest version CloudTrail documents.
 //   - eventID: NewID().
 //   - eventTime: Now(). A time the caller gave is kept as the same instant but
 //     converted to UTC and truncated to the whole second, because that is the
 //     only form a record can carry (layout [TimeLayout]); this is the one
 //     normalisation of a caller-set field.
-//   - eventType: the type of the method (AwsApiCall, AwsServiceEvent, …).
-//   - eventCategory: Management, or Data for [Builder.DataEvent].
-//   - managementEvent: true, or false for [Builder.DataEvent].
+//   - eventType: the type of the method (AwsApiCall, AwsServiceEvent,
+//     AwsConsoleSignIn).
+//   - eventCategory: Management (an API call may give Data: a data event).
+//   - managementEvent: true for Management, false for Data and
+//     NetworkActivity, from the record's eventCategory.
 //   - recipientAccountId: userIdentity.accountId, or when that is empty the
 //     accountId of the first resource that has one.
-//   - readOnly: for API calls and data events, [ReadOnlyAPI] of the event
-//     name; false for console sign-ins, console actions and service events.
+//   - readOnly: for API calls (data events and console actions included),
+//     [ReadOnlyAPI] of the event name; false for console sign-ins and
+//     service events.
 //   - requestParameters and responseElements: JSON null.
 //
 // The zero Builder uses the system clock and random UUIDs:
@@ -52,22 +55,20 @@ type Builder struct {
 	NewID func() string
 }
 
-// APICall completes r as a management API call (eventType AwsApiCall,
-// eventCategory Management, managementEvent true, readOnly from the event
-// name). The caller gives at least userIdentity, eventSource, eventName,
-// awsRegion and sourceIPAddress.
+// APICall completes r as an API call (eventType AwsApiCall, readOnly from
+// the event name). It is a management event (eventCategory Management,
+// managementEvent true) unless r's eventCategory is Data: then it is a data
+// event, an API call on the data plane such as s3:GetObject or
+// lambda:Invoke (managementEvent false), for which the caller usually also
+// gives resources. The caller gives at least userIdentity, eventSource,
+// eventName, awsRegion and sourceIPAddress.
+//
+// A console action that is not an API call is completed the same way with
+// r's eventType set to AwsConsoleAction (readOnly false unless ReadOnlyAPI
+// says otherwise), and network activity with AwsVpceEvent and eventCategory
+// NetworkActivity.
 func (b Builder) APICall(r Record) *Record {
 	b.fill(&r, AwsAPICall, CategoryManagement)
-	b.fillReadOnly(&r, ReadOnlyAPI(r.EventName))
-	return &r
-}
-
-// DataEvent completes r as a data event: an API call on the data plane such
-// as s3:GetObject or lambda:Invoke (eventType AwsApiCall, eventCategory Data,
-// managementEvent false, readOnly from the event name). The caller usually
-// also gives resources.
-func (b Builder) DataEvent(r Record) *Record {
-	b.fill(&r, AwsAPICall, CategoryData)
 	b.fillReadOnly(&r, ReadOnlyAPI(r.EventName))
 	return &r
 }
@@ -101,18 +102,9 @@ func (b Builder) ConsoleSignIn(r Record) *Record {
 	return &r
 }
 
-// ConsoleAction completes r as a console action that is not an API call
-// (eventType AwsConsoleAction, eventCategory Management, managementEvent
-// true, readOnly false unless [ReadOnlyAPI] says otherwise).
-func (b Builder) ConsoleAction(r Record) *Record {
-	b.fill(&r, AwsConsoleAction, CategoryManagement)
-	b.fillReadOnly(&r, ReadOnlyAPI(r.EventName))
-	return &r
-}
-
 func (b Builder) fill(r *Record, t EventType, c Category) {
 	if r.EventVersion == "" {
-		r.EventVersion = CurrentVersion
+		r.EventVersion = currentVersion
 	}
 	if r.EventID == "" {
 		if b.NewID != nil {
@@ -136,7 +128,7 @@ func (b Builder) fill(r *Record, t EventType, c Category) {
 		r.EventCategory = c
 	}
 	if r.ManagementEvent == nil {
-		m := c == CategoryManagement
+		m := r.EventCategory == CategoryManagement
 		r.ManagementEvent = &m
 	}
 	if r.RecipientAccountID == "" {

@@ -50,13 +50,14 @@ func TestBuilderFillsDefaults(t *testing.T) {
 		{"api read", b.APICall, Record{EventSource: "iam.amazonaws.com", EventName: "ListUsers"}, AwsAPICall, CategoryManagement, true, true, "iam.amazonaws.com", "ListUsers"},
 		{"api write", b.APICall, Record{EventSource: "ec2.amazonaws.com", EventName: "RunInstances"}, AwsAPICall, CategoryManagement, true, false, "ec2.amazonaws.com", "RunInstances"},
 		{"api kms decrypt", b.APICall, Record{EventSource: "kms.amazonaws.com", EventName: "Decrypt"}, AwsAPICall, CategoryManagement, true, true, "kms.amazonaws.com", "Decrypt"},
-		{"data read", b.DataEvent, Record{EventSource: "s3.amazonaws.com", EventName: "GetObject"}, AwsAPICall, CategoryData, false, true, "s3.amazonaws.com", "GetObject"},
-		{"data write", b.DataEvent, Record{EventSource: "s3.amazonaws.com", EventName: "PutObject"}, AwsAPICall, CategoryData, false, false, "s3.amazonaws.com", "PutObject"},
+		{"data read", b.APICall, Record{EventSource: "s3.amazonaws.com", EventName: "GetObject", EventCategory: CategoryData}, AwsAPICall, CategoryData, false, true, "s3.amazonaws.com", "GetObject"},
+		{"data write", b.APICall, Record{EventSource: "s3.amazonaws.com", EventName: "PutObject", EventCategory: CategoryData}, AwsAPICall, CategoryData, false, false, "s3.amazonaws.com", "PutObject"},
+		{"network activity", b.APICall, Record{EventSource: "s3.amazonaws.com", EventName: "ListBuckets", EventType: AwsVpceEvent, EventCategory: CategoryNetworkActivity}, AwsVpceEvent, CategoryNetworkActivity, false, true, "s3.amazonaws.com", "ListBuckets"},
 		{"service", b.ServiceEvent, Record{EventSource: "kms.amazonaws.com", EventName: "RotateKey"}, AwsServiceEvent, CategoryManagement, true, false, "kms.amazonaws.com", "RotateKey"},
 		{"service named Get", b.ServiceEvent, Record{EventSource: "x.amazonaws.com", EventName: "GetThing"}, AwsServiceEvent, CategoryManagement, true, false, "x.amazonaws.com", "GetThing"},
 		{"signin", b.ConsoleSignIn, Record{}, AwsConsoleSignIn, CategoryManagement, true, false, "signin.amazonaws.com", "ConsoleLogin"},
 		{"signin other", b.ConsoleSignIn, Record{EventName: "CheckMfa"}, AwsConsoleSignIn, CategoryManagement, true, false, "signin.amazonaws.com", "CheckMfa"},
-		{"console action", b.ConsoleAction, Record{EventSource: "health.amazonaws.com", EventName: "DescribeEventAggregates"}, AwsConsoleAction, CategoryManagement, true, true, "health.amazonaws.com", "DescribeEventAggregates"},
+		{"console action", b.APICall, Record{EventSource: "health.amazonaws.com", EventName: "DescribeEventAggregates", EventType: AwsConsoleAction}, AwsConsoleAction, CategoryManagement, true, true, "health.amazonaws.com", "DescribeEventAggregates"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,8 +118,8 @@ func TestBuilderKeepsCallerFields(t *testing.T) {
 		ResponseElements:   json.RawMessage(`{"x":1}`),
 	}
 	for name, build := range map[string]func(Record) *Record{
-		"APICall": b.APICall, "DataEvent": b.DataEvent, "ServiceEvent": b.ServiceEvent,
-		"ConsoleSignIn": b.ConsoleSignIn, "ConsoleAction": b.ConsoleAction,
+		"APICall": b.APICall, "ServiceEvent": b.ServiceEvent,
+		"ConsoleSignIn": b.ConsoleSignIn,
 	} {
 		r := build(in)
 		if r.EventVersion != "1.08" || r.EventID != "caller-id" || !r.EventTime.Equal(at) ||
@@ -165,10 +166,10 @@ func TestBuilderRecipientFallsBackToResource(t *testing.T) {
 func TestBuilderDefaultsUseClockAndUUID(t *testing.T) {
 	before := time.Now().Add(-time.Second)
 	r1 := Builder{}.APICall(Record{EventName: "ListBuckets"})
-	r2 := Builder{}.DataEvent(Record{EventName: "GetObject"})
+	r2 := Builder{}.APICall(Record{EventName: "GetObject", EventCategory: CategoryData})
 	after := time.Now().Add(time.Second)
 	uuidRE := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
-	for _, r := range []*Record{r1, r2, Builder{}.ServiceEvent(Record{}), Builder{}.ConsoleSignIn(Record{}), Builder{}.ConsoleAction(Record{})} {
+	for _, r := range []*Record{r1, r2, Builder{}.ServiceEvent(Record{}), Builder{}.ConsoleSignIn(Record{}), Builder{}.APICall(Record{EventType: AwsConsoleAction})} {
 		if !uuidRE.MatchString(r.EventID) {
 			t.Errorf("eventID %q is not a v4 UUID", r.EventID)
 		}
@@ -257,8 +258,10 @@ func TestBuilderRoundTrip(t *testing.T) {
 	b := fixedBuilder()
 	base := Record{UserIdentity: iamUser(), AWSRegion: "us-east-1", SourceIPAddress: "192.0.2.10", UserAgent: "aws-cli/2.15.0"}
 	for name, build := range map[string]func(Record) *Record{
-		"APICall": b.APICall, "DataEvent": b.DataEvent, "ServiceEvent": b.ServiceEvent,
-		"ConsoleSignIn": b.ConsoleSignIn, "ConsoleAction": b.ConsoleAction,
+		"APICall": b.APICall, "ServiceEvent": b.ServiceEvent,
+		"data event":     func(r Record) *Record { r.EventCategory = CategoryData; return b.APICall(r) },
+		"ConsoleSignIn":  b.ConsoleSignIn,
+		"console action": func(r Record) *Record { r.EventType = AwsConsoleAction; return b.APICall(r) },
 	} {
 		in := base
 		in.EventSource, in.EventName = "s3.amazonaws.com", "GetObject"

@@ -2,18 +2,14 @@ package event
 
 import (
 	"encoding/json"
-	"errors"
 	"math"
 	"strconv"
 )
 
-// ErrSyntax is the sentinel of every malformed-JSON error the decoder
-// returns: errors.Is(err, ErrSyntax) reports whether a record was rejected
-// because its bytes are not a well-formed JSON object. The error itself is a
-// *SyntaxError carrying the byte offset.
-var ErrSyntax = errors.New("event: malformed JSON")
-
-// SyntaxError reports malformed JSON in a record. It wraps ErrSyntax.
+// SyntaxError reports malformed JSON in a record: bytes that are not a
+// well-formed JSON object. It is the only error Unmarshal returns; where
+// errors are mixed (a log file reader's), errors.As with a *SyntaxError
+// tells a rejected record from other failures.
 type SyntaxError struct {
 	Offset int64  // byte offset in the input at which the problem was found
 	Msg    string // what was wrong, e.g. "invalid character 'x' after object key"
@@ -24,17 +20,11 @@ func (e *SyntaxError) Error() string {
 	return "event: malformed JSON at offset " + strconv.FormatInt(e.Offset, 10) + ": " + e.Msg
 }
 
-// Unwrap returns ErrSyntax.
-func (e *SyntaxError) Unwrap() error { return ErrSyntax }
-
-// ErrUnencodable is the sentinel of the errors MarshalJSON returns for a
-// record that cannot be written as valid CloudTrail JSON: a raw member or
-// Unknown value that is not valid JSON, a NaN or infinite average, or an
-// eventTime outside the years 0000–9999. The error is an *EncodeError.
-var ErrUnencodable = errors.New("event: record cannot be encoded")
-
-// EncodeError names the member that made MarshalJSON fail. It wraps
-// ErrUnencodable and, where there is one, the underlying cause.
+// EncodeError is the only error MarshalJSON returns: the record cannot be
+// written as valid CloudTrail JSON (a raw member or Unknown value that is
+// not valid JSON, a NaN or infinite average, or an eventTime outside the
+// years 0000–9999). It names the member and wraps the underlying cause,
+// where there is one.
 type EncodeError struct {
 	Member string // dotted path of the member, e.g. "requestParameters" or "userIdentity.Unknown[foo]"
 	Msg    string
@@ -50,13 +40,8 @@ func (e *EncodeError) Error() string {
 	return s
 }
 
-// Unwrap returns ErrUnencodable and the underlying cause.
-func (e *EncodeError) Unwrap() []error {
-	if e.Err == nil {
-		return []error{ErrUnencodable}
-	}
-	return []error{ErrUnencodable, e.Err}
-}
+// Unwrap returns the underlying cause, or nil.
+func (e *EncodeError) Unwrap() error { return e.Err }
 
 // Unmarshal decodes one record, a JSON object, from data into r. On success
 // it replaces the whole of *r; on error *r is left unchanged. Leading and
@@ -64,7 +49,7 @@ func (e *EncodeError) Unwrap() []error {
 // syntax error. The record does not alias data: data may be reused as soon as
 // Unmarshal returns.
 //
-// The only error is a *SyntaxError (errors.Is ErrSyntax), for malformed JSON
+// The only error is a *SyntaxError, for malformed JSON
 // or a value that is not an object. Well-formed members the model cannot hold
 // (an eventTime of "redacted", "readOnly":"true") are not errors: they are
 // kept in Unknown.
@@ -104,7 +89,8 @@ func (r *Record) AppendJSON(dst []byte) []byte {
 }
 
 // MarshalJSON implements json.Marshaler. It returns what AppendJSON writes,
-// after checking that the result is valid JSON (see ErrUnencodable).
+// after checking that the result is valid JSON; the only error is an
+// *EncodeError.
 // It has a value receiver so that json.Marshal encodes Record values as well
 // as pointers the same way.
 func (r Record) MarshalJSON() ([]byte, error) {

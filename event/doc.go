@@ -17,8 +17,8 @@
 // [Unmarshal] and [Record.UnmarshalJSON] read one record with a hand-written
 // decoder (no reflection). The input must be exactly one JSON object,
 // optionally surrounded by JSON whitespace, and well-formed per RFC 8259:
-// anything else is a [*SyntaxError] (errors.Is [ErrSyntax]) with the byte
-// offset of the problem; the decoder never panics. Nesting deeper than
+// anything else is a [*SyntaxError] (the decoder's only error) with the
+// byte offset of the problem; the decoder never panics. Nesting deeper than
 // 10000 is a syntax error. On error the destination is left unchanged; on
 // success it is replaced wholesale.
 //
@@ -74,7 +74,7 @@
 // when the destination has room; [Record.MarshalJSON] returns the same bytes
 // after checking that they are valid JSON (a raw member or Unknown value that
 // is not, a NaN or infinite average, or an eventTime outside years 0–9999 is
-// an [*EncodeError], errors.Is [ErrUnencodable]). json.Marshal of a record
+// an [*EncodeError] naming the member). json.Marshal of a record
 // yields the MarshalJSON bytes: the characters encoding/json would escape in
 // a Marshaler's output are already escaped.
 //
@@ -175,11 +175,11 @@
 // # Builders and validation
 //
 // A service that emits events builds them with a Builder's methods
-// APICall, DataEvent, ServiceEvent, ConsoleSignIn and ConsoleAction (the
-// zero Builder, Builder{}, uses the system clock and random UUIDs). Each
-// takes the caller's record
-// by value and fills only what the caller left at its zero value:
-// eventVersion (CurrentVersion, "1.11"), eventID (Builder.NewID, by default a
+// APICall (with eventCategory Data given, a data event; with eventType
+// AwsConsoleAction, a console action), ServiceEvent and ConsoleSignIn (the
+// zero Builder, Builder{}, uses the system clock and random UUIDs). Each takes the caller's record by value
+// and fills only what the caller left at its zero value: eventVersion
+// ("1.11", the newest documented), eventID (Builder.NewID, by default a
 // random UUID), eventTime (Builder.Now, converted to UTC and truncated to the
 // second; a time the caller set is normalised the same way, the one caller
 // field that is changed), eventType and eventCategory from the method,
@@ -198,8 +198,8 @@
 //
 // Validate checks a record against the schema and returns a
 // *ValidationError that lists every problem at once (each a Problem with the
-// field's JSON path, a ProblemCode and a message); it matches
-// ErrInvalidRecord with errors.Is and never panics. It checks the fields
+// field's JSON path, a ProblemCode and a message), its only error, and
+// never panics. It checks the fields
 // required per event type and eventVersion, the documented enumeration
 // values, the eventVersion and eventTime forms, the 256 KB size limit
 // (MaxRecordSize, measured on the AppendJSON output), and consistency

@@ -51,11 +51,10 @@ func ExampleValidate() {
 		RequestParameters: []byte("null"),
 	}
 	err := event.Validate(r)
-	fmt.Println(errors.Is(err, event.ErrInvalidRecord))
 	var ve *event.ValidationError
-	errors.As(err, &ve)
+	fmt.Println(errors.As(err, &ve))
 	for _, p := range ve.Problems {
-		fmt.Println(p)
+		fmt.Printf("%s: %s: %s\n", p.Field, p.Code, p.Message)
 	}
 	// Output:
 	// true

@@ -1,7 +1,6 @@
 package event
 
 import (
-	"errors"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,10 +11,6 @@ import (
 // MaxRecordSize is the largest record CloudTrail delivers, in bytes of
 // compact JSON as written by [Record.AppendJSON]: 256 KB.
 const MaxRecordSize = 256 * 1024
-
-// ErrInvalidRecord is matched (with errors.Is) by every error Validate
-// returns.
-var ErrInvalidRecord = errors.New("event: invalid record")
 
 // ProblemCode classifies a [Problem].
 type ProblemCode string
@@ -56,8 +51,8 @@ type Problem struct {
 	Message string // what is wrong, with the offending value quoted
 }
 
-// String returns "field: code: message".
-func (p Problem) String() string {
+// text returns "field: code: message".
+func (p Problem) text() string {
 	if p.Field == "" {
 		return string(p.Code) + ": " + p.Message
 	}
@@ -65,13 +60,14 @@ func (p Problem) String() string {
 }
 
 // ValidationError lists every problem Validate found in one record, in the
-// order of the record's fields.
+// order of the record's fields. It is the only error Validate returns.
 type ValidationError struct {
 	EventID  string // the record's eventID, if it has one, to locate it
 	Problems []Problem
 }
 
-// Error lists the problems, separated by "; ".
+// Error lists the problems, each as "field: code: message", separated by
+// "; ".
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("event: invalid record")
@@ -85,16 +81,13 @@ func (e *ValidationError) Error() string {
 		} else {
 			b.WriteString("; ")
 		}
-		b.WriteString(p.String())
+		b.WriteString(p.text())
 	}
 	return b.String()
 }
 
-// Is reports whether target is ErrInvalidRecord.
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalidRecord }
-
 // Validate checks r against the record schema and returns nil or a
-// *ValidationError (which matches ErrInvalidRecord) listing every problem at
+// *ValidationError listing every problem at
 // once. It never panics, whatever r holds (a nil record, nil nested
 // pointers).
 //

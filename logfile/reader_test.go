@@ -135,7 +135,7 @@ func TestReaderRejects(t *testing.T) {
 	// Offsets point at the problem.
 	_, err := readErr([]byte(`{"Records":[`+rec1+`, {"eventID":x}]}`), ReaderOptions{})
 	var re *RecordError
-	if !errors.As(err, &re) || re.Record != 1 || re.Offset != int64(len(`{"Records":[`+rec1+`, {"eventID":`)) || !errors.Is(err, event.ErrSyntax) {
+	if !errors.As(err, &re) || re.Record != 1 || re.Offset != int64(len(`{"Records":[`+rec1+`, {"eventID":`)) || !errors.As(err, new(*event.SyntaxError)) {
 		t.Errorf("malformed record 1: %+v", re)
 	}
 	// Kind reports a digest as such.

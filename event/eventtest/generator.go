@@ -212,9 +212,13 @@ func (g *Generator) account(id string) *account {
 	return a
 }
 
+// builderVersion is the eventVersion event.Builder writes (the newest
+// documented), for series whose API template does not pin an older one.
+var builderVersion = event.Builder{NewID: func() string { return "" }}.APICall(event.Record{}).EventVersion
+
 // newSeries builds the series x using the templates of a (which may be nil).
 func (g *Generator) newSeries(x Series, a *api) *series {
-	s := &series{Series: x, api: a, acct: g.account(x.Account), version: event.CurrentVersion}
+	s := &series{Series: x, api: a, acct: g.account(x.Account), version: builderVersion}
 	s.key = splitmix(hash64(x.Account + "|" + x.Region + "|" + x.EventSource + "|" + x.EventName + "|" + x.ErrorCode))
 	s.kind, s.weights = kindCall, mixes[mixAPI]
 	if a != nil {

@@ -252,7 +252,8 @@ func (g *Generator) runAttack(i, n int, at Attack) (*attack, error) {
 				}
 				rec = b.ConsoleSignIn(r)
 			case kindData:
-				rec = b.DataEvent(r)
+				r.EventCategory = event.CategoryData
+				rec = b.APICall(r)
 			default:
 				host := strings.TrimSuffix(s.source, ".amazonaws.com") + "." + region + ".amazonaws.com"
 				if s.global {
