@@ -130,7 +130,7 @@ func runDemo(e *env, args []string) int {
 	allOK := true
 	for _, r := range out.DeliveringRegions {
 		rep, err := digest.Validate(ctx, store, digest.ValidateOptions{
-			DigestChain:         logfile.DigestChain{Location: logfile.Location{Bucket: bucket}, Region: r},
+			DigestChain:         logfile.DigestChain{Location: a.Location, Region: r},
 			TrailARN:            out.Trail.TrailARN,
 			Start:               a.Start,
 			End:                 out.Finish,
