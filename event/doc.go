@@ -183,10 +183,10 @@
 // random UUID), eventTime (Builder.Now, converted to UTC and truncated to the
 // second; a time the caller set is normalised the same way, the one caller
 // field that is changed), eventType and eventCategory from the method,
-// managementEvent (false only for data events), recipientAccountId (the
-// identity's account, else the first resource's), readOnly from the API name
-// by ReadOnlyAPI (a documented table of read verbs and overrides; unknown
-// verbs count as writes), and JSON null for requestParameters and
+// managementEvent (false for Data and NetworkActivity), recipientAccountId
+// (the identity's account, else the first resource's), readOnly from the API
+// name by ReadOnlyAPI (a documented table of read verbs and overrides;
+// unknown verbs count as writes), and JSON null for requestParameters and
 // responseElements, which CloudTrail always writes. The raw members it is
 // given are escaped as CloudTrail writes strings (above). Set Builder.Now and
 // Builder.NewID to make fixtures byte-stable.
