@@ -60,7 +60,7 @@ func (e *env) records(t *testing.T) []*event.Record {
 			t.Fatal(err)
 		}
 		obj, _ := e.store.Get(ctx, "b", key)
-		for r, err := range logfile.NewReader(bytes.NewReader(obj.Body), logfile.ReaderOptions{}).All() {
+		for r, err := range logfile.ReadRecords(bytes.NewReader(obj.Body), logfile.ReadOptions{}) {
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -293,7 +293,7 @@ func (d *Digester) load(ctx context.Context, now time.Time) error {
 // listing from since first and the whole chain only if that finds none.
 func (d *Digester) newestDigest(ctx context.Context, since time.Time) (string, error) {
 	dc := d.cfg.DigestChain
-	for _, after := range []string{dc.ListStartAfter(since), ""} {
+	for _, after := range []string{dc.Key(since.Add(-time.Minute), false).String(), ""} {
 		var newest, newestT string
 		for key, err := range d.cfg.Store.List(ctx, d.cfg.Bucket, d.cfg.ListPrefix(), after) {
 			if err != nil {

@@ -215,7 +215,7 @@ func BenchmarkReader(b *testing.B) {
 	b.ResetTimer()
 	cpu := startCPU()
 	for i := 0; i < b.N; i++ {
-		rd := NewReader(bytes.NewReader(body), ReaderOptions{})
+		rd := newReader(bytes.NewReader(body), ReadOptions{})
 		for {
 			_, err := rd.Next()
 			if err == io.EOF {

@@ -152,12 +152,9 @@ func (s *DirStore) removeLeftovers() error {
 	return nil
 }
 
-// Root returns the store's root directory, absolute and with links resolved.
-func (s *DirStore) Root() string { return s.root }
-
-// Path returns the file that holds the object at bucket and key, or a
+// path returns the file that holds the object at bucket and key, or an
 // error wrapping ErrUnsafeKey if DirStore refuses the key.
-func (s *DirStore) Path(bucket, key string) (string, error) {
+func (s *DirStore) path(bucket, key string) (string, error) {
 	if err := checkDirKey(bucket, key); err != nil {
 		return "", err
 	}

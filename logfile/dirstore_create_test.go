@@ -123,7 +123,7 @@ func dirStoreRaceChild(t *testing.T, root, id string) {
 // claimPath returns the claim file PutIfAbsent uses for key in bucket b.
 func claimPath(t *testing.T, s *DirStore, key string) string {
 	t.Helper()
-	p, err := s.Path("b", key)
+	p, err := s.path("b", key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestDirStorePutIfAbsentStaleClaim(t *testing.T) {
 		t.Fatal(err)
 	}
 	host, _ := os.Hostname()
-	if err := os.MkdirAll(filepath.Join(s.Root(), "b", "k"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(s.root, "b", "k"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 
@@ -186,7 +186,7 @@ func TestDirStorePutIfAbsentStaleClaim(t *testing.T) {
 	errc := make(chan error, 1)
 	go func() { errc <- s.PutIfAbsent(ctx, Object{Bucket: "b", Key: key, Body: []byte("waiter")}) }()
 	time.Sleep(50 * time.Millisecond)
-	final, _ := s.Path("b", key)
+	final, _ := s.path("b", key)
 	os.WriteFile(final, []byte("other host's"), 0o644)
 	os.Remove(claim)
 	if err := <-errc; !errors.Is(err, ErrExists) {

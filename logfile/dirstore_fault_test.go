@@ -24,7 +24,7 @@ func TestDirStoreSizeLimit(t *testing.T) {
 	if err := s.Put(ctx, Object{Bucket: "b", Key: key, Body: []byte("x")}); err != nil {
 		t.Fatal(err)
 	}
-	path, err := s.Path("b", key)
+	path, err := s.path("b", key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestDirStoreSizeLimit(t *testing.T) {
 		t.Errorf("refusing took %v: the file was read", d)
 	}
 
-	small, err := NewDirStore(s.Root(), DirStoreOptions{MaxObjectSize: 10})
+	small, err := NewDirStore(s.root, DirStoreOptions{MaxObjectSize: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestDirStoreSizeLimit(t *testing.T) {
 			t.Errorf("Open of %d bytes with a 10-byte limit: %v", n, oerr)
 		}
 	}
-	if _, err := NewDirStore(s.Root(), DirStoreOptions{MaxObjectSize: -1}); err == nil {
+	if _, err := NewDirStore(s.root, DirStoreOptions{MaxObjectSize: -1}); err == nil {
 		t.Error("NewDirStore with a negative MaxObjectSize: no error")
 	}
 }
@@ -93,11 +93,11 @@ func TestDirStoreRefusesHardLinks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	linked, _ := s.Path("b", "d/linked")
+	linked, _ := s.path("b", "d/linked")
 	if err := os.Link(outside, linked); err != nil {
 		t.Skipf("hard links not supported here: %v", err)
 	}
-	meta, _ := s.Path("b", "d/meta")
+	meta, _ := s.path("b", "d/meta")
 	if err := os.Link(outside, meta+metadataSuffix); err != nil {
 		t.Fatal(err)
 	}

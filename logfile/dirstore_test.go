@@ -57,7 +57,7 @@ func TestDirStoreBasics(t *testing.T) {
 		t.Fatalf("Get = %+v, %v", obj, err)
 	}
 	// The sidecar is a flat JSON object of strings next to the object.
-	side, err := os.ReadFile(filepath.Join(s.Root(), "b", "a", "b", "c.json.gz.metadata.json"))
+	side, err := os.ReadFile(filepath.Join(s.root, "b", "a", "b", "c.json.gz.metadata.json"))
 	if err != nil || strings.TrimSpace(string(side)) != `{"signature":"abcd","signature-algorithm":"SHA256withRSA"}` {
 		t.Fatalf("sidecar = %q, %v", side, err)
 	}
@@ -91,7 +91,7 @@ func TestDirStoreBasics(t *testing.T) {
 	if obj, _ := s.Get(ctx, "b", "a/b/c.json.gz"); string(obj.Body) != "one''" || obj.Metadata != nil {
 		t.Fatalf("after replace without metadata: %+v", obj)
 	}
-	if _, err := os.Stat(filepath.Join(s.Root(), "b", "a", "b", "c.json.gz.metadata.json")); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(s.root, "b", "a", "b", "c.json.gz.metadata.json")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("old sidecar still there: %v", err)
 	}
 	// A key that is a directory of other keys, or under a key, conflicts.
@@ -102,7 +102,7 @@ func TestDirStoreBasics(t *testing.T) {
 		t.Errorf("Put under a file = %v, want ErrKeyConflict", err)
 	}
 	// Malformed sidecars are reported, not ignored.
-	os.WriteFile(filepath.Join(s.Root(), "b", "a", "b", "d.json.gz.metadata.json"), []byte(`{"a":1}`), 0o644)
+	os.WriteFile(filepath.Join(s.root, "b", "a", "b", "d.json.gz.metadata.json"), []byte(`{"a":1}`), 0o644)
 	if _, err := s.Get(ctx, "b", "a/b/d.json.gz"); !errors.Is(err, ErrMalformedMetadata) {
 		t.Errorf("Get with a bad sidecar = %v, want ErrMalformedMetadata", err)
 	}
@@ -490,7 +490,7 @@ func TestDirStoreCrashSafety(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rd := NewReader(bytes.NewReader(obj.Body), ReaderOptions{})
+		rd := newReader(bytes.NewReader(obj.Body), ReadOptions{})
 		for {
 			r, err := rd.Next()
 			if err == io.EOF {

@@ -31,8 +31,8 @@ var (
 	ErrMalformedMetadata = errors.New("malformed metadata sidecar")
 	// ErrTooLarge: something is larger than a limit: an object larger
 	// than a store's size limit (an *Error with Size and Limit), a log
-	// file inflating past ReaderOptions.MaxDecompressedSize or a record
-	// longer than ReaderOptions.MaxRecordBytes (a *RecordError), or a
+	// file inflating past ReadOptions.MaxDecompressedSize or a record
+	// longer than ReadOptions.MaxRecordBytes (a *RecordError), or a
 	// record whose JSON is over 256 KB, CloudTrail's limit, which Write
 	// refuses (a *RecordError).
 	ErrTooLarge = errors.New("over the size limit")

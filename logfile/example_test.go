@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -73,27 +74,24 @@ func ExampleWriter() {
 	// AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05/111122223333_CloudTrail_us-east-1_20240305T0925Z_HHHHHHHHHHHHHHHH.json.gz: 3 records, 607 bytes of JSON
 }
 
-func ExampleReader() {
+func ExampleReadRecords() {
 	file := `{"Records":[
 		{"eventVersion":"1.09","eventTime":"2024-03-05T09:16:03Z","eventName":"GetObject","eventID":"a"},
 		{"eventVersion":"1.09","eventTime":"2024-03-05T09:16:04Z","eventName":"PutObject","eventID":"b"}]}`
-	rd := logfile.NewReader(strings.NewReader(file), logfile.ReaderOptions{})
-	kind, _ := rd.Kind()
-	fmt.Println(kind)
-	for r, err := range rd.All() {
+	for r, err := range logfile.ReadRecords(strings.NewReader(file), logfile.ReadOptions{}) {
 		if err != nil {
 			fmt.Println(err)
 			return
 		}
 		fmt.Println(r.EventTime.Format(time.TimeOnly), r.EventName)
 	}
-	_, err := logfile.NewReader(strings.NewReader(`{"awsAccountId":"111122223333"}`), logfile.ReaderOptions{}).Next()
-	fmt.Println(err)
+	for _, err := range logfile.ReadRecords(strings.NewReader(`{"awsAccountId":"111122223333"}`), logfile.ReadOptions{}) {
+		fmt.Println(err, errors.Is(err, logfile.ErrDigestFile))
+	}
 	// Output:
-	// CloudTrail
 	// 09:16:03 GetObject
 	// 09:16:04 PutObject
-	// logfile: read at offset 15: a digest file, not a log file: first member "awsAccountId"
+	// logfile: read at offset 15: a digest file, not a log file: first member "awsAccountId" true
 }
 
 func ExampleFileWriter() {

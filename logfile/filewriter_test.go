@@ -51,7 +51,7 @@ func TestFileWriterFraming(t *testing.T) {
 			t.Errorf("empty file = %q", raw)
 		}
 		var got []string
-		for r, err := range NewReader(bytes.NewReader(buf.Bytes()), ReaderOptions{}).All() {
+		for r, err := range ReadRecords(bytes.NewReader(buf.Bytes()), ReadOptions{}) {
 			if err != nil {
 				t.Fatal(err)
 			}

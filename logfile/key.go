@@ -2,7 +2,6 @@ package logfile
 
 import (
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -110,12 +109,6 @@ func appendKindDir(b []byte, prefix, org, account string, kind ObjectKind, regio
 	return append(b, '/')
 }
 
-// Dir returns the key's date folder, everything up to and including the last "/".
-func (k Key) Dir() string {
-	s := k.String()
-	return s[:strings.LastIndexByte(s, '/')+1]
-}
-
 // MarshalText implements encoding.TextMarshaler; it fails for an invalid Key.
 func (k Key) MarshalText() ([]byte, error) {
 	if err := k.Validate(); err != nil {
@@ -155,7 +148,7 @@ func (k Key) Validate() error {
 			return bad("time", "log file times are whole minutes")
 		}
 	case KindDigest:
-		if err := CheckTrailName(k.Trail); err != nil {
+		if err := trailname.Err(k.Trail); err != nil {
 			return bad("trail", err.Error())
 		}
 		if !validRegion(k.HomeRegion) {
@@ -272,18 +265,6 @@ func validOrgID(s string) bool {
 	return true
 }
 
-// CheckTrailName reports whether name is a valid trail name, as CloudTrail
-// defines it: 3 to 128 characters of ASCII letters, digits, ".", "_" and "-";
-// starting and ending with a letter or digit; no two of ".", "_", "-" next
-// to each other; not in IP address format (192.168.5.4). It returns nil or
-// an error saying what is wrong. trail.Validate applies the same rules.
-func CheckTrailName(name string) error {
-	if broken := trailname.Check(name); broken != nil {
-		return errors.New(broken[0].String())
-	}
-	return nil
-}
-
 // ParseKey parses a log file, Insights file or digest key. Everything is
 // checked: the layout, every field's syntax, and that the account, Region
 // and date in the path agree with the file name. It returns the Key or an
@@ -363,7 +344,7 @@ func ParseKey(key string) (Key, error) {
 			return bad("file name", "want <trail>_<home region> before the timestamp")
 		}
 		k.Trail, k.HomeRegion = fields[:i], fields[i+1:]
-		if err := CheckTrailName(k.Trail); err != nil {
+		if err := trailname.Err(k.Trail); err != nil {
 			return bad("trail", err.Error())
 		}
 		if !validRegion(k.HomeRegion) {
@@ -454,13 +435,6 @@ func (c DigestChain) Key(t time.Time, backfill bool) Key {
 // cannot leak in.
 func (c DigestChain) ListPrefix() string {
 	return c.Location.Dir(c.Account, KindDigest, c.Region)
-}
-
-// ListStartAfter returns the start-after marker aws-cli uses to list the
-// chain's digests from start on: the key a digest ending one minute before
-// start would have.
-func (c DigestChain) ListStartAfter(start time.Time) string {
-	return c.Key(start.Add(-time.Minute), false).String()
 }
 
 // Match reports whether key is a digest of this chain, with aws-cli's rule:

@@ -37,7 +37,7 @@ import (
 // ErrMalformedLogFile, and the lines after it are still read if the loop
 // goes on. Every error is a *RecordError whose Record is the 0-based line
 // number and Offset the byte offset of the line in the uncompressed input.
-func ReadJSONLines(r io.Reader, opts ReaderOptions) iter.Seq2[*event.Record, error] {
+func ReadJSONLines(r io.Reader, opts ReadOptions) iter.Seq2[*event.Record, error] {
 	if opts.MaxDecompressedSize == 0 {
 		opts.MaxDecompressedSize = defaultMaxDecompressedSize
 	}

@@ -25,7 +25,7 @@ func gzipped(t testing.TB, b []byte) []byte {
 }
 
 // collect reads every record and error of a JSON-lines input.
-func collect(in []byte, opts logfile.ReaderOptions) (recs []*event.Record, errs []error) {
+func collect(in []byte, opts logfile.ReadOptions) (recs []*event.Record, errs []error) {
 	for r, err := range logfile.ReadJSONLines(bytes.NewReader(in), opts) {
 		if err != nil {
 			errs = append(errs, err)
@@ -62,7 +62,7 @@ func TestReadJSONLinesRealCorpus(t *testing.T) {
 			if compressed {
 				in = gzipped(t, in)
 			}
-			recs, errs := collect(in, logfile.ReaderOptions{})
+			recs, errs := collect(in, logfile.ReadOptions{})
 			if len(errs) > 0 {
 				t.Fatalf("%s gzip=%v: %v", name, compressed, errs[0])
 			}
@@ -87,7 +87,7 @@ func TestReadJSONLinesErrors(t *testing.T) {
 		"2024-03-05T10:00:00Z plain text\n" +
 		`[1,2]` + "\n" +
 		fmt.Sprintf(rec, 2) // no final newline
-	recs, errs := collect([]byte(in), logfile.ReaderOptions{})
+	recs, errs := collect([]byte(in), logfile.ReadOptions{})
 	if len(recs) != 2 || recs[0].EventID != "1" || recs[1].EventID != "2" {
 		t.Fatalf("records %v", recs)
 	}
@@ -110,25 +110,25 @@ func TestReadJSONLinesErrors(t *testing.T) {
 
 	// A line over MaxRecordBytes ends the stream, with memory bounded.
 	long := fmt.Sprintf(rec, 1) + "\n" + `{"eventVersion":"1.08","x":"` + strings.Repeat("a", 5000) + `"}` + "\n" + fmt.Sprintf(rec, 3) + "\n"
-	recs, errs = collect([]byte(long), logfile.ReaderOptions{MaxRecordBytes: 4096})
+	recs, errs = collect([]byte(long), logfile.ReadOptions{MaxRecordBytes: 4096})
 	if len(recs) != 1 || len(errs) != 1 || !errors.Is(errs[0], logfile.ErrTooLarge) || !strings.Contains(errs[0].Error(), "MaxRecordBytes") {
 		t.Errorf("long line: %d records, %v", len(recs), errs)
 	}
 	// So does input inflating past MaxDecompressedSize.
 	big := bytes.Repeat([]byte(fmt.Sprintf(rec, 1)+"\n"), 100)
-	recs, errs = collect(gzipped(t, big), logfile.ReaderOptions{MaxDecompressedSize: int64(len(big) / 2)})
+	recs, errs = collect(gzipped(t, big), logfile.ReadOptions{MaxDecompressedSize: int64(len(big) / 2)})
 	if len(errs) != 1 || !errors.Is(errs[0], logfile.ErrTooLarge) || !strings.Contains(errs[0].Error(), "MaxDecompressedSize") || len(recs) >= 100 {
 		t.Errorf("inflation cap: %d records, %v", len(recs), errs)
 	}
 	// Corrupt gzip stops with ErrMalformedLogFile.
 	z := gzipped(t, big)
 	z[len(z)/2] ^= 0xff
-	if _, errs = collect(z, logfile.ReaderOptions{}); len(errs) == 0 || !errors.Is(errs[len(errs)-1], logfile.ErrMalformedLogFile) {
+	if _, errs = collect(z, logfile.ReadOptions{}); len(errs) == 0 || !errors.Is(errs[len(errs)-1], logfile.ErrMalformedLogFile) {
 		t.Errorf("corrupt gzip: %v", errs)
 	}
 	// Stopping the loop stops the reading.
 	n := 0
-	for range logfile.ReadJSONLines(bytes.NewReader(big), logfile.ReaderOptions{}) {
+	for range logfile.ReadJSONLines(bytes.NewReader(big), logfile.ReadOptions{}) {
 		n++
 		break
 	}
@@ -136,7 +136,7 @@ func TestReadJSONLinesErrors(t *testing.T) {
 		t.Errorf("break: %d", n)
 	}
 	// Empty input and blank lines only: nothing.
-	if recs, errs := collect([]byte("\n \r\n\n"), logfile.ReaderOptions{}); len(recs)+len(errs) != 0 {
+	if recs, errs := collect([]byte("\n \r\n\n"), logfile.ReadOptions{}); len(recs)+len(errs) != 0 {
 		t.Errorf("blank input: %v %v", recs, errs)
 	}
 }
@@ -149,7 +149,7 @@ func FuzzReadJSONLines(f *testing.F) {
 	f.Add(gzipped(f, []byte(rec+"\n")))
 	f.Add([]byte("{\"eventVersion\":\"1\"}\nnot json\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		opts := logfile.ReaderOptions{MaxRecordBytes: 1 << 12, MaxDecompressedSize: 1 << 16}
+		opts := logfile.ReadOptions{MaxRecordBytes: 1 << 12, MaxDecompressedSize: 1 << 16}
 		for r, err := range logfile.ReadJSONLines(bytes.NewReader(data), opts) {
 			if err != nil {
 				var re *logfile.RecordError

@@ -37,8 +37,9 @@
 // record is durable, and Writer.Replay delivers after a crash, exactly once,
 // what was acknowledged but not delivered; the spool's file format is in
 // the Spool documentation.
-// A Reader streams the records of one file with bounded memory; Scan finds
-// and reads the files of an account, Region and time range.
+// ReadRecords streams the records of one file with bounded memory; Scan
+// finds and reads the files of an account, Region and time range, ScanAll
+// those of several or all accounts and Regions in parallel.
 // ReadJSONLines reads records one per line (CloudWatch Logs, EventBridge
 // and Lake exports, trailkit export --format jsonl). FileWriter frames one
 // log file over any io.Writer; Writer builds its files with it.
@@ -64,7 +65,7 @@
 //
 // Every constructor takes its options as a struct value, last:
 // NewWriter(store, WriterOptions), NewDirStore(root, DirStoreOptions),
-// NewReader(r, ReaderOptions), Scan(ctx, store, ScanOptions),
+// ReadRecords(r, ReadOptions), Scan(ctx, store, ScanOptions),
 // OpenSpool(dir, SpoolOptions). The zero value of every field selects the
 // documented default; the fields that are required say so. Package digest
 // follows the same convention.

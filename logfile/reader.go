@@ -13,19 +13,20 @@ import (
 	"github.com/trailkit/trailkit/event"
 )
 
-// Reader defaults; see ReaderOptions.
+// ReadOptions defaults.
 const (
 	defaultMaxDecompressedSize = 1 << 30
 	defaultMaxRecordBytes      = 1 << 20
 )
 
-// ReaderOptions configures a Reader; the zero value selects the defaults.
-type ReaderOptions struct {
+// ReadOptions configures ReadRecords and ReadJSONLines; the zero value
+// selects the defaults.
+type ReadOptions struct {
 	// MaxDecompressedSize caps the uncompressed bytes read (default 1 GiB,
 	// 20 times the largest file CloudTrail writes; negative: no cap).
 	MaxDecompressedSize int64
 	// MaxRecordBytes caps the length of one record's JSON (default 1 MiB,
-	// four times CloudTrail's 256 KB limit). It bounds the Reader's memory.
+	// four times CloudTrail's 256 KB limit). It bounds the memory used.
 	MaxRecordBytes int
 }
 
@@ -38,8 +39,32 @@ var digestMembers = map[string]bool{
 	"previousDigestSignature": true, "logFiles": true,
 }
 
-// Reader streams the records of one log file or Insights file: gzip
-// (recognised by the magic bytes 1f 8b) or plain JSON of the form
+// reader is ReadRecords' state: a scanner over the uncompressed bytes.
+type reader struct {
+	br      *bufio.Reader
+	gz      *gzip.Reader
+	src     io.Reader // the uncompressed bytes
+	opts    ReadOptions
+	buf     []byte
+	pos     int   // next unread byte in buf
+	end     int   // end of valid bytes in buf
+	off     int64 // offset of buf[0] in the uncompressed stream
+	total   int64 // uncompressed bytes read so far
+	eof     bool
+	state   int
+	records int
+	err     error
+}
+
+const (
+	stateStart = iota
+	stateFirst // after '[': an element or ']'
+	stateNext  // after an element: ',' or ']'
+	stateDone  // after the final '}' and the checks
+)
+
+// ReadRecords streams the records of one log file or Insights file in r:
+// gzip (recognised by the magic bytes 1f 8b) or plain JSON of the form
 // {"Records":[…]} with any JSON whitespace between tokens. It never holds
 // more than one record's JSON plus a 32 KiB window, whatever the file's
 // size: a scanner finds each element's bytes inside the Records array and
@@ -52,46 +77,36 @@ var digestMembers = map[string]bool{
 // be a single member followed by nothing, and plain JSON may be followed
 // only by whitespace (ErrMalformedLogFile). Input inflating past
 // MaxDecompressedSize and a record longer than MaxRecordBytes give
-// ErrTooLarge. Every error is a *RecordError saying where (Record, Offset);
-// after an error the Reader returns the same error again.
-type Reader struct {
-	br      *bufio.Reader
-	gz      *gzip.Reader
-	src     io.Reader // the uncompressed bytes
-	opts    ReaderOptions
-	buf     []byte
-	pos     int   // next unread byte in buf
-	end     int   // end of valid bytes in buf
-	off     int64 // offset of buf[0] in the uncompressed stream
-	total   int64 // uncompressed bytes read so far
-	eof     bool
-	state   int
-	records int
-	kind    ObjectKind
-	pending *event.Record
-	err     error
+// ErrTooLarge. Every error is a *RecordError saying where (Record, Offset),
+// and ends the iteration; so does the end of the file.
+//
+// The iterator reads r as it goes: range over it once. Insights files are
+// read the same way (their records have EventType AwsCloudTrailInsight).
+func ReadRecords(r io.Reader, opts ReadOptions) iter.Seq2[*event.Record, error] {
+	return func(yield func(*event.Record, error) bool) {
+		rd := newReader(r, opts)
+		for {
+			rec, err := rd.Next()
+			if err == io.EOF || !yield(rec, err) || err != nil {
+				return
+			}
+		}
+	}
 }
 
-const (
-	stateStart = iota
-	stateFirst // after '[': an element or ']'
-	stateNext  // after an element: ',' or ']'
-	stateDone  // after the final '}' and the checks
-)
-
-// NewReader returns a Reader of the log file in r. It reads nothing until
-// the first call of Next, Kind or All.
-func NewReader(r io.Reader, opts ReaderOptions) *Reader {
+// newReader returns a reader of the log file in r. It reads nothing until
+// the first call of Next.
+func newReader(r io.Reader, opts ReadOptions) *reader {
 	if opts.MaxDecompressedSize == 0 {
 		opts.MaxDecompressedSize = defaultMaxDecompressedSize
 	}
 	if opts.MaxRecordBytes <= 0 {
 		opts.MaxRecordBytes = defaultMaxRecordBytes
 	}
-	return &Reader{br: bufio.NewReaderSize(r, 32<<10), opts: opts}
+	return &reader{br: bufio.NewReaderSize(r, 32<<10), opts: opts}
 }
 
-func (r *Reader) fail(kind error, cause error, msg string) error {
+func (r *reader) fail(kind error, cause error, msg string) error {
 	rec := r.records
 	if r.state == stateStart {
 		rec = -1
@@ -101,7 +116,7 @@ func (r *Reader) fail(kind error, cause error, msg string) error {
 }
 
 // open detects gzip and sets up src.
-func (r *Reader) open() error {
+func (r *reader) open() error {
 	magic, err := r.br.Peek(2)
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		r.gz, err = gzip.NewReader(r.br)
@@ -122,7 +137,7 @@ func (r *Reader) open() error {
 
 // fill reads more uncompressed bytes, compacting the buffer first and
 // growing it when the unread part fills it. It returns io.EOF at the end.
-func (r *Reader) fill() error {
+func (r *reader) fill() error {
 	if r.eof {
 		return io.EOF
 	}
@@ -164,7 +179,7 @@ func (r *Reader) fill() error {
 }
 
 // peek skips JSON whitespace and returns the next byte without consuming it.
-func (r *Reader) peek() (byte, error) {
+func (r *reader) peek() (byte, error) {
 	for {
 		for r.pos < r.end {
 			switch c := r.buf[r.pos]; c {
@@ -181,7 +196,7 @@ func (r *Reader) peek() (byte, error) {
 }
 
 // expect consumes byte want after whitespace.
-func (r *Reader) expect(want byte, what string) error {
+func (r *reader) expect(want byte, what string) error {
 	c, err := r.peek()
 	if err == io.EOF {
 		return r.fail(ErrMalformedLogFile, io.ErrUnexpectedEOF, "want "+what)
@@ -197,7 +212,7 @@ func (r *Reader) expect(want byte, what string) error {
 }
 
 // header reads up to and including the '[' of the Records array.
-func (r *Reader) header() error {
+func (r *reader) header() error {
 	if err := r.open(); err != nil {
 		return err
 	}
@@ -266,7 +281,7 @@ func (r *Reader) header() error {
 // span returns the bytes of the JSON value starting at r.pos (an object)
 // and consumes them. The slice is valid until the next fill. It tracks only
 // strings and bracket depth; event.Unmarshal validates the rest.
-func (r *Reader) span() ([]byte, error) {
+func (r *reader) span() ([]byte, error) {
 	i, depth, inStr := r.pos, 0, false
 	for {
 		buf := r.buf[:r.end]
@@ -325,7 +340,7 @@ func (r *Reader) span() ([]byte, error) {
 }
 
 // finish checks what follows the Records array: '}', then nothing.
-func (r *Reader) finish() error {
+func (r *reader) finish() error {
 	if err := r.expect('}', "'}' after the Records array"); err != nil {
 		return err
 	}
@@ -349,16 +364,13 @@ func (r *Reader) finish() error {
 }
 
 // Next returns the next record, or io.EOF after the last one. Errors are
-// *RecordError values; see Reader.
-func (r *Reader) Next() (*event.Record, error) {
-	if p := r.pending; p != nil {
-		r.pending = nil
-		return p, nil
-	}
+// *RecordError values; see ReadRecords. After an error it returns the same
+// error again.
+func (r *reader) Next() (*event.Record, error) {
 	return r.next()
 }
 
-func (r *Reader) next() (*event.Record, error) {
+func (r *reader) next() (*event.Record, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -399,9 +411,6 @@ func (r *Reader) next() (*event.Record, error) {
 		if err := r.finish(); err != nil {
 			return nil, err
 		}
-		if r.kind == "" {
-			r.kind = KindLog
-		}
 		return nil, io.EOF
 	}
 	if c != '{' {
@@ -422,59 +431,7 @@ func (r *Reader) next() (*event.Record, error) {
 		r.err = &RecordError{Op: "read", Record: r.records, Offset: off, Err: detail(ErrMalformedLogFile, "", err)}
 		return nil, r.err
 	}
-	if r.kind == "" {
-		r.kind = KindLog
-		if rec.EventType == event.AwsCloudTrailInsight || rec.InsightDetails != nil {
-			r.kind = KindInsight
-		}
-	}
 	r.records++
 	r.state = stateNext
 	return rec, nil
-}
-
-// Kind reports whether the input is a log file (KindLog) or an Insights file
-// (KindInsight: its first record is an Insights event), reading ahead to the
-// first record if needed; Next still returns that record. A file with no
-// records is KindLog. For a digest file it returns KindDigest with the
-// ErrDigestFile error; for other bad input, "" and the error.
-func (r *Reader) Kind() (ObjectKind, error) {
-	if r.kind == "" && r.err == nil && r.pending == nil {
-		rec, err := r.next()
-		switch {
-		case err == nil:
-			r.pending = rec
-		case err != io.EOF:
-			if errors.Is(err, ErrDigestFile) {
-				return KindDigest, err
-			}
-			return "", err
-		}
-	}
-	if r.kind == "" && r.err != nil {
-		if errors.Is(r.err, ErrDigestFile) {
-			return KindDigest, r.err
-		}
-		return "", r.err
-	}
-	return r.kind, nil
-}
-
-// Records returns how many records Next has decoded so far.
-func (r *Reader) Records() int { return r.records }
-
-// All returns an iterator over the remaining records. It stops after the
-// last record, or after yielding (nil, err) for the first error.
-func (r *Reader) All() iter.Seq2[*event.Record, error] {
-	return func(yield func(*event.Record, error) bool) {
-		for {
-			rec, err := r.Next()
-			if err == io.EOF {
-				return
-			}
-			if !yield(rec, err) || err != nil {
-				return
-			}
-		}
-	}
 }

@@ -30,9 +30,9 @@ func gz(b []byte) []byte {
 }
 
 // readErr reads everything and returns the records and the first error.
-func readErr(data []byte, opts ReaderOptions) ([]*event.Record, error) {
+func readErr(data []byte, opts ReadOptions) ([]*event.Record, error) {
 	var out []*event.Record
-	rd := NewReader(bytes.NewReader(data), opts)
+	rd := newReader(bytes.NewReader(data), opts)
 	for {
 		r, err := rd.Next()
 		if err == io.EOF {
@@ -57,7 +57,7 @@ func TestReaderAccepts(t *testing.T) {
 	for name, data := range map[string][]byte{
 		"compact": compact, "compact gzip": gz(compact), "pretty": pretty, "pretty gzip": gz(pretty),
 	} {
-		recs, err := readErr(data, ReaderOptions{})
+		recs, err := readErr(data, ReadOptions{})
 		if err != nil || len(recs) != 2 || recs[0].EventID != "e1" || recs[1].EventID != "e2" {
 			t.Errorf("%s: %d records, %v", name, len(recs), err)
 			continue
@@ -69,13 +69,9 @@ func TestReaderAccepts(t *testing.T) {
 		}
 	}
 	for _, empty := range []string{`{"Records":[]}`, `{"Records":[ ]}`} {
-		recs, err := readErr([]byte(empty), ReaderOptions{})
+		recs, err := readErr([]byte(empty), ReadOptions{})
 		if err != nil || len(recs) != 0 {
 			t.Errorf("%s: %v %v", empty, recs, err)
-		}
-		rd := NewReader(strings.NewReader(empty), ReaderOptions{})
-		if k, err := rd.Kind(); k != KindLog || err != nil {
-			t.Errorf("Kind of %s = %q, %v", empty, k, err)
 		}
 	}
 }
@@ -91,39 +87,39 @@ func TestReaderRejects(t *testing.T) {
 	tests := []struct {
 		name string
 		data []byte
-		opts ReaderOptions
+		opts ReadOptions
 		kind error
 		msg  string // in the error's text
 	}{
-		{"empty", nil, ReaderOptions{}, ErrMalformedLogFile, "empty input"},
-		{"whitespace", []byte(" \n"), ReaderOptions{}, ErrMalformedLogFile, "empty input"},
-		{"array", []byte(`[` + rec1 + `]`), ReaderOptions{}, ErrMalformedLogFile, "want a JSON object"},
-		{"other object", []byte(`{"foo":[]}`), ReaderOptions{}, ErrMalformedLogFile, "first member is \"foo\""},
-		{"empty object", []byte(`{}`), ReaderOptions{}, ErrMalformedLogFile, "want the member \"Records\""},
-		{"digest", digest, ReaderOptions{}, ErrDigestFile, "first member \"awsAccountId\""},
-		{"digest gzip", gz(digest), ReaderOptions{}, ErrDigestFile, ""},
-		{"Records object", []byte(`{"Records":{}}`), ReaderOptions{}, ErrMalformedLogFile, "Records is not an array"},
-		{"Records null", []byte(`{"Records":null}`), ReaderOptions{}, ErrMalformedLogFile, "Records is not an array"},
-		{"no colon", []byte(`{"Records"[]}`), ReaderOptions{}, ErrMalformedLogFile, ""},
-		{"number element", []byte(`{"Records":[1]}`), ReaderOptions{}, ErrMalformedLogFile, ""},
-		{"trailing comma", []byte(`{"Records":[` + rec1 + `,]}`), ReaderOptions{}, ErrMalformedLogFile, ""},
-		{"missing comma", []byte(`{"Records":[` + rec1 + rec1 + `]}`), ReaderOptions{}, ErrMalformedLogFile, ""},
-		{"bad record", []byte(`{"Records":[{"eventID":}]}`), ReaderOptions{}, ErrMalformedLogFile, ""},
-		{"mismatched brackets", []byte(`{"Records":[{"a":[1}]]}`), ReaderOptions{}, ErrMalformedLogFile, ""},
-		{"truncated", good[:len(good)-20], ReaderOptions{}, ErrMalformedLogFile, ""},
-		{"unterminated array", good[:len(good)-2], ReaderOptions{}, ErrMalformedLogFile, ""},
-		{"no closing brace", good[:len(good)-1], ReaderOptions{}, ErrMalformedLogFile, ""},
-		{"member after Records", []byte(`{"Records":[],"x":1}`), ReaderOptions{}, ErrMalformedLogFile, ""},
-		{"trailing JSON", append(bytes.Clone(good), `{}`...), ReaderOptions{}, ErrMalformedLogFile, "after the JSON object"},
-		{"truncated gzip", goodGz[:len(goodGz)-10], ReaderOptions{}, ErrMalformedLogFile, ""},
-		{"gzip header only", goodGz[:5], ReaderOptions{}, ErrMalformedLogFile, ""},
-		{"gzip bad CRC", corruptCRC, ReaderOptions{}, ErrMalformedLogFile, ""},
-		{"gzip corrupt data", corruptData, ReaderOptions{}, ErrMalformedLogFile, ""},
-		{"bytes after gzip", append(bytes.Clone(goodGz), 0), ReaderOptions{}, ErrMalformedLogFile, "bytes after the gzip member"},
-		{"two gzip members", append(bytes.Clone(goodGz), goodGz...), ReaderOptions{}, ErrMalformedLogFile, "bytes after the gzip member"},
-		{"decompression cap", gz(bytes.Repeat([]byte(" "), 1<<20)), ReaderOptions{MaxDecompressedSize: 1 << 16}, ErrTooLarge, "MaxDecompressedSize"},
-		{"record cap", []byte(`{"Records":[{"a":"` + strings.Repeat("x", 5000) + `"}]}`), ReaderOptions{MaxRecordBytes: 1000}, ErrTooLarge, "MaxRecordBytes"},
-		{"deep nesting", []byte(`{"Records":[` + strings.Repeat("[", 3000) + `]}`), ReaderOptions{}, ErrMalformedLogFile, ""},
+		{"empty", nil, ReadOptions{}, ErrMalformedLogFile, "empty input"},
+		{"whitespace", []byte(" \n"), ReadOptions{}, ErrMalformedLogFile, "empty input"},
+		{"array", []byte(`[` + rec1 + `]`), ReadOptions{}, ErrMalformedLogFile, "want a JSON object"},
+		{"other object", []byte(`{"foo":[]}`), ReadOptions{}, ErrMalformedLogFile, "first member is \"foo\""},
+		{"empty object", []byte(`{}`), ReadOptions{}, ErrMalformedLogFile, "want the member \"Records\""},
+		{"digest", digest, ReadOptions{}, ErrDigestFile, "first member \"awsAccountId\""},
+		{"digest gzip", gz(digest), ReadOptions{}, ErrDigestFile, ""},
+		{"Records object", []byte(`{"Records":{}}`), ReadOptions{}, ErrMalformedLogFile, "Records is not an array"},
+		{"Records null", []byte(`{"Records":null}`), ReadOptions{}, ErrMalformedLogFile, "Records is not an array"},
+		{"no colon", []byte(`{"Records"[]}`), ReadOptions{}, ErrMalformedLogFile, ""},
+		{"number element", []byte(`{"Records":[1]}`), ReadOptions{}, ErrMalformedLogFile, ""},
+		{"trailing comma", []byte(`{"Records":[` + rec1 + `,]}`), ReadOptions{}, ErrMalformedLogFile, ""},
+		{"missing comma", []byte(`{"Records":[` + rec1 + rec1 + `]}`), ReadOptions{}, ErrMalformedLogFile, ""},
+		{"bad record", []byte(`{"Records":[{"eventID":}]}`), ReadOptions{}, ErrMalformedLogFile, ""},
+		{"mismatched brackets", []byte(`{"Records":[{"a":[1}]]}`), ReadOptions{}, ErrMalformedLogFile, ""},
+		{"truncated", good[:len(good)-20], ReadOptions{}, ErrMalformedLogFile, ""},
+		{"unterminated array", good[:len(good)-2], ReadOptions{}, ErrMalformedLogFile, ""},
+		{"no closing brace", good[:len(good)-1], ReadOptions{}, ErrMalformedLogFile, ""},
+		{"member after Records", []byte(`{"Records":[],"x":1}`), ReadOptions{}, ErrMalformedLogFile, ""},
+		{"trailing JSON", append(bytes.Clone(good), `{}`...), ReadOptions{}, ErrMalformedLogFile, "after the JSON object"},
+		{"truncated gzip", goodGz[:len(goodGz)-10], ReadOptions{}, ErrMalformedLogFile, ""},
+		{"gzip header only", goodGz[:5], ReadOptions{}, ErrMalformedLogFile, ""},
+		{"gzip bad CRC", corruptCRC, ReadOptions{}, ErrMalformedLogFile, ""},
+		{"gzip corrupt data", corruptData, ReadOptions{}, ErrMalformedLogFile, ""},
+		{"bytes after gzip", append(bytes.Clone(goodGz), 0), ReadOptions{}, ErrMalformedLogFile, "bytes after the gzip member"},
+		{"two gzip members", append(bytes.Clone(goodGz), goodGz...), ReadOptions{}, ErrMalformedLogFile, "bytes after the gzip member"},
+		{"decompression cap", gz(bytes.Repeat([]byte(" "), 1<<20)), ReadOptions{MaxDecompressedSize: 1 << 16}, ErrTooLarge, "MaxDecompressedSize"},
+		{"record cap", []byte(`{"Records":[{"a":"` + strings.Repeat("x", 5000) + `"}]}`), ReadOptions{MaxRecordBytes: 1000}, ErrTooLarge, "MaxRecordBytes"},
+		{"deep nesting", []byte(`{"Records":[` + strings.Repeat("[", 3000) + `]}`), ReadOptions{}, ErrMalformedLogFile, ""},
 	}
 	for _, tt := range tests {
 		_, err := readErr(tt.data, tt.opts)
@@ -133,14 +129,10 @@ func TestReaderRejects(t *testing.T) {
 		}
 	}
 	// Offsets point at the problem.
-	_, err := readErr([]byte(`{"Records":[`+rec1+`, {"eventID":x}]}`), ReaderOptions{})
+	_, err := readErr([]byte(`{"Records":[`+rec1+`, {"eventID":x}]}`), ReadOptions{})
 	var re *RecordError
 	if !errors.As(err, &re) || re.Record != 1 || re.Offset != int64(len(`{"Records":[`+rec1+`, {"eventID":`)) || !errors.As(err, new(*event.SyntaxError)) {
 		t.Errorf("malformed record 1: %+v", re)
-	}
-	// Kind reports a digest as such.
-	if k, err := NewReader(bytes.NewReader(gz(digest)), ReaderOptions{}).Kind(); k != KindDigest || !errors.Is(err, ErrDigestFile) {
-		t.Errorf("Kind(digest) = %q, %v", k, err)
 	}
 }
 
@@ -172,7 +164,7 @@ func TestReaderRealCorpus(t *testing.T) {
 	}
 	file := append([]byte(`{"Records":[`), bytes.Join(lines, []byte(","))...)
 	file = append(file, "]}"...)
-	recs, err := readErr(gz(file), ReaderOptions{})
+	recs, err := readErr(gz(file), ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +259,7 @@ func readLiveHeap(t testing.TB, path string) (peak, base uint64) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rd := NewReader(f, ReaderOptions{})
+	rd := newReader(f, ReadOptions{})
 	for i := 1; ; i++ {
 		_, err := rd.Next()
 		if err == io.EOF {
@@ -295,7 +287,7 @@ func readPeakHeap(t testing.TB, path string) (peak uint64, count int) {
 	}
 	defer f.Close()
 	var ms runtime.MemStats
-	rd := NewReader(f, ReaderOptions{})
+	rd := newReader(f, ReadOptions{})
 	for {
 		_, err := rd.Next()
 		if err == io.EOF {
@@ -320,7 +312,7 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte(`{"Records":[{"a":[{"b":"\"]}"}]}]}`))
 	f.Add([]byte(`{"Records":[]} x`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rd := NewReader(bytes.NewReader(data), ReaderOptions{MaxDecompressedSize: 1 << 20, MaxRecordBytes: 1 << 16})
+		rd := newReader(bytes.NewReader(data), ReadOptions{MaxDecompressedSize: 1 << 20, MaxRecordBytes: 1 << 16})
 		n := 0
 		for {
 			r, err := rd.Next()
@@ -339,16 +331,16 @@ func FuzzReader(f *testing.F) {
 			}
 			n++
 		}
-		if n != rd.Records() {
-			t.Fatalf("Records() = %d, read %d", rd.Records(), n)
+		if n != rd.records {
+			t.Fatalf("records = %d, read %d", rd.records, n)
 		}
 		// Whatever was accepted re-encodes to a file that reads the same.
 		if n > 0 && n < 100 {
-			rd2 := NewReader(bytes.NewReader(data), ReaderOptions{MaxDecompressedSize: 1 << 20, MaxRecordBytes: 1 << 16})
+			all := ReadRecords(bytes.NewReader(data), ReadOptions{MaxDecompressedSize: 1 << 20, MaxRecordBytes: 1 << 16})
 			var out []byte
 			out = append(out, `{"Records":[`...)
 			i := 0
-			for r, err := range rd2.All() {
+			for r, err := range all {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -359,7 +351,7 @@ func FuzzReader(f *testing.F) {
 				i++
 			}
 			out = append(out, "]}"...)
-			if recs, err := readErr(out, ReaderOptions{}); err != nil || len(recs) != n {
+			if recs, err := readErr(out, ReadOptions{}); err != nil || len(recs) != n {
 				t.Fatalf("re-encoded file: %d records, %v", len(recs), err)
 			}
 		}

@@ -41,8 +41,8 @@ type ScanOptions struct {
 	// CloudTrail delivers within about 5 minutes; a record delivered later
 	// than End+Slack is missed.
 	Slack time.Duration
-	// Reader configures the reading of each file.
-	Reader ReaderOptions
+	// Read configures the reading of each file.
+	Read ReadOptions
 	// WholeFiles makes Scan yield a file's records only once the whole
 	// file was read: a file that fails part-way yields its *RecordError and
 	// none of its records, so that a caller reporting the file as skipped
@@ -159,7 +159,7 @@ func scanFile(ctx context.Context, store Store, opts ScanOptions, key string, yi
 		return yield(nil, &RecordError{Op: "read", Bucket: opts.Bucket, Key: key, Record: -1, Offset: -1, Err: err})
 	}
 	defer body.Close()
-	rd := NewReader(body, opts.Reader)
+	rd := newReader(body, opts.Read)
 	var held []*event.Record
 	for {
 		rec, err := rd.Next()

@@ -82,7 +82,7 @@ func TestStartStopRestart(t *testing.T) {
 	recs := 0
 	for _, l := range rep.LogFiles {
 		o, _ := store.Get(ctx, l.Bucket, l.Key)
-		for _, err := range logfile.NewReader(bytes.NewReader(o.Body), logfile.ReaderOptions{}).All() {
+		for _, err := range logfile.ReadRecords(bytes.NewReader(o.Body), logfile.ReadOptions{}) {
 			if err != nil {
 				t.Fatal(err)
 			}

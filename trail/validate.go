@@ -122,7 +122,7 @@ func (v *validator) trailSettings(t *Trail) {
 }
 
 // trailName applies the naming rules of §5 (internal/trailname, shared
-// with logfile.CheckTrailName). The messages of the first five rules are
+// with logfile's digest keys). The messages of the first five rules are
 // moto's (which copies AWS's, spec §4); adjacency and IP are ours.
 func (v *validator) trailName(name string) {
 	const exc = invalidTrailNameException

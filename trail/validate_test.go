@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trailkit/trailkit/logfile"
 )
@@ -456,8 +457,8 @@ func TestBenchSelectorsValid(t *testing.T) {
 	}
 }
 
-// trail.Validate and logfile.CheckTrailName apply one set of naming rules
-// (internal/trailname). Before they shared it, CheckTrailName accepted the
+// trail.Validate and logfile (the trail names of digest keys) apply one set
+// of naming rules (internal/trailname). Before they shared it, logfile accepted the
 // IP-address-shaped names the documentation forbids ("192.168.5.4", its
 // own example) and Validate stopped looking for adjacent punctuation after
 // the first bad character.
@@ -478,9 +479,11 @@ func TestTrailNameRulesShared(t *testing.T) {
 				}
 			}
 		}
-		logfileErr := logfile.CheckTrailName(name)
+		digestKey := logfile.Key{Kind: logfile.KindDigest, Account: "111122223333", Region: "us-east-1",
+			Time: time.Date(2024, 3, 5, 9, 0, 0, 0, time.UTC), Trail: name, HomeRegion: "us-east-1"}
+		logfileErr := digestKey.Validate()
 		if (len(nameProblems) == 0) != (logfileErr == nil) {
-			t.Errorf("%q: trail.Validate name problems %v, logfile.CheckTrailName %v", name, nameProblems, logfileErr)
+			t.Errorf("%q: trail.Validate name problems %v, logfile.Key.Validate %v", name, nameProblems, logfileErr)
 		}
 	}
 	tr := baseTrail()

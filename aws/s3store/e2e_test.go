@@ -272,7 +272,7 @@ func readEventIDs(ctx context.Context, t *testing.T, store logfile.Store, bucket
 		t.Fatalf("Get(%s): %v", key, err)
 	}
 	var ids []string
-	for rec, err := range logfile.NewReader(bytes.NewReader(obj.Body), logfile.ReaderOptions{}).All() {
+	for rec, err := range logfile.ReadRecords(bytes.NewReader(obj.Body), logfile.ReadOptions{}) {
 		if err != nil {
 			t.Fatalf("reading %s: %v", key, err)
 		}

@@ -130,7 +130,7 @@ func (h *harness) finish(t *testing.T) []*event.Record {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for r, err := range logfile.NewReader(bytes.NewReader(o.Body), logfile.ReaderOptions{}).All() {
+		for r, err := range logfile.ReadRecords(bytes.NewReader(o.Body), logfile.ReadOptions{}) {
 			if err != nil {
 				t.Fatalf("%s: %v", key, err)
 			}

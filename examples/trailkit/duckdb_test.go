@@ -125,7 +125,7 @@ func TestReadmeDuckDB(t *testing.T) {
 	bucket := filepath.Join(dir, "trailkit-fixture-bucket")
 	mustCLI(t, "export", "--dir", dir, "--s3-bucket", "trailkit-fixture-bucket", "--output", filepath.Join(bucket, "records.jsonl"))
 
-	// What the queries must find, from logfile.Reader over every log file.
+	// What the queries must find, from logfile.ReadRecords over every log file.
 	type key struct{ a, b string }
 	byCall, byStream, byError := map[key]int{}, map[key]int{}, map[key]int{}
 	total := 0
@@ -151,7 +151,7 @@ func TestReadmeDuckDB(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, err := range logfile.NewReader(f, logfile.ReaderOptions{}).All() {
+		for _, err := range logfile.ReadRecords(f, logfile.ReadOptions{}) {
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -316,7 +316,7 @@ func TestAWSCLIValidateLogs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			path, _ := store.Path(g.bucket, key)
+			path := filepath.Join(root, g.bucket, filepath.FromSlash(key)) // DirStore's layout
 			man = append(man, entry{key, path, o.Metadata})
 		}
 		objects := filepath.Join(t.TempDir(), "objects")

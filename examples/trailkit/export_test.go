@@ -35,7 +35,7 @@ func copyTree(t *testing.T, src, dst string) {
 	}
 }
 
-// logFileRecords reads every log file under root with logfile.Reader,
+// logFileRecords reads every log file under root with logfile.ReadRecords,
 // walking the directory itself (no Scan, no listing), and returns each
 // record's JSON.
 func logFileRecords(t *testing.T, root string) []string {
@@ -50,7 +50,7 @@ func logFileRecords(t *testing.T, root string) []string {
 			return err
 		}
 		defer f.Close()
-		for r, err := range logfile.NewReader(f, logfile.ReaderOptions{}).All() {
+		for r, err := range logfile.ReadRecords(f, logfile.ReadOptions{}) {
 			if err != nil {
 				return err
 			}
@@ -83,7 +83,7 @@ func TestExportAllAccounts(t *testing.T) {
 	for _, par := range []string{"1", "0", "5"} {
 		out := mustCLI(t, "export", "--dir", dir, "--s3-bucket", "trailkit-fixture-bucket", "--s3-prefix", "audit", "--parallelism", par)
 		var got []string
-		for r, err := range logfile.ReadJSONLines(strings.NewReader(out), logfile.ReaderOptions{}) {
+		for r, err := range logfile.ReadJSONLines(strings.NewReader(out), logfile.ReadOptions{}) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -116,7 +116,7 @@ func TestExportAllAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for r, err := range logfile.ReadJSONLines(bytes.NewReader(b), logfile.ReaderOptions{}) {
+	for r, err := range logfile.ReadJSONLines(bytes.NewReader(b), logfile.ReadOptions{}) {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/trailkit/trailkit/digest"
 	"github.com/trailkit/trailkit/event"
+	"github.com/trailkit/trailkit/internal/trailname"
 	"github.com/trailkit/trailkit/logfile"
 	"github.com/trailkit/trailkit/logging"
 )
@@ -95,7 +96,7 @@ func runEmit(e *env, args []string) int {
 	}
 	var signer *digest.RSASigner
 	if withTrail {
-		if err := logfile.CheckTrailName(tf.name); err != nil {
+		if err := trailname.Err(tf.name); err != nil {
 			return usageError(e, fs, "--trail %q: %v", tf.name, err)
 		}
 		var err error
@@ -265,7 +266,7 @@ func runDigester(e *env, args []string) int {
 	case *duration < 0:
 		return usageError(e, fs, "--duration %v is negative", *duration)
 	}
-	if err := logfile.CheckTrailName(tf.name); err != nil {
+	if err := trailname.Err(tf.name); err != nil {
 		return usageError(e, fs, "--trail %q: %v", tf.name, err)
 	}
 	signer, err := tf.signer()

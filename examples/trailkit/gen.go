@@ -12,6 +12,7 @@ import (
 
 	"github.com/trailkit/trailkit/event/eventtest"
 	"github.com/trailkit/trailkit/insights"
+	"github.com/trailkit/trailkit/internal/trailname"
 	"github.com/trailkit/trailkit/logfile"
 )
 
@@ -112,7 +113,7 @@ func runGen(e *env, args []string) int {
 	if err := checkRegions(regions); err != nil {
 		return usageError(e, fs, "%v", err)
 	}
-	if err := logfile.CheckTrailName(*trailName); err != nil {
+	if err := trailname.Err(*trailName); err != nil {
 		return usageError(e, fs, "--trail: %v", err)
 	}
 	if err := logfile.CheckKey(loc.Bucket, "x"); err != nil || strings.Contains(loc.Bucket, "/") {

@@ -95,7 +95,7 @@ func runInsights(e *env, args []string) int {
 	}
 	regions := []string(*regionsFlag)
 	if len(regions) == 0 {
-		regions, err = bucketRegions(store, loc.Location, *account)
+		regions, err = bucketRegions(loc.dir, loc.Location, *account)
 		if err != nil {
 			return ioError(e, "insights", err)
 		}
@@ -211,14 +211,14 @@ func writeInsightFiles(ctx context.Context, store logfile.Store, loc logfile.Loc
 }
 
 // bucketRegions lists the Region folders under the account's CloudTrail/
-// folder of a DirStore bucket.
-func bucketRegions(store *logfile.DirStore, loc logfile.Location, account string) ([]string, error) {
+// folder of the bucket in the DirStore rooted at root.
+func bucketRegions(root string, loc logfile.Location, account string) ([]string, error) {
 	kindDir := loc.Dir(account, logfile.KindLog, "x")
 	kindDir = kindDir[:len(kindDir)-len("x/")]
 	if err := logfile.CheckKey(loc.Bucket, kindDir+"x"); err != nil {
 		return nil, err
 	}
-	entries, err := os.ReadDir(filepath.Join(store.Root(), loc.Bucket, filepath.FromSlash(kindDir)))
+	entries, err := os.ReadDir(filepath.Join(root, loc.Bucket, filepath.FromSlash(kindDir)))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}

@@ -227,8 +227,7 @@ func readRecords(src string, r io.Reader, fn func(*event.Record), bad func(error
 		isLog = bytes.HasPrefix(rest, []byte(`"Records"`)) || bytes.HasPrefix(rest, []byte(`"awsAccountId"`))
 	}
 	if isLog {
-		lr := logfile.NewReader(br, logfile.ReaderOptions{})
-		for rec, err := range lr.All() {
+		for rec, err := range logfile.ReadRecords(br, logfile.ReadOptions{}) {
 			if err != nil {
 				bad(fmt.Errorf("%s: %w", src, err))
 				return nil

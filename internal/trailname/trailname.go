@@ -19,6 +19,8 @@
 // IPv6 forms need ':', which the character rule already excludes.
 package trailname
 
+import "errors"
+
 // Length bounds of a trail name.
 const (
 	MinLength = 3
@@ -109,6 +111,16 @@ func Check(name string) []Rule {
 
 // Valid reports whether name breaks no rule.
 func Valid(name string) bool { return Check(name) == nil }
+
+// Err returns nil for a valid name, else an error saying the first rule
+// it breaks: the check logfile applies to the trail names in digest keys,
+// for callers (the CLI, test fixtures) that check a name on its own.
+func Err(name string) error {
+	if broken := Check(name); broken != nil {
+		return errors.New(broken[0].String())
+	}
+	return nil
+}
 
 // dottedQuad reports whether s is four groups of 1 to 3 ASCII digits
 // separated by single periods.
