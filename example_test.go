@@ -2,6 +2,8 @@ package trailkit_test
 
 import (
 	"context"
+	crand "crypto/rand"
+	"crypto/rsa"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -41,7 +43,8 @@ func Example() {
 	fmt.Println(string(line))
 
 	// A digest chain for (account, Region, trail), subscribed to the writer.
-	signer, _ := digest.GenerateRSASigner(nil)
+	key, _ := rsa.GenerateKey(crand.Reader, 2048) // in production: a key you keep
+	signer, _ := digest.NewRSASigner(key)
 	chain, _ := digest.NewChain(digest.ChainConfig{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "audit-bucket"}, Account: "111122223333", Region: "eu-west-1", Trail: "audit", HomeRegion: "eu-west-1"},
 		Signer:      signer,

@@ -3,6 +3,7 @@ package digest
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -116,15 +117,15 @@ func ResumeChain(ctx context.Context, cfg ChainConfig) (*Chain, error) {
 	if err != nil {
 		return nil, err
 	}
-	end, err := time.Parse(TimeFormat, d.DigestEndTime)
+	end, err := time.Parse(timeFormat, d.DigestEndTime)
 	if err != nil {
 		return nil, &FormatError{Field: "digestEndTime", Value: clip(d.DigestEndTime), Err: err}
 	}
-	sig := metaValue(meta, MetaSignature)
-	if _, err := ParseSignature(sig); err != nil {
+	sig := metaValue(meta, metaSignature)
+	if _, err := parseSignature(sig); err != nil {
 		return nil, err
 	}
-	c := &Chain{cfg: cfg, start: end, prev: &link{bucket: cfg.Bucket, key: newest, hash: SumHash(raw), signature: sig}}
+	c := &Chain{cfg: cfg, start: end, prev: &link{bucket: cfg.Bucket, key: newest, hash: sumHash(raw), signature: sig}}
 	return c, nil
 }
 
@@ -190,9 +191,9 @@ func (c *Chain) Add(d logfile.Delivery) {
 		S3Bucket:        d.Bucket,
 		S3Object:        d.Key,
 		HashValue:       Hash(d.SHA256).String(),
-		HashAlgorithm:   HashAlgorithm,
-		NewestEventTime: d.NewestEventTime.UTC().Format(TimeFormat),
-		OldestEventTime: d.OldestEventTime.UTC().Format(TimeFormat),
+		HashAlgorithm:   hashAlgorithm,
+		NewestEventTime: d.NewestEventTime.UTC().Format(timeFormat),
+		OldestEventTime: d.OldestEventTime.UTC().Format(timeFormat),
 	}}
 	c.pmu.Lock()
 	if !c.addClosed && !c.pendingKey(d.Bucket, d.Key) {
@@ -328,12 +329,12 @@ func (c *Chain) build(start, end time.Time, files []LogFile) (logfile.Object, *l
 	key := c.cfg.Key(end, false).String()
 	d := Digest{
 		AWSAccountID:               c.cfg.Account,
-		DigestStartTime:            start.Format(TimeFormat),
-		DigestEndTime:              end.Format(TimeFormat),
+		DigestStartTime:            start.Format(timeFormat),
+		DigestEndTime:              end.Format(timeFormat),
 		DigestS3Bucket:             c.cfg.Bucket,
 		DigestS3Object:             key,
 		DigestPublicKeyFingerprint: c.cfg.Signer.Fingerprint().String(),
-		DigestSignatureAlgorithm:   SignatureAlgorithm,
+		DigestSignatureAlgorithm:   signatureAlgorithm,
 		LogFiles:                   files,
 	}
 	if d.LogFiles == nil {
@@ -342,13 +343,13 @@ func (c *Chain) build(start, end time.Time, files []LogFile) (logfile.Object, *l
 	if len(files) > 0 {
 		newest, oldest := files[0].NewestEventTime, files[0].OldestEventTime
 		for _, f := range files[1:] {
-			newest = max(newest, f.NewestEventTime) // TimeFormat sorts as text
+			newest = max(newest, f.NewestEventTime) // timeFormat sorts as text
 			oldest = min(oldest, f.OldestEventTime)
 		}
 		d.NewestEventTime, d.OldestEventTime = &newest, &oldest
 	}
 	if p := c.prev; p != nil {
-		h, alg, sig := p.hash.String(), HashAlgorithm, p.signature
+		h, alg, sig := p.hash.String(), hashAlgorithm, p.signature
 		d.PreviousDigestS3Bucket, d.PreviousDigestS3Object = &p.bucket, &p.key
 		d.PreviousDigestHashValue, d.PreviousDigestHashAlgorithm, d.PreviousDigestSignature = &h, &alg, &sig
 	}
@@ -356,9 +357,9 @@ func (c *Chain) build(start, end time.Time, files []LogFile) (logfile.Object, *l
 	for i := range files {
 		size += 200 + len(files[i].S3Bucket) + len(files[i].S3Object) + len(files[i].HashValue)
 	}
-	body := d.AppendJSON(make([]byte, 0, size))
-	hash := SumHash(body)
-	sig, err := c.cfg.Signer.Sign(StringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, hash, d.PreviousDigestSignature))
+	body := d.appendJSON(make([]byte, 0, size))
+	hash := sumHash(body)
+	sig, err := c.cfg.Signer.Sign(stringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, hash, d.PreviousDigestSignature))
 	if err != nil {
 		return logfile.Object{}, nil, fmt.Errorf("digest: signing %s: %w", key, err)
 	}
@@ -371,11 +372,11 @@ func (c *Chain) build(start, end time.Time, files []LogFile) (logfile.Object, *l
 		Key:    key,
 		Body:   gz,
 		Metadata: map[string]string{
-			MetaSignature:          sig.String(),
-			MetaSignatureAlgorithm: SignatureAlgorithm,
+			metaSignature:          hex.EncodeToString(sig),
+			metaSignatureAlgorithm: signatureAlgorithm,
 		},
 	}
-	return obj, &link{bucket: c.cfg.Bucket, key: key, hash: hash, signature: sig.String()}, nil
+	return obj, &link{bucket: c.cfg.Bucket, key: key, hash: hash, signature: hex.EncodeToString(sig)}, nil
 }
 
 // Encode returns the stored form of d signed by s: the gzip body and the
@@ -384,8 +385,8 @@ func (c *Chain) build(start, end time.Time, files []LogFile) (logfile.Object, *l
 // outside a Chain, such as backfill digests or test fixtures. The caller
 // adds backfill-generation-timestamp for a backfill digest.
 func Encode(d *Digest, s Signer) (body []byte, metadata map[string]string, err error) {
-	raw := d.AppendJSON(nil)
-	sig, err := s.Sign(StringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, SumHash(raw), d.PreviousDigestSignature))
+	raw := d.appendJSON(nil)
+	sig, err := s.Sign(stringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, sumHash(raw), d.PreviousDigestSignature))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -393,7 +394,7 @@ func Encode(d *Digest, s Signer) (body []byte, metadata map[string]string, err e
 	if err != nil {
 		return nil, nil, err
 	}
-	return gz, map[string]string{MetaSignature: sig.String(), MetaSignatureAlgorithm: SignatureAlgorithm}, nil
+	return gz, map[string]string{metaSignature: hex.EncodeToString(sig), metaSignatureAlgorithm: signatureAlgorithm}, nil
 }
 
 // gzipWriters pools gzip writers: each holds about 800 KB of compressor

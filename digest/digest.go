@@ -3,34 +3,33 @@ package digest
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"unicode/utf8"
 )
 
 // Wire constants written into every digest.
 const (
-	// SignatureAlgorithm is the only algorithm CloudTrail uses, written in
+	// signatureAlgorithm is the only algorithm CloudTrail uses, written in
 	// digestSignatureAlgorithm and the signature-algorithm metadata.
-	SignatureAlgorithm = "SHA256withRSA"
-	// HashAlgorithm is written in logFiles[].hashAlgorithm and
+	signatureAlgorithm = "SHA256withRSA"
+	// hashAlgorithm is written in logFiles[].hashAlgorithm and
 	// previousDigestHashAlgorithm.
-	HashAlgorithm = "SHA-256"
-	// TimeFormat is the format of every time in a digest.
-	TimeFormat = "2006-01-02T15:04:05Z"
+	hashAlgorithm = "SHA-256"
+	// timeFormat is the format of every time in a digest.
+	timeFormat = "2006-01-02T15:04:05Z"
 )
 
 // Metadata names of a digest object (user metadata, without "x-amz-meta-").
 const (
-	MetaSignature           = "signature"
-	MetaSignatureAlgorithm  = "signature-algorithm"
-	MetaBackfillGeneratedAt = "backfill-generation-timestamp"
+	metaSignature           = "signature"
+	metaSignatureAlgorithm  = "signature-algorithm"
+	metaBackfillGeneratedAt = "backfill-generation-timestamp"
 )
 
 // Digest is one digest file. Values are kept as the strings the file holds,
 // so a parsed digest keeps exactly what CloudTrail wrote (validation hashes
 // the stored bytes and never re-serializes). Nullable members are pointers:
-// nil is JSON null. Times use TimeFormat.
+// nil is JSON null. Times are "2006-01-02T15:04:05Z".
 type Digest struct {
 	AWSAccountID               string
 	DigestStartTime            string
@@ -66,13 +65,14 @@ func (d *Digest) IsStarting() bool {
 	return d.PreviousDigestS3Bucket == nil || d.PreviousDigestS3Object == nil
 }
 
-// MarshalJSON returns AppendJSON(nil).
-func (d *Digest) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
-
-// AppendJSON appends the digest's JSON exactly as CloudTrail writes it:
+// MarshalJSON returns the digest's JSON exactly as CloudTrail writes it:
 // compact, members in CloudTrail's order, nulls for nil members, '/'
-// escaped as "\/" in every string, control characters escaped.
-func (d *Digest) AppendJSON(b []byte) []byte {
+// escaped as "\/" in every string, control characters escaped. These are
+// the bytes a digest's hash and signature cover; Encode stores them.
+func (d *Digest) MarshalJSON() ([]byte, error) { return d.appendJSON(nil), nil }
+
+// appendJSON appends the JSON MarshalJSON returns.
+func (d *Digest) appendJSON(b []byte) []byte {
 	b = append(b, `{"awsAccountId":`...)
 	b = appendString(b, d.AWSAccountID)
 	b = append(b, `,"digestStartTime":`...)
@@ -207,16 +207,6 @@ type wireLogFile struct {
 	OldestEventTime json.RawMessage `json:"oldestEventTime"`
 }
 
-// UnmarshalJSON implements json.Unmarshaler with Parse's rules.
-func (d *Digest) UnmarshalJSON(b []byte) error {
-	v, err := Parse(b)
-	if err != nil {
-		return err
-	}
-	*d = *v
-	return nil
-}
-
 // Parse decodes the uncompressed JSON of a digest file. It accepts what
 // CloudTrail writes: members in any order, unknown members ignored, '\/'
 // escapes. It is lenient about values (a 63-digit hash parses; Validate
@@ -324,9 +314,4 @@ func decodeNullable(name string, raw json.RawMessage) (*string, error) {
 		return nil, &FormatError{Field: name, Err: err}
 	}
 	return &s, nil
-}
-
-// String returns a short description for logs and errors.
-func (d *Digest) String() string {
-	return fmt.Sprintf("digest s3://%s/%s (%s to %s, %d log files)", d.DigestS3Bucket, d.DigestS3Object, d.DigestStartTime, d.DigestEndTime, len(d.LogFiles))
 }

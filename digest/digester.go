@@ -10,8 +10,8 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-// DefaultLookback is DigesterConfig.Lookback's default.
-const DefaultLookback = 2 * time.Hour
+// defaultLookback is DigesterConfig.Lookback's default.
+const defaultLookback = 2 * time.Hour
 
 // DigesterConfig configures a Digester. The chain (with its Location's
 // Bucket), Signer and Store are required; the zero value of every other
@@ -39,7 +39,7 @@ type DigesterConfig struct {
 	// the unlisted files whose key time is at most Lookback before the
 	// window's end (rounded down to the minute, as key times are). A file stored later than that (its key time older) is
 	// never listed, and validation reports it as unlisted. It must be at
-	// least Interval; zero means DefaultLookback. It also sets the cost of
+	// least Interval; zero means two hours. It also sets the cost of
 	// a window: the folder is listed over Lookback.
 	Lookback time.Duration
 }
@@ -119,8 +119,8 @@ type DigesterStats struct {
 	// their window's start.
 	Files, Late int
 	// Unreadable counts log files skipped because they are not valid
-	// gzip JSON log files with a record, or larger than the store's or
-	// DefaultMaxLogFileSize's limit; they stay unlisted (each window tries
+	// gzip JSON log files with a record, or larger than the store's
+	// limit or 2 GiB uncompressed; they stay unlisted (each window tries
 	// them again), and validation reports them.
 	Unreadable int
 	// Forks counts adopted digests that do not link to the digest this
@@ -139,7 +139,7 @@ func NewDigester(cfg DigesterConfig) (*Digester, error) {
 	}
 	d := &Digester{cfg: cfg, iv: cc.interval(), back: cfg.Lookback, listed: map[string]time.Time{}}
 	if d.back == 0 {
-		d.back = DefaultLookback
+		d.back = defaultLookback
 	}
 	if d.back < d.iv {
 		return nil, configErr("Lookback %v is shorter than Interval %v", d.back, d.iv)
@@ -270,7 +270,7 @@ func (d *Digester) load(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		end, err := time.Parse(TimeFormat, dg.DigestEndTime)
+		end, err := time.Parse(timeFormat, dg.DigestEndTime)
 		if err != nil {
 			return &FormatError{Field: "digestEndTime of " + key, Value: clip(dg.DigestEndTime), Err: err}
 		}
@@ -500,11 +500,11 @@ func (d *Digester) readDigest(ctx context.Context, key string) (*link, *Digest, 
 	if dg.DigestS3Bucket != d.cfg.Bucket || dg.DigestS3Object != key {
 		return nil, nil, &FormatError{Field: "digestS3Object of " + key, Value: clip(dg.DigestS3Object), Reason: "does not name the digest's own location"}
 	}
-	sig := metaValue(meta, MetaSignature)
-	if _, err := ParseSignature(sig); err != nil {
+	sig := metaValue(meta, metaSignature)
+	if _, err := parseSignature(sig); err != nil {
 		return nil, nil, err
 	}
-	return &link{bucket: d.cfg.Bucket, key: key, hash: SumHash(raw), signature: sig}, dg, nil
+	return &link{bucket: d.cfg.Bucket, key: key, hash: sumHash(raw), signature: sig}, dg, nil
 }
 
 // read reads a stored log file as a stream (see logReader) and returns
@@ -513,7 +513,7 @@ func (d *Digester) readDigest(ctx context.Context, key string) (*link, *Digest, 
 // least one record gives an error wrapping ErrInvalidFormat (ErrTooLarge
 // above 2 GiB uncompressed).
 func (r *fileReader) read(ctx context.Context, store logfile.Store, bucket, key string) (LogFile, error) {
-	s, err := r.logReader.read(ctx, store, bucket, key, DefaultMaxLogFileSize)
+	s, err := r.logReader.read(ctx, store, bucket, key, defaultMaxLogFileSize)
 	if err != nil {
 		return LogFile{}, err
 	}
@@ -521,8 +521,8 @@ func (r *fileReader) read(ctx context.Context, store logfile.Store, bucket, key 
 		S3Bucket:        bucket,
 		S3Object:        key,
 		HashValue:       s.sum.String(),
-		HashAlgorithm:   HashAlgorithm,
-		NewestEventTime: s.newest.UTC().Format(TimeFormat),
-		OldestEventTime: s.oldest.UTC().Format(TimeFormat),
+		HashAlgorithm:   hashAlgorithm,
+		NewestEventTime: s.newest.UTC().Format(timeFormat),
+		OldestEventTime: s.oldest.UTC().Format(timeFormat),
 	}, nil
 }

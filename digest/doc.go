@@ -13,7 +13,7 @@
 // where the time and date folders are the digest's end time (UTC, with
 // seconds); backfill digests end in "_backfill.json.gz". The object body is
 // one gzip member holding compact JSON with exactly these members, in this
-// order (Digest.AppendJSON writes them so; every '/' is escaped as "\/"):
+// order (Digest.appendJSON writes them so; every '/' is escaped as "\/"):
 //
 //	awsAccountId, digestStartTime, digestEndTime, digestS3Bucket,
 //	digestS3Object, digestPublicKeyFingerprint, digestSignatureAlgorithm,
@@ -30,8 +30,10 @@
 // previousDigestSignature the previous digest's signature.
 //
 // The object's user metadata holds "signature" (lowercase hex) and
-// "signature-algorithm" ("SHA256withRSA"). The signature is RSASSA-PKCS1-v1_5
-// with SHA-256 over StringToSign:
+// "signature-algorithm" ("SHA256withRSA"); a backfill digest's also holds
+// "backfill-generation-timestamp" (ISO 8601). digestSignatureAlgorithm is
+// "SHA256withRSA" and every hashAlgorithm "SHA-256". The signature is
+// RSASSA-PKCS1-v1_5 with SHA-256 over the string to sign:
 //
 //	<digestEndTime> LF <digestS3Bucket>/<digestS3Object> LF
 //	<hex SHA-256 of the uncompressed digest> LF <previousDigestSignature or "null">

@@ -21,6 +21,10 @@ var (
 	// ErrBadConfig: a ChainConfig or ValidateOptions misses a required field
 	// or holds an invalid one.
 	ErrBadConfig = errors.New("digest: invalid configuration")
+	// ErrSignature: a digest's signature does not verify with the public
+	// key its fingerprint names (Validate reports it in the digest's
+	// DigestResult.Err, with StatusSignatureFailed).
+	ErrSignature = errors.New("digest: signature verification failed")
 )
 
 // FormatError reports malformed input: which field, what value (clipped)
@@ -55,19 +59,11 @@ func (e *FormatError) Unwrap() []error {
 	return []error{ErrInvalidFormat}
 }
 
-// SizeError reports an object over a size cap. It wraps ErrTooLarge.
-type SizeError struct {
-	What  string // "digest" or "log file"
-	Limit int64
+// tooLarge returns the error for an object over a size cap: it wraps
+// ErrTooLarge and names the limit.
+func tooLarge(what string, limit int64) error {
+	return fmt.Errorf("%w: %s larger than %d bytes", ErrTooLarge, what, limit)
 }
-
-// Error implements error.
-func (e *SizeError) Error() string {
-	return fmt.Sprintf("digest: %s larger than %d bytes", e.What, e.Limit)
-}
-
-// Unwrap returns ErrTooLarge.
-func (e *SizeError) Unwrap() error { return ErrTooLarge }
 
 func configErr(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrBadConfig}, args...)...)

@@ -10,16 +10,6 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-func ExampleStringToSign() {
-	h := digest.SumHash([]byte(`{"awsAccountId":"444455556666"}`))
-	fmt.Printf("%s\n", digest.StringToSign("2024-03-05T10:17:42Z", "example-trail-bucket", "AWSLogs/444455556666/x.json.gz", h, nil))
-	// Output:
-	// 2024-03-05T10:17:42Z
-	// example-trail-bucket/AWSLogs/444455556666/x.json.gz
-	// 3abe54cf1e473faa313a5c51362c46ee99ab28e191e50314f5a82721fb406fa9
-	// null
-}
-
 func ExampleChain() {
 	ctx := context.Background()
 	store := logfile.NewMemStore()

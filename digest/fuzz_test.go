@@ -75,7 +75,7 @@ type sha1Signer struct {
 	key *rsa.PrivateKey
 }
 
-func (s sha1Signer) Sign(sts []byte) (digest.Signature, error) {
+func (s sha1Signer) Sign(sts []byte) ([]byte, error) {
 	return rsa.SignPKCS1v15(nil, s.key, crypto.SHA1, sha1Sum(sts))
 }
 

@@ -13,21 +13,21 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-// DefaultMaxDigestSize caps a digest's uncompressed size (64 MiB; a digest
+// defaultMaxDigestSize caps a digest's uncompressed size (64 MiB; a digest
 // listing ten thousand files is about 4 MB).
-const DefaultMaxDigestSize = 64 << 20
+const defaultMaxDigestSize = 64 << 20
 
-// DefaultMaxLogFileSize caps a log file's uncompressed size while hashing
+// defaultMaxLogFileSize caps a log file's uncompressed size while hashing
 // (2 GiB; CloudTrail files are at most 50 MB compressed).
-const DefaultMaxLogFileSize = 2 << 30
+const defaultMaxLogFileSize = 2 << 30
 
-// ErrTrailingData reports bytes after the first gzip member. aws-cli ignores
+// errTrailingData reports bytes after the first gzip member. aws-cli ignores
 // them; Validate reports them as a strict finding.
-var ErrTrailingData = errors.New("digest: data after the gzip member")
+var errTrailingData = errors.New("digest: data after the gzip member")
 
 // openDigest reads the digest object bucket/key through the streaming
 // Store.Open and returns its uncompressed bytes (the first gzip member, up
-// to DefaultMaxDigestSize; trailing bytes are ignored, as aws-cli does)
+// to defaultMaxDigestSize; trailing bytes are ignored, as aws-cli does)
 // and its user metadata.
 func openDigest(ctx context.Context, store logfile.Store, bucket, key string) ([]byte, map[string]string, error) {
 	rc, info, err := store.Open(ctx, bucket, key)
@@ -35,7 +35,7 @@ func openDigest(ctx context.Context, store logfile.Store, bucket, key string) ([
 		return nil, nil, err
 	}
 	defer rc.Close()
-	raw, _, err := readDigest(rc, DefaultMaxDigestSize)
+	raw, _, err := readDigest(rc, defaultMaxDigestSize)
 	return raw, info.Metadata, err
 }
 
@@ -54,7 +54,7 @@ func readDigest(body io.Reader, limit int64) (raw []byte, trailing bool, err err
 		return nil, false, &FormatError{Field: "digest gzip", Err: err}
 	}
 	if int64(len(out)) > limit {
-		return nil, false, &SizeError{What: "digest", Limit: limit}
+		return nil, false, tooLarge("digest", limit)
 	}
 	_, perr := br.Peek(1)
 	return out, perr == nil, nil
@@ -90,8 +90,8 @@ var hashers = sync.Pool{New: func() any {
 // hashGzip returns the SHA-256 of the first gzip member of body, inflated,
 // and whether non-empty bytes follow that member (trailing). It reads body
 // as a stream, so a log file is never held in memory whole. Errors: a
-// *FormatError (not gzip, corrupt, truncated, or a read error of body) or a
-// *SizeError.
+// *FormatError (not gzip, corrupt, truncated, or a read error of body) or an
+// ErrTooLarge error.
 func hashGzip(body io.Reader, limit int64) (sum Hash, trailing bool, err error) {
 	hs := hashers.Get().(*hasher)
 	defer hashers.Put(hs)
@@ -112,7 +112,7 @@ func hashGzip(body io.Reader, limit int64) (sum Hash, trailing bool, err error) 
 	// WriteTo hands the inflater's window straight to the hash: no copy.
 	if _, err := hs.zr.WriteTo(&lw); err != nil {
 		if err == errLimit {
-			return Hash{}, false, &SizeError{What: "log file", Limit: limit}
+			return Hash{}, false, tooLarge("log file", limit)
 		}
 		return Hash{}, false, &FormatError{Field: "log file gzip", Err: err}
 	}

@@ -77,3 +77,19 @@ func statuses(rep *digest.Report) (digests, logs map[string]digest.Status) {
 	}
 	return digests, logs
 }
+
+// lookup returns the ring's key with fingerprint fp, or nil.
+func lookup(r *digest.KeyRing, fp digest.Fingerprint) *digest.PublicKey {
+	for _, k := range r.Keys() {
+		if k.Fingerprint == fp {
+			return k
+		}
+	}
+	return nil
+}
+
+// marshal returns d's JSON as CloudTrail writes it.
+func marshal(d *digest.Digest) string {
+	b, _ := d.MarshalJSON()
+	return string(b)
+}

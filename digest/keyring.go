@@ -2,7 +2,6 @@ package digest
 
 import (
 	"bytes"
-	"context"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
@@ -43,7 +42,7 @@ func ParsePublicKey(der []byte) (*PublicKey, error) {
 		}
 		k = rk
 	}
-	return &PublicKey{Value: bytes.Clone(der), Fingerprint: FingerprintOf(der), key: k}, nil
+	return &PublicKey{Value: bytes.Clone(der), Fingerprint: fingerprintOf(der), key: k}, nil
 }
 
 // validIn reports whether k's window overlaps [start, end].
@@ -57,8 +56,11 @@ func (k *PublicKey) validIn(start, end time.Time) bool {
 	return true
 }
 
-// KeyRing holds public keys by fingerprint. The zero value is empty and
-// ready; it is safe for concurrent use.
+// KeyRing holds public keys by fingerprint: the keys Validate verifies
+// signatures with, as CloudTrail's ListPublicKeys returns them (load its
+// JSON with LoadPublicKeys, or Add keys read with ParsePublicKey and their
+// validity windows set). The zero value is empty and ready; it is safe for
+// concurrent use.
 type KeyRing struct {
 	mu   sync.RWMutex
 	keys map[Fingerprint]*PublicKey
@@ -72,16 +74,6 @@ func (r *KeyRing) Add(k *PublicKey) {
 		r.keys = map[Fingerprint]*PublicKey{}
 	}
 	r.keys[k.Fingerprint] = k
-}
-
-// Lookup returns the key with fingerprint fp, or nil.
-func (r *KeyRing) Lookup(fp Fingerprint) *PublicKey {
-	if r == nil {
-		return nil
-	}
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	return r.keys[fp]
 }
 
 // Keys returns the keys sorted by validity start, then fingerprint.
@@ -104,48 +96,17 @@ func (r *KeyRing) Keys() []*PublicKey {
 	return ks
 }
 
-// PublicKeySource answers what CloudTrail's ListPublicKeys answers: the
-// public keys whose validity window overlaps [start, end]. KeyRing is the
-// in-memory implementation; an adapter can ask the CloudTrail API (whose
-// Value bytes ParsePublicKey loads). Implementations must be safe for
-// concurrent use.
-type PublicKeySource interface {
-	PublicKeys(ctx context.Context, start, end time.Time) ([]*PublicKey, error)
-}
-
-// PublicKeysFunc adapts a function to PublicKeySource.
-type PublicKeysFunc func(ctx context.Context, start, end time.Time) ([]*PublicKey, error)
-
-// PublicKeys implements PublicKeySource.
-func (f PublicKeysFunc) PublicKeys(ctx context.Context, start, end time.Time) ([]*PublicKey, error) {
-	return f(ctx, start, end)
-}
-
-// PublicKeys implements PublicKeySource: the ring's keys whose window
-// overlaps [start, end] (keys without a window always do).
-func (r *KeyRing) PublicKeys(ctx context.Context, start, end time.Time) ([]*PublicKey, error) {
-	var ks []*PublicKey
+// publicKeys answers what CloudTrail's ListPublicKeys answers: the ring's
+// keys whose window overlaps [start, end] (keys without a window always
+// do), by fingerprint.
+func (r *KeyRing) publicKeys(start, end time.Time) map[Fingerprint]*PublicKey {
+	m := map[Fingerprint]*PublicKey{}
 	for _, k := range r.Keys() {
 		if k.validIn(start, end) {
-			ks = append(ks, k)
-		}
-	}
-	return ks, nil
-}
-
-// keyMap asks src for the keys of [start, end], by fingerprint.
-func keyMap(ctx context.Context, src PublicKeySource, start, end time.Time) (map[Fingerprint]*PublicKey, error) {
-	ks, err := src.PublicKeys(ctx, start, end)
-	if err != nil {
-		return nil, err
-	}
-	m := make(map[Fingerprint]*PublicKey, len(ks))
-	for _, k := range ks {
-		if k != nil {
 			m[k.Fingerprint] = k
 		}
 	}
-	return m, nil
+	return m
 }
 
 type wireKeyList struct {
@@ -196,7 +157,7 @@ func (r *KeyRing) LoadPublicKeys(rd io.Reader) error {
 			if err := json.Unmarshal(e.Fingerprint, &fps); err != nil {
 				return &FormatError{Field: field("Fingerprint"), Err: err}
 			}
-			fp, err := ParseFingerprint(fps)
+			fp, err := parseFingerprint(fps)
 			if err != nil {
 				return err
 			}

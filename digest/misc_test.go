@@ -240,8 +240,7 @@ func TestLogFileSizeCap(t *testing.T) {
 		t.Fatal("no log files")
 	}
 	for _, l := range rep.LogFiles {
-		var se *digest.SizeError
-		if l.Status != digest.StatusInvalidFormat || !errors.As(l.Err, &se) || se.Limit != 100 {
+		if l.Status != digest.StatusInvalidFormat || !errors.Is(l.Err, digest.ErrTooLarge) || !strings.Contains(l.Err.Error(), "larger than 100 bytes") {
 			t.Fatalf("%s: %s %v", l.Key, l.Status, l.Err)
 		}
 	}
@@ -372,26 +371,26 @@ func TestRecoverAfterCrash(t *testing.T) {
 	}
 }
 
-func TestPublicKeySourceFunc(t *testing.T) {
+// TestKeyValidityWindow: like aws-cli, Validate uses the keys whose
+// validity window overlaps [Start, End+2h]; a key valid only later is not
+// asked for, and then no key is in range.
+func TestKeyValidityWindow(t *testing.T) {
 	store := logfile.NewMemStore()
 	res := build(t, store, fixture.Options{Hours: 1, Regions: []string{"us-east-1"}})
-	var asked [][2]time.Time
-	src := digest.PublicKeysFunc(func(ctx context.Context, start, end time.Time) ([]*digest.PublicKey, error) {
-		asked = append(asked, [2]time.Time{start, end})
-		return []*digest.PublicKey{testSigner(t).PublicKey()}, nil
-	})
-	opts := res.ValidateOptions("us-east-1", nil)
-	opts.Keys = src
+	withWindow := func(from time.Time) *digest.KeyRing {
+		k := testSigner(t).PublicKey()
+		k.ValidityStart, k.ValidityEnd = from, from.Add(30*24*time.Hour)
+		r := &digest.KeyRing{}
+		r.Add(k)
+		return r
+	}
+	opts := res.ValidateOptions("us-east-1", withWindow(res.End.Add(2*time.Hour)))
 	if rep := validate(t, store, opts); !rep.Strict() {
-		t.Fatal("not valid")
+		t.Fatal("a key valid from End+2h was not used")
 	}
-	if len(asked) != 1 || !asked[0][0].Equal(res.Start) || !asked[0][1].Equal(res.End.Add(2*time.Hour)) {
-		t.Fatalf("asked for %v", asked)
-	}
-	boom := errors.New("ListPublicKeys failed")
-	opts.Keys = digest.PublicKeysFunc(func(context.Context, time.Time, time.Time) ([]*digest.PublicKey, error) { return nil, boom })
-	if _, err := digest.Validate(context.Background(), store, opts); !errors.Is(err, boom) {
-		t.Fatalf("source error: %v", err)
+	opts.Keys = withWindow(res.End.Add(2*time.Hour + time.Second))
+	if _, err := digest.Validate(context.Background(), store, opts); !errors.Is(err, digest.ErrNoPublicKeys) {
+		t.Fatalf("a key valid only after End+2h: %v, want ErrNoPublicKeys", err)
 	}
 }
 
@@ -408,7 +407,7 @@ func TestConcurrentUse(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			keys.Add(testSigner(t).PublicKey())
-			_ = keys.Lookup(testSigner(t).Fingerprint())
+			_ = lookup(keys, testSigner(t).Fingerprint())
 			_ = keys.Keys()
 		}()
 	}

@@ -7,9 +7,9 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-// RecoverLookback is how far before the chain's window start Recover looks
+// recoverLookback is how far before the chain's window start Recover looks
 // for log files that no digest lists.
-const RecoverLookback = 24 * time.Hour
+const recoverLookback = 24 * time.Hour
 
 // Recover adds to the chain the log files that were stored but never
 // reached a digest, for example because the process crashed between a
@@ -19,7 +19,7 @@ const RecoverLookback = 24 * time.Hour
 // (and after a Writer's Replay, if any), before the next digest is due.
 //
 // It reads every normal digest of the chain whose key time is at or after
-// the window start minus RecoverLookback, lists the chain's log folder (and
+// the window start minus recoverLookback, lists the chain's log folder (and
 // the Insights folder with IncludeInsights) from that time on, and adds
 // every file that none of those digests lists and that is not already
 // waiting for the next digest, with its SHA-256, oldest and newest
@@ -34,7 +34,7 @@ func (c *Chain) Recover(ctx context.Context) (int, error) {
 	c.mu.Lock()
 	start := c.start
 	c.mu.Unlock()
-	from := start.Add(-RecoverLookback)
+	from := start.Add(-recoverLookback)
 	listed, err := c.listedSince(ctx, from)
 	if err != nil {
 		return 0, err
@@ -113,7 +113,7 @@ func (c *Chain) listedSince(ctx context.Context, from time.Time) (map[string]boo
 // recoverOne reads the stored log file at key as a stream (see logReader)
 // and returns its delivery.
 func (c *Chain) recoverOne(ctx context.Context, r *logReader, key string, kind logfile.ObjectKind, at time.Time) (logfile.Delivery, error) {
-	s, err := r.read(ctx, c.cfg.Store, c.cfg.Bucket, key, DefaultMaxLogFileSize)
+	s, err := r.read(ctx, c.cfg.Store, c.cfg.Bucket, key, defaultMaxLogFileSize)
 	if err != nil {
 		return logfile.Delivery{}, err
 	}

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-func disp(t time.Time) string { return t.UTC().Format(TimeFormat) }
+func disp(t time.Time) string { return t.UTC().Format(timeFormat) }
 
 type jsonResult struct {
 	Bucket   string `json:"bucket"`

@@ -2,26 +2,16 @@ package digest
 
 import (
 	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
-	"errors"
 	"fmt"
-	"io"
 )
 
-// StringToSign returns the exact bytes CloudTrail signs for a digest: four
-// lines joined by LF with no trailing newline,
-//
-//	<digestEndTime>
-//	<digestS3Bucket>/<digestS3Object>
-//	<lowercase hex SHA-256 of the uncompressed digest bytes>
-//	<previousDigestSignature, or the four characters null>
-//
-// The values are the decoded JSON strings (so "\/" is "/"); previousSignature
-// is nil for a starting digest.
-func StringToSign(endTime, bucket, object string, digestHash Hash, previousSignature *string) []byte {
+// stringToSign returns the exact bytes CloudTrail signs for a digest (see
+// the package documentation). The values are the decoded JSON strings (so
+// "\/" is "/"); previousSignature is nil for a starting digest.
+func stringToSign(endTime, bucket, object string, digestHash Hash, previousSignature *string) []byte {
 	prev := "null"
 	if previousSignature != nil {
 		prev = *previousSignature
@@ -42,7 +32,7 @@ func StringToSign(endTime, bucket, object string, digestHash Hash, previousSigna
 type Signer interface {
 	// Sign returns the SHA256withRSA (RSASSA-PKCS1-v1_5 with SHA-256)
 	// signature of stringToSign; the signer hashes it itself.
-	Sign(stringToSign []byte) (Signature, error)
+	Sign(stringToSign []byte) ([]byte, error)
 	// Fingerprint identifies the public key that verifies the signatures.
 	Fingerprint() Fingerprint
 }
@@ -65,25 +55,11 @@ func NewRSASigner(key *rsa.PrivateKey) (*RSASigner, error) {
 		return nil, configErr("RSA key of %d bits; need at least 2048", key.N.BitLen())
 	}
 	der := x509.MarshalPKCS1PublicKey(&key.PublicKey)
-	return &RSASigner{key: key, der: der, fingerprint: FingerprintOf(der)}, nil
-}
-
-// GenerateRSASigner creates a fresh 2048-bit key from random (crypto/rand
-// when nil). Tests pass a deterministic reader only together with a key
-// committed in testdata; Go's RSA generation does not promise determinism.
-func GenerateRSASigner(random io.Reader) (*RSASigner, error) {
-	if random == nil {
-		random = rand.Reader
-	}
-	k, err := rsa.GenerateKey(random, 2048)
-	if err != nil {
-		return nil, err
-	}
-	return NewRSASigner(k)
+	return &RSASigner{key: key, der: der, fingerprint: fingerprintOf(der)}, nil
 }
 
 // Sign implements Signer. PKCS#1 v1.5 signatures are deterministic.
-func (s *RSASigner) Sign(stringToSign []byte) (Signature, error) {
+func (s *RSASigner) Sign(stringToSign []byte) ([]byte, error) {
 	h := sha256.Sum256(stringToSign)
 	return rsa.SignPKCS1v15(nil, s.key, crypto.SHA256, h[:])
 }
@@ -97,33 +73,16 @@ func (s *RSASigner) PublicKey() *PublicKey {
 	return &PublicKey{Value: s.der, Fingerprint: s.fingerprint, key: &s.key.PublicKey}
 }
 
-// ErrSignature is wrapped by *SignatureError.
-var ErrSignature = errors.New("digest: signature verification failed")
-
-// SignatureError reports a signature that does not verify.
-type SignatureError struct {
-	Fingerprint Fingerprint
-	Err         error
-}
-
-// Error implements error.
-func (e *SignatureError) Error() string {
-	return fmt.Sprintf("digest: signature verification failed with key %s: %v", e.Fingerprint, e.Err)
-}
-
-// Unwrap returns ErrSignature.
-func (e *SignatureError) Unwrap() error { return ErrSignature }
-
-// Verify checks sig over stringToSign with SHA256withRSA; it returns nil or
-// a *SignatureError. Only SHA-256 DigestInfo is accepted (aws-cli v1 would
-// also take a SHA-1 signature; this does not).
-func (k *PublicKey) Verify(stringToSign []byte, sig Signature) error {
+// verify checks sig over stringToSign with SHA256withRSA; it returns nil
+// or an error wrapping ErrSignature. Only SHA-256 DigestInfo is accepted
+// (aws-cli v1 would also take a SHA-1 signature; this does not).
+func (k *PublicKey) verify(stringToSign, sig []byte) error {
 	if k.key == nil {
-		return &SignatureError{Fingerprint: k.Fingerprint, Err: errors.New("no RSA key loaded")}
+		return fmt.Errorf("%w with key %s: no RSA key loaded", ErrSignature, k.Fingerprint)
 	}
 	h := sha256.Sum256(stringToSign)
 	if err := rsa.VerifyPKCS1v15(k.key, crypto.SHA256, h[:], sig); err != nil {
-		return &SignatureError{Fingerprint: k.Fingerprint, Err: err}
+		return fmt.Errorf("%w with key %s: %w", ErrSignature, k.Fingerprint, err)
 	}
 	return nil
 }

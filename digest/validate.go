@@ -28,12 +28,16 @@ type ValidateOptions struct {
 	TrailARN string
 	// Start and End bound the delivery times validated; a zero End is now.
 	Start, End time.Time
-	// Keys supplies the public keys. Like aws-cli, Validate asks for the
-	// keys of [Start, End+2h] once, and for a backfill digest whose key is
-	// not among them, for [generation time-1h, +1h]. A *KeyRing will do.
-	Keys PublicKeySource
-	// MaxDigestSize and MaxLogFileSize cap uncompressed sizes; zero means
-	// DefaultMaxDigestSize and DefaultMaxLogFileSize.
+	// Keys holds the public keys. Like aws-cli, Validate uses the keys
+	// whose validity window overlaps [Start, End+2h], and for a backfill
+	// digest whose key is not among them, those of [generation time-1h,
+	// +1h].
+	Keys *KeyRing
+	// MaxDigestSize and MaxLogFileSize cap uncompressed sizes (a file over
+	// its cap is reported with StatusInvalidFormat and an error wrapping
+	// ErrTooLarge); zero means 64 MiB for a digest (one listing ten
+	// thousand files is about 4 MB) and 2 GiB for a log file (CloudTrail's
+	// are at most 50 MB compressed).
 	MaxDigestSize  int64
 	MaxLogFileSize int64
 	// Workers hash log files in parallel; zero means GOMAXPROCS.
@@ -142,8 +146,9 @@ type Report struct {
 	LogFiles   []LogFileResult
 	Gaps       []Gap
 	Findings   []Finding
-	// FoundStart and FoundEnd span the valid digests, clipped to the range
-	// (zero when there is none).
+	// FoundStart and FoundEnd span the valid digests, clipped to the range;
+	// they are zero when no digest was valid, that is when nothing was
+	// validated at all.
 	FoundStart, FoundEnd time.Time
 
 	events []reportEvent
@@ -159,7 +164,7 @@ type reportEvent struct {
 // (aws-cli exits 0 when it finds no digest at all; a wrong bucket, prefix,
 // account or Region then looks like success. OK does not.)
 func (r *Report) OK() bool {
-	if !r.Validated() {
+	if !r.validated() {
 		return false
 	}
 	for _, d := range r.Digests {
@@ -175,9 +180,9 @@ func (r *Report) OK() bool {
 	return true
 }
 
-// Validated reports whether at least one digest was found valid, that is
-// whether anything was validated at all.
-func (r *Report) Validated() bool {
+// validated reports whether at least one digest was found valid, that is
+// whether anything was validated at all (then FoundStart is not zero).
+func (r *Report) validated() bool {
 	for _, d := range r.Digests {
 		if d.Status == StatusValid {
 			return true
@@ -285,10 +290,10 @@ func Validate(ctx context.Context, store logfile.Store, opts ValidateOptions) (*
 		seen: map[string]string{},
 	}
 	if v.maxDigest = opts.MaxDigestSize; v.maxDigest <= 0 {
-		v.maxDigest = DefaultMaxDigestSize
+		v.maxDigest = defaultMaxDigestSize
 	}
 	if v.maxLog = opts.MaxLogFileSize; v.maxLog <= 0 {
-		v.maxLog = DefaultMaxLogFileSize
+		v.maxLog = defaultMaxLogFileSize
 	}
 	v.startPool(ctx)
 	err = v.run(ctx)
@@ -327,12 +332,9 @@ func (v *validator) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	keys, err := keyMap(ctx, v.opts.Keys, v.start, v.end.Add(2*time.Hour))
-	if err != nil {
-		return err
-	}
+	keys := v.opts.Keys.publicKeys(v.start, v.end.Add(2*time.Hour))
 	if len(keys) == 0 {
-		return fmt.Errorf("%w between %s and %s", ErrNoPublicKeys, v.start.Format(TimeFormat), v.end.Add(2*time.Hour).Format(TimeFormat))
+		return fmt.Errorf("%w between %s and %s", ErrNoPublicKeys, v.start.Format(timeFormat), v.end.Add(2*time.Hour).Format(timeFormat))
 	}
 	if err := v.walk(ctx, append([]string(nil), normal...), keys, false); err != nil {
 		return err
@@ -348,7 +350,7 @@ func (v *validator) run(ctx context.Context) error {
 				from = v.newestListed
 			}
 			v.finding(Finding{Kind: FindingMissingNewest, Bucket: v.opts.Bucket, Key: strings.TrimSuffix(v.id.ListPrefix(), "/"),
-				Detail: fmt.Sprintf("no digest covers %s to %s", from.Format(TimeFormat), v.end.Format(TimeFormat))})
+				Detail: fmt.Sprintf("no digest covers %s to %s", from.Format(timeFormat), v.end.Format(timeFormat))})
 		}
 	}
 	// Backfill keys are loaded lazily by fingerprint, like aws-cli.
@@ -464,12 +466,12 @@ func (v *validator) walk(ctx context.Context, digests []string, keys map[Fingerp
 			continue
 		}
 		d := res.Digest
-		st, err := time.Parse(TimeFormat, d.DigestStartTime)
+		st, err := time.Parse(timeFormat, d.DigestStartTime)
 		if err != nil {
 			// aws-cli parses the start before yielding the digest, so a
 			// verified digest with an unparseable start is reported invalid
 			// with the parser's text. (aws-cli's dateutil parser accepts
-			// more layouts than TimeFormat; CloudTrail writes only that.)
+			// more layouts than timeFormat; CloudTrail writes only that.)
 			res2 := *res
 			res2.Status, res2.Err = StatusError, err
 			res2.Message = digestLine(bucket, key, "Unable to parse date value: "+d.DigestStartTime)
@@ -479,7 +481,7 @@ func (v *validator) walk(ctx context.Context, digests []string, keys map[Fingerp
 		}
 		lastStart = st
 		v.trackFound(d)
-		if et, err := time.Parse(TimeFormat, d.DigestEndTime); err == nil && !backfill && et.After(v.newestEnd) {
+		if et, err := time.Parse(timeFormat, d.DigestEndTime); err == nil && !backfill && et.After(v.newestEnd) {
 			v.newestEnd = et
 		}
 		v.queueLogs(res)
@@ -546,7 +548,7 @@ func (v *validator) unlisted(ctx context.Context) error {
 		}
 		if _, ok := v.seen[v.opts.Bucket+"/"+key]; !ok {
 			v.finding(Finding{Kind: FindingUnlisted, Bucket: v.opts.Bucket, Key: key,
-				Detail: "key time " + k.Time.Format(TimeFormat) + ", newest digest ends " + v.newestEnd.Format(TimeFormat)})
+				Detail: "key time " + k.Time.Format(timeFormat) + ", newest digest ends " + v.newestEnd.Format(timeFormat)})
 		}
 	}
 	return nil
@@ -566,8 +568,8 @@ func (v *validator) finding(f Finding) {
 }
 
 func (v *validator) trackFound(d *Digest) {
-	st, err1 := time.Parse(TimeFormat, d.DigestStartTime)
-	et, err2 := time.Parse(TimeFormat, d.DigestEndTime)
+	st, err1 := time.Parse(timeFormat, d.DigestStartTime)
+	et, err2 := time.Parse(timeFormat, d.DigestEndTime)
 	if err1 != nil || err2 != nil {
 		return
 	}
@@ -611,32 +613,29 @@ func (v *validator) check(ctx context.Context, bucket, key string, keys map[Fing
 	if err != nil {
 		return fail(StatusInvalidFormat, err, "")
 	}
-	res.Hash = SumHash(raw)
+	res.Hash = sumHash(raw)
 	d, err := Parse(raw)
 	if err != nil {
 		return fail(StatusInvalidFormat, err, "")
 	}
 	res.Digest = d
-	res.Signature = metaValue(obj.Metadata, MetaSignature)
-	if !metaHas(obj.Metadata, MetaSignature) || !metaHas(obj.Metadata, MetaSignatureAlgorithm) {
+	res.Signature = metaValue(obj.Metadata, metaSignature)
+	if !metaHas(obj.Metadata, metaSignature) || !metaHas(obj.Metadata, metaSignatureAlgorithm) {
 		return fail(StatusSignatureFailed, fmt.Errorf("%w: signature metadata missing", ErrSignature), "")
 	}
-	if backfill && !metaHas(obj.Metadata, MetaBackfillGeneratedAt) {
+	if backfill && !metaHas(obj.Metadata, metaBackfillGeneratedAt) {
 		return fail(StatusInvalidFormat, &FormatError{Field: "metadata", Reason: "backfill-generation-timestamp missing"}, "")
 	}
 	if d.DigestS3Bucket != bucket || d.DigestS3Object != key {
 		return fail(StatusMoved, fmt.Errorf("digest: s3://%s/%s names itself s3://%s/%s", bucket, key, clip(d.DigestS3Bucket), clip(d.DigestS3Object)), "")
 	}
-	fp, fperr := ParseFingerprint(d.DigestPublicKeyFingerprint)
+	fp, fperr := parseFingerprint(d.DigestPublicKeyFingerprint)
 	pk := keys[fp]
 	if fperr == nil && pk == nil && backfill {
-		if bt, err := parseISO(metaValue(obj.Metadata, MetaBackfillGeneratedAt)); err == nil {
-			more, err := keyMap(ctx, v.opts.Keys, bt.Add(-time.Hour), bt.Add(time.Hour))
-			if err != nil {
-				return fail(StatusError, err, err.Error())
-			}
+		if bt, err := parseISO(metaValue(obj.Metadata, metaBackfillGeneratedAt)); err == nil {
+			more := v.opts.Keys.publicKeys(bt.Add(-time.Hour), bt.Add(time.Hour))
 			if len(more) == 0 {
-				return fail(StatusError, ErrNoPublicKeys, fmt.Sprintf("No public keys found between %s and %s", bt.Add(-time.Hour).Format(TimeFormat), bt.Add(time.Hour).Format(TimeFormat)))
+				return fail(StatusError, ErrNoPublicKeys, fmt.Sprintf("No public keys found between %s and %s", bt.Add(-time.Hour).Format(timeFormat), bt.Add(time.Hour).Format(timeFormat)))
 			}
 			for f, k := range more {
 				keys[f] = k
@@ -647,15 +646,15 @@ func (v *validator) check(ctx context.Context, bucket, key string, keys map[Fing
 	if pk == nil {
 		return fail(StatusPublicKeyNotFound, fperr, fmt.Sprintf("public key not found in region %s for fingerprint %s", v.id.HomeRegion, d.DigestPublicKeyFingerprint))
 	}
-	sig, err := ParseSignature(metaValue(obj.Metadata, MetaSignature))
+	sig, err := parseSignature(metaValue(obj.Metadata, metaSignature))
 	if err != nil {
 		return fail(StatusSignatureFailed, err, "")
 	}
-	sts := StringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, res.Hash, d.PreviousDigestSignature)
-	if err := pk.Verify(sts, sig); err != nil {
+	sts := stringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, res.Hash, d.PreviousDigestSignature)
+	if err := pk.verify(sts, sig); err != nil {
 		return fail(StatusSignatureFailed, err, "")
 	}
-	if _, err := time.Parse(TimeFormat, d.DigestEndTime); err != nil {
+	if _, err := time.Parse(timeFormat, d.DigestEndTime); err != nil {
 		return fail(StatusError, err, "Unable to parse date value: "+d.DigestEndTime)
 	}
 	res.Status = StatusValid
@@ -665,7 +664,7 @@ func (v *validator) check(ctx context.Context, bucket, key string, keys map[Fing
 }
 
 func parseISO(s string) (time.Time, error) {
-	for _, l := range []string{TimeFormat, time.RFC3339Nano} {
+	for _, l := range []string{timeFormat, time.RFC3339Nano} {
 		if t, err := time.Parse(l, s); err == nil {
 			return t, nil
 		}
@@ -679,30 +678,30 @@ func (v *validator) strictDigest(res *DigestResult, metadata map[string]string, 
 	at := func(kind FindingKind, detail string) {
 		v.finding(Finding{Kind: kind, Bucket: res.Bucket, Key: res.Key, Detail: detail})
 	}
-	if a := metaValue(metadata, MetaSignatureAlgorithm); a != SignatureAlgorithm {
+	if a := metaValue(metadata, metaSignatureAlgorithm); a != signatureAlgorithm {
 		at(FindingAlgorithm, fmt.Sprintf("signature-algorithm metadata %q", clip(a)))
 	}
-	if d.DigestSignatureAlgorithm != SignatureAlgorithm {
+	if d.DigestSignatureAlgorithm != signatureAlgorithm {
 		at(FindingAlgorithm, fmt.Sprintf("digestSignatureAlgorithm %q", clip(d.DigestSignatureAlgorithm)))
 	}
 	if trailing {
-		at(FindingTrailingData, ErrTrailingData.Error())
+		at(FindingTrailingData, errTrailingData.Error())
 	}
 	if !d.IsStarting() {
 		if d.PreviousDigestHashValue == nil {
 			at(FindingMalformedValue, "previousDigestHashValue is null")
-		} else if _, err := ParseHash(*d.PreviousDigestHashValue); err != nil {
+		} else if _, err := parseHash(*d.PreviousDigestHashValue); err != nil {
 			at(FindingMalformedValue, err.Error())
 		}
-		if d.PreviousDigestHashAlgorithm == nil || *d.PreviousDigestHashAlgorithm != HashAlgorithm {
+		if d.PreviousDigestHashAlgorithm == nil || *d.PreviousDigestHashAlgorithm != hashAlgorithm {
 			at(FindingAlgorithm, "previousDigestHashAlgorithm is not SHA-256")
 		}
 	}
 	for i, lf := range d.LogFiles {
-		if lf.HashAlgorithm != HashAlgorithm {
+		if lf.HashAlgorithm != hashAlgorithm {
 			at(FindingAlgorithm, fmt.Sprintf("logFiles[%d].hashAlgorithm %q", i, clip(lf.HashAlgorithm)))
 		}
-		if _, err := ParseHash(lf.HashValue); err != nil {
+		if _, err := parseHash(lf.HashValue); err != nil {
 			at(FindingMalformedValue, fmt.Sprintf("logFiles[%d]: %v", i, err))
 		}
 	}

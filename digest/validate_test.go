@@ -325,9 +325,8 @@ func TestOversizedAndMalformedDigests(t *testing.T) {
 		if d.Status != digest.StatusInvalidFormat || !errors.Is(d.Err, digest.ErrTooLarge) {
 			t.Fatalf("%s: %s %v, want invalid format (too large)", d.Key, d.Status, d.Err)
 		}
-		var se *digest.SizeError
-		if !errors.As(d.Err, &se) || se.Limit != 200 {
-			t.Fatalf("error %v is not a *SizeError with the limit", d.Err)
+		if !strings.Contains(d.Err.Error(), "larger than 200 bytes") {
+			t.Fatalf("error %v does not name the limit", d.Err)
 		}
 	}
 	// Malformed: not gzip, gzip of non-JSON, JSON missing a required member.

@@ -10,30 +10,15 @@ import (
 // Hash is a SHA-256 value as digests write it: 64 lowercase hex digits.
 type Hash [32]byte
 
-// SumHash returns the SHA-256 of b.
-func SumHash(b []byte) Hash { return Hash(sha256.Sum256(b)) }
+func sumHash(b []byte) Hash { return Hash(sha256.Sum256(b)) }
 
 // String returns the 64 lowercase hex digits of h.
 func (h Hash) String() string { return hex.EncodeToString(h[:]) }
 
-// MarshalText implements encoding.TextMarshaler.
-func (h Hash) MarshalText() ([]byte, error) { return []byte(h.String()), nil }
-
-// UnmarshalText implements encoding.TextUnmarshaler with ParseHash's rules.
-// It assigns only on success.
-func (h *Hash) UnmarshalText(b []byte) error {
-	v, err := ParseHash(string(b))
-	if err != nil {
-		return err
-	}
-	*h = v
-	return nil
-}
-
-// ParseHash parses exactly 64 lowercase hex digits. Anything else (upper
+// parseHash parses exactly 64 lowercase hex digits. Anything else (upper
 // case, 63 digits as in some real digests' previousDigestHashValue) is a
 // *FormatError wrapping ErrInvalidFormat.
-func ParseHash(s string) (Hash, error) {
+func parseHash(s string) (Hash, error) {
 	var h Hash
 	if err := parseLowerHex(h[:], s, "hash"); err != nil {
 		return Hash{}, err
@@ -45,27 +30,13 @@ func ParseHash(s string) (Hash, error) {
 // ListPublicKeys returns them, written as 32 lowercase hex digits.
 type Fingerprint [16]byte
 
-// FingerprintOf returns the fingerprint of a DER-encoded public key.
-func FingerprintOf(der []byte) Fingerprint { return Fingerprint(md5.Sum(der)) }
+func fingerprintOf(der []byte) Fingerprint { return Fingerprint(md5.Sum(der)) }
 
 // String returns the 32 lowercase hex digits of f.
 func (f Fingerprint) String() string { return hex.EncodeToString(f[:]) }
 
-// MarshalText implements encoding.TextMarshaler.
-func (f Fingerprint) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
-
-// UnmarshalText implements encoding.TextUnmarshaler; it assigns only on success.
-func (f *Fingerprint) UnmarshalText(b []byte) error {
-	v, err := ParseFingerprint(string(b))
-	if err != nil {
-		return err
-	}
-	*f = v
-	return nil
-}
-
-// ParseFingerprint parses exactly 32 lowercase hex digits.
-func ParseFingerprint(s string) (Fingerprint, error) {
+// parseFingerprint parses exactly 32 lowercase hex digits.
+func parseFingerprint(s string) (Fingerprint, error) {
 	var f Fingerprint
 	if err := parseLowerHex(f[:], s, "fingerprint"); err != nil {
 		return Fingerprint{}, err
@@ -73,28 +44,10 @@ func ParseFingerprint(s string) (Fingerprint, error) {
 	return f, nil
 }
 
-// Signature is an RSA signature; on the wire (the digest's signature
-// metadata and the next digest's previousDigestSignature) it is lowercase hex.
-type Signature []byte
-
-// String returns the lowercase hex of s.
-func (s Signature) String() string { return hex.EncodeToString(s) }
-
-// MarshalText implements encoding.TextMarshaler.
-func (s Signature) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
-
-// UnmarshalText implements encoding.TextUnmarshaler; it assigns only on success.
-func (s *Signature) UnmarshalText(b []byte) error {
-	v, err := ParseSignature(string(b))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
-}
-
-// ParseSignature parses a non-empty, even-length string of lowercase hex digits.
-func ParseSignature(s string) (Signature, error) {
+// parseSignature parses a signature as stored (the digest's signature
+// metadata, the next digest's previousDigestSignature): a non-empty,
+// even-length string of lowercase hex digits.
+func parseSignature(s string) ([]byte, error) {
 	if s == "" || len(s)%2 != 0 {
 		return nil, &FormatError{Field: "signature", Value: clip(s), Reason: "need a non-empty even number of hex digits"}
 	}
@@ -102,7 +55,7 @@ func ParseSignature(s string) (Signature, error) {
 	if err := parseLowerHex(b, s, "signature"); err != nil {
 		return nil, err
 	}
-	return Signature(b), nil
+	return b, nil
 }
 
 func parseLowerHex(dst []byte, s, field string) error {

@@ -3,6 +3,8 @@ package s3store_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -88,7 +90,12 @@ var (
 // testSigner returns one RSA signer for the whole run (generating a
 // 2048-bit key is slow under -race).
 func testSigner(tb testing.TB) *digest.RSASigner {
-	signerOnce.Do(func() { signer, signerErr = digest.GenerateRSASigner(nil) })
+	signerOnce.Do(func() {
+		var key *rsa.PrivateKey
+		if key, signerErr = rsa.GenerateKey(rand.Reader, 2048); signerErr == nil {
+			signer, signerErr = digest.NewRSASigner(key)
+		}
+	})
 	if signerErr != nil {
 		tb.Fatal(signerErr)
 	}

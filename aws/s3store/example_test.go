@@ -2,6 +2,8 @@ package s3store_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"log"
@@ -43,7 +45,11 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	signer, err := digest.GenerateRSASigner(nil) // in production: a key you keep
+	key, err := rsa.GenerateKey(rand.Reader, 2048) // in production: a key you keep
+	if err != nil {
+		log.Fatal(err)
+	}
+	signer, err := digest.NewRSASigner(key)
 	if err != nil {
 		log.Fatal(err)
 	}

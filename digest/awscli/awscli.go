@@ -109,7 +109,7 @@ func WriteText(stdout, stderr io.Writer, r *digest.Report, opts Options) (int, e
 			tw.status(what+"\ts3://"+escape(f.Bucket+"/"+f.Key)+"\tINVALID: "+string(f.Kind)+" ("+escape(f.Detail)+")", true)
 		}
 	}
-	if !r.Validated() {
+	if r.FoundStart.IsZero() { // no digest was valid
 		tw.status("No digest was validated: check the bucket, prefix, account, Region and time range", true)
 	}
 	if !tw.doubled {
@@ -171,7 +171,7 @@ func ExitStatus(r *digest.Report, strict bool) int {
 	return 0
 }
 
-func disp(t time.Time) string { return t.UTC().Format(digest.TimeFormat) }
+func disp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
 type textWriter struct {
 	out, errw io.Writer

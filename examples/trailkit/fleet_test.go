@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailkit/trailkit/digest"
 	"github.com/trailkit/trailkit/internal/fleetcheck"
 	"github.com/trailkit/trailkit/internal/testenv"
 	"github.com/trailkit/trailkit/logfile"
@@ -202,7 +201,7 @@ func TestFleetDirStore(t *testing.T) {
 	objects := filepath.Join(dir, "export")
 	exportStore(t, store, bucket, objects)
 	results := testenv.ValidateLogs(t, py, []map[string]string{{"objects": objects, "bucket": bucket, "trail_arn": arn,
-		"start": start.Add(-time.Minute).Format(digest.TimeFormat), "end": time.Now().UTC().Add(time.Minute).Format(digest.TimeFormat),
+		"start": start.Add(-time.Minute).Format(time.RFC3339), "end": time.Now().UTC().Add(time.Minute).Format(time.RFC3339),
 		"region": region, "prefix": "fleet", "public_keys": pubFile}})
 	if aws := results[0]; aws.RC != 0 || aws.Stderr != "" || !strings.HasSuffix(aws.Stdout, want) {
 		t.Errorf("aws-cli validate-logs: exit %d, want 0 and a summary ending\n%s\nstdout:\n%s\nstderr:\n%s", aws.RC, want, aws.Stdout, aws.Stderr)

@@ -14,6 +14,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/trailkit/trailkit/digest"
 	"github.com/trailkit/trailkit/digest/internal/fixture"
@@ -51,7 +52,7 @@ func main() {
 	r.Add(good.PublicKey())
 	r.WritePublicKeys(&keys)
 	meta := map[string]any{"trailArn": fixture.TrailARN(), "region": fixture.CorpusRegion, "bucket": res.Bucket,
-		"start": res.Start.Format(digest.TimeFormat), "end": res.End.Format(digest.TimeFormat), "publicKeys": json.RawMessage(keys.Bytes())}
+		"start": res.Start.Format(time.RFC3339), "end": res.End.Format(time.RFC3339), "publicKeys": json.RawMessage(keys.Bytes())}
 	b, _ := json.MarshalIndent(meta, "", " ")
 	if err := os.WriteFile(filepath.Join(dir, "corpus.json"), append(b, '\n'), 0o644); err != nil {
 		log.Fatal(err)
