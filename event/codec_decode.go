@@ -48,6 +48,13 @@ type decoder struct {
 	// the field that followed field i (or, for i = the number of fields,
 	// came first) in the last object of layout type typ, or 0.
 	next [len(fieldKeys)][maxFields + 1]uint8
+	// layMemo remembers, per layout type, the tokens and code of the last
+	// object that was not in the default order (see layoutCode).
+	layMemo [len(fieldKeys)]struct {
+		n    int
+		toks [64]uint8
+		code uint16
+	}
 	// recent caches short string values recently decoded by str, by hash
 	// of their bytes (see intern).
 	recent [1 << recentBits]string
@@ -85,7 +92,7 @@ func putDecoder(d *decoder) {
 }
 
 // recentBits is log2 of the number of cached recent strings.
-const recentBits = 9
+const recentBits = 10
 
 // arenaChunk is the size of an arena chunk; a value longer than a quarter
 // of it gets an allocation of its own.
@@ -322,6 +329,7 @@ func (d *decoder) members(decode func(*decoder, int) (bool, error), index func([
 	base := len(d.toks)
 	dup, typedUnknown := false, false
 	keys := fieldKeys[typ]
+	next := &d.next[typ]
 	prev := len(keys) // before the first member
 	c := d.skipWS()
 	if c == '}' {
@@ -330,44 +338,46 @@ func (d *decoder) members(decode func(*decoder, int) (bool, error), index func([
 		return nil
 	}
 	for {
-		if c != '"' || d.pos >= len(d.data) {
+		if c != '"' { // also at the end of input, where c is 0
 			return d.unexpected("looking for beginning of object key string")
 		}
 		keyStart := d.pos + 1
-		var key []byte
-		aliased := true
+		keyEnd := -1 // the key is d.data[keyStart:keyEnd] unless escaped
+		var escaped []byte
 		idx := -1
-		next := &d.next[typ][prev]
-		if p := int(*next) - 1; p >= 0 {
+		if p := int(next[prev]) - 1; p >= 0 {
 			k := keys[p]
 			if e := keyStart + len(k); e < len(d.data) && d.data[e] == '"' && string(d.data[keyStart:e]) == k {
-				key, idx, d.pos = d.data[keyStart:e], p, e+1
+				idx, keyEnd, d.pos = p, e, e+1
 			}
 		}
-		if key == nil {
-			var err error
-			if key, aliased, err = d.key(); err != nil {
+		if keyEnd < 0 {
+			key, aliased, err := d.key()
+			if err != nil {
 				return err
 			}
+			if keyEnd = d.pos - 1; !aliased {
+				escaped = key
+			}
 			if idx = index(key); idx >= 0 {
-				*next = uint8(idx + 1)
+				next[prev] = uint8(idx + 1)
 			}
 		}
-		keyEnd := d.pos - 1 // when aliased, the key is d.data[keyStart:keyEnd]
-		if d.skipWS() != ':' {
+		if d.pos < len(d.data) && d.data[d.pos] == ':' {
+			d.pos++
+		} else if d.skipWS() == ':' {
+			d.pos++
+		} else {
 			return d.unexpected("after object key")
 		}
-		d.pos++
-		if c := d.skipWS(); d.pos >= len(d.data) {
-			return d.unexpected("looking for beginning of value")
-		} else if c == '}' || c == ',' || c == ']' {
+		if c := d.skipWS(); c == '}' || c == ',' || c == ']' || d.pos >= len(d.data) {
 			return d.unexpected("looking for beginning of value")
 		}
 		start := d.pos
-		ok := false
+		tok := uint8(tokUnknown)
 		if idx >= 0 {
-			var err error
-			if ok, err = decode(d, idx); err != nil {
+			ok, err := decode(d, idx)
+			if err != nil {
 				return err
 			}
 			if seen.has(idx) {
@@ -375,39 +385,35 @@ func (d *decoder) members(decode func(*decoder, int) (bool, error), index func([
 			}
 			seen.add(idx)
 			prev = idx
-		}
-		tok := uint8(tokUnknown)
-		if ok {
-			if idx >= 0 {
+			if ok {
 				okSet.add(idx)
 				tok = uint8(idx)
+			} else {
+				okSet.del(idx)
+				typedUnknown = true
 			}
-		} else {
+		}
+		if tok == tokUnknown {
 			d.pos = start
 			if err := d.skipValue(); err != nil {
 				return err
 			}
-			if idx >= 0 {
-				okSet.del(idx)
-				typedUnknown = true
-			}
-			ks := string(key)
-			if aliased {
+			ks := string(escaped)
+			if escaped == nil {
 				ks = d.text(keyStart, keyEnd)
 			}
 			*u = append(*u, Member{Key: ks, Value: d.keep(start, d.pos)})
 		}
 		d.toks = append(d.toks, tok)
-		switch d.skipWS() {
-		case ',':
+		if c = d.skipWS(); c == ',' {
 			d.pos++
 			c = d.skipWS()
 			continue
-		case '}':
-			d.pos++
-		default:
+		}
+		if c != '}' {
 			return d.unexpected("after object key:value pair")
 		}
+		d.pos++
 		break
 	}
 	if len(*u) > 1 || (typedUnknown && !okSet.empty()) {
@@ -418,7 +424,7 @@ func (d *decoder) members(decode func(*decoder, int) (bool, error), index func([
 		}
 	}
 	if !dup {
-		*lay = layoutCode(typ, d.toks[base:], &d.lkey)
+		*lay = d.layoutCode(typ, d.toks[base:])
 	}
 	d.toks = d.toks[:base]
 	d.depth--
@@ -748,6 +754,10 @@ func (d *decoder) skipValue() error {
 }
 
 func (d *decoder) literal(lit string) error {
+	if end := d.pos + len(lit); end <= len(d.data) && string(d.data[d.pos:end]) == lit {
+		d.pos = end
+		return nil
+	}
 	for i := 0; i < len(lit); i++ {
 		if d.pos >= len(d.data) || d.data[d.pos] != lit[i] {
 			return d.unexpected("in literal " + lit + " (expecting " + quoteChar(lit[i]) + ")")
@@ -889,6 +899,78 @@ func (d *decoder) uniqueStr(p *string) (bool, error) {
 	}
 	*p = s
 	return true, nil
+}
+
+// predicted holds the member names of fieldKeys as words, to compare with
+// the input eight bytes at a time.
+var predicted = func() (p [len(fieldKeys)][]predictedKey) {
+	for t, keys := range fieldKeys {
+		for _, k := range keys {
+			p[t] = append(p[t], newPredictedKey(k))
+		}
+	}
+	return p
+}()
+
+// predictedKey is a member name followed by its closing quote, as words.
+type predictedKey struct {
+	n    int       // length of the name and its quote
+	w    [4]uint64 // words at 0, 8, 16 (as many as fit) and n-8
+	mask uint64    // for n < 8: the bytes of w[0] that count
+	name string
+}
+
+func newPredictedKey(name string) predictedKey {
+	b := []byte(name + `"`)
+	k := predictedKey{n: len(b), name: name}
+	if len(b) > 32 {
+		return k // compared as a string
+	}
+	if len(b) < 8 {
+		k.mask = 1<<(8*len(b)) - 1
+		k.w[0] = binary.LittleEndian.Uint64(append(b, make([]byte, 8)...))
+		return k
+	}
+	j := 0
+	for ; j+8 < len(b); j += 8 {
+		k.w[j/8] = binary.LittleEndian.Uint64(b[j:])
+	}
+	k.w[j/8] = binary.LittleEndian.Uint64(b[len(b)-8:])
+	return k
+}
+
+// match reports whether data[start:] begins with the name and its closing
+// quote, and returns the index of that quote (0 if not).
+func (k *predictedKey) match(data []byte, start int) int {
+	end := start + k.n
+	if end > len(data) {
+		return 0
+	}
+	switch {
+	case k.n < 8:
+		if start+8 > len(data) {
+			break
+		}
+		if binary.LittleEndian.Uint64(data[start:])&k.mask != k.w[0] {
+			return 0
+		}
+		return end - 1
+	case k.n <= 32:
+		j := 0
+		for ; j+8 < k.n; j += 8 {
+			if binary.LittleEndian.Uint64(data[start+j:]) != k.w[j/8] {
+				return 0
+			}
+		}
+		if binary.LittleEndian.Uint64(data[end-8:]) != k.w[j/8] {
+			return 0
+		}
+		return end - 1
+	}
+	if data[end-1] != '"' || string(data[start:end-1]) != k.name {
+		return 0
+	}
+	return end - 1
 }
 
 // maxInterned is the length up to which str looks values up in the cache.

@@ -32,7 +32,7 @@ var layouts struct {
 	n     int               // guarded by mu
 	// cache finds a layout's code without the lock: a direct-mapped
 	// table of recently used keys.
-	cache [256]atomic.Pointer[layoutEntry]
+	cache [1024]atomic.Pointer[layoutEntry]
 }
 
 // layoutsUsed is layouts.n, readable without the lock.
@@ -55,7 +55,7 @@ func internLayout(key []byte) uint16 {
 	for _, c := range key {
 		h = (h ^ uint32(c)) * 16777619
 	}
-	slot := &layouts.cache[(h^h>>8^h>>16)&255]
+	slot := &layouts.cache[(h^h>>10^h>>20)&1023]
 	if e := slot.Load(); e != nil && e.key == string(key) {
 		return e.code
 	}
@@ -127,6 +127,21 @@ func layoutCode(typ uint8, toks []uint8, scratch *[]byte) uint16 {
 	key := append(append((*scratch)[:0], typ), toks...)
 	*scratch = key
 	return internLayout(key)
+}
+
+// layoutCode is layoutCode with a memo of the last code per type: the
+// objects of one file mostly repeat their order.
+func (d *decoder) layoutCode(typ uint8, toks []uint8) uint16 {
+	m := &d.layMemo[typ]
+	if m.n == len(toks) && string(m.toks[:m.n]) == string(toks) {
+		return m.code
+	}
+	code := layoutCode(typ, toks, &d.lkey)
+	if len(toks) <= len(m.toks) && (code != 0 || !layoutsCrowded()) {
+		m.n = copy(m.toks[:], toks)
+		m.code = code
+	}
+	return code
 }
 
 // laidOut is an object the encoder can write member by member.

@@ -440,6 +440,34 @@ func TestDecodedRecordsAreIndependent(t *testing.T) {
 	}
 }
 
+// TestDecodeAlternatingOrders decodes objects of one type whose member
+// orders alternate, so that the decoder's key prediction and layout memo
+// are wrong each time, and checks that each re-encodes byte for byte.
+func TestDecodeAlternatingOrders(t *testing.T) {
+	inputs := []string{
+		`{"eventVersion":"1.05","userIdentity":{"type":"AssumedRole","sessionContext":{"attributes":{"mfaAuthenticated":"false","creationDate":"2017-01-01T00:00:00Z"}}},"eventName":"A","awsRegion":"us-east-1"}`,
+		`{"awsRegion":"us-east-1","eventName":"A","userIdentity":{"sessionContext":{"attributes":{"creationDate":"2017-01-01T00:00:00Z","mfaAuthenticated":"false"}},"type":"AssumedRole"},"eventVersion":"1.05"}`,
+		`{"eventVersion":"1.05","eventName":"A","x":"","awsRegion":"us-east-1"}`,
+		`{"eventVersion":"1.05","eventName":"A","awsRegion":"us-east-1"}`,
+		`{"eventVersion":"1.05","event\u004eame":"A","awsRegion":"us-east-1"}`,
+	}
+	for round := range 3 {
+		for _, in := range inputs {
+			var r Record
+			if err := Unmarshal([]byte(in), &r); err != nil {
+				t.Fatal(err)
+			}
+			want := in
+			if strings.Contains(in, `\u004e`) {
+				want = strings.Replace(in, `event\u004eame`, "eventName", 1)
+			}
+			if got := string(r.AppendJSON(nil)); got != want {
+				t.Fatalf("round %d: %s\nre-encodes as\n%s", round, want, got)
+			}
+		}
+	}
+}
+
 // TestDecodeConcurrently decodes the same inputs on several goroutines
 // while others read the records already decoded (run with -race).
 func TestDecodeConcurrently(t *testing.T) {
