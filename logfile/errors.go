@@ -45,7 +45,7 @@ var (
 	// bytes after the JSON object or the gzip member, or corrupt gzip data;
 	// for ReadJSONLines, a line that is not a record.
 	ErrMalformedLogFile = errors.New("malformed log file")
-	// ErrDigestFile: a Reader was given a CloudTrail digest file (its
+	// ErrDigestFile: ReadRecords was given a CloudTrail digest file (its
 	// top-level object starts with a digest member such as
 	// "awsAccountId"), not a log file.
 	ErrDigestFile = errors.New("a digest file, not a log file")
@@ -124,7 +124,7 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // RecordError reports a record that could not be read from a log file
-// (Reader, ReadJSONLines, Scan) or written to one (Writer.Write,
+// (ReadRecords, ReadJSONLines, Scan) or written to one (Writer.Write,
 // FileWriter.WriteRecord): where, and why. Err wraps the sentinel
 // (ErrMalformedLogFile, ErrDigestFile, ErrTooLarge, ErrInvalidRecord) and
 // the cause when there is one (an *event.SyntaxError, an

@@ -15,7 +15,7 @@ import (
 
 // ReadJSONLines yields the records of a JSON-lines stream: one CloudTrail
 // record per line, the shape CloudWatch Logs, EventBridge and CloudTrail
-// Lake exports take, beside the {"Records":[…]} log files Reader reads.
+// Lake exports take, beside the {"Records":[…]} log files ReadRecords reads.
 // Each non-blank line is one of
 //
 //   - a record object (it must have "eventVersion", as every CloudTrail

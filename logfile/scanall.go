@@ -23,7 +23,7 @@ import (
 // GOMAXPROCS), each by one goroutine running Scan, so the records of one
 // stream come in Scan's order (file by file in key order) while the
 // streams interleave. Memory is bounded: each goroutine holds one file's
-// Reader and at most two batches of 256 records wait to be yielded per
+// reader and at most two batches of 256 records wait to be yielded per
 // goroutine. Breaking out of the loop stops the goroutines before ScanAll
 // returns.
 //

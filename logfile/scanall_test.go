@@ -302,13 +302,32 @@ func TestScanNoStream(t *testing.T) {
 	}
 }
 
-// BenchmarkScanAll reads 9 streams of 48 files each, 43,200 records in
-// all, one stream at a time and with GOMAXPROCS goroutines.
+// BenchmarkScanAll reads 9 streams (3 accounts x 3 Regions) of 48 files
+// each, 43,200 records in all: with a sequential Scan of each stream in
+// turn (the baseline), and with ScanAll one stream at a time and with
+// GOMAXPROCS goroutines.
 func BenchmarkScanAll(b *testing.B) {
 	mem, _ := scanAllBucketN(b, 900)
+	b.Run("sequential-Scan", func(b *testing.B) {
+		n, cpu := 0, startCPU()
+		for b.Loop() {
+			for _, acct := range []string{"111122223333", "444455556666", "777788889999"} {
+				for _, reg := range genRegions {
+					for _, err := range Scan(context.Background(), mem, ScanOptions{Location: Location{Bucket: "b", Prefix: "p"}, Account: acct, Region: reg}) {
+						if err != nil {
+							b.Fatal(err)
+						}
+						n++
+					}
+				}
+			}
+		}
+		b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
+		cpu.report(b, float64(n), 0)
+	})
 	for _, par := range []int{1, runtime.GOMAXPROCS(0)} {
 		b.Run(fmt.Sprintf("parallelism=%d", par), func(b *testing.B) {
-			n := 0
+			n, cpu := 0, startCPU()
 			for b.Loop() {
 				for _, err := range ScanAll(context.Background(), mem, ScanOptions{Location: Location{Bucket: "b", Prefix: "p"}, Parallelism: par}) {
 					if err != nil {
@@ -318,6 +337,7 @@ func BenchmarkScanAll(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
+			cpu.report(b, float64(n), 0)
 		})
 	}
 }

@@ -325,7 +325,7 @@ func (w *Writer) Subscribe(fn func(Delivery)) {
 // is not exactly one JSON value (for example `null},{"eventName":…` or
 // `{"a":`), one with surrounding whitespace, or an Unknown member that
 // repeats a typed member is refused. Every record Write accepts therefore
-// reads back through Reader as one record with exactly the encoding Write
+// reads back through ReadRecords as one record with exactly the encoding Write
 // gave it (eventTime to the second, as CloudTrail writes it).
 //
 // Errors: ErrClosed after Close. A *RecordError (with EventID and, when
