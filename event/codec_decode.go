@@ -510,12 +510,12 @@ func (d *decoder) string() (string, error) {
 // bytes above it); "b == c" is "b^c < 1", and every byte of 0x80 and above
 // stops the run anyway, which makes the other flags of x-k*lsb harmless.
 func stringStop(data []byte, i int) int {
-	const lsb, msb = 0x0101010101010101, 0x8080808080808080
-	for ; i+8 <= len(data); i += 8 {
+	// The constants come from memory: as literals the compiler would
+	// rematerialise each 64-bit immediate in every iteration.
+	quotes, backslashes, spaces, ones, highs := swar[0], swar[1], swar[2], swar[3], swar[4]
+	for ; i <= len(data)-8; i += 8 {
 		x := binary.LittleEndian.Uint64(data[i:])
-		q := x ^ (lsb * '"')
-		b := x ^ (lsb * '\\')
-		if m := (x | (x - lsb*0x20) | (q - lsb) | (b - lsb)) & msb; m != 0 {
+		if m := (x | (x - spaces) | ((x ^ quotes) - ones) | ((x ^ backslashes) - ones)) & highs; m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
 	}
@@ -526,6 +526,10 @@ func stringStop(data []byte, i int) int {
 	}
 	return i
 }
+
+// swar holds stringStop's constants: '"', '\\', ' ', 1 and 0x80 in every
+// byte.
+var swar = [5]uint64{0x2222222222222222, 0x5c5c5c5c5c5c5c5c, 0x2020202020202020, 0x0101010101010101, 0x8080808080808080}
 
 // plainEnd returns the index of the quote that ends the string whose
 // contents start at data[start], and true, when the string has no escapes
@@ -899,78 +903,6 @@ func (d *decoder) uniqueStr(p *string) (bool, error) {
 	}
 	*p = s
 	return true, nil
-}
-
-// predicted holds the member names of fieldKeys as words, to compare with
-// the input eight bytes at a time.
-var predicted = func() (p [len(fieldKeys)][]predictedKey) {
-	for t, keys := range fieldKeys {
-		for _, k := range keys {
-			p[t] = append(p[t], newPredictedKey(k))
-		}
-	}
-	return p
-}()
-
-// predictedKey is a member name followed by its closing quote, as words.
-type predictedKey struct {
-	n    int       // length of the name and its quote
-	w    [4]uint64 // words at 0, 8, 16 (as many as fit) and n-8
-	mask uint64    // for n < 8: the bytes of w[0] that count
-	name string
-}
-
-func newPredictedKey(name string) predictedKey {
-	b := []byte(name + `"`)
-	k := predictedKey{n: len(b), name: name}
-	if len(b) > 32 {
-		return k // compared as a string
-	}
-	if len(b) < 8 {
-		k.mask = 1<<(8*len(b)) - 1
-		k.w[0] = binary.LittleEndian.Uint64(append(b, make([]byte, 8)...))
-		return k
-	}
-	j := 0
-	for ; j+8 < len(b); j += 8 {
-		k.w[j/8] = binary.LittleEndian.Uint64(b[j:])
-	}
-	k.w[j/8] = binary.LittleEndian.Uint64(b[len(b)-8:])
-	return k
-}
-
-// match reports whether data[start:] begins with the name and its closing
-// quote, and returns the index of that quote (0 if not).
-func (k *predictedKey) match(data []byte, start int) int {
-	end := start + k.n
-	if end > len(data) {
-		return 0
-	}
-	switch {
-	case k.n < 8:
-		if start+8 > len(data) {
-			break
-		}
-		if binary.LittleEndian.Uint64(data[start:])&k.mask != k.w[0] {
-			return 0
-		}
-		return end - 1
-	case k.n <= 32:
-		j := 0
-		for ; j+8 < k.n; j += 8 {
-			if binary.LittleEndian.Uint64(data[start+j:]) != k.w[j/8] {
-				return 0
-			}
-		}
-		if binary.LittleEndian.Uint64(data[end-8:]) != k.w[j/8] {
-			return 0
-		}
-		return end - 1
-	}
-	if data[end-1] != '"' || string(data[start:end-1]) != k.name {
-		return 0
-	}
-	return end - 1
 }
 
 // maxInterned is the length up to which str looks values up in the cache.

@@ -59,12 +59,15 @@
 // as soon as the call returns. The decoder copies only what the record keeps
 // (string values, raw members and Unknown members, not keys or punctuation)
 // one after another into 8 KiB arena chunks that the records decoded one
-// after another share; a value over 2 KiB gets an allocation of its own. The
-// nested objects a typical record has come in two more allocations: the
-// userIdentity with the readOnly and managementEvent flags, and the
-// sessionContext with its sessionIssuer and attributes. So a record costs a
-// handful of allocations instead of one per value, and a record kept while
-// the others are dropped keeps at most one chunk, 8 KiB, of values alive.
+// after another share; a value over 2 KiB gets an allocation of its own.
+// Short string values that repeat from record to record (eventSource,
+// awsRegion, ARNs, userAgent, …; not ids) are looked up in a cache of recent
+// values and share that value's allocation instead. The nested objects a
+// typical record has come in two more allocations: the userIdentity with the
+// readOnly and managementEvent flags, and the sessionContext with its
+// sessionIssuer and attributes. So a record costs a handful of allocations
+// instead of one per value, and a record kept while the others are dropped
+// keeps at most the two chunks its values were copied to (16 KiB) alive.
 // Raw members are slices with their capacity capped at their length:
 // appending to one reallocates it instead of overwriting its neighbours.
 //
