@@ -328,6 +328,7 @@ func (d *decoder) members(decode func(*decoder, int) (bool, error), index func([
 	// base (a stack shared with the objects nested in this one).
 	base := len(d.toks)
 	dup, typedUnknown := false, false
+	data := d.data // never changes while decoding; d.pos does
 	keys := fieldKeys[typ]
 	next := &d.next[typ]
 	prev := len(keys) // before the first member
@@ -347,7 +348,7 @@ func (d *decoder) members(decode func(*decoder, int) (bool, error), index func([
 		idx := -1
 		if p := int(next[prev]) - 1; p >= 0 {
 			k := keys[p]
-			if e := keyStart + len(k); e < len(d.data) && d.data[e] == '"' && string(d.data[keyStart:e]) == k {
+			if e := keyStart + len(k); e < len(data) && data[e] == '"' && string(data[keyStart:e]) == k {
 				idx, keyEnd, d.pos = p, e, e+1
 			}
 		}
@@ -363,17 +364,26 @@ func (d *decoder) members(decode func(*decoder, int) (bool, error), index func([
 				next[prev] = uint8(idx + 1)
 			}
 		}
-		if d.pos < len(d.data) && d.data[d.pos] == ':' {
-			d.pos++
+		pos := d.pos
+		if pos < len(data) && data[pos] == ':' {
+			pos++
 		} else if d.skipWS() == ':' {
-			d.pos++
+			pos = d.pos + 1
 		} else {
 			return d.unexpected("after object key")
 		}
-		if c := d.skipWS(); c == '}' || c == ',' || c == ']' || d.pos >= len(d.data) {
+		// The value: in compact input it starts right here.
+		if pos >= len(data) || data[pos] <= ' ' {
+			d.pos = pos
+			d.skipWS()
+			pos = d.pos
+		}
+		if pos >= len(data) || data[pos] == '}' || data[pos] == ',' || data[pos] == ']' {
+			d.pos = pos
 			return d.unexpected("looking for beginning of value")
 		}
-		start := d.pos
+		d.pos = pos
+		start := pos
 		tok := uint8(tokUnknown)
 		if idx >= 0 {
 			ok, err := decode(d, idx)
@@ -405,6 +415,10 @@ func (d *decoder) members(decode func(*decoder, int) (bool, error), index func([
 			*u = append(*u, Member{Key: ks, Value: d.keep(start, d.pos)})
 		}
 		d.toks = append(d.toks, tok)
+		if pos := d.pos; pos+1 < len(data) && data[pos] == ',' && data[pos+1] == '"' {
+			d.pos, c = pos+1, '"' // compact input: the next key
+			continue
+		}
 		if c = d.skipWS(); c == ',' {
 			d.pos++
 			c = d.skipWS()
