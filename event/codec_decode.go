@@ -872,7 +872,9 @@ func (d *decoder) number() ([]byte, error) {
 }
 
 // Typed field readers. Each resets the field, then reports whether the value
-// at d.pos has a JSON type (and form) the field can hold.
+// at d.pos has a JSON type (and form) the field can hold. A field is reset
+// only when set: the nested objects are on the heap, where even storing nil
+// costs a write barrier while the GC marks.
 
 // str reads a string member whose values often repeat from record to
 // record (eventSource, awsRegion, arn, userAgent, …): a short value is
@@ -953,7 +955,9 @@ func (d *decoder) intern(b []byte) string {
 }
 
 func (d *decoder) raw(p *json.RawMessage) (bool, error) {
-	*p = nil
+	if *p != nil {
+		*p = nil
+	}
 	start := d.pos
 	if err := d.skipValue(); err != nil {
 		return false, err
@@ -963,7 +967,9 @@ func (d *decoder) raw(p *json.RawMessage) (bool, error) {
 }
 
 func (d *decoder) boolean(p **bool) (bool, error) {
-	*p = nil
+	if *p != nil {
+		*p = nil
+	}
 	var v bool
 	switch d.data[d.pos] {
 	case 't':
@@ -1080,7 +1086,9 @@ func (d *decoder) average(f *float64, text *string) (bool, error) {
 // minutes reads a JSON integer in canonical form (no fraction, exponent or
 // "-0") that fits in int64.
 func (d *decoder) minutes(p **int64) (bool, error) {
-	*p = nil
+	if *p != nil {
+		*p = nil
+	}
 	c := d.data[d.pos]
 	if c != '-' && (c < '0' || c > '9') {
 		return false, nil
@@ -1114,7 +1122,9 @@ func objFrom[T any, PT interface {
 	*T
 	objectFields
 }](d *decoder, p *PT, alloc func() PT) (bool, error) {
-	*p = nil
+	if *p != nil {
+		*p = nil
+	}
 	if d.data[d.pos] != '{' {
 		return false, nil
 	}
@@ -1132,7 +1142,9 @@ func array[T any, PT interface {
 	*T
 	objectFields
 }](d *decoder, p *[]T) (bool, error) {
-	*p = nil
+	if *p != nil {
+		*p = nil
+	}
 	if d.data[d.pos] != '[' {
 		return false, nil
 	}
