@@ -73,9 +73,9 @@ var (
 // wrong (ErrNotFound, ErrTooLarge, ErrMalformedKey, …) and the cause when
 // there is one (a store's or the operating system's error).
 type Error struct {
-	// Op is the operation: "get", "open", "put", "list" (stores), "parse
-	// key", "validate key", "write", "deliver", "replay", "spool"; empty
-	// for CheckKey.
+	// Op is the operation: "get", "open", "read" (a body being read),
+	// "put", "list" (stores); "parse key", "validate key"; "write",
+	// "deliver", "spool" (Writer); empty for CheckKey.
 	Op string
 	// Bucket and Key name the object. For ErrMalformedKey, Key is the key
 	// that failed and Bucket is empty.

@@ -36,7 +36,8 @@ import (
 // (ErrMalformedLogFile). A line that is not a record gives
 // ErrMalformedLogFile, and the lines after it are still read if the loop
 // goes on. Every error is a *RecordError whose Record is the 0-based line
-// number and Offset the byte offset of the line in the uncompressed input.
+// number (-1 for a bad gzip header) and Offset the byte offset of the line
+// in the uncompressed input.
 func ReadJSONLines(r io.Reader, opts ReadOptions) iter.Seq2[*event.Record, error] {
 	if opts.MaxDecompressedSize == 0 {
 		opts.MaxDecompressedSize = defaultMaxDecompressedSize
@@ -50,7 +51,7 @@ func ReadJSONLines(r io.Reader, opts ReadOptions) iter.Seq2[*event.Record, error
 		if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 			gz, err := gzip.NewReader(br)
 			if err != nil {
-				yield(nil, &RecordError{Op: "read", Record: 0, Offset: 0, Err: detail(ErrMalformedLogFile, "gzip header", err)})
+				yield(nil, &RecordError{Op: "read", Record: -1, Offset: 0, Err: detail(ErrMalformedLogFile, "gzip header", err)})
 				return
 			}
 			defer gz.Close()
