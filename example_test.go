@@ -45,7 +45,7 @@ func Example() {
 	// A digest chain for (account, Region, trail), subscribed to the writer.
 	key, _ := rsa.GenerateKey(crand.Reader, 2048) // in production: a key you keep
 	signer, _ := digest.NewRSASigner(key)
-	chain, _ := digest.NewChain(digest.ChainConfig{
+	chain, _ := digest.NewChain(digest.ChainOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "audit-bucket"}, Account: "111122223333", Region: "eu-west-1", Trail: "audit", HomeRegion: "eu-west-1"},
 		Signer:      signer,
 		Store:       store,

@@ -79,7 +79,7 @@ func buildFromRecords(b *testing.B, store *logfile.MemStore, recs [][]byte) *fix
 	ctx := context.Background()
 	clock := &fixture.Clock{T: time.Date(2024, 3, 5, 9, 17, 42, 0, time.UTC)}
 	res := &fixture.Result{Start: clock.T, Bucket: fixture.Bucket, Regions: []string{"us-east-1"}, Logs: map[string][]string{}, Digests: map[string][]string{}}
-	c, err := digest.NewChain(digest.ChainConfig{
+	c, err := digest.NewChain(digest.ChainOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket}, Account: fixture.Account, Region: "us-east-1", Trail: fixture.Trail, HomeRegion: fixture.HomeRegion},
 		Signer:      testSigner(b),
 		Store:       store,
@@ -220,7 +220,7 @@ func BenchmarkDigestHour(b *testing.B) {
 		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
 			ds := deliveries(n)
 			clock := &fixture.Clock{T: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
-			c, err := digest.NewChain(digest.ChainConfig{
+			c, err := digest.NewChain(digest.ChainOptions{
 				DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket}, Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"},
 				Signer:      testSigner(b),
 				Store:       logfile.NewMemStore(),

@@ -14,13 +14,14 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-// ChainConfig configures a Chain. The chain (with its Location's Bucket),
-// Signer and Store are required; the zero value of every other field
-// selects the default.
-type ChainConfig struct {
-	// DigestChain names the chain: its Location's Bucket receives the
-	// digests (deliveries to other buckets are ignored), and Account,
-	// Region, Trail and HomeRegion are required.
+// ChainOptions configures a Chain. The trail's Location.Bucket, Trail,
+// HomeRegion, Signer and Store are required; the zero value of every other
+// field selects the default.
+type ChainOptions struct {
+	// DigestChain names the trail's chains: its Location's Bucket receives
+	// the digests (deliveries to other buckets are ignored). Account and
+	// Region restrict the Chain to one account and one delivering Region
+	// when set; with both set, NewChain continues that chain from Store.
 	logfile.DigestChain
 	Signer Signer
 	Store  logfile.Store
@@ -34,21 +35,20 @@ type ChainConfig struct {
 	IncludeInsights bool
 }
 
-// Chain writes one digest chain: every Interval it signs and stores a digest
-// listing the log files delivered in that window. It is safe for concurrent
-// use; Add can be a logfile.Writer subscriber.
+// chain writes one digest chain, of one (account, delivering Region): every
+// Interval it signs and stores a digest listing the log files delivered in
+// that window.
 //
 // Windows are measured by delivery time (Delivery.DeliveredAt). The first
 // window starts when the chain is created (or, on resume, at the newest
 // stored digest's end). A delivery is listed in the first unwritten window
 // that ends after it, so a late delivery (DeliveredAt before the current
 // window) goes into the current window and none is ever dropped.
-type Chain struct {
-	cfg ChainConfig
-	re  func(string) bool
+type chain struct {
+	cfg ChainOptions // with Account and Region set
 
-	// mu serialises Tick and Close and guards the chain state; it is held
-	// during a Put. Add takes only pmu, so it never waits for the store.
+	// mu serialises tick and close and guards the chain state; it is held
+	// during a Put. add takes only pmu, so it never waits for the store.
 	mu     sync.Mutex
 	closed bool
 	start  time.Time // start of the current (unwritten) window
@@ -73,22 +73,22 @@ type pendingFile struct {
 	lf  LogFile
 }
 
-// NewChain starts a new chain; its first digest is a starting digest (the
+// newChain starts a new chain; its first digest is a starting digest (the
 // five previousDigest* members null). It does no I/O.
-func NewChain(cfg ChainConfig) (*Chain, error) {
+func newChain(cfg ChainOptions) (*chain, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
-	return &Chain{cfg: cfg, start: cfg.now()}, nil
+	return &chain{cfg: cfg, start: cfg.now()}, nil
 }
 
-// ResumeChain continues the chain from the newest normal (non-backfill)
+// resumeChain continues the chain from the newest normal (non-backfill)
 // digest for cfg.DigestChain in cfg.Store: the next window starts at its
 // digestEndTime and the next digest links to it (its key, the SHA-256 of its
 // uncompressed bytes, and its signature metadata). Without a stored digest
-// it returns NewChain(cfg). A newest digest that cannot be read or parsed is
+// it returns newChain(cfg). A newest digest that cannot be read or parsed is
 // an error: the caller decides whether to start a new chain instead.
-func ResumeChain(ctx context.Context, cfg ChainConfig) (*Chain, error) {
+func resumeChain(ctx context.Context, cfg ChainOptions) (*chain, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
@@ -107,7 +107,7 @@ func ResumeChain(ctx context.Context, cfg ChainConfig) (*Chain, error) {
 		}
 	}
 	if newest == "" {
-		return NewChain(cfg)
+		return newChain(cfg)
 	}
 	raw, meta, err := openDigest(ctx, cfg.Store, cfg.Bucket, newest)
 	if err != nil {
@@ -125,14 +125,14 @@ func ResumeChain(ctx context.Context, cfg ChainConfig) (*Chain, error) {
 	if _, err := parseSignature(sig); err != nil {
 		return nil, err
 	}
-	c := &Chain{cfg: cfg, start: end, prev: &link{bucket: cfg.Bucket, key: newest, hash: sumHash(raw), signature: sig}}
+	c := &chain{cfg: cfg, start: end, prev: &link{bucket: cfg.Bucket, key: newest, hash: sumHash(raw), signature: sig}}
 	return c, nil
 }
 
-func (cfg *ChainConfig) check() error {
+func (cfg *ChainOptions) check() error {
 	switch {
 	case cfg.Account == "" || cfg.Region == "" || cfg.Trail == "" || cfg.HomeRegion == "":
-		return configErr("DigestChain needs Account, Region, Trail and HomeRegion")
+		return configErr("DigestChain needs Trail and HomeRegion")
 	case cfg.Bucket == "":
 		return configErr("Bucket is required")
 	case cfg.Signer == nil:
@@ -148,7 +148,7 @@ func (cfg *ChainConfig) check() error {
 	return nil
 }
 
-func (cfg *ChainConfig) now() time.Time {
+func (cfg *ChainOptions) now() time.Time {
 	now := time.Now
 	if cfg.Now != nil {
 		now = cfg.Now
@@ -156,31 +156,41 @@ func (cfg *ChainConfig) now() time.Time {
 	return now().UTC().Truncate(time.Second)
 }
 
-func (cfg *ChainConfig) interval() time.Duration {
+func (cfg *ChainOptions) interval() time.Duration {
 	if cfg.Interval == 0 {
 		return time.Hour
 	}
 	return cfg.Interval
 }
 
-// Accepts reports whether Add would list d: its Bucket, Account and Region
+// pristine reports whether the chain has neither written a digest nor
+// received a delivery.
+func (c *chain) pristine() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pmu.Lock()
+	defer c.pmu.Unlock()
+	return c.prev == nil && !c.closed && c.seq == 0
+}
+
+// accepts reports whether add would list d: its Bucket, Account and Region
 // match the chain, and its Kind is a log file (or an Insights file with
 // IncludeInsights). Digest deliveries and everything else are ignored.
-func (c *Chain) Accepts(d logfile.Delivery) bool {
+func (c *chain) accepts(d logfile.Delivery) bool {
 	if d.Bucket != c.cfg.Bucket || d.Account != c.cfg.Account || d.Region != c.cfg.Region {
 		return false
 	}
 	return d.Kind == logfile.KindLog || (d.Kind == logfile.KindInsight && c.cfg.IncludeInsights)
 }
 
-// Add records a delivered file for the next digest. Deliveries the chain
+// add records a delivered file for the next digest. Deliveries the chain
 // does not accept (see Accepts) are ignored silently, so one Writer can feed
 // several chains; so is any delivery after Close (the chain has ended), and
 // a file already waiting for the next digest (a log file put again under the
 // same key, or found by Recover too), so that no file is listed twice.
 // Add does no I/O and never blocks on the store.
-func (c *Chain) Add(d logfile.Delivery) {
-	if !c.Accepts(d) {
+func (c *chain) add(d logfile.Delivery) {
+	if !c.accepts(d) {
 		return
 	}
 	at := d.DeliveredAt.UTC()
@@ -210,16 +220,16 @@ func (c *Chain) Add(d logfile.Delivery) {
 
 // pendingKey reports whether the file is already waiting for a digest;
 // called with pmu held.
-func (c *Chain) pendingKey(bucket, key string) bool {
+func (c *chain) pendingKey(bucket, key string) bool {
 	return c.pkeys[bucket+"/"+key]
 }
 
-// Tick writes every digest whose window has ended by the clock's now: one
+// tick writes every digest whose window has ended by the clock's now: one
 // per Interval, empty ones for quiet windows. Call it regularly (a
 // time.Ticker of a minute is plenty). If a Put fails the error is returned
 // and nothing is lost: the same digest is rebuilt and stored on the next
 // Tick or Close.
-func (c *Chain) Tick(ctx context.Context) error {
+func (c *chain) tick(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -231,7 +241,7 @@ func (c *Chain) Tick(ctx context.Context) error {
 
 // emitDue writes every digest whose window has ended by now, and returns now.
 // c.mu must be held.
-func (c *Chain) emitDue(ctx context.Context) (time.Time, error) {
+func (c *chain) emitDue(ctx context.Context) (time.Time, error) {
 	now := c.cfg.now()
 	iv := c.cfg.interval()
 	for !c.start.Add(iv).After(now) {
@@ -242,11 +252,11 @@ func (c *Chain) emitDue(ctx context.Context) (time.Time, error) {
 	return now, nil
 }
 
-// Close writes the final digest, covering the files delivered since the
+// close writes the final digest, covering the files delivered since the
 // last digest up to now (at least one second, so its key never collides
 // with the previous digest's), and ends the chain. After a failed Put,
 // Close can be called again.
-func (c *Chain) Close(ctx context.Context) error {
+func (c *chain) close(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -267,9 +277,9 @@ func (c *Chain) Close(ctx context.Context) error {
 	return nil
 }
 
-// State returns the window start of the next digest and the key of the
+// state returns the window start of the next digest and the key of the
 // newest digest stored ("" before the first).
-func (c *Chain) State() (nextStart time.Time, lastKey string) {
+func (c *chain) state() (nextStart time.Time, lastKey string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.prev != nil {
@@ -282,7 +292,7 @@ func (c *Chain) State() (nextStart time.Time, lastKey string) {
 // files delivered before end, or, for the final digest, all pending files
 // (Add is closed first so none can slip past it). It advances the chain and
 // drops exactly the listed files only after the Put succeeded. c.mu is held.
-func (c *Chain) emit(ctx context.Context, end time.Time, final bool) error {
+func (c *chain) emit(ctx context.Context, end time.Time, final bool) error {
 	c.pmu.Lock()
 	if final {
 		c.addClosed = true
@@ -325,7 +335,7 @@ func (c *Chain) emit(ctx context.Context, end time.Time, final bool) error {
 	return nil
 }
 
-func (c *Chain) build(start, end time.Time, files []LogFile) (logfile.Object, *link, error) {
+func (c *chain) build(start, end time.Time, files []LogFile) (logfile.Object, *link, error) {
 	key := c.cfg.Key(end, false).String()
 	d := Digest{
 		AWSAccountID:               c.cfg.Account,
@@ -377,24 +387,6 @@ func (c *Chain) build(start, end time.Time, files []LogFile) (logfile.Object, *l
 		},
 	}
 	return obj, &link{bucket: c.cfg.Bucket, key: key, hash: hash, signature: hex.EncodeToString(sig)}, nil
-}
-
-// Encode returns the stored form of d signed by s: the gzip body and the
-// metadata (signature, signature-algorithm). d is used exactly as it is
-// (fingerprint and previousDigest* included), for tools that write digests
-// outside a Chain, such as backfill digests or test fixtures. The caller
-// adds backfill-generation-timestamp for a backfill digest.
-func Encode(d *Digest, s Signer) (body []byte, metadata map[string]string, err error) {
-	raw := d.appendJSON(nil)
-	sig, err := s.Sign(stringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, sumHash(raw), d.PreviousDigestSignature))
-	if err != nil {
-		return nil, nil, err
-	}
-	gz, err := gzipBytes(raw)
-	if err != nil {
-		return nil, nil, err
-	}
-	return gz, map[string]string{metaSignature: hex.EncodeToString(sig), metaSignatureAlgorithm: signatureAlgorithm}, nil
 }
 
 // gzipWriters pools gzip writers: each holds about 800 KB of compressor

@@ -10,14 +10,14 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-// defaultLookback is DigesterConfig.Lookback's default.
+// defaultLookback is DigesterOptions.Lookback's default.
 const defaultLookback = 2 * time.Hour
 
-// DigesterConfig configures a Digester. The chain (with its Location's
+// DigesterOptions configures a Digester. The chain (with its Location's
 // Bucket), Signer and Store are required; the zero value of every other
 // field selects the default. Every digester of one chain must use the same
 // DigestChain, Interval and Lookback.
-type DigesterConfig struct {
+type DigesterOptions struct {
 	// DigestChain names the chain; its Location's Bucket holds the
 	// chain's log files and receives its digests.
 	logfile.DigestChain
@@ -87,7 +87,7 @@ type DigesterConfig struct {
 //
 // A Digester is safe for concurrent use; its methods are serialised.
 type Digester struct {
-	cfg      DigesterConfig
+	cfg      DigesterOptions
 	iv, back time.Duration
 
 	mu     sync.Mutex
@@ -127,13 +127,16 @@ type DigesterStats struct {
 	// Digester held as the previous one (two chains were started at
 	// once, or a digest was replaced).
 	Forks int
-	// LastKey is the key of the newest digest written or adopted.
+	// LastKey is the key of the newest digest written or adopted ("" before
+	// the first); Next is the start of the next window (zero before the
+	// first Tick has found where the chain stands).
 	LastKey string
+	Next    time.Time
 }
 
 // NewDigester returns a Digester for cfg. It does no I/O.
-func NewDigester(cfg DigesterConfig) (*Digester, error) {
-	cc := ChainConfig{DigestChain: cfg.DigestChain, Signer: cfg.Signer, Store: cfg.Store, Interval: cfg.Interval}
+func NewDigester(cfg DigesterOptions) (*Digester, error) {
+	cc := ChainOptions{DigestChain: cfg.DigestChain, Signer: cfg.Signer, Store: cfg.Store, Interval: cfg.Interval}
 	if err := cc.check(); err != nil {
 		return nil, err
 	}
@@ -175,7 +178,9 @@ func (d *Digester) windowEnd(start time.Time) time.Time {
 func (d *Digester) Stats() DigesterStats {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.stats
+	st := d.stats
+	st.Next = d.prevEnd
+	return st
 }
 
 // Tick digests every window that has ended by the clock's now, one digest
@@ -226,17 +231,6 @@ func (d *Digester) Close(ctx context.Context) error {
 	}
 	d.closed = true
 	return nil
-}
-
-// State returns the start of the next window and the key of the newest
-// digest written or adopted ("" before the first).
-func (d *Digester) State() (nextStart time.Time, lastKey string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.prev != nil {
-		lastKey = d.prev.key
-	}
-	return d.prevEnd, lastKey
 }
 
 // load finds where the chain stands, once.
@@ -446,7 +440,7 @@ func (d *Digester) window(ctx context.Context, start, end time.Time) error {
 		}
 		files = append(files, c.f)
 	}
-	c := Chain{cfg: ChainConfig{DigestChain: d.cfg.DigestChain, Signer: d.cfg.Signer}, prev: d.prev}
+	c := chain{cfg: ChainOptions{DigestChain: d.cfg.DigestChain, Signer: d.cfg.Signer}, prev: d.prev}
 	obj, l, err := c.build(start, end, files)
 	if err != nil {
 		return err

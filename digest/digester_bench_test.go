@@ -85,7 +85,7 @@ func BenchmarkDigesterWindow(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					id := fleetChain()
 					id.Trail = fmt.Sprintf("bench-%d", i)
-					d, err := digest.NewDigester(digest.DigesterConfig{DigestChain: id, Signer: signer, Store: store, Now: now})
+					d, err := digest.NewDigester(digest.DigesterOptions{DigestChain: id, Signer: signer, Store: store, Now: now})
 					if err != nil {
 						b.Fatal(err)
 					}

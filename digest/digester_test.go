@@ -98,7 +98,7 @@ func testDigesterFleet(t *testing.T, store logfile.Store, withAWSCLI bool) {
 	start := clock.Now()
 	const iv = time.Minute
 	newDigester := func() *digest.Digester {
-		d, err := digest.NewDigester(digest.DigesterConfig{
+		d, err := digest.NewDigester(digest.DigesterOptions{
 			DigestChain: fleetChain(),
 			Signer:      testSigner(t),
 			Store:       store,
@@ -259,7 +259,7 @@ func TestDigesterLoserContinues(t *testing.T) {
 	store := logfile.NewMemStore()
 	clock := &simClock{t: time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)}
 	mk := func() *digest.Digester {
-		d, err := digest.NewDigester(digest.DigesterConfig{
+		d, err := digest.NewDigester(digest.DigesterOptions{
 			DigestChain: fleetChain(),
 			Signer:      testSigner(t),
 			Store:       store,
@@ -276,7 +276,7 @@ func TestDigesterLoserContinues(t *testing.T) {
 	// b's store hides existing digests from Get, so b builds every window
 	// and meets a's digest only at PutIfAbsent: the race's losing side.
 	blind := &blindStore{Store: store}
-	b, err := digest.NewDigester(digest.DigesterConfig{
+	b, err := digest.NewDigester(digest.DigesterOptions{
 		DigestChain: fleetChain(),
 		Signer:      testSigner(t),
 		Store:       blind,
@@ -347,7 +347,7 @@ func TestDigesterLoserContinues(t *testing.T) {
 	if s := c.Stats(); s.Written != 1 || s.Files != 0 {
 		t.Errorf("fresh digester: %+v, want one empty digest", s)
 	}
-	_, last := c.State()
+	last := c.Stats().LastKey
 	if !strings.HasSuffix(last, "_20250301T100140Z.json.gz") {
 		t.Errorf("fresh digester's last digest %s, want the one ending 10:01:40", last)
 	}
@@ -386,15 +386,15 @@ func (s *blindStore) PutIfAbsent(ctx context.Context, obj logfile.Object) error 
 }
 
 func TestDigesterConfig(t *testing.T) {
-	good := digest.DigesterConfig{DigestChain: fleetChain(), Signer: testSigner(t), Store: logfile.NewMemStore()}
+	good := digest.DigesterOptions{DigestChain: fleetChain(), Signer: testSigner(t), Store: logfile.NewMemStore()}
 	if _, err := digest.NewDigester(good); err != nil {
 		t.Fatal(err)
 	}
-	for name, mod := range map[string]func(*digest.DigesterConfig){
-		"no store":          func(c *digest.DigesterConfig) { c.Store = nil },
-		"no signer":         func(c *digest.DigesterConfig) { c.Signer = nil },
-		"lookback < window": func(c *digest.DigesterConfig) { c.Interval, c.Lookback = time.Hour, time.Minute },
-		"sub-second":        func(c *digest.DigesterConfig) { c.Interval = time.Millisecond },
+	for name, mod := range map[string]func(*digest.DigesterOptions){
+		"no store":          func(c *digest.DigesterOptions) { c.Store = nil },
+		"no signer":         func(c *digest.DigesterOptions) { c.Signer = nil },
+		"lookback < window": func(c *digest.DigesterOptions) { c.Interval, c.Lookback = time.Hour, time.Minute },
+		"sub-second":        func(c *digest.DigesterOptions) { c.Interval = time.Millisecond },
 	} {
 		c := good
 		mod(&c)
@@ -411,7 +411,7 @@ func TestDigesterUnreadableFile(t *testing.T) {
 	ctx := context.Background()
 	store := logfile.NewMemStore()
 	clock := &simClock{t: time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)}
-	d, err := digest.NewDigester(digest.DigesterConfig{
+	d, err := digest.NewDigester(digest.DigesterOptions{
 		DigestChain: fleetChain(),
 		Signer:      testSigner(t),
 		Store:       store,

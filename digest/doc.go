@@ -13,7 +13,7 @@
 // where the time and date folders are the digest's end time (UTC, with
 // seconds); backfill digests end in "_backfill.json.gz". The object body is
 // one gzip member holding compact JSON with exactly these members, in this
-// order (Digest.appendJSON writes them so; every '/' is escaped as "\/"):
+// order (Digest.MarshalJSON writes them so; every '/' is escaped as "\/"):
 //
 //	awsAccountId, digestStartTime, digestEndTime, digestS3Bucket,
 //	digestS3Object, digestPublicKeyFingerprint, digestSignatureAlgorithm,
@@ -45,13 +45,13 @@
 //
 // # Writing
 //
-// A Chain (or a ChainSet routing many) receives logfile.Delivery values,
-// typically as a logfile.Writer subscriber, and Tick writes one digest per
-// hour of delivery time, an empty one for a quiet hour; Close writes the
-// final digest. ResumeChain continues a stored chain after a restart.
-// Deliveries not yet digested are held in memory; after a crash,
-// Chain.Recover (called by ChainSet.Open) finds the stored log files the
-// newest digest does not list and adds them to the next digest.
+// A Chain receives logfile.Delivery values, typically as a logfile.Writer
+// subscriber, and keeps one chain per (account, delivering Region) of the
+// trail; Tick writes one digest per hour of delivery time, an empty one for
+// a quiet hour, and Close writes the final digests. Deliveries not yet
+// digested are held in memory. After a restart, Chain.Resume continues a
+// stored chain and adds to its next digest the stored log files no digest
+// lists (a crash left them out), read as streams through logfile.Store.Open.
 //
 // A Digester writes a chain from the store's listing instead, for a fleet:
 // any number of writer processes only store log files, and one or more
@@ -71,13 +71,19 @@
 // log files listed twice, digests the walk skips, and digests missing at
 // the newest end of the range, and log files of the chain's folder that
 // no digest lists (FindingUnlisted). Report.OK is false when no digest was
-// validated at all. Keys read from a digest pass through the
-// store, which refuses unsafe keys (logfile.CheckKey), so a hostile digest
+// validated at all. Public keys come from a KeyRing. Keys read from a
+// digest pass through the store, which refuses unsafe keys (logfile.CheckKey), so a hostile digest
 // cannot make Validate read outside a DirStore's root.
 //
 // Options follow package logfile's convention: one struct value, last
-// (ChainConfig, DigesterConfig, ValidateOptions); the zero value of every
+// (ChainOptions, DigesterOptions, ValidateOptions); the zero value of every
 // field selects the documented default, and required fields say so. A
 // chain is named by a logfile.DigestChain (its logfile.Location plus
 // account, delivering Region, trail and home Region), embedded in each.
+//
+// Errors wrap one of the sentinels (ErrInvalidFormat, ErrTooLarge,
+// ErrSignature, ErrNoPublicKeys, ErrChainClosed, ErrBadConfig) for
+// errors.Is; *FormatError carries the field and value of malformed input
+// and *HashError the listed and calculated hash of a log file that does
+// not match its digest.
 package digest

@@ -16,10 +16,13 @@ var (
 	ErrTooLarge = errors.New("digest: object too large")
 	// ErrNoPublicKeys: the key ring holds no key valid in the requested range.
 	ErrNoPublicKeys = errors.New("digest: no public keys found")
-	// ErrChainClosed: Add, Tick or Close on a closed Chain.
+	// ErrChainClosed: Tick, Close or Resume on a closed Chain, Tick or
+	// Close on a closed Digester.
 	ErrChainClosed = errors.New("digest: chain closed")
-	// ErrBadConfig: a ChainConfig or ValidateOptions misses a required field
-	// or holds an invalid one.
+	// ErrBadConfig: a ChainOptions, DigesterOptions or ValidateOptions
+	// misses a required field or holds an invalid one, NewRSASigner got no
+	// key or a short one, or Chain.Resume was called for a chain that has
+	// started or is outside the options.
 	ErrBadConfig = errors.New("digest: invalid configuration")
 	// ErrSignature: a digest's signature does not verify with the public
 	// key its fingerprint names (Validate reports it in the digest's

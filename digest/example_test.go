@@ -15,7 +15,7 @@ func ExampleChain() {
 	store := logfile.NewMemStore()
 	signer, _ := fixture.LoadKey("testdata/testkey.pem")
 	clock := &fixture.Clock{T: time.Date(2024, 3, 5, 9, 17, 42, 0, time.UTC)}
-	chain, _ := digest.NewChain(digest.ChainConfig{
+	chain, _ := digest.NewChain(digest.ChainOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "example-trail-bucket"}, Account: "444455556666", Region: "eu-west-1", Trail: "org-audit", HomeRegion: "us-east-1"},
 		Signer:      signer,
 		Store:       store,

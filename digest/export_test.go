@@ -1,5 +1,11 @@
 package digest
 
+import (
+	"context"
+	"encoding/hex"
+	"time"
+)
+
 // Unexported helpers and wire constants the external tests check.
 var (
 	KeyTime          = keyTime
@@ -23,3 +29,50 @@ const (
 	DefaultMaxDigestSize    = defaultMaxDigestSize
 	DefaultMaxLogFileSize   = defaultMaxLogFileSize
 )
+
+// only returns the Chain's one chain (Account and Region set).
+func (c *Chain) only() *chain {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.chains[[2]string{c.cfg.Account, c.cfg.Region}]
+}
+
+// State returns the window start of the next digest and the key of the
+// newest digest stored by the Chain's one chain.
+func (c *Chain) State() (time.Time, string) { return c.only().state() }
+
+// Recover runs the recovery Resume runs, again, and returns how many
+// files it added.
+func (c *Chain) Recover(ctx context.Context) (int, error) { return c.only().recover(ctx) }
+
+// Chains returns how many chains the Chain writes.
+func (c *Chain) Chains() int { return len(c.list()) }
+
+// ResumeChain is NewChain and the first half of Resume, without the
+// recovery of undigested files, so that tests can run it on its own with
+// Recover.
+func ResumeChain(ctx context.Context, opts ChainOptions) (*Chain, error) {
+	ch, err := resumeChain(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Chain{cfg: opts, chains: map[[2]string]*chain{{opts.Account, opts.Region}: ch}}, nil
+}
+
+// Encode returns the stored form of d signed by s: the gzip body and the
+// metadata (signature, signature-algorithm). d is used exactly as it is
+// (fingerprint and previousDigest* included), for tools that write digests
+// outside a Chain, such as backfill digests or test fixtures. The caller
+// adds backfill-generation-timestamp for a backfill digest.
+func Encode(d *Digest, s Signer) (body []byte, metadata map[string]string, err error) {
+	raw := d.appendJSON(nil)
+	sig, err := s.Sign(stringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, sumHash(raw), d.PreviousDigestSignature))
+	if err != nil {
+		return nil, nil, err
+	}
+	gz, err := gzipBytes(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	return gz, map[string]string{metaSignature: hex.EncodeToString(sig), metaSignatureAlgorithm: signatureAlgorithm}, nil
+}

@@ -60,7 +60,7 @@ func TestIncludeInsightsOption(t *testing.T) {
 	for _, include := range []bool{false, true} {
 		store := logfile.NewMemStore()
 		clock := &fixture.Clock{T: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
-		c, err := digest.NewChain(digest.ChainConfig{
+		c, err := digest.NewChain(digest.ChainOptions{
 			DigestChain:     logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"},
 			Signer:          testSigner(t),
 			Store:           store,
@@ -85,21 +85,23 @@ func TestIncludeInsightsOption(t *testing.T) {
 	}
 }
 
-func TestChainConfigErrors(t *testing.T) {
-	good := digest.ChainConfig{
+func TestChainOptionsErrors(t *testing.T) {
+	good := digest.ChainOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"},
 		Signer:      testSigner(t),
 		Store:       logfile.NewMemStore(),
 	}
-	for name, mod := range map[string]func(*digest.ChainConfig){
-		"no account":     func(c *digest.ChainConfig) { c.Account = "" },
-		"no bucket":      func(c *digest.ChainConfig) { c.Bucket = "" },
-		"no signer":      func(c *digest.ChainConfig) { c.Signer = nil },
-		"no store":       func(c *digest.ChainConfig) { c.Store = nil },
-		"tiny interval":  func(c *digest.ChainConfig) { c.Interval = time.Millisecond },
-		"unsafe prefix":  func(c *digest.ChainConfig) { c.Prefix = "../x" },
-		"unsafe trail":   func(c *digest.ChainConfig) { c.Trail = "a\x00b" },
-		"bucket slashes": func(c *digest.ChainConfig) { c.Bucket = "a/b" },
+	for name, mod := range map[string]func(*digest.ChainOptions){
+		"no trail":       func(c *digest.ChainOptions) { c.Trail = "" },
+		"no home region": func(c *digest.ChainOptions) { c.HomeRegion = "" },
+		"unsafe account": func(c *digest.ChainOptions) { c.Account = "../1" },
+		"no bucket":      func(c *digest.ChainOptions) { c.Bucket = "" },
+		"no signer":      func(c *digest.ChainOptions) { c.Signer = nil },
+		"no store":       func(c *digest.ChainOptions) { c.Store = nil },
+		"tiny interval":  func(c *digest.ChainOptions) { c.Interval = time.Millisecond },
+		"unsafe prefix":  func(c *digest.ChainOptions) { c.Prefix = "../x" },
+		"unsafe trail":   func(c *digest.ChainOptions) { c.Trail = "a\x00b" },
+		"bucket slashes": func(c *digest.ChainOptions) { c.Bucket = "a/b" },
 	} {
 		c := good
 		mod(&c)
@@ -273,7 +275,7 @@ func TestAddDuringPut(t *testing.T) {
 	ctx := context.Background()
 	store := &blockingStore{MemStore: logfile.NewMemStore(), entered: make(chan struct{}, 1), release: make(chan struct{})}
 	clock := &fixture.Clock{T: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
-	c, _ := digest.NewChain(digest.ChainConfig{
+	c, _ := digest.NewChain(digest.ChainOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"},
 		Signer:      testSigner(t),
 		Store:       store,
@@ -315,7 +317,7 @@ func TestRecoverAfterCrash(t *testing.T) {
 	ctx := context.Background()
 	store := logfile.NewMemStore()
 	clock := &fixture.Clock{T: time.Date(2024, 2, 28, 23, 10, 30, 0, time.UTC)}
-	cfg := digest.ChainConfig{
+	cfg := digest.ChainOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket, Prefix: "p"}, Account: fixture.Account, Region: "eu-west-1", Trail: "t", HomeRegion: "us-east-1"},
 		Signer:      testSigner(t),
 		Store:       store,
@@ -394,7 +396,7 @@ func TestKeyValidityWindow(t *testing.T) {
 	}
 }
 
-// ChainSet.Add, KeyRing and Validate from many goroutines at once (run
+// Chain.Add, KeyRing and Validate from many goroutines at once (run
 // under -race).
 func TestConcurrentUse(t *testing.T) {
 	ctx := context.Background()
@@ -432,7 +434,7 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 	clock := &fixture.Clock{T: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)}
-	set, _ := digest.NewChainSet(digest.ChainConfig{DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Trail: "t", HomeRegion: "us-east-1"}, Signer: testSigner(t), Store: store, Now: clock.Now})
+	set, _ := digest.NewChain(digest.ChainOptions{DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Trail: "t", HomeRegion: "us-east-1"}, Signer: testSigner(t), Store: store, Now: clock.Now})
 	for g := range 4 {
 		wg.Add(1)
 		go func() {
@@ -454,7 +456,7 @@ func TestConcurrentUse(t *testing.T) {
 		d, _ := digest.Parse(gunzip(t, o.Body))
 		total += len(d.LogFiles)
 	}
-	if len(set.Chains()) != 2 || total != 100 {
-		t.Fatalf("%d chains, %d files", len(set.Chains()), total)
+	if set.Chains() != 2 || total != 100 {
+		t.Fatalf("%d chains, %d files", set.Chains(), total)
 	}
 }

@@ -7,11 +7,11 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-// recoverLookback is how far before the chain's window start Recover looks
+// recoverLookback is how far before the chain's window start recover looks
 // for log files that no digest lists.
 const recoverLookback = 24 * time.Hour
 
-// Recover adds to the chain the log files that were stored but never
+// recover adds to the chain the log files that were stored but never
 // reached a digest, for example because the process crashed between a
 // Writer's delivery and the next digest (deliveries are held in memory
 // until digested), or because a delivery that had started before a digest
@@ -26,11 +26,11 @@ const recoverLookback = 24 * time.Hour
 // eventTime, and a DeliveredAt of its key time but no earlier than the
 // window start. A file's key time is never after the digest that lists it,
 // so after any crash each stored file of the lookback ends up in exactly one
-// digest, and after a clean restart Recover adds nothing. It returns how
+// digest, and after a clean restart recover adds nothing. It returns how
 // many files it added. A digest or log file that cannot be read or parsed
 // is an error: a file would otherwise be silently left out of the chain, or
 // listed twice.
-func (c *Chain) Recover(ctx context.Context) (int, error) {
+func (c *chain) recover(ctx context.Context) (int, error) {
 	c.mu.Lock()
 	start := c.start
 	c.mu.Unlock()
@@ -72,7 +72,7 @@ func (c *Chain) Recover(ctx context.Context) (int, error) {
 			if d.DeliveredAt.Before(start) {
 				d.DeliveredAt = start
 			}
-			c.Add(d)
+			c.add(d)
 			n++
 		}
 	}
@@ -81,7 +81,7 @@ func (c *Chain) Recover(ctx context.Context) (int, error) {
 
 // listedSince returns the bucket/key of every log file listed in the
 // chain's normal digests whose key time is at or after from.
-func (c *Chain) listedSince(ctx context.Context, from time.Time) (map[string]bool, error) {
+func (c *chain) listedSince(ctx context.Context, from time.Time) (map[string]bool, error) {
 	lo := from.Format(keyTimeFormat)
 	listed := map[string]bool{}
 	marker := c.cfg.Key(from.Add(-time.Minute), false).String()
@@ -112,7 +112,7 @@ func (c *Chain) listedSince(ctx context.Context, from time.Time) (map[string]boo
 
 // recoverOne reads the stored log file at key as a stream (see logReader)
 // and returns its delivery.
-func (c *Chain) recoverOne(ctx context.Context, r *logReader, key string, kind logfile.ObjectKind, at time.Time) (logfile.Delivery, error) {
+func (c *chain) recoverOne(ctx context.Context, r *logReader, key string, kind logfile.ObjectKind, at time.Time) (logfile.Delivery, error) {
 	s, err := r.read(ctx, c.cfg.Store, c.cfg.Bucket, key, defaultMaxLogFileSize)
 	if err != nil {
 		return logfile.Delivery{}, err

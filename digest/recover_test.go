@@ -16,7 +16,7 @@ type recoverEnv struct {
 	t     *testing.T
 	store *logfile.MemStore
 	clock *fixture.Clock
-	cfg   digest.ChainConfig
+	cfg   digest.ChainOptions
 	n     int
 	keys  []string
 }
@@ -24,7 +24,7 @@ type recoverEnv struct {
 func newRecoverEnv(t *testing.T, interval time.Duration) *recoverEnv {
 	store := logfile.NewMemStore()
 	clock := &fixture.Clock{T: time.Date(2024, 2, 28, 23, 10, 30, 0, time.UTC)}
-	return &recoverEnv{t: t, store: store, clock: clock, cfg: digest.ChainConfig{
+	return &recoverEnv{t: t, store: store, clock: clock, cfg: digest.ChainOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket}, Account: fixture.Account, Region: "eu-west-1", Trail: "t", HomeRegion: "us-east-1"},
 		Signer:      testSigner(t),
 		Store:       store,

@@ -53,10 +53,10 @@ func bigLogFile(t *testing.T, n int, first time.Time) (gz []byte, sum [32]byte, 
 	return buf.Bytes(), sha256.Sum256(raw.Bytes()), raw.Len()
 }
 
-// TestReadsStreamThroughOpen: ResumeChain, Recover and a Digester read
-// digests and log files only through Store.Open, and hash a log file of
-// 12 MB uncompressed (1,500 records) without holding it in memory: the
-// whole Recover allocates less than a sixth of the file. Before, Recover
+// TestReadsStreamThroughOpen: Chain.Resume and a Digester read digests
+// and log files only through Store.Open, and hash a log file of 12 MB
+// uncompressed (1,500 records) without holding it in memory: the whole
+// Resume allocates less than a sixth of the file. Before, Recover
 // read the file with Get and inflated it into one buffer, and the Digester
 // inflated it into a buffer too.
 func TestReadsStreamThroughOpen(t *testing.T) {
@@ -64,7 +64,7 @@ func TestReadsStreamThroughOpen(t *testing.T) {
 	mem := logfile.NewMemStore()
 	store := openOnly{Store: mem, t: t}
 	clock := &fixture.Clock{T: time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)}
-	cfg := digest.ChainConfig{
+	cfg := digest.ChainOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket}, Account: fixture.Account,
 			Region: "eu-west-1", Trail: "t", HomeRegion: "us-east-1"},
 		Signer: testSigner(t), Store: store, Now: clock.Now,
@@ -90,22 +90,22 @@ func TestReadsStreamThroughOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	c2, err := digest.ResumeChain(ctx, cfg)
+	c2, err := digest.NewChain(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	n, err := c2.Recover(ctx)
+	n, err := c2.Resume(ctx, fixture.Account, "eu-west-1")
 	runtime.ReadMemStats(&after)
 	if n != 1 || err != nil {
-		t.Fatalf("Recover = %d, %v; want 1, nil", n, err)
+		t.Fatalf("Resume = %d, %v; want 1, nil", n, err)
 	}
 	alloc := after.TotalAlloc - before.TotalAlloc
-	t.Logf("Recover of a %d-byte log file allocated %d bytes", size, alloc)
+	t.Logf("Resume of a %d-byte log file allocated %d bytes", size, alloc)
 	if alloc > uint64(size)/6 {
-		t.Errorf("Recover of a %d-byte log file allocated %d bytes: not streamed", size, alloc)
+		t.Errorf("Resume of a %d-byte log file allocated %d bytes: not streamed", size, alloc)
 	}
 	if err := c2.Close(ctx); err != nil {
 		t.Fatal(err)
@@ -120,7 +120,7 @@ func TestReadsStreamThroughOpen(t *testing.T) {
 
 	// A Digester of another chain in the same bucket reads the same file
 	// through Open too.
-	dcfg := digest.DigesterConfig{DigestChain: cfg.DigestChain, Signer: cfg.Signer, Store: store, Now: clock.Now}
+	dcfg := digest.DigesterOptions{DigestChain: cfg.DigestChain, Signer: cfg.Signer, Store: store, Now: clock.Now}
 	dcfg.Trail = "fleet"
 	dg, err := digest.NewDigester(dcfg)
 	if err != nil {
@@ -148,4 +148,38 @@ func readStoredDigest(t *testing.T, store logfile.Store, key string) *digest.Dig
 		t.Fatal(err)
 	}
 	return d
+}
+
+// TestChainResumeRules: Resume continues a chain only before it has
+// started, only for a pair the options allow, and not after Close.
+func TestChainResumeRules(t *testing.T) {
+	ctx := context.Background()
+	store := logfile.NewMemStore()
+	opts := digest.ChainOptions{
+		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket}, Region: "eu-west-1", Trail: "t", HomeRegion: "us-east-1"},
+		Signer:      testSigner(t), Store: store,
+	}
+	c, err := digest.NewChain(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Resume(ctx, fixture.Account, "us-east-1"); !errors.Is(err, digest.ErrBadConfig) {
+		t.Errorf("Resume of a Region outside the options: %v, want ErrBadConfig", err)
+	}
+	if n, err := c.Resume(ctx, fixture.Account, "eu-west-1"); n != 0 || err != nil {
+		t.Errorf("Resume on an empty store = %d, %v", n, err)
+	}
+	c.Add(logfile.Delivery{Bucket: fixture.Bucket, Key: "AWSLogs/x.json.gz", Kind: logfile.KindLog, Account: fixture.Account, Region: "eu-west-1"})
+	if _, err := c.Resume(ctx, fixture.Account, "eu-west-1"); !errors.Is(err, digest.ErrBadConfig) {
+		t.Errorf("Resume after a delivery: %v, want ErrBadConfig", err)
+	}
+	if err := c.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Resume(ctx, "444455556666", "eu-west-1"); !errors.Is(err, digest.ErrChainClosed) {
+		t.Errorf("Resume after Close: %v, want ErrChainClosed", err)
+	}
+	if err := c.Tick(ctx); !errors.Is(err, digest.ErrChainClosed) {
+		t.Errorf("Tick after Close: %v, want ErrChainClosed", err)
+	}
 }

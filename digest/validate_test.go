@@ -109,7 +109,7 @@ func TestChainResumeAndFailedPut(t *testing.T) {
 	mem := logfile.NewMemStore()
 	store := &failingStore{MemStore: mem}
 	clock := &fixture.Clock{T: time.Date(2025, 1, 31, 23, 30, 5, 0, time.UTC)}
-	cfg := digest.ChainConfig{
+	cfg := digest.ChainOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket}, Account: fixture.Account, Region: "us-west-2", Trail: fixture.Trail, HomeRegion: fixture.HomeRegion},
 		Signer:      testSigner(t),
 		Store:       store,
@@ -211,7 +211,7 @@ func TestChainConcurrentAdd(t *testing.T) {
 	clock := &fixture.Clock{T: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)}
 	var mu sync.Mutex
 	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock.T }
-	c, err := digest.NewChain(digest.ChainConfig{
+	c, err := digest.NewChain(digest.ChainOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"},
 		Signer:      testSigner(t),
 		Store:       store,

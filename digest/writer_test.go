@@ -16,11 +16,12 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-// TestWriterChainSetDirStore drives the real logfile.Writer on a simulated
-// clock for 6 hours in two regions, with a ChainSet subscribed to it and a
-// DirStore underneath; a second ChainSet then resumes both chains as after
+// TestWriterChainDirStore drives the real logfile.Writer on a simulated
+// clock for 6 hours in two regions, with a Chain for the trail (both
+// regions) subscribed to it and a DirStore underneath; a second Chain then
+// resumes both chains as after
 // a restart. Validate must find both chains whole and every file listed.
-func TestWriterChainSetDirStore(t *testing.T) {
+func TestWriterChainDirStore(t *testing.T) {
 	ctx := context.Background()
 	store, err := logfile.NewDirStore(t.TempDir(), logfile.DirStoreOptions{})
 	if err != nil {
@@ -35,13 +36,13 @@ func TestWriterChainSetDirStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := digest.ChainConfig{
+	cfg := digest.ChainOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket, Prefix: "org-audit"}, Trail: fixture.Trail, HomeRegion: fixture.HomeRegion},
 		Signer:      testSigner(t),
 		Store:       store,
 		Now:         clock,
 	}
-	set, err := digest.NewChainSet(cfg)
+	set, err := digest.NewChain(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func TestWriterChainSetDirStore(t *testing.T) {
 	w.Subscribe(set.Add)
 	w.Subscribe(func(d logfile.Delivery) { dmu.Lock(); delivered[d.Region]++; dmu.Unlock() })
 	regions := []string{"us-east-1", "eu-central-1"}
-	run := func(set *digest.ChainSet, minutes int) {
+	run := func(tick func(context.Context) error, minutes int) {
 		for i := range minutes {
 			for j, r := range regions {
 				rec := event.Builder{}.APICall(event.Record{EventSource: "s3.amazonaws.com", EventName: "ListBuckets", AWSRegion: r,
@@ -63,12 +64,12 @@ func TestWriterChainSetDirStore(t *testing.T) {
 			if err := w.Tick(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if err := set.Tick(ctx); err != nil {
+			if err := tick(ctx); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	run(set, 3*60)
+	run(set.Tick, 3*60)
 	if err := w.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -76,18 +77,18 @@ func TestWriterChainSetDirStore(t *testing.T) {
 	if err := set.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// Restart: a new set resumes both chains from the DirStore.
-	set2, err := digest.NewChainSet(cfg)
+	// Restart: a new Chain resumes both chains from the DirStore.
+	set2, err := digest.NewChain(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range regions {
-		if _, err := set2.Open(ctx, fixture.Account, r); err != nil {
+		if _, err := set2.Resume(ctx, fixture.Account, r); err != nil {
 			t.Fatal(err)
 		}
 	}
 	w.Subscribe(set2.Add) // set is abandoned; it has nothing pending
-	run(set2, 3*60)
+	run(set2.Tick, 3*60)
 	if err := w.Close(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -7,11 +7,11 @@
 //  2. the write-ahead spool is opened (Options.SpoolDir), so that Write
 //     returns only once its record is durable;
 //  3. a logfile.Writer delivers records into log files in Options.Store,
-//     and a digest.ChainSet signs a digest chain per (account, delivering
+//     and a digest.Chain signs a digest chain per (account, delivering
 //     Region);
 //  4. recovery: the chain of (Options.Account, Options.Region) is resumed
 //     from its newest digest and every stored log file that no digest lists
-//     is added to the next digest (digest.Chain.Recover); then the spool is
+//     is added to the next digest (digest.Chain.Resume); then the spool is
 //     replayed, so that records acknowledged before a crash are delivered
 //     exactly once and digested;
 //  5. a goroutine delivers batches as they age and writes digests as their
@@ -90,7 +90,7 @@ type Options struct {
 type Trail struct {
 	w    *logfile.Writer
 	sp   *logfile.Spool
-	set  *digest.ChainSet
+	set  *digest.Chain
 	cfg  Options
 	stop chan struct{}
 	done chan struct{}
@@ -168,7 +168,7 @@ func Start(ctx context.Context, cfg Options) (_ *Trail, err error) {
 	}
 	all := cfg.DigestChain // the set keeps a chain per (account, Region)
 	all.Account, all.Region = "", ""
-	t.set, err = digest.NewChainSet(digest.ChainConfig{
+	t.set, err = digest.NewChain(digest.ChainOptions{
 		DigestChain: all,
 		Signer:      signer,
 		Store:       cfg.Store,
@@ -179,7 +179,7 @@ func Start(ctx context.Context, cfg Options) (_ *Trail, err error) {
 		return nil, err
 	}
 	t.w.Subscribe(t.set.Add)
-	if _, err = t.set.Open(ctx, cfg.Account, cfg.Region); err != nil {
+	if _, err = t.set.Resume(ctx, cfg.Account, cfg.Region); err != nil {
 		t.w.Close(ctx)
 		return nil, err
 	}

@@ -128,7 +128,7 @@ func newTrailRig(t *testing.T, store logfile.Store, bucket string) *trailRig {
 		r.mu.Unlock()
 	})
 	for _, region := range e2eRegions {
-		c, err := digest.NewChain(digest.ChainConfig{
+		c, err := digest.NewChain(digest.ChainOptions{
 			DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: bucket, Prefix: e2ePrefix}, Account: e2eAccount, Region: region, Trail: e2eTrail, HomeRegion: e2eHome},
 			Signer:      r.signer,
 			Store:       store,

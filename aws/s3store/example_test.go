@@ -53,12 +53,17 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	chain, err := digest.ResumeChain(ctx, digest.ChainConfig{
+	chain, err := digest.NewChain(digest.ChainOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: bucket}, Account: account, Region: "us-east-1", Trail: trail, HomeRegion: "us-east-1"},
 		Signer:      signer,
 		Store:       store,
 	})
 	if err != nil {
+		log.Fatal(err)
+	}
+	// Continue the chain stored before a restart, and digest the log files
+	// a crash left out of it.
+	if _, err := chain.Resume(ctx, account, "us-east-1"); err != nil {
 		log.Fatal(err)
 	}
 	w.Subscribe(chain.Add)

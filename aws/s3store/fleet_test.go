@@ -147,7 +147,7 @@ func fleetDigest(ctx context.Context, store logfile.Store, bucket, keyFile strin
 	if err != nil {
 		return err
 	}
-	d, err := digest.NewDigester(digest.DigesterConfig{
+	d, err := digest.NewDigester(digest.DigesterOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: bucket, Prefix: fleetPrefix}, Account: fleetAccount, Region: fleetRegion, Trail: fleetTrail, HomeRegion: fleetHome},
 		Signer:      signer,
 		Store:       store,
@@ -161,7 +161,7 @@ func fleetDigest(ctx context.Context, store logfile.Store, bucket, keyFile strin
 		if err := d.Tick(ctx); err != nil && ctx.Err() == nil {
 			fmt.Fprintf(os.Stderr, "tick: %v\n", err)
 		}
-		next, _ := d.State()
+		next := d.Stats().Next
 		wait := max(time.Until(next.Truncate(fleetWindow).Add(fleetWindow).Add(300*time.Millisecond)), time.Second)
 		select {
 		case <-ctx.Done():

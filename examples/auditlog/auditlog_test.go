@@ -73,7 +73,7 @@ func newHarness(t *testing.T, trustHeader bool) (*harness, *Auditor, http.Handle
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.chain, err = digest.NewChain(digest.ChainConfig{
+	h.chain, err = digest.NewChain(digest.ChainOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: bucket}, Account: account, Region: region, Trail: "auditlog", HomeRegion: region},
 		Signer:      signer,
 		Store:       h.store,

@@ -277,7 +277,7 @@ func runDigester(e *env, args []string) int {
 	if err != nil {
 		return ioError(e, "digester", err)
 	}
-	d, err := digest.NewDigester(digest.DigesterConfig{
+	d, err := digest.NewDigester(digest.DigesterOptions{
 		DigestChain: tf.chain(loc, *account, *region),
 		Signer:      signer,
 		Store:       store,
@@ -301,7 +301,7 @@ func runDigester(e *env, args []string) int {
 		if err := d.Tick(ctx); err != nil && ctx.Err() == nil {
 			fmt.Fprintf(e.stderr, "trailkit digester: %v\n", err)
 		}
-		next, _ := d.State()
+		next := d.Stats().Next
 		wait := time.Until(next.Truncate(*interval).Add(*interval).Add(settle))
 		if wait < time.Second {
 			wait = time.Second // after an error: try again soon
