@@ -37,3 +37,19 @@ func TestRecordDecodersAgree(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRecordDecoders: on any body, the buffered and the streaming decoder
+// of log files agree (records seen, refusal), and neither panics.
+func FuzzRecordDecoders(f *testing.F) {
+	f.Add([]byte(`{"Records":[{"eventTime":"2024-01-01T00:00:00Z"}]}`))
+	f.Add([]byte(`{"records":null,"x":[{"Records":1}]}`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var a, b []string
+		errA := unmarshalRecords(body, func(s string) error { a = append(a, s); return nil })
+		errB := decodeRecords(json.NewDecoder(bytes.NewReader(body)), func(s string) error { b = append(b, s); return nil })
+		if (errA == nil) != (errB == nil) || (errA == nil && !slices.Equal(a, b)) {
+			t.Fatalf("%q:\n  buffered %q, %v\n  streamed %q, %v", body, a, errA, b, errB)
+		}
+	})
+}

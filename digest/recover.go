@@ -15,8 +15,8 @@ const recoverLookback = 24 * time.Hour
 // reached a digest, for example because the process crashed between a
 // Writer's delivery and the next digest (deliveries are held in memory
 // until digested), or because a delivery that had started before a digest
-// was written reached the chain after it. Call it right after ResumeChain
-// (and after a Writer's Replay, if any), before the next digest is due.
+// was written reached the chain after it. Chain.Resume calls it right
+// after resumeChain, before the pair's first delivery.
 //
 // It reads every normal digest of the chain whose key time is at or after
 // the window start minus recoverLookback, lists the chain's log folder (and

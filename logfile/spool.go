@@ -101,7 +101,7 @@ var errNotReplayed = &Error{Op: "write", Err: errors.New("writer with a spool: c
 // Replay rebuilds every batch without a 'D' frame from its records, in batch
 // order. A batch with a 'K' frame keeps its key: if the store already holds
 // that key (the Put succeeded before the crash), the batch is not put again
-// and its subscribers are not called (digest.Chain.Recover finds the file);
+// and its subscribers are not called (digest.Chain.Resume finds the file);
 // else it is put under that key. A batch without 'K' was never put and gets
 // a new key. No record is delivered twice and no acknowledged record is
 // lost, whatever moment the process was killed at.

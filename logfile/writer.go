@@ -537,7 +537,7 @@ func (w *Writer) deliver(ctx context.Context, id streamID, b *batch) error {
 	body := b.buf.Bytes()
 	if b.replayed {
 		// Put before the crash? Then the object is complete (Puts are
-		// atomic) and the digest chain finds it (Chain.Recover); putting
+		// atomic) and the digest chain finds it (digest.Chain.Resume); putting
 		// it again would list it twice.
 		_, err := w.store.Get(ctx, w.opts.Bucket, key)
 		if err == nil {
