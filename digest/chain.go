@@ -21,7 +21,7 @@ type ChainOptions struct {
 	// DigestChain names the trail's chains: its Location's Bucket receives
 	// the digests (deliveries to other buckets are ignored). Account and
 	// Region restrict the Chain to one account and one delivering Region
-	// when set; with both set, NewChain continues that chain from Store.
+	// when set (with both set, it writes that one chain).
 	logfile.DigestChain
 	Signer Signer
 	Store  logfile.Store

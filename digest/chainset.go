@@ -19,15 +19,15 @@ import (
 // It is safe for concurrent use.
 //
 // Windows are measured by delivery time (Delivery.DeliveredAt). A chain's
-// first window starts when it is created (or, when NewChain continues it,
+// first window starts when it is created (or, when Resume continues it,
 // at the newest stored digest's end). A delivery is listed in the first
 // unwritten window that ends after it, so a late delivery (DeliveredAt
 // before the current window) goes into the current window and none is
 // ever dropped.
 //
-// Deliveries not yet digested are held in memory. After a crash, NewChain
-// with Account and Region set finds the stored log files that the chain's
-// digests do not list and adds them to the next digest (see NewChain).
+// Deliveries not yet digested are held in memory. After a restart or a
+// crash, Resume continues a stored chain and adds to its next digest the
+// stored log files that its digests do not list.
 type Chain struct {
 	cfg ChainOptions
 
