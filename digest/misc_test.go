@@ -3,7 +3,6 @@ package digest_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -16,44 +15,6 @@ import (
 	"github.com/trailkit/trailkit/digest/internal/fixture"
 	"github.com/trailkit/trailkit/logfile"
 )
-
-func TestReportJSON(t *testing.T) {
-	store := logfile.NewMemStore()
-	res := build(t, store, fixture.Options{Hours: 2, Regions: []string{"us-east-1"}})
-	store.Delete(res.Bucket, res.Logs["us-east-1"][0])
-	rep := validate(t, store, res.ValidateOptions("us-east-1", ring(testSigner(t))))
-	b, err := json.Marshal(rep)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got struct {
-		TrailArn, Start, End string
-		FoundStart           *string
-		Digests, LogFiles    []struct {
-			Bucket, Key, Status, Error string
-			Valid                      bool
-		}
-		OK, StrictOK bool
-	}
-	if err := json.Unmarshal(b, &got); err != nil {
-		t.Fatal(err)
-	}
-	if got.OK || got.StrictOK || len(got.Digests) != 3 || len(got.LogFiles) != 8 || got.FoundStart == nil || *got.FoundStart != "2024-03-05T09:17:42Z" {
-		t.Fatalf("%s", b)
-	}
-	bad := 0
-	for _, l := range got.LogFiles {
-		if !l.Valid {
-			bad++
-			if l.Status != "not found" || l.Key != res.Logs["us-east-1"][0] || !strings.Contains(l.Error, "not found") {
-				t.Fatalf("%+v", l)
-			}
-		}
-	}
-	if bad != 1 {
-		t.Fatalf("%d invalid", bad)
-	}
-}
 
 func TestIncludeInsightsOption(t *testing.T) {
 	ctx := context.Background()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
 	"regexp"
 	"strings"
 	"sync"
@@ -137,8 +136,11 @@ type Finding struct {
 	Detail      string
 }
 
-// Report is the outcome of Validate. Digests and LogFiles are in the order
-// aws-cli reports them.
+// Report is the outcome of Validate. Digests, LogFiles and Gaps are each in
+// the order of aws-cli's walk. aws-cli prints them merged: each valid
+// digest is followed by its log files (one LogFileResult per entry of its
+// logFiles, in order) and then, when it is a starting digest with an older
+// digest before it, by the Gap whose To is its digestStartTime.
 type Report struct {
 	TrailARN   string
 	Start, End time.Time
@@ -150,13 +152,6 @@ type Report struct {
 	// they are zero when no digest was valid, that is when nothing was
 	// validated at all.
 	FoundStart, FoundEnd time.Time
-
-	events []reportEvent
-}
-
-type reportEvent struct {
-	kind byte // 'd' digest, 'l' log, 'g' gap
-	i    int
 }
 
 // OK reports whether at least one digest was validated and every digest
@@ -189,35 +184,6 @@ func (r *Report) validated() bool {
 		}
 	}
 	return false
-}
-
-// Entry is one line of the report in aws-cli's order: exactly one of
-// Digest, LogFile and Gap is set.
-type Entry struct {
-	Digest  *DigestResult
-	LogFile *LogFileResult
-	Gap     *Gap
-}
-
-// Entries yields the digests, log files and gaps in the order aws-cli
-// reports them.
-func (r *Report) Entries() iter.Seq[Entry] {
-	return func(yield func(Entry) bool) {
-		for _, ev := range r.events {
-			var e Entry
-			switch ev.kind {
-			case 'd':
-				e.Digest = &r.Digests[ev.i]
-			case 'l':
-				e.LogFile = &r.LogFiles[ev.i]
-			default:
-				e.Gap = &r.Gaps[ev.i]
-			}
-			if !yield(e) {
-				return
-			}
-		}
-	}
 }
 
 // Strict reports OK() with no strict finding.
@@ -489,7 +455,6 @@ func (v *validator) walk(ctx context.Context, digests []string, keys map[Fingerp
 			next, nextEnd := popBefore(&digests, key)
 			if next != "" {
 				v.rep.Gaps = append(v.rep.Gaps, Gap{Backfill: backfill, From: nextEnd, To: st})
-				v.rep.events = append(v.rep.events, reportEvent{'g', len(v.rep.Gaps) - 1})
 			}
 			key, endDate = next, nextEnd
 			continue
@@ -560,7 +525,6 @@ func digestLine(bucket, key, reason string) string {
 
 func (v *validator) addDigest(res *DigestResult) {
 	v.rep.Digests = append(v.rep.Digests, *res)
-	v.rep.events = append(v.rep.events, reportEvent{'d', len(v.rep.Digests) - 1})
 }
 
 func (v *validator) finding(f Finding) {
@@ -749,7 +713,6 @@ func (v *validator) queueLogs(res *DigestResult) {
 		i := len(v.rep.LogFiles) - 1
 		v.queued++
 		v.mu.Unlock()
-		v.rep.events = append(v.rep.events, reportEvent{'l', i})
 		v.jobs <- logJob{i, lf}
 	}
 }

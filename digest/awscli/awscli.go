@@ -52,31 +52,34 @@ func WriteText(stdout, stderr io.Writer, r *digest.Report, opts Options) (int, e
 	tw := &textWriter{out: stdout, errw: stderr, verbose: opts.Verbose, doubled: true}
 	tw.printf(stdout, "Validating log files for trail "+r.TrailARN+" between "+disp(r.Start)+" and "+disp(r.End)+"\n\n")
 	var validD, invalidD, validB, invalidB, validL, invalidL int
-	for e := range r.Entries() {
-		switch {
-		case e.Digest != nil:
-			d := e.Digest
-			pfx := ""
+	li, gi := 0, 0 // the next log file and gap to print (see digest.Report)
+	for i := range r.Digests {
+		d := &r.Digests[i]
+		pfx := ""
+		if d.Backfill {
+			pfx = "(backfill) "
+		}
+		if d.Status != digest.StatusValid {
 			if d.Backfill {
-				pfx = "(backfill) "
-			}
-			if d.Status == digest.StatusValid {
-				if d.Backfill {
-					validB++
-				} else {
-					validD++
-				}
-				tw.status(pfx+escape(d.Message), false)
+				invalidB++
 			} else {
-				if d.Backfill {
-					invalidB++
-				} else {
-					invalidD++
-				}
-				tw.status(pfx+escape(d.Message), true)
+				invalidD++
 			}
-		case e.LogFile != nil:
-			l := e.LogFile
+			tw.status(pfx+escape(d.Message), true)
+			continue
+		}
+		if d.Backfill {
+			validB++
+		} else {
+			validD++
+		}
+		tw.status(pfx+escape(d.Message), false)
+		if d.Digest == nil { // not from Validate
+			continue
+		}
+		for n := len(d.Digest.LogFiles); n > 0 && li < len(r.LogFiles); n-- {
+			l := &r.LogFiles[li]
+			li++
 			line := "Log file\ts3://" + escape(l.Bucket+"/"+l.Key) + "\t"
 			if l.Status == digest.StatusValid {
 				validL++
@@ -85,13 +88,12 @@ func WriteText(stdout, stderr io.Writer, r *digest.Report, opts Options) (int, e
 				invalidL++
 				tw.status(line+"INVALID: "+string(l.Status), true)
 			}
-		case e.Gap != nil:
-			g := e.Gap
-			pfx := ""
-			if g.Backfill {
-				pfx = "(backfill) "
+		}
+		if gi < len(r.Gaps) && d.Digest.IsStarting() {
+			if g := r.Gaps[gi]; g.Backfill == d.Backfill && disp(g.To) == d.Digest.DigestStartTime {
+				gi++
+				tw.status(pfx+"No log files were delivered by CloudTrail between "+disp(g.From)+" and "+disp(g.To), true)
 			}
-			tw.status(pfx+"No log files were delivered by CloudTrail between "+disp(g.From)+" and "+disp(g.To), true)
 		}
 	}
 	// Unlisted files are printed without Strict only when aws-cli's own

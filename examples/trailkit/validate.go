@@ -109,20 +109,7 @@ func runValidate(e *env, args []string) int {
 		return ioError(e, "validate", err)
 	}
 	if *asJSON {
-		raw, err := json.Marshal(rep)
-		if err != nil {
-			return ioError(e, "validate", err)
-		}
-		// strictOK means something only when the strict checks were asked
-		// for; "ok" then follows the exit status.
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return ioError(e, "validate", err)
-		}
-		if !*strict {
-			delete(m, "strictOK")
-		}
-		b, err := json.MarshalIndent(m, "", "  ")
+		b, err := json.MarshalIndent(reportJSON(rep, *strict), "", "  ")
 		if err != nil {
 			return ioError(e, "validate", err)
 		}
@@ -134,4 +121,82 @@ func runValidate(e *env, args []string) int {
 		return ioError(e, "validate", err)
 	}
 	return code
+}
+
+type resultJSON struct {
+	Bucket   string        `json:"bucket"`
+	Key      string        `json:"key"`
+	Digest   string        `json:"digest,omitempty"`
+	Backfill bool          `json:"backfill,omitempty"`
+	Status   digest.Status `json:"status"`
+	Valid    bool          `json:"valid"`
+	Error    string        `json:"error,omitempty"`
+}
+
+type gapJSON struct {
+	Backfill bool   `json:"backfill"`
+	From     string `json:"from"`
+	To       string `json:"to"`
+}
+
+type findingJSON struct {
+	Kind   digest.FindingKind `json:"kind"`
+	Bucket string             `json:"bucket"`
+	Key    string             `json:"key"`
+	Detail string             `json:"detail"`
+}
+
+// validateJSONOut is what validate --json prints: trailArn, start, end,
+// foundStart, foundEnd (null when nothing was valid), digests and logFiles
+// in the walk's order, gaps, findings, ok and, with --strict, strictOK.
+type validateJSONOut struct {
+	TrailARN   string        `json:"trailArn"`
+	Start      string        `json:"start"`
+	End        string        `json:"end"`
+	FoundStart *string       `json:"foundStart"`
+	FoundEnd   *string       `json:"foundEnd"`
+	Digests    []resultJSON  `json:"digests"`
+	LogFiles   []resultJSON  `json:"logFiles"`
+	Gaps       []gapJSON     `json:"gaps"`
+	Findings   []findingJSON `json:"findings"`
+	OK         bool          `json:"ok"`
+	// StrictOK means something only when the strict checks were asked
+	// for; "ok" then follows the exit status.
+	StrictOK *bool `json:"strictOK,omitempty"`
+}
+
+func reportJSON(r *digest.Report, strict bool) validateJSONOut {
+	disp := func(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+	opt := func(t time.Time) *string {
+		if t.IsZero() {
+			return nil
+		}
+		s := disp(t)
+		return &s
+	}
+	errText := func(err error) string {
+		if err == nil {
+			return ""
+		}
+		return err.Error()
+	}
+	out := validateJSONOut{TrailARN: r.TrailARN, Start: disp(r.Start), End: disp(r.End), FoundStart: opt(r.FoundStart), FoundEnd: opt(r.FoundEnd),
+		Digests: []resultJSON{}, LogFiles: []resultJSON{}, Gaps: []gapJSON{}, Findings: []findingJSON{}, OK: r.OK()}
+	if strict {
+		ok := r.Strict()
+		out.StrictOK = &ok
+	}
+	for _, d := range r.Digests {
+		out.Digests = append(out.Digests, resultJSON{Bucket: d.Bucket, Key: d.Key, Backfill: d.Backfill, Status: d.Status, Valid: d.Status == digest.StatusValid, Error: errText(d.Err)})
+	}
+	for _, l := range r.LogFiles {
+		out.LogFiles = append(out.LogFiles, resultJSON{Bucket: l.Bucket, Key: l.Key, Digest: l.Digest, Backfill: l.Backfill, Status: l.Status, Valid: l.Status == digest.StatusValid, Error: errText(l.Err)})
+	}
+	for _, g := range r.Gaps {
+		out.Gaps = append(out.Gaps, gapJSON{g.Backfill, disp(g.From), disp(g.To)})
+	}
+	for _, f := range r.Findings {
+		out.Findings = append(out.Findings, findingJSON{f.Kind, f.Bucket, f.Key, f.Detail})
+	}
+	return out
 }
