@@ -20,7 +20,7 @@ import (
 )
 
 type env struct {
-	store *logfile.MemStore
+	store logfile.Store
 	w     *logfile.Writer
 	rc    *apicall.Recorder
 	srv   *httptest.Server

@@ -27,7 +27,7 @@ import (
 
 var benchOnce struct {
 	sync.Once
-	store *logfile.MemStore
+	store logfile.Store
 	res   *fixture.Result
 	raw   int64
 }
@@ -36,7 +36,7 @@ var benchOnce struct {
 // records (../shared/cloudtrail-realdata/records.jsonl, ~1 MB per file,
 // compressing about 7.5:1 like real logs), or of fixture records (about
 // 12:1) when the corpus is absent.
-func benchBucket(b *testing.B) (*logfile.MemStore, *fixture.Result, int64) {
+func benchBucket(b *testing.B) (logfile.Store, *fixture.Result, int64) {
 	benchOnce.Do(func() {
 		benchOnce.store = logfile.NewMemStore()
 		records := realRecords(b)
@@ -75,7 +75,7 @@ func realRecords(b *testing.B) [][]byte {
 // buildFromRecords writes 24 log files (2 hours, one each 5 minutes) of
 // about 1 MB of real records each, rotating through the corpus, and their
 // digests.
-func buildFromRecords(b *testing.B, store *logfile.MemStore, recs [][]byte) *fixture.Result {
+func buildFromRecords(b *testing.B, store logfile.Store, recs [][]byte) *fixture.Result {
 	ctx := context.Background()
 	clock := &fixture.Clock{T: time.Date(2024, 3, 5, 9, 17, 42, 0, time.UTC)}
 	res := &fixture.Result{Start: clock.T, Bucket: fixture.Bucket, Regions: []string{"us-east-1"}, Logs: map[string][]string{}, Digests: map[string][]string{}}

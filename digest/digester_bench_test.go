@@ -49,7 +49,7 @@ func BenchmarkDigesterWindow(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/files=%d", kind, n), func(b *testing.B) {
 				body := benchLogFile(b, hour)
 				var store logfile.Store
-				var ds *logfile.DirStore
+				var ds logfile.Store
 				root := b.TempDir()
 				if kind == "DirStore" {
 					var err error

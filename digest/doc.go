@@ -63,7 +63,7 @@
 //
 // # Validating
 //
-// Validate reads any logfile.Store, so a bucket copied to disk (DirStore)
+// Validate reads any logfile.Store, so a bucket copied to disk (logfile.NewDirStore)
 // can be validated offline. It reproduces aws-cli's walk, statuses and
 // output (package awscli prints validate-logs' exact lines) and adds
 // strict checks aws-cli lacks (Finding): the previousDigestHashValue and
@@ -73,7 +73,7 @@
 // no digest lists (FindingUnlisted). Report.OK is false when no digest was
 // validated at all. Public keys come from a KeyRing. Keys read from a
 // digest pass through the store, which refuses unsafe keys (logfile.CheckKey), so a hostile digest
-// cannot make Validate read outside a DirStore's root.
+// cannot make Validate read outside a directory store's root.
 //
 // Options follow package logfile's convention: one struct value, last
 // (ChainOptions, DigesterOptions, ValidateOptions); the zero value of every

@@ -23,10 +23,10 @@ import (
 // TRAILKIT_REQUIRE_INTEROP=1).
 func needPython(t *testing.T) string { return testenv.Python(t) }
 
-// copyStore returns a MemStore holding every object of src's bucket.
-func copyStore(t *testing.T, src *logfile.MemStore, bucket string) *logfile.MemStore {
+// copyStore returns a store holding every object of src's bucket.
+func copyStore(t *testing.T, src logfile.Store, bucket string) *fixture.Store {
 	ctx := context.Background()
-	dst := logfile.NewMemStore()
+	dst := fixture.NewStore()
 	for k, err := range src.List(ctx, bucket, "", "") {
 		if err != nil {
 			t.Fatal(err)
@@ -65,10 +65,10 @@ type tamper struct {
 	name string
 	// apply modifies the store and returns the object expected to be
 	// flagged and the expected status.
-	apply func(t *testing.T, s *logfile.MemStore, res *fixture.Result) (key string, want digest.Status)
+	apply func(t *testing.T, s *fixture.Store, res *fixture.Result) (key string, want digest.Status)
 }
 
-func reencode(t *testing.T, s *logfile.MemStore, key string, edit func(*digest.Digest), signer digest.Signer) {
+func reencode(t *testing.T, s *fixture.Store, key string, edit func(*digest.Digest), signer digest.Signer) {
 	ctx := context.Background()
 	o, err := s.Get(ctx, fixture.Bucket, key)
 	if err != nil {
@@ -87,8 +87,8 @@ func reencode(t *testing.T, s *logfile.MemStore, key string, edit func(*digest.D
 }
 
 var interopTampers = []tamper{
-	{"untouched", func(t *testing.T, s *logfile.MemStore, r *fixture.Result) (string, digest.Status) { return "", "" }},
-	{"modify-log", func(t *testing.T, s *logfile.MemStore, r *fixture.Result) (string, digest.Status) {
+	{"untouched", func(t *testing.T, s *fixture.Store, r *fixture.Result) (string, digest.Status) { return "", "" }},
+	{"modify-log", func(t *testing.T, s *fixture.Store, r *fixture.Result) (string, digest.Status) {
 		k := r.Logs["eu-west-1"][5]
 		o, _ := s.Get(context.Background(), r.Bucket, k)
 		raw := gunzip(t, o.Body)
@@ -97,17 +97,17 @@ var interopTampers = []tamper{
 		s.Put(context.Background(), o)
 		return k, digest.StatusHashMismatch
 	}},
-	{"delete-log", func(t *testing.T, s *logfile.MemStore, r *fixture.Result) (string, digest.Status) {
+	{"delete-log", func(t *testing.T, s *fixture.Store, r *fixture.Result) (string, digest.Status) {
 		k := r.Logs["eu-west-1"][2]
 		s.Delete(r.Bucket, k)
 		return k, digest.StatusNotFound
 	}},
-	{"delete-digest", func(t *testing.T, s *logfile.MemStore, r *fixture.Result) (string, digest.Status) {
+	{"delete-digest", func(t *testing.T, s *fixture.Store, r *fixture.Result) (string, digest.Status) {
 		k := r.Digests["eu-west-1"][1]
 		s.Delete(r.Bucket, k)
 		return k, digest.StatusNotFound
 	}},
-	{"move-digest", func(t *testing.T, s *logfile.MemStore, r *fixture.Result) (string, digest.Status) {
+	{"move-digest", func(t *testing.T, s *fixture.Store, r *fixture.Result) (string, digest.Status) {
 		k := r.Digests["eu-west-1"][2]
 		o, _ := s.Get(context.Background(), r.Bucket, k)
 		s.Delete(r.Bucket, k)
@@ -115,13 +115,13 @@ var interopTampers = []tamper{
 		s.Put(context.Background(), o)
 		return o.Key, digest.StatusMoved
 	}},
-	{"resign-other-key", func(t *testing.T, s *logfile.MemStore, r *fixture.Result) (string, digest.Status) {
+	{"resign-other-key", func(t *testing.T, s *fixture.Store, r *fixture.Result) (string, digest.Status) {
 		k := r.Digests["eu-west-1"][1]
 		other := otherSigner(t)
 		reencode(t, s, k, func(d *digest.Digest) { d.DigestPublicKeyFingerprint = other.Fingerprint().String() }, other)
 		return k, digest.StatusPublicKeyNotFound
 	}},
-	{"backfill-digest", func(t *testing.T, s *logfile.MemStore, r *fixture.Result) (string, digest.Status) {
+	{"backfill-digest", func(t *testing.T, s *fixture.Store, r *fixture.Result) (string, digest.Status) {
 		// A starting backfill digest listing one log file of the first hour again.
 		id := logfile.DigestChain{Account: fixture.Account, Region: "eu-west-1", Trail: fixture.Trail, HomeRegion: fixture.HomeRegion, Location: logfile.Location{Prefix: r.Prefix}}
 		end := r.Start.Add(90 * time.Minute)
@@ -139,7 +139,7 @@ var interopTampers = []tamper{
 		s.Put(context.Background(), logfile.Object{Bucket: r.Bucket, Key: key, Body: body, Metadata: meta})
 		return "", ""
 	}},
-	{"resign-same-fingerprint", func(t *testing.T, s *logfile.MemStore, r *fixture.Result) (string, digest.Status) {
+	{"resign-same-fingerprint", func(t *testing.T, s *fixture.Store, r *fixture.Result) (string, digest.Status) {
 		k := r.Digests["eu-west-1"][0]
 		reencode(t, s, k, func(d *digest.Digest) {}, otherSigner(t))
 		return k, digest.StatusSignatureFailed

@@ -215,7 +215,7 @@ func TestLogFileSizeCap(t *testing.T) {
 
 // blockingStore holds every Put until release is closed.
 type blockingStore struct {
-	*logfile.MemStore
+	logfile.Store
 	entered chan struct{}
 	release chan struct{}
 }
@@ -226,7 +226,7 @@ func (s *blockingStore) Put(ctx context.Context, o logfile.Object) error {
 	default:
 	}
 	<-s.release
-	return s.MemStore.Put(ctx, o)
+	return s.Store.Put(ctx, o)
 }
 
 // Add must not wait for a Put in progress, and a delivery added during the
@@ -234,7 +234,7 @@ func (s *blockingStore) Put(ctx context.Context, o logfile.Object) error {
 // digest instead of being dropped.
 func TestAddDuringPut(t *testing.T) {
 	ctx := context.Background()
-	store := &blockingStore{MemStore: logfile.NewMemStore(), entered: make(chan struct{}, 1), release: make(chan struct{})}
+	store := &blockingStore{Store: logfile.NewMemStore(), entered: make(chan struct{}, 1), release: make(chan struct{})}
 	clock := &fixture.Clock{T: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
 	c, _ := digest.NewChain(digest.ChainOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Account: fixture.Account, Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"},

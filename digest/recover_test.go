@@ -14,7 +14,7 @@ import (
 
 type recoverEnv struct {
 	t     *testing.T
-	store *logfile.MemStore
+	store logfile.Store
 	clock *fixture.Clock
 	cfg   digest.ChainOptions
 	n     int

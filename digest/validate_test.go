@@ -84,7 +84,7 @@ func TestDaysOfSimulatedTime(t *testing.T) {
 
 // failingStore fails the next n Puts.
 type failingStore struct {
-	*logfile.MemStore
+	logfile.Store
 	mu   sync.Mutex
 	fail int
 }
@@ -101,13 +101,13 @@ func (s *failingStore) Put(ctx context.Context, o logfile.Object) error {
 	if f {
 		return errInjected
 	}
-	return s.MemStore.Put(ctx, o)
+	return s.Store.Put(ctx, o)
 }
 
 func TestChainResumeAndFailedPut(t *testing.T) {
 	ctx := context.Background()
 	mem := logfile.NewMemStore()
-	store := &failingStore{MemStore: mem}
+	store := &failingStore{Store: mem}
 	clock := &fixture.Clock{T: time.Date(2025, 1, 31, 23, 30, 5, 0, time.UTC)}
 	cfg := digest.ChainOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: fixture.Bucket}, Account: fixture.Account, Region: "us-west-2", Trail: fixture.Trail, HomeRegion: fixture.HomeRegion},

@@ -120,7 +120,7 @@ func TestWriterChainDirStore(t *testing.T) {
 }
 
 func TestReportMissingNewest(t *testing.T) {
-	store := logfile.NewMemStore()
+	store := fixture.NewStore()
 	res := build(t, store, fixture.Options{Hours: 3, Regions: []string{"us-east-1"}})
 	opts := res.ValidateOptions("us-east-1", ring(testSigner(t)))
 	opts.ReportMissingNewest = true

@@ -110,7 +110,7 @@ func benchRecords(b *testing.B) ([]*event.Record, []plainRecord, int) {
 }
 
 // nullStore discards objects, so that the benchmarks measure the writer.
-type nullStore struct{ MemStore }
+type nullStore struct{ memStore }
 
 func (*nullStore) Put(context.Context, Object) error { return nil }
 

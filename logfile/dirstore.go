@@ -18,77 +18,20 @@ import (
 	"time"
 )
 
-// metadataSuffix ends the name of a DirStore metadata sidecar file.
+// metadataSuffix ends the name of a dirStore metadata sidecar file.
 const metadataSuffix = ".metadata.json"
 
-// tempPrefix starts the names of DirStore's temporary files.
+// tempPrefix starts the names of dirStore's temporary files.
 const tempPrefix = ".trailkit-tmp-"
 
-// DirStore is a Store in a local directory, laid out like an S3 bucket
-// mirror: the object at bucket b and key k is the file <root>/b/k, and its
-// user metadata, if it has any, is the sidecar file <root>/b/k.metadata.json
-// holding a flat JSON object of strings, for example
-// {"signature":"…","signature-algorithm":"SHA256withRSA"}. An object without
-// metadata has no sidecar. `aws s3 sync` of a bucket, minus the sidecars,
-// gives the same tree.
-//
-// Keys: every key passes CheckKey. In addition DirStore refuses, with an
-// *Error wrapping ErrUnsafeKey, keys with a path segment that ends in ".metadata.json" or starts
-// with ".trailkit-tmp-" (they would collide with sidecars or temporary files;
-// CloudTrail never writes such keys). The root itself may be a symbolic link;
-// below the root DirStore follows no symbolic link and reads no file with
-// more than one hard link (a hard link can make a file outside the root
-// appear inside it): Put and Get through a symbolic link, and Get and Open
-// of an object or sidecar with other hard links, return ErrUnsafeKey, and
-// List skips both (Get and Open wait up to about 60 ms for a PutIfAbsent
-// in another process to remove the temporary name it links the object
-// from). So no key, and no link placed in the tree, makes
-// DirStore read or write outside the root. (This guards against links
-// present in the tree, not against another process that swaps directories
-// for links while an operation runs.)
-//
-// Size: Get and Open refuse an object larger than
-// DirStoreOptions.MaxObjectSize with an *Error wrapping ErrTooLarge, from
-// the file's size, before reading any of it. A key that a file system
-// cannot hold beside another ("a/b" and "a/b/c") gives ErrKeyConflict; a
-// malformed metadata sidecar, ErrMalformedMetadata.
-//
-// Durability and atomicity: Put writes the body and the sidecar to temporary
-// files in the target directory, fsyncs them, renames them into place and
-// fsyncs the directory. A reader never sees a partial body or sidecar, also
-// after a crash, and a Put that returned nil survives a crash. The sidecar is
-// renamed into place before the object, so an object never becomes visible
-// without its metadata; a crash before the object's rename leaves at most an
-// orphan sidecar, which List ignores and the next Put of the key replaces.
-// When a Put replaces an existing object with different metadata, the old
-// object is removed (and the removal made durable) before the new sidecar
-// goes into place, so a crash can leave the key missing but never an object
-// with metadata from another version. A replacement with identical metadata
-// (or none on both sides, as for log files) is a single atomic rename.
-//
-// Failures and crashes leave nothing behind: a Put that fails (disk full,
-// cancelled, …) removes its temporary files and the directories it created
-// that are still empty. A process that dies during a Put can leave
-// temporary files (named ".trailkit-tmp-*"); NewDirStore removes those of
-// dead writers. On Unix a writer holds a lock (flock) on its temporary file
-// until it is renamed, so NewDirStore never removes the file of a Put in
-// progress in another process; elsewhere it removes temporary files older
-// than an hour.
-//
-// DirStore is safe for concurrent use. Within one process, Put's renames and
-// Get's opening of object and sidecar are serialized per key, so Get always
-// returns a body with its own metadata; List runs without locks and sees each
-// object either before or after a concurrent Put (during a replacement with
-// different metadata a concurrent List may miss the key). Several processes
-// may share a root; they get the same crash guarantees but not the per-key
-// serialization.
-type DirStore struct {
+// dirStore is the Store NewDirStore returns.
+type dirStore struct {
 	root    string
 	maxSize int64
 	locks   [64]sync.Mutex
 }
 
-// DirStoreOptions configures a DirStore. The zero value is ready to use.
+// DirStoreOptions configures NewDirStore. The zero value is ready to use.
 type DirStoreOptions struct {
 	// MaxObjectSize caps the size of an object Get and Open return; zero
 	// means 64 MiB (CloudTrail's log files are at most 50 MB, its digest
@@ -97,11 +40,67 @@ type DirStoreOptions struct {
 	MaxObjectSize int64
 }
 
-// NewDirStore returns a DirStore rooted at root, which must be an existing
-// directory (it may be a symbolic link to one). It removes the temporary
-// files that writers which died during a Put left in the tree (see
-// DirStore), so opening walks the whole tree once.
-func NewDirStore(root string, opts DirStoreOptions) (*DirStore, error) {
+// NewDirStore returns a Store in the local directory root, which must be an
+// existing directory (it may be a symbolic link to one). The store is laid
+// out like an S3 bucket mirror: the object at bucket b and key k is the file
+// <root>/b/k, and its user metadata, if it has any, is the sidecar file
+// <root>/b/k.metadata.json holding a flat JSON object of strings, for
+// example {"signature":"…","signature-algorithm":"SHA256withRSA"}. An object
+// without metadata has no sidecar. `aws s3 sync` of a bucket, minus the
+// sidecars, gives the same tree.
+//
+// Keys: every key passes CheckKey. In addition the store refuses, with an
+// *Error wrapping ErrUnsafeKey, keys with a path segment that ends in
+// ".metadata.json" or starts with ".trailkit-tmp-" (they would collide with
+// sidecars or temporary files; CloudTrail never writes such keys). The root
+// itself may be a symbolic link; below the root the store follows no
+// symbolic link and reads no file with more than one hard link (a hard link
+// can make a file outside the root appear inside it): Put and Get through a
+// symbolic link, and Get and Open of an object or sidecar with other hard
+// links, return ErrUnsafeKey, and List skips both (Get and Open wait up to
+// about 60 ms for a PutIfAbsent in another process to remove the temporary
+// name it links the object from). So no key, and no link placed in the tree,
+// makes the store read or write outside the root. (This guards against links
+// present in the tree, not against another process that swaps directories
+// for links while an operation runs.)
+//
+// Size: Get and Open refuse an object larger than
+// DirStoreOptions.MaxObjectSize with an *Error wrapping ErrTooLarge, from
+// the file's size, before reading any of it. A key that a file system cannot
+// hold beside another ("a/b" and "a/b/c") gives ErrKeyConflict; a malformed
+// metadata sidecar, ErrMalformedMetadata.
+//
+// Durability and atomicity: Put writes the body and the sidecar to temporary
+// files in the target directory, fsyncs them, renames them into place and
+// fsyncs the directory. A reader never sees a partial body or sidecar, also
+// after a crash, and a Put that returned nil survives a crash. The sidecar
+// is renamed into place before the object, so an object never becomes
+// visible without its metadata; a crash before the object's rename leaves at
+// most an orphan sidecar, which List ignores and the next Put of the key
+// replaces. When a Put replaces an existing object with different metadata,
+// the old object is removed (and the removal made durable) before the new
+// sidecar goes into place, so a crash can leave the key missing but never an
+// object with metadata from another version. A replacement with identical
+// metadata (or none on both sides, as for log files) is a single atomic
+// rename.
+//
+// Failures and crashes leave nothing behind: a Put that fails (disk full,
+// cancelled, …) removes its temporary files and the directories it created
+// that are still empty. A process that dies during a Put can leave temporary
+// files (named ".trailkit-tmp-*"); NewDirStore removes those of dead
+// writers, so it walks the whole tree once. On Unix a writer holds a lock
+// (flock) on its temporary file until it is renamed, so NewDirStore never
+// removes the file of a Put in progress in another process; elsewhere it
+// removes temporary files older than an hour.
+//
+// The store is safe for concurrent use. Within one process, Put's renames
+// and Get's opening of object and sidecar are serialized per key, so Get
+// always returns a body with its own metadata; List runs without locks and
+// sees each object either before or after a concurrent Put (during a
+// replacement with different metadata a concurrent List may miss the key).
+// Several processes may share a root; they get the same crash guarantees but
+// not the per-key serialization.
+func NewDirStore(root string, opts DirStoreOptions) (Store, error) {
 	if opts.MaxObjectSize < 0 {
 		return nil, fmt.Errorf("logfile: dir store: negative MaxObjectSize %d", opts.MaxObjectSize)
 	}
@@ -120,7 +119,7 @@ func NewDirStore(root string, opts DirStoreOptions) (*DirStore, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("logfile: dir store root %s is not a directory", abs)
 	}
-	s := &DirStore{root: abs, maxSize: defaultMaxObjectSize}
+	s := &dirStore{root: abs, maxSize: defaultMaxObjectSize}
 	if opts.MaxObjectSize > 0 {
 		s.maxSize = opts.MaxObjectSize
 	}
@@ -132,7 +131,7 @@ func NewDirStore(root string, opts DirStoreOptions) (*DirStore, error) {
 
 // removeLeftovers removes the temporary files of dead writers below the
 // root. It follows no symbolic link.
-func (s *DirStore) removeLeftovers() error {
+func (s *dirStore) removeLeftovers() error {
 	err := filepath.WalkDir(s.root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) { // removed while we walked
@@ -153,8 +152,8 @@ func (s *DirStore) removeLeftovers() error {
 }
 
 // path returns the file that holds the object at bucket and key, or an
-// error wrapping ErrUnsafeKey if DirStore refuses the key.
-func (s *DirStore) path(bucket, key string) (string, error) {
+// error wrapping ErrUnsafeKey if the store refuses the key.
+func (s *dirStore) path(bucket, key string) (string, error) {
 	if err := checkDirKey(bucket, key); err != nil {
 		return "", err
 	}
@@ -179,7 +178,7 @@ func checkDirKey(bucket, key string) error {
 	return nil
 }
 
-func (s *DirStore) lock(bucket, key string) *sync.Mutex {
+func (s *dirStore) lock(bucket, key string) *sync.Mutex {
 	h := fnv.New32a()
 	h.Write([]byte(bucket))
 	h.Write([]byte{0})
@@ -191,7 +190,7 @@ func (s *DirStore) lock(bucket, key string) *sync.Mutex {
 // symbolic links, and creates missing ones when created is not nil,
 // appending the ones it created to *created. It returns the parent's path,
 // or found=false when a directory is missing and nothing may be created.
-func (s *DirStore) dir(bucket, key string, created *[]string) (dir string, found bool, err error) {
+func (s *dirStore) dir(bucket, key string, created *[]string) (dir string, found bool, err error) {
 	create := created != nil
 	segs := append([]string{bucket}, strings.Split(key, "/")...)
 	segs = segs[:len(segs)-1]
@@ -257,7 +256,7 @@ func encodeMetadata(m map[string]string) ([]byte, error) {
 }
 
 // Put stores obj atomically; see the type's documentation for the guarantees.
-func (s *DirStore) Put(ctx context.Context, obj Object) (err error) {
+func (s *dirStore) Put(ctx context.Context, obj Object) (err error) {
 	defer func() { err = withOp("put", err) }()
 	if err := ctx.Err(); err != nil {
 		return err
@@ -436,7 +435,7 @@ const maxSidecarSize = 64 << 10
 // Get returns the object at bucket and key with its metadata (nil when it
 // has none). An object larger than the size limit is refused with a
 // error wrapping ErrTooLarge before it is read.
-func (s *DirStore) Get(ctx context.Context, bucket, key string) (Object, error) {
+func (s *dirStore) Get(ctx context.Context, bucket, key string) (Object, error) {
 	f, info, err := s.open(ctx, bucket, key)
 	if err != nil {
 		return Object{}, withOp("get", err)
@@ -456,7 +455,7 @@ func (s *DirStore) Get(ctx context.Context, bucket, key string) (Object, error) 
 // opened: a concurrent Put renames a new file into place) and its
 // ObjectInfo. It refuses an object larger than the size limit with a
 // error wrapping ErrTooLarge.
-func (s *DirStore) Open(ctx context.Context, bucket, key string) (io.ReadCloser, ObjectInfo, error) {
+func (s *dirStore) Open(ctx context.Context, bucket, key string) (io.ReadCloser, ObjectInfo, error) {
 	f, info, err := s.open(ctx, bucket, key)
 	if err != nil {
 		return nil, ObjectInfo{}, withOp("open", err)
@@ -493,7 +492,7 @@ func (r *sizedReader) Read(p []byte) (int, error) {
 func (r *sizedReader) Close() error { return r.c.Close() }
 
 // open opens the object's file and reads its sidecar; see Get.
-func (s *DirStore) open(ctx context.Context, bucket, key string) (*os.File, ObjectInfo, error) {
+func (s *dirStore) open(ctx context.Context, bucket, key string) (*os.File, ObjectInfo, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, ObjectInfo{}, err
 	}
@@ -567,7 +566,7 @@ func isHardLinkError(err error) bool {
 	return errors.As(err, &e) && errors.Is(e.Err, ErrUnsafeKey) && strings.HasSuffix(e.Err.Error(), hardLinkReason)
 }
 
-// unsafe returns the *Error for a key DirStore refuses.
+// unsafe returns the *Error for a key the store refuses.
 func unsafe(bucket, key, reason string) error {
 	return &Error{Bucket: bucket, Key: key, Err: detail(ErrUnsafeKey, reason, nil)}
 }
@@ -622,7 +621,7 @@ func openFile(path, bucket, key, what string) (*os.File, fs.FileInfo, error) {
 // directory at a time, so memory is bounded by the largest directory. A
 // missing bucket yields nothing. Sidecars, temporary files, symbolic links
 // and file names that are not valid keys are skipped.
-func (s *DirStore) List(ctx context.Context, bucket, prefix, startAfter string) iter.Seq2[string, error] {
+func (s *dirStore) List(ctx context.Context, bucket, prefix, startAfter string) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
 		if err := ctx.Err(); err != nil {
 			yield("", err)
@@ -652,7 +651,7 @@ type dirEntry struct {
 
 // walk lists the directory abs whose keys start with rel ("" or "a/b/").
 // It returns false when iteration must stop.
-func (s *DirStore) walk(ctx context.Context, bucket, abs, rel, prefix, startAfter string, yield func(string, error) bool) bool {
+func (s *dirStore) walk(ctx context.Context, bucket, abs, rel, prefix, startAfter string, yield func(string, error) bool) bool {
 	if err := ctx.Err(); err != nil {
 		yield("", err)
 		return false

@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-// claimPrefix starts the name of the claim file a DirStore.PutIfAbsent
+// claimPrefix starts the name of the claim file a dirStore.PutIfAbsent
 // holds while it creates a key. It starts with tempPrefix, so List skips
 // claims and no key can name one.
 const claimPrefix = tempPrefix + "create-"
@@ -53,7 +53,7 @@ const claimPoll = 5 * time.Millisecond
 // files; never a visible object without its metadata or with another
 // creator's. A plain Put to the same key is not excluded: it replaces
 // the object as usual.
-func (s *DirStore) PutIfAbsent(ctx context.Context, obj Object) (err error) {
+func (s *dirStore) PutIfAbsent(ctx context.Context, obj Object) (err error) {
 	defer func() { err = withOp("put", err) }()
 	if err := ctx.Err(); err != nil {
 		return err
@@ -153,7 +153,7 @@ func (s *DirStore) PutIfAbsent(ctx context.Context, obj Object) (err error) {
 }
 
 // createClaimed does step 3 of PutIfAbsent; the caller holds the claim.
-func (s *DirStore) createClaimed(dir, final string, bodyTmp, metaTmp *tempFile, existsErr error, exists func() (bool, error)) error {
+func (s *dirStore) createClaimed(dir, final string, bodyTmp, metaTmp *tempFile, existsErr error, exists func() (bool, error)) error {
 	// A creator that held the claim before us may have finished.
 	if ok, err := exists(); err != nil || ok {
 		if ok {

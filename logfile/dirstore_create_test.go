@@ -121,7 +121,7 @@ func dirStoreRaceChild(t *testing.T, root, id string) {
 }
 
 // claimPath returns the claim file PutIfAbsent uses for key in bucket b.
-func claimPath(t *testing.T, s *DirStore, key string) string {
+func claimPath(t *testing.T, s *dirStore, key string) string {
 	t.Helper()
 	p, err := s.path("b", key)
 	if err != nil {
@@ -136,10 +136,7 @@ func claimPath(t *testing.T, s *DirStore, key string) string {
 // is respected (the creator waits, here until its context ends), and an
 // old one is removed.
 func TestDirStorePutIfAbsentStaleClaim(t *testing.T) {
-	s, err := NewDirStore(t.TempDir(), DirStoreOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newDirStore(t)
 	ctx := context.Background()
 	// A process that has exited: its pid is free (for a while at least).
 	dead := exec.Command(os.Args[0], "-test.run=^$")

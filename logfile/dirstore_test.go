@@ -21,13 +21,19 @@ import (
 	"time"
 )
 
-func newDirStore(t testing.TB) *DirStore {
+func newDirStore(t testing.TB) *dirStore {
 	t.Helper()
-	s, err := NewDirStore(t.TempDir(), DirStoreOptions{})
+	return openDirStore(t, t.TempDir(), DirStoreOptions{})
+}
+
+// openDirStore is NewDirStore for tests that look at the store's files.
+func openDirStore(t testing.TB, root string, opts DirStoreOptions) *dirStore {
+	t.Helper()
+	s, err := NewDirStore(root, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s
+	return s.(*dirStore)
 }
 
 func listAll(t testing.TB, s Store, bucket, prefix, after string) []string {

@@ -18,16 +18,17 @@ var (
 	// stored nothing.
 	ErrExists = errors.New("object already exists")
 	// ErrUnsafeKey: a Store refused a bucket or key that could address
-	// something outside the store (see CheckKey), or that DirStore cannot
-	// hold safely (a reserved name, a symbolic link, a file with other
-	// hard links).
+	// something outside the store (see CheckKey), or that a directory
+	// store (NewDirStore) cannot hold safely (a reserved name, a symbolic
+	// link, a file with other hard links).
 	ErrUnsafeKey = errors.New("unsafe bucket or key")
-	// ErrKeyConflict: DirStore cannot store a key because another key uses
-	// its path as a directory ("a/b" and "a/b/c"), or the other way round.
-	// S3 allows both; a file system does not.
+	// ErrKeyConflict: a directory store (NewDirStore) cannot store a key
+	// because another key uses its path as a directory ("a/b" and
+	// "a/b/c"), or the other way round. S3 allows both; a file system does
+	// not.
 	ErrKeyConflict = errors.New("key conflicts with another key's directory")
-	// ErrMalformedMetadata: DirStore found a metadata sidecar that is not
-	// a flat JSON object of strings.
+	// ErrMalformedMetadata: a directory store (NewDirStore) found a
+	// metadata sidecar that is not a flat JSON object of strings.
 	ErrMalformedMetadata = errors.New("malformed metadata sidecar")
 	// ErrTooLarge: something is larger than a limit: an object larger
 	// than a store's size limit (an *Error with Size and Limit), a log

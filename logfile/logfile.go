@@ -29,7 +29,8 @@
 //
 // # Stores, writing and reading
 //
-// A Store holds objects: DirStore in a local directory, MemStore in memory.
+// A Store holds objects: NewDirStore opens one in a local directory,
+// NewMemStore makes one in memory, and package aws/s3store has one in S3.
 // A Writer batches records into log files per (account, Region), puts them
 // in a Store and reports each Delivery to its subscribers (the digest chain).
 // Write refuses a record whose encoding would not read back as itself

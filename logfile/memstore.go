@@ -11,29 +11,31 @@ import (
 	"sync"
 )
 
-// MemStore is a Store in memory, for tests. The zero value is ready to use.
-// It is safe for concurrent use. Put copies the body and metadata, and Get
+// NewMemStore returns an empty Store in memory, for tests and examples. It
+// is safe for concurrent use. Put copies the body and metadata, and Get
 // returns copies, so callers may modify what they pass in and get back.
-type MemStore struct {
+// It has no size limit (what it holds is in memory already), and its List
+// works on a snapshot taken when iteration starts.
+func NewMemStore() Store { return &memStore{} }
+
+// memStore is the Store NewMemStore returns.
+type memStore struct {
 	mu      sync.RWMutex
 	buckets map[string]map[string]Object
 }
 
-// NewMemStore returns an empty MemStore.
-func NewMemStore() *MemStore { return &MemStore{} }
-
 // Put stores obj, replacing any object at the same bucket and key.
-func (s *MemStore) Put(ctx context.Context, obj Object) error {
+func (s *memStore) Put(ctx context.Context, obj Object) error {
 	return s.put(ctx, obj, false)
 }
 
 // PutIfAbsent stores obj unless an object exists at its bucket and key, in
 // which case it returns an *Error wrapping ErrExists.
-func (s *MemStore) PutIfAbsent(ctx context.Context, obj Object) error {
+func (s *memStore) PutIfAbsent(ctx context.Context, obj Object) error {
 	return s.put(ctx, obj, true)
 }
 
-func (s *MemStore) put(ctx context.Context, obj Object, ifAbsent bool) error {
+func (s *memStore) put(ctx context.Context, obj Object, ifAbsent bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -60,7 +62,7 @@ func (s *MemStore) put(ctx context.Context, obj Object, ifAbsent bool) error {
 }
 
 // Get returns a copy of the object at bucket and key.
-func (s *MemStore) Get(ctx context.Context, bucket, key string) (Object, error) {
+func (s *memStore) Get(ctx context.Context, bucket, key string) (Object, error) {
 	if err := ctx.Err(); err != nil {
 		return Object{}, err
 	}
@@ -79,9 +81,8 @@ func (s *MemStore) Get(ctx context.Context, bucket, key string) (Object, error) 
 }
 
 // Open returns a reader of the body at bucket and key and its ObjectInfo
-// (metadata copied). MemStore has no size limit: what it holds is in
-// memory already.
-func (s *MemStore) Open(ctx context.Context, bucket, key string) (io.ReadCloser, ObjectInfo, error) {
+// (metadata copied).
+func (s *memStore) Open(ctx context.Context, bucket, key string) (io.ReadCloser, ObjectInfo, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, ObjectInfo{}, err
 	}
@@ -100,17 +101,9 @@ func (s *MemStore) Open(ctx context.Context, bucket, key string) (io.ReadCloser,
 	return io.NopCloser(bytes.NewReader(obj.Body)), info, nil
 }
 
-// Delete removes an object; it is not part of Store and exists for tests
-// that simulate lost files. Deleting a missing object is not an error.
-func (s *MemStore) Delete(bucket, key string) {
-	s.mu.Lock()
-	delete(s.buckets[bucket], key)
-	s.mu.Unlock()
-}
-
 // List yields the keys under prefix after startAfter in byte order. It works
 // on a snapshot taken when iteration starts.
-func (s *MemStore) List(ctx context.Context, bucket, prefix, startAfter string) iter.Seq2[string, error] {
+func (s *memStore) List(ctx context.Context, bucket, prefix, startAfter string) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
 		if err := ctx.Err(); err != nil {
 			yield("", err)

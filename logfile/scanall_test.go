@@ -39,10 +39,10 @@ func (s *listCountingStore) List(ctx context.Context, bucket, prefix, startAfter
 // Regions (several files per stream) under prefix "p", plus objects that
 // are no stream: an organization folder, a folder that is no account, a
 // folder that is no Region and an object directly under AWSLogs/.
-func scanAllBucket(t testing.TB) (*MemStore, []string) { return scanAllBucketN(t, 9) }
+func scanAllBucket(t testing.TB) (Store, []string) { return scanAllBucketN(t, 9) }
 
 // scanAllBucketN is scanAllBucket with perTick records every 5 minutes.
-func scanAllBucketN(t testing.TB, perTick int) (*MemStore, []string) {
+func scanAllBucketN(t testing.TB, perTick int) (Store, []string) {
 	t.Helper()
 	ctx := context.Background()
 	mem := NewMemStore()

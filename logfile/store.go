@@ -31,7 +31,7 @@ type ObjectInfo struct {
 	Metadata map[string]string
 }
 
-// defaultMaxObjectSize is DirStore's size limit when its options leave it
+// defaultMaxObjectSize is NewDirStore's size limit when its options leave it
 // zero: 64 MiB. CloudTrail's log files are at most 50 MB, its digest files
 // a few MB.
 const defaultMaxObjectSize = 64 << 20
@@ -59,7 +59,7 @@ const defaultMaxObjectSize = 64 << 20
 //     it in memory.
 //   - Get and Open return an error wrapping ErrNotFound when the key does
 //     not exist.
-//   - A store may limit the size of what Get and Open return (DirStore's
+//   - A store may limit the size of what Get and Open return (NewDirStore's
 //     and s3store's default is 64 MiB). Both refuse a larger object with
 //     an *Error wrapping ErrTooLarge (with Size and Limit) before reading
 //     its body, so a hostile object cannot make a reader allocate or read

@@ -49,8 +49,8 @@
 // logfile.ErrUnsafeKey otherwise;
 // the same for List's prefix and startAfter). S3 itself would take a key
 // such as "a/../b", but this store refuses it: a key one store
-// refuses is refused by all, a bucket copied from S3 to a DirStore holds
-// the same keys, and a digest naming a hostile log file key is treated
+// refuses is refused by all, a bucket copied from S3 to a directory
+// store (logfile.NewDirStore) holds the same keys, and a digest naming a hostile log file key is treated
 // the same whatever the store. List yields whatever keys the bucket holds;
 // Get refuses a key written by another tool that CheckKey refuses.
 //
@@ -152,7 +152,7 @@ type Options struct {
 	ListPageSize int
 	// MaxObjectSize caps the body Get and Open read; zero means 64 MiB
 	// (CloudTrail's log files are at most 50 MB, its digest files a few
-	// MB), the same as logfile.DirStore's. A larger object is refused with an
+	// MB), the same as logfile.NewDirStore's. A larger object is refused with an
 	// error wrapping logfile.ErrTooLarge (a *logfile.Error with Size and Limit).
 	MaxObjectSize int64
 }

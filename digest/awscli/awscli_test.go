@@ -12,9 +12,9 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-func setup(t *testing.T) (*logfile.MemStore, *fixture.Result, *digest.KeyRing) {
+func setup(t *testing.T) (*fixture.Store, *fixture.Result, *digest.KeyRing) {
 	t.Helper()
-	store := logfile.NewMemStore()
+	store := fixture.NewStore()
 	signer, err := fixture.LoadKey("../testdata/testkey.pem")
 	if err != nil {
 		t.Fatal(err)

@@ -8,11 +8,10 @@ import (
 	"github.com/trailkit/trailkit/digest"
 	"github.com/trailkit/trailkit/digest/awscli"
 	"github.com/trailkit/trailkit/digest/internal/fixture"
-	"github.com/trailkit/trailkit/logfile"
 )
 
 func ExampleWriteText() {
-	store := logfile.NewMemStore()
+	store := fixture.NewStore()
 	signer, _ := fixture.LoadKey("../testdata/testkey.pem")
 	res, _ := fixture.Build(context.Background(), store, fixture.Options{Hours: 2, Regions: []string{"us-east-1"}, Signer: signer})
 	store.Delete(res.Bucket, res.Logs["us-east-1"][1])

@@ -37,7 +37,7 @@ const (
 type harness struct {
 	mu     sync.Mutex
 	now    time.Time
-	store  *logfile.MemStore
+	store  logfile.Store
 	writer *logfile.Writer
 	chain  *digest.Chain
 	signer *digest.RSASigner

@@ -1,7 +1,7 @@
 // Command auditlog is a small HTTP service, a notes API, that keeps a
 // CloudTrail-format audit trail of its own API: every request to an
 // operation becomes one record (event.Builder.APICall) written by a
-// logfile.Writer into a bucket in a local directory (logfile.DirStore), and
+// logfile.Writer into a bucket in a local directory (logfile.NewDirStore), and
 // a digest.Chain signs an hourly digest of the delivered log files, so that
 // `trailkit validate` (or aws-cli's validate-logs, after an `aws s3 sync`)
 // can prove the audit trail complete and unmodified.

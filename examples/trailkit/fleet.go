@@ -327,7 +327,7 @@ func runDigester(e *env, args []string) int {
 }
 
 // openDirStore opens the local bucket root, creating it if needed.
-func openDirStore(dir string) (*logfile.DirStore, error) {
+func openDirStore(dir string) (logfile.Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}

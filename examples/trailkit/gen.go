@@ -26,7 +26,7 @@ minutes, with a signed digest chain per delivering Region (hourly, and a
 final digest 5 minutes after the activity ends). Global service events are
 recorded in us-east-1, so us-east-1 always delivers. Objects are at
 DIR/BUCKET/KEY; a digest's signature metadata is in the sidecar
-DIR/BUCKET/KEY.metadata.json, as logfile.DirStore writes it.
+DIR/BUCKET/KEY.metadata.json, as logfile.NewDirStore's store writes it.
 
 The signing key is read from --signing-key (PEM, RSA); when the file does
 not exist a 2048-bit key is generated and written there. The same flags and

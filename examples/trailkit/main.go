@@ -25,7 +25,7 @@
 // command found problems (an invalid digest or log file, an invalid trail)
 // and 2 for usage and I/O errors.
 //
-// A bucket is a directory tree as logfile.DirStore lays it out: the object
+// A bucket is a directory tree as logfile.NewDirStore lays it out: the object
 // with key K in bucket B is the file DIR/B/K, and a digest's user metadata
 // (its signature) is the sidecar file DIR/B/K.metadata.json.
 package main

@@ -23,9 +23,9 @@ var brokenStores = map[string]struct {
 	store   func() logfile.Store
 	failing string // a subtest that must fail
 }{
-	"CaseInsensitiveOrder": {func() logfile.Store { return &sortedBy{MemStore: logfile.NewMemStore(), less: strings.ToLower} }, "ListOrder"},
+	"CaseInsensitiveOrder": {func() logfile.Store { return &sortedBy{Store: logfile.NewMemStore(), less: strings.ToLower} }, "ListOrder"},
 	"InclusiveStartAfter":  {func() logfile.Store { return inclusive{logfile.NewMemStore()} }, "ListStartAfter"},
-	"NoKeyCheck":           {func() logfile.Store { return &noKeyCheck{MemStore: logfile.NewMemStore()} }, "hostileKeys"},
+	"NoKeyCheck":           {func() logfile.Store { return &noKeyCheck{Store: logfile.NewMemStore()} }, "hostileKeys"},
 	"PlainNotFound":        {func() logfile.Store { return plainNotFound{logfile.NewMemStore()} }, "Missing"},
 	"IgnoresContext":       {func() logfile.Store { return ignoresCtx{logfile.NewMemStore()} }, "Context"},
 	"CreateReplaces":       {func() logfile.Store { return createReplaces{logfile.NewMemStore()} }, "PutIfAbsent"},
@@ -62,13 +62,13 @@ func TestSuiteCatches(t *testing.T) {
 
 // sortedBy lists in the order of less(key) instead of byte order.
 type sortedBy struct {
-	*logfile.MemStore
+	logfile.Store
 	less func(string) string
 }
 
 func (s *sortedBy) List(ctx context.Context, bucket, prefix, startAfter string) iter.Seq2[string, error] {
 	var keys []string
-	for k, err := range s.MemStore.List(ctx, bucket, prefix, startAfter) {
+	for k, err := range s.Store.List(ctx, bucket, prefix, startAfter) {
 		if err != nil {
 			return func(yield func(string, error) bool) { yield("", err) }
 		}
@@ -84,7 +84,7 @@ func (s *sortedBy) List(ctx context.Context, bucket, prefix, startAfter string) 
 	}
 }
 
-type inclusive struct{ *logfile.MemStore }
+type inclusive struct{ logfile.Store }
 
 func (s inclusive) List(ctx context.Context, bucket, prefix, startAfter string) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
@@ -93,7 +93,7 @@ func (s inclusive) List(ctx context.Context, bucket, prefix, startAfter string) 
 				return
 			}
 		}
-		for k, err := range s.MemStore.List(ctx, bucket, prefix, startAfter) {
+		for k, err := range s.Store.List(ctx, bucket, prefix, startAfter) {
 			if !yield(k, err) {
 				return
 			}
@@ -102,33 +102,33 @@ func (s inclusive) List(ctx context.Context, bucket, prefix, startAfter string) 
 }
 
 // noKeyCheck stores hostile keys under a harmless encoding instead of refusing them.
-type noKeyCheck struct{ *logfile.MemStore }
+type noKeyCheck struct{ logfile.Store }
 
 func (s *noKeyCheck) Put(ctx context.Context, obj logfile.Object) error {
 	if logfile.CheckKey(obj.Bucket, obj.Key) != nil {
 		return nil // silently "stored"
 	}
-	return s.MemStore.Put(ctx, obj)
+	return s.Store.Put(ctx, obj)
 }
 
-type plainNotFound struct{ *logfile.MemStore }
+type plainNotFound struct{ logfile.Store }
 
 func (s plainNotFound) Get(ctx context.Context, bucket, key string) (logfile.Object, error) {
-	obj, err := s.MemStore.Get(ctx, bucket, key)
+	obj, err := s.Store.Get(ctx, bucket, key)
 	if errors.Is(err, logfile.ErrNotFound) {
 		return obj, os.ErrNotExist
 	}
 	return obj, err
 }
 
-type ignoresCtx struct{ *logfile.MemStore }
+type ignoresCtx struct{ logfile.Store }
 
 func (s ignoresCtx) Put(_ context.Context, obj logfile.Object) error {
-	return s.MemStore.Put(context.Background(), obj)
+	return s.Store.Put(context.Background(), obj)
 }
 
 // createReplaces ignores PutIfAbsent's condition.
-type createReplaces struct{ *logfile.MemStore }
+type createReplaces struct{ logfile.Store }
 
 func (s createReplaces) PutIfAbsent(ctx context.Context, obj logfile.Object) error {
 	return s.Put(ctx, obj)
@@ -136,7 +136,7 @@ func (s createReplaces) PutIfAbsent(ctx context.Context, obj logfile.Object) err
 
 // checkThenPut checks for the key and then puts, not atomically: racers
 // that all check before any puts all win.
-type checkThenPut struct{ *logfile.MemStore }
+type checkThenPut struct{ logfile.Store }
 
 func (s checkThenPut) PutIfAbsent(ctx context.Context, obj logfile.Object) error {
 	if _, err := s.Get(ctx, obj.Bucket, obj.Key); err == nil {
@@ -147,10 +147,10 @@ func (s checkThenPut) PutIfAbsent(ctx context.Context, obj logfile.Object) error
 }
 
 // shortOpen's reader ends one byte early without an error.
-type shortOpen struct{ *logfile.MemStore }
+type shortOpen struct{ logfile.Store }
 
 func (s shortOpen) Open(ctx context.Context, bucket, key string) (io.ReadCloser, logfile.ObjectInfo, error) {
-	rc, info, err := s.MemStore.Open(ctx, bucket, key)
+	rc, info, err := s.Store.Open(ctx, bucket, key)
 	if err != nil || info.Size == 0 {
 		return rc, info, err
 	}
@@ -164,16 +164,16 @@ func (s shortOpen) Open(ctx context.Context, bucket, key string) (io.ReadCloser,
 
 // lazyOpen's reader fetches the key again at every Read, so it streams
 // whatever version is current (a store that reads a key, not a version).
-type lazyOpen struct{ *logfile.MemStore }
+type lazyOpen struct{ logfile.Store }
 
 func (s lazyOpen) Open(ctx context.Context, bucket, key string) (io.ReadCloser, logfile.ObjectInfo, error) {
-	_, info, err := s.MemStore.Open(ctx, bucket, key)
+	_, info, err := s.Store.Open(ctx, bucket, key)
 	if err != nil {
 		return nil, info, err
 	}
 	info.Size = -1
 	return &lazyReader{get: func() ([]byte, error) {
-		obj, err := s.MemStore.Get(ctx, bucket, key)
+		obj, err := s.Store.Get(ctx, bucket, key)
 		return obj.Body, err
 	}}, info, nil
 }

@@ -61,7 +61,7 @@
 // The metadata the suite writes uses lower-case names and printable ASCII
 // values, what S3 stores faithfully. Keys stay within what a directory tree
 // can hold: no key is both an object and a "directory" of other keys, and
-// none ends in ".metadata.json" (DirStore's sidecar suffix).
+// none ends in ".metadata.json" (the sidecar suffix of logfile.NewDirStore).
 package storetest
 
 import (
