@@ -4,6 +4,7 @@ import (
 	"context"
 	crand "crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -44,10 +45,9 @@ func Example() {
 
 	// A digest chain for (account, Region, trail), subscribed to the writer.
 	key, _ := rsa.GenerateKey(crand.Reader, 2048) // in production: a key you keep
-	signer, _ := digest.NewRSASigner(key)
 	chain, _ := digest.NewChain(digest.ChainOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "audit-bucket"}, Account: "111122223333", Region: "eu-west-1", Trail: "audit", HomeRegion: "eu-west-1"},
-		Signer:      signer,
+		Signer:      key, // any crypto.Signer with an RSA key
 		Store:       store,
 		Now:         clock,
 	})
@@ -67,8 +67,10 @@ func Example() {
 	_ = chain.Close(ctx) // the final digest
 
 	// Validate the chain from the store, offline.
+	// Its public key, fingerprinted as the digests name it (PKCS#1 DER).
+	pub, _ := digest.ParsePublicKey(x509.MarshalPKCS1PublicKey(&key.PublicKey))
 	var keys digest.KeyRing
-	keys.Add(signer.PublicKey())
+	keys.Add(pub)
 	report, err := digest.Validate(ctx, store, digest.ValidateOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "audit-bucket"}},
 		TrailARN:    "arn:aws:cloudtrail:eu-west-1:111122223333:trail/audit",

@@ -278,7 +278,7 @@ func BenchmarkDigestHourBaseline(b *testing.B) {
 				raw = []byte(strings.ReplaceAll(string(raw), "/", `\/`))
 				sum := sha256.Sum256(raw)
 				sts := digest.StringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, digest.Hash(sum), nil)
-				if _, err := s.Sign(sts); err != nil {
+				if _, err := s.SignString(sts); err != nil {
 					b.Fatal(err)
 				}
 				var buf bytes.Buffer

@@ -3,6 +3,7 @@ package digest
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"encoding/hex"
 	"fmt"
 	"slices"
@@ -23,7 +24,14 @@ type ChainOptions struct {
 	// Region restrict the Chain to one account and one delivering Region
 	// when set (with both set, it writes that one chain).
 	logfile.DigestChain
-	Signer Signer
+	// Signer signs the digests: an *rsa.PrivateKey, or any crypto.Signer
+	// (a KMS or HSM key) whose public key is RSA of at least 2048 bits and
+	// which answers Sign of a SHA-256 hash with crypto.SHA256 options with
+	// an RSASSA-PKCS1-v1_5 signature, as *rsa.PrivateKey does. Digests name
+	// the key by its fingerprint, the MD5 of x509.MarshalPKCS1PublicKey of
+	// the public key; give Validate that key with ParsePublicKey of the
+	// same DER.
+	Signer crypto.Signer
 	Store  logfile.Store
 	// Now is the clock; nil means time.Now. Times are truncated to seconds.
 	Now func() time.Time
@@ -135,12 +143,13 @@ func (cfg *ChainOptions) check() error {
 		return configErr("DigestChain needs Trail and HomeRegion")
 	case cfg.Bucket == "":
 		return configErr("Bucket is required")
-	case cfg.Signer == nil:
-		return configErr("Signer is required")
 	case cfg.Store == nil:
 		return configErr("Store is required")
 	case cfg.Interval < 0 || (cfg.Interval > 0 && cfg.Interval < time.Second):
 		return configErr("Interval %v: need zero or at least one second", cfg.Interval)
+	}
+	if err := checkSigner(cfg.Signer); err != nil {
+		return err
 	}
 	if err := logfile.CheckKey(cfg.Bucket, cfg.Key(time.Unix(0, 0), false).String()); err != nil {
 		return fmt.Errorf("%w: %w", ErrBadConfig, err)
@@ -343,7 +352,7 @@ func (c *chain) build(start, end time.Time, files []LogFile) (logfile.Object, *l
 		DigestEndTime:              end.Format(timeFormat),
 		DigestS3Bucket:             c.cfg.Bucket,
 		DigestS3Object:             key,
-		DigestPublicKeyFingerprint: c.cfg.Signer.Fingerprint().String(),
+		DigestPublicKeyFingerprint: signerFingerprint(c.cfg.Signer).String(),
 		DigestSignatureAlgorithm:   signatureAlgorithm,
 		LogFiles:                   files,
 	}
@@ -369,7 +378,7 @@ func (c *chain) build(start, end time.Time, files []LogFile) (logfile.Object, *l
 	}
 	body := d.appendJSON(make([]byte, 0, size))
 	hash := sumHash(body)
-	sig, err := c.cfg.Signer.Sign(stringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, hash, d.PreviousDigestSignature))
+	sig, err := signString(c.cfg.Signer, stringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, hash, d.PreviousDigestSignature))
 	if err != nil {
 		return logfile.Object{}, nil, fmt.Errorf("digest: signing %s: %w", key, err)
 	}

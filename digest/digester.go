@@ -2,6 +2,7 @@ package digest
 
 import (
 	"context"
+	"crypto"
 	"errors"
 	"fmt"
 	"sync"
@@ -21,7 +22,8 @@ type DigesterOptions struct {
 	// DigestChain names the chain; its Location's Bucket holds the
 	// chain's log files and receives its digests.
 	logfile.DigestChain
-	Signer Signer
+	// Signer signs the digests, as ChainOptions.Signer.
+	Signer crypto.Signer
 	// Store must implement PutIfAbsent as the logfile.Store contract says:
 	// it is what makes competing digesters agree.
 	Store logfile.Store

@@ -45,6 +45,11 @@
 //
 // # Writing
 //
+// Digests are signed by a crypto.Signer holding an RSA key (an
+// *rsa.PrivateKey, or a KMS or HSM key), given in ChainOptions or
+// DigesterOptions; its fingerprint is that of x509.MarshalPKCS1PublicKey of
+// the public key, so ParsePublicKey of those bytes gives Validate the key.
+//
 // A Chain receives logfile.Delivery values, typically as a logfile.Writer
 // subscriber, and keeps one chain per (account, delivering Region) of the
 // trail; Tick writes one digest per hour of delivery time, an empty one for

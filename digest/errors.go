@@ -20,9 +20,9 @@ var (
 	// Close on a closed Digester.
 	ErrChainClosed = errors.New("digest: chain closed")
 	// ErrBadConfig: a ChainOptions, DigesterOptions or ValidateOptions
-	// misses a required field or holds an invalid one, NewRSASigner got no
-	// key or a short one, or Chain.Resume was called for a chain that has
-	// started or is outside the options.
+	// misses a required field or holds an invalid one (a Signer whose key
+	// is not RSA of at least 2048 bits), or Chain.Resume was called for a
+	// chain that has started or is outside the options.
 	ErrBadConfig = errors.New("digest: invalid configuration")
 	// ErrSignature: a digest's signature does not verify with the public
 	// key its fingerprint names (Validate reports it in the digest's

@@ -2,7 +2,6 @@ package digest
 
 import (
 	"context"
-	"encoding/hex"
 	"time"
 )
 
@@ -57,22 +56,4 @@ func ResumeChain(ctx context.Context, opts ChainOptions) (*Chain, error) {
 		return nil, err
 	}
 	return &Chain{cfg: opts, chains: map[[2]string]*chain{{opts.Account, opts.Region}: ch}}, nil
-}
-
-// Encode returns the stored form of d signed by s: the gzip body and the
-// metadata (signature, signature-algorithm). d is used exactly as it is
-// (fingerprint and previousDigest* included), for tools that write digests
-// outside a Chain, such as backfill digests or test fixtures. The caller
-// adds backfill-generation-timestamp for a backfill digest.
-func Encode(d *Digest, s Signer) (body []byte, metadata map[string]string, err error) {
-	raw := d.appendJSON(nil)
-	sig, err := s.Sign(stringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, sumHash(raw), d.PreviousDigestSignature))
-	if err != nil {
-		return nil, nil, err
-	}
-	gz, err := gzipBytes(raw)
-	if err != nil {
-		return nil, nil, err
-	}
-	return gz, map[string]string{metaSignature: hex.EncodeToString(sig), metaSignatureAlgorithm: signatureAlgorithm}, nil
 }

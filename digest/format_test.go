@@ -198,7 +198,7 @@ func TestSPKIPublicKey(t *testing.T) {
 		t.Fatal("SPKI key not loaded under its own fingerprint")
 	}
 	sts := []byte("2024-01-01T00:00:00Z\nb/k\n" + strings.Repeat("0", 64) + "\nnull")
-	sig, _ := s.Sign(sts)
+	sig, _ := s.SignString(sts)
 	if err := digest.Verify(k, sts, sig); err != nil {
 		t.Fatal(err)
 	}

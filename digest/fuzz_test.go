@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/trailkit/trailkit/digest"
+	"github.com/trailkit/trailkit/digest/internal/fixture"
 	"github.com/trailkit/trailkit/logfile"
 )
 
@@ -30,7 +31,7 @@ func FuzzValidateDigestObject(f *testing.F) {
 	}
 	blk, _ := pem.Decode(s)
 	key, _ := x509.ParsePKCS1PrivateKey(blk.Bytes)
-	signer, _ := digest.NewRSASigner(key)
+	signer := fixture.NewKey(key)
 	keys := &digest.KeyRing{}
 	keys.Add(signer.PublicKey())
 	id := logfile.DigestChain{Account: "111122223333", Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"}
@@ -70,25 +71,22 @@ func FuzzLoadPublicKeys(f *testing.F) {
 }
 
 // sha1Signer signs with a SHA-1 DigestInfo, which aws-cli v1 accepts.
-type sha1Signer struct {
-	*digest.RSASigner
-	key *rsa.PrivateKey
-}
+type sha1Signer struct{ *fixture.Key }
 
-func (s sha1Signer) Sign(sts []byte) ([]byte, error) {
-	return rsa.SignPKCS1v15(nil, s.key, crypto.SHA1, sha1Sum(sts))
+func (s sha1Signer) SignString(sts []byte) ([]byte, error) {
+	return rsa.SignPKCS1v15(nil, s.PrivateKey, crypto.SHA1, sha1Sum(sts))
 }
 
 func TestSHA1SignatureRefused(t *testing.T) {
 	b, _ := os.ReadFile("testdata/testkey.pem")
 	blk, _ := pem.Decode(b)
 	key, _ := x509.ParsePKCS1PrivateKey(blk.Bytes)
-	good, _ := digest.NewRSASigner(key)
+	good := fixture.NewKey(key)
 	id := logfile.DigestChain{Account: "111122223333", Region: "us-east-1", Trail: "t", HomeRegion: "us-east-1"}
 	end := time.Date(2024, 1, 1, 1, 0, 0, 0, time.UTC)
 	d := &digest.Digest{AWSAccountID: id.Account, DigestStartTime: "2024-01-01T00:00:00Z", DigestEndTime: end.Format(digest.TimeFormat),
 		DigestS3Bucket: "b", DigestS3Object: id.Key(end, false).String(), DigestPublicKeyFingerprint: good.Fingerprint().String(), DigestSignatureAlgorithm: "SHA256withRSA", LogFiles: []digest.LogFile{}}
-	body, meta, err := digest.Encode(d, sha1Signer{good, key})
+	body, meta, err := fixture.Encode(d, sha1Signer{good})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/trailkit/trailkit/logfile"
 )
 
-func testSigner(t testing.TB) *digest.RSASigner {
+func testSigner(t testing.TB) *fixture.Key {
 	t.Helper()
 	s, err := fixture.LoadKey("testdata/testkey.pem")
 	if err != nil {
@@ -21,7 +21,7 @@ func testSigner(t testing.TB) *digest.RSASigner {
 	return s
 }
 
-func otherSigner(t testing.TB) *digest.RSASigner {
+func otherSigner(t testing.TB) *fixture.Key {
 	t.Helper()
 	s, err := fixture.LoadKey("testdata/otherkey.pem")
 	if err != nil {
@@ -30,7 +30,7 @@ func otherSigner(t testing.TB) *digest.RSASigner {
 	return s
 }
 
-func ring(signers ...*digest.RSASigner) *digest.KeyRing {
+func ring(signers ...*fixture.Key) *digest.KeyRing {
 	r := &digest.KeyRing{}
 	for _, s := range signers {
 		r.Add(s.PublicKey())

@@ -68,7 +68,7 @@ type tamper struct {
 	apply func(t *testing.T, s *fixture.Store, res *fixture.Result) (key string, want digest.Status)
 }
 
-func reencode(t *testing.T, s *fixture.Store, key string, edit func(*digest.Digest), signer digest.Signer) {
+func reencode(t *testing.T, s *fixture.Store, key string, edit func(*digest.Digest), signer fixture.StringSigner) {
 	ctx := context.Background()
 	o, err := s.Get(ctx, fixture.Bucket, key)
 	if err != nil {
@@ -79,7 +79,7 @@ func reencode(t *testing.T, s *fixture.Store, key string, edit func(*digest.Dige
 		t.Fatal(err)
 	}
 	edit(d)
-	o.Body, o.Metadata, err = digest.Encode(d, signer)
+	o.Body, o.Metadata, err = fixture.Encode(d, signer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ var interopTampers = []tamper{
 		d := &digest.Digest{AWSAccountID: fixture.Account, DigestStartTime: r.Start.Add(30 * time.Minute).Format(digest.TimeFormat), DigestEndTime: end.Format(digest.TimeFormat),
 			DigestS3Bucket: r.Bucket, DigestS3Object: key, DigestPublicKeyFingerprint: testSigner(t).Fingerprint().String(), DigestSignatureAlgorithm: digest.SignatureAlgorithm,
 			NewestEventTime: src.NewestEventTime, OldestEventTime: src.OldestEventTime, LogFiles: src.LogFiles[:1]}
-		body, meta, err := digest.Encode(d, testSigner(t))
+		body, meta, err := fixture.Encode(d, testSigner(t))
 		if err != nil {
 			t.Fatal(err)
 		}

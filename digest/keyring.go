@@ -28,7 +28,9 @@ type PublicKey struct {
 }
 
 // ParsePublicKey loads a DER public key (PKCS#1 first, then SPKI) and
-// fingerprints the DER as given.
+// fingerprints the DER as given. For the key of a digest signer, pass
+// x509.MarshalPKCS1PublicKey of its public key: that DER's fingerprint is
+// the one its digests name.
 func ParsePublicKey(der []byte) (*PublicKey, error) {
 	k, err := x509.ParsePKCS1PublicKey(der)
 	if err != nil {

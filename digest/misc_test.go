@@ -3,6 +3,10 @@ package digest_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"strings"
@@ -52,12 +56,22 @@ func TestChainOptionsErrors(t *testing.T) {
 		Signer:      testSigner(t),
 		Store:       logfile.NewMemStore(),
 	}
+	shortKey, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for name, mod := range map[string]func(*digest.ChainOptions){
 		"no trail":       func(c *digest.ChainOptions) { c.Trail = "" },
 		"no home region": func(c *digest.ChainOptions) { c.HomeRegion = "" },
 		"unsafe account": func(c *digest.ChainOptions) { c.Account = "../1" },
 		"no bucket":      func(c *digest.ChainOptions) { c.Bucket = "" },
 		"no signer":      func(c *digest.ChainOptions) { c.Signer = nil },
+		"short key":      func(c *digest.ChainOptions) { c.Signer = shortKey },
+		"ECDSA key":      func(c *digest.ChainOptions) { c.Signer = ecKey },
 		"no store":       func(c *digest.ChainOptions) { c.Store = nil },
 		"tiny interval":  func(c *digest.ChainOptions) { c.Interval = time.Millisecond },
 		"unsafe prefix":  func(c *digest.ChainOptions) { c.Prefix = "../x" },
@@ -69,9 +83,6 @@ func TestChainOptionsErrors(t *testing.T) {
 		if _, err := digest.NewChain(c); !errors.Is(err, digest.ErrBadConfig) {
 			t.Errorf("%s: %v", name, err)
 		}
-	}
-	if _, err := digest.NewRSASigner(nil); !errors.Is(err, digest.ErrBadConfig) {
-		t.Error("nil key accepted")
 	}
 }
 
@@ -109,7 +120,7 @@ func TestBackfillNeedsGenerationTimestamp(t *testing.T) {
 	key := id.Key(end, true).String()
 	d := &digest.Digest{AWSAccountID: fixture.Account, DigestStartTime: "2024-01-01T00:00:00Z", DigestEndTime: end.Format(digest.TimeFormat),
 		DigestS3Bucket: "b", DigestS3Object: key, DigestPublicKeyFingerprint: testSigner(t).Fingerprint().String(), DigestSignatureAlgorithm: digest.SignatureAlgorithm, LogFiles: []digest.LogFile{}}
-	body, meta, _ := digest.Encode(d, testSigner(t))
+	body, meta, _ := fixture.Encode(d, testSigner(t))
 	store.Put(ctx, logfile.Object{Bucket: "b", Key: key, Body: body, Metadata: meta})
 	opts := digest.ValidateOptions{DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "b"}, Account: fixture.Account, Trail: "t", HomeRegion: "us-east-1"}, Start: end.Add(-2 * time.Hour), End: end, Keys: ring(testSigner(t))}
 	rep := validate(t, store, opts)
@@ -140,7 +151,7 @@ func TestMalformedPreviousHashFlagged(t *testing.T) {
 	d := &digest.Digest{AWSAccountID: id.Account, DigestStartTime: "2020-09-11T18:36:49Z", DigestEndTime: end.Format(digest.TimeFormat),
 		DigestS3Bucket: b, DigestS3Object: id.Key(end, false).String(), DigestPublicKeyFingerprint: testSigner(t).Fingerprint().String(), DigestSignatureAlgorithm: "SHA256withRSA",
 		PreviousDigestS3Bucket: &b, PreviousDigestS3Object: &prevKey, PreviousDigestHashValue: &h63, PreviousDigestHashAlgorithm: &alg, PreviousDigestSignature: &sig, LogFiles: []digest.LogFile{}}
-	body, meta, _ := digest.Encode(d, testSigner(t))
+	body, meta, _ := fixture.Encode(d, testSigner(t))
 	store.Put(ctx, logfile.Object{Bucket: b, Key: d.DigestS3Object, Body: body, Metadata: meta})
 	rep := validate(t, store, digest.ValidateOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: b}, Account: id.Account, Trail: id.Trail, HomeRegion: id.HomeRegion},

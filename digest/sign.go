@@ -2,6 +2,7 @@ package digest
 
 import (
 	"crypto"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
@@ -28,49 +29,34 @@ func stringToSign(endTime, bucket, object string, digestHash Hash, previousSigna
 	return append(b, prev...)
 }
 
-// Signer signs digests. Implementations must be safe for concurrent use.
-type Signer interface {
-	// Sign returns the SHA256withRSA (RSASSA-PKCS1-v1_5 with SHA-256)
-	// signature of stringToSign; the signer hashes it itself.
-	Sign(stringToSign []byte) ([]byte, error)
-	// Fingerprint identifies the public key that verifies the signatures.
-	Fingerprint() Fingerprint
-}
-
-// RSASigner is a Signer holding an RSA private key.
-type RSASigner struct {
-	key         *rsa.PrivateKey
-	der         []byte // PKCS#1 DER of the public key
-	fingerprint Fingerprint
-}
-
-// NewRSASigner returns a signer for key. The public key is published in
-// PKCS#1 DER (as ListPublicKeys does) and the fingerprint is the MD5 of that
-// DER. Keys shorter than 2048 bits are refused (CloudTrail uses 2048).
-func NewRSASigner(key *rsa.PrivateKey) (*RSASigner, error) {
-	if key == nil {
-		return nil, configErr("nil RSA key")
+// checkSigner returns an error wrapping ErrBadConfig unless s signs with
+// an RSA key of at least 2048 bits (CloudTrail uses 2048).
+func checkSigner(s crypto.Signer) error {
+	if s == nil {
+		return configErr("Signer is required")
 	}
-	if key.N.BitLen() < 2048 {
-		return nil, configErr("RSA key of %d bits; need at least 2048", key.N.BitLen())
+	pub, ok := s.Public().(*rsa.PublicKey)
+	if !ok {
+		return configErr("Signer's public key is %T, not an RSA key", s.Public())
 	}
-	der := x509.MarshalPKCS1PublicKey(&key.PublicKey)
-	return &RSASigner{key: key, der: der, fingerprint: fingerprintOf(der)}, nil
+	if pub.N.BitLen() < 2048 {
+		return configErr("RSA key of %d bits; need at least 2048", pub.N.BitLen())
+	}
+	return nil
 }
 
-// Sign implements Signer. PKCS#1 v1.5 signatures are deterministic.
-func (s *RSASigner) Sign(stringToSign []byte) ([]byte, error) {
+// signerFingerprint is the MD5 of the PKCS#1 DER of s's public key (which
+// checkSigner accepted), as ListPublicKeys publishes it.
+func signerFingerprint(s crypto.Signer) Fingerprint {
+	return fingerprintOf(x509.MarshalPKCS1PublicKey(s.Public().(*rsa.PublicKey)))
+}
+
+// signString returns s's SHA256withRSA signature of stringToSign:
+// s.Sign of its SHA-256 with crypto.SHA256, which an *rsa.PrivateKey
+// answers with RSASSA-PKCS1-v1_5 (deterministic).
+func signString(s crypto.Signer, stringToSign []byte) ([]byte, error) {
 	h := sha256.Sum256(stringToSign)
-	return rsa.SignPKCS1v15(nil, s.key, crypto.SHA256, h[:])
-}
-
-// Fingerprint implements Signer.
-func (s *RSASigner) Fingerprint() Fingerprint { return s.fingerprint }
-
-// PublicKey returns the public half as a PublicKey with no validity window,
-// ready for a KeyRing.
-func (s *RSASigner) PublicKey() *PublicKey {
-	return &PublicKey{Value: s.der, Fingerprint: s.fingerprint, key: &s.key.PublicKey}
+	return s.Sign(rand.Reader, h[:], crypto.SHA256)
 }
 
 // verify checks sig over stringToSign with SHA256withRSA; it returns nil

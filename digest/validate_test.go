@@ -286,7 +286,7 @@ func TestHostileDigestCannotEscapeDirStore(t *testing.T) {
 			d.LogFiles = append(d.LogFiles, digest.LogFile{S3Bucket: "b", S3Object: k, HashValue: digest.Hash(sum).String(), HashAlgorithm: "SHA-256", NewestEventTime: end, OldestEventTime: end})
 		}
 		d.LogFiles = append(d.LogFiles, digest.LogFile{S3Bucket: "..", S3Object: "secret.json.gz", HashValue: digest.Hash(sum).String(), HashAlgorithm: "SHA-256"})
-		body, meta, err := digest.Encode(d, testSigner(t))
+		body, meta, err := fixture.Encode(d, testSigner(t))
 		if err != nil {
 			t.Fatal(err)
 		}

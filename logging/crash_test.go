@@ -157,9 +157,12 @@ func TestSIGKILLTenTimes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signer, _ := logging.ParseSigningKey(cfg.SigningKeyPEM)
+	pk, err := logging.PublicKey(cfg.SigningKeyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var ring digest.KeyRing
-	ring.Add(signer.PublicKey())
+	ring.Add(pk)
 	rep, err := digest.Validate(ctx, cfg.Store, digest.ValidateOptions{
 		DigestChain: logfile.DigestChain{Location: cfg.Location, Account: cfg.Account, Trail: cfg.Trail, HomeRegion: cfg.Region},
 		Start:       start,

@@ -40,6 +40,7 @@ package logging
 
 import (
 	"context"
+	"crypto"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
@@ -66,9 +67,9 @@ type Options struct {
 	logfile.DigestChain
 	// SigningKeyPEM is the RSA private key signing the digests, PEM
 	// ("RSA PRIVATE KEY", PKCS #1, or "PRIVATE KEY", PKCS #8). Signer, if
-	// set, is used instead.
+	// set, is used instead (see digest.ChainOptions.Signer).
 	SigningKeyPEM []byte
-	Signer        digest.Signer
+	Signer        crypto.Signer
 	// SpoolDir, if set, is the write-ahead spool's directory (see
 	// logfile.Spool): Write returns once the record is durable by Sync and
 	// SyncInterval. Without it, records wait in memory until delivered and
@@ -102,7 +103,7 @@ type Trail struct {
 var ErrBadKey = errors.New("logging: signing key is not a PEM RSA private key")
 
 // parseSigningKey reads an RSA private key from PEM (PKCS #1 or PKCS #8).
-func parseSigningKey(pemBytes []byte) (*digest.RSASigner, error) {
+func parseSigningKey(pemBytes []byte) (*rsa.PrivateKey, error) {
 	b, _ := pem.Decode(pemBytes)
 	if b == nil {
 		return nil, fmt.Errorf("%w: no PEM block", ErrBadKey)
@@ -128,7 +129,7 @@ func parseSigningKey(pemBytes []byte) (*digest.RSASigner, error) {
 	default:
 		return nil, fmt.Errorf("%w: PEM block %q", ErrBadKey, b.Type)
 	}
-	return digest.NewRSASigner(key)
+	return key, nil
 }
 
 // Start opens the trail (see the package documentation for the order).

@@ -63,9 +63,12 @@ func TestStartStopRestart(t *testing.T) {
 		}
 		time.Sleep(1100 * time.Millisecond) // a new digest second
 	}
-	signer, _ := logging.ParseSigningKey(key)
+	pk, err := logging.PublicKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var ring digest.KeyRing
-	ring.Add(signer.PublicKey())
+	ring.Add(pk)
 	rep, err := digest.Validate(ctx, store, digest.ValidateOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: "audit-bucket"}, Account: "111122223333", Trail: "notes", HomeRegion: "eu-west-1"},
 		Start:       start,

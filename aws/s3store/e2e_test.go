@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -70,7 +71,7 @@ type trailRig struct {
 	clock   *simClock
 	writer  *logfile.Writer
 	chains  map[string]*digest.Chain
-	signer  *digest.RSASigner
+	signer  *rsa.PrivateKey
 	keys    *digest.KeyRing
 	builder event.Builder
 	seq     atomic.Int64
@@ -83,23 +84,30 @@ type trailRig struct {
 
 var (
 	signerOnce sync.Once
-	signer     *digest.RSASigner
+	signer     *rsa.PrivateKey
 	signerErr  error
 )
 
 // testSigner returns one RSA signer for the whole run (generating a
 // 2048-bit key is slow under -race).
-func testSigner(tb testing.TB) *digest.RSASigner {
+func testSigner(tb testing.TB) *rsa.PrivateKey {
 	signerOnce.Do(func() {
-		var key *rsa.PrivateKey
-		if key, signerErr = rsa.GenerateKey(rand.Reader, 2048); signerErr == nil {
-			signer, signerErr = digest.NewRSASigner(key)
-		}
+		signer, signerErr = rsa.GenerateKey(rand.Reader, 2048)
 	})
 	if signerErr != nil {
 		tb.Fatal(signerErr)
 	}
 	return signer
+}
+
+// publicKey returns k's public half as the digests name it.
+func publicKey(tb testing.TB, k *rsa.PrivateKey) *digest.PublicKey {
+	tb.Helper()
+	pk, err := digest.ParsePublicKey(x509.MarshalPKCS1PublicKey(&k.PublicKey))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pk
 }
 
 func newTrailRig(t *testing.T, store logfile.Store, bucket string) *trailRig {
@@ -110,7 +118,7 @@ func newTrailRig(t *testing.T, store logfile.Store, bucket string) *trailRig {
 		chains: map[string]*digest.Chain{}, signer: testSigner(t), keys: &digest.KeyRing{},
 		written: map[string][]string{}, delivered: map[string]int{},
 	}
-	pk := *r.signer.PublicKey()
+	pk := *publicKey(t, r.signer)
 	pk.ValidityStart, pk.ValidityEnd = start.Add(-24*time.Hour), start.Add(30*24*time.Hour)
 	r.keys.Add(&pk)
 	r.builder = event.Builder{

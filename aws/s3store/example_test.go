@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log"
@@ -49,13 +50,9 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	signer, err := digest.NewRSASigner(key)
-	if err != nil {
-		log.Fatal(err)
-	}
 	chain, err := digest.NewChain(digest.ChainOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: bucket}, Account: account, Region: "us-east-1", Trail: trail, HomeRegion: "us-east-1"},
-		Signer:      signer,
+		Signer:      key, // any crypto.Signer with an RSA key (a KMS key, say)
 		Store:       store,
 	})
 	if err != nil {
@@ -78,8 +75,13 @@ func Example() {
 		log.Fatal(err)
 	}
 
+	// The public key as the digests name it (fingerprint of the PKCS#1 DER).
+	pub, err := digest.ParsePublicKey(x509.MarshalPKCS1PublicKey(&key.PublicKey))
+	if err != nil {
+		log.Fatal(err)
+	}
 	keys := &digest.KeyRing{}
-	keys.Add(signer.PublicKey())
+	keys.Add(pub)
 	report, err := digest.Validate(ctx, store, digest.ValidateOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: bucket}},
 		TrailARN:    "arn:aws:cloudtrail:us-east-1:" + account + ":trail/" + trail,

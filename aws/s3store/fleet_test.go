@@ -143,10 +143,7 @@ func fleetDigest(ctx context.Context, store logfile.Store, bucket, keyFile strin
 	if err != nil {
 		return err
 	}
-	signer, err := digest.NewRSASigner(key)
-	if err != nil {
-		return err
-	}
+	signer := key
 	d, err := digest.NewDigester(digest.DigesterOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: bucket, Prefix: fleetPrefix}, Account: fleetAccount, Region: fleetRegion, Trail: fleetTrail, HomeRegion: fleetHome},
 		Signer:      signer,
@@ -219,10 +216,7 @@ func TestFleet(t *testing.T) {
 	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	signer, err := digest.NewRSASigner(key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	signer := key
 	start := time.Now().UTC()
 	common := []string{"FLEET_URL=" + url, "FLEET_BUCKET=" + bucket, "FLEET_KEY=" + keyFile}
 	const writers, writeFor, digestFor = 4, 36 * time.Second, 44 * time.Second
@@ -309,7 +303,7 @@ func TestFleet(t *testing.T) {
 
 	// The unmodified aws-cli, against moto and a local ListPublicKeys.
 	keys := &digest.KeyRing{}
-	pk := *signer.PublicKey()
+	pk := *publicKey(t, signer)
 	pk.ValidityStart, pk.ValidityEnd = start.Add(-24*time.Hour), start.Add(30*24*time.Hour)
 	keys.Add(&pk)
 	stdout, stderr, code := runAWSValidateLogs(t, awsPath, newPublicKeyServer(t, keys), fleetARN, bucket, fleetPrefix, fleetRegion, start.Add(-time.Minute), end)

@@ -40,7 +40,7 @@ type harness struct {
 	store  logfile.Store
 	writer *logfile.Writer
 	chain  *digest.Chain
-	signer *digest.RSASigner
+	signer *rsa.PrivateKey
 	start  time.Time
 	errs   []error
 }
@@ -63,10 +63,7 @@ func newHarness(t *testing.T, trustHeader bool) (*harness, *Auditor, http.Handle
 	if err != nil {
 		t.Fatal(err)
 	}
-	signer, err := digest.NewRSASigner(key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	signer := key
 	h := &harness{now: time.Date(2024, 3, 5, 9, 0, 0, 0, time.UTC), store: logfile.NewMemStore(), signer: signer}
 	h.start = h.now
 	h.writer, err = logfile.NewWriter(h.store, logfile.WriterOptions{ManualTick: true, Location: logfile.Location{Bucket: bucket}, Now: h.clock})
@@ -145,7 +142,7 @@ func (h *harness) finish(t *testing.T) []*event.Record {
 func (h *harness) validateChain(t *testing.T, wantLogs int) {
 	t.Helper()
 	var ring digest.KeyRing
-	ring.Add(h.signer.PublicKey())
+	ring.Add(publicKey(t, h.signer))
 	rep, err := digest.Validate(context.Background(), h.store, digest.ValidateOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: bucket}},
 		TrailARN:    "arn:aws:cloudtrail:" + region + ":" + account + ":trail/auditlog",
@@ -429,4 +426,14 @@ func atoi(s string) int {
 	n := 0
 	fmt.Sscan(s, &n)
 	return n
+}
+
+// publicKey returns k's public half as the digests name it.
+func publicKey(t *testing.T, k *rsa.PrivateKey) *digest.PublicKey {
+	t.Helper()
+	pk, err := digest.ParsePublicKey(x509.MarshalPKCS1PublicKey(&k.PublicKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pk
 }

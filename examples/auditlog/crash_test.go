@@ -173,7 +173,7 @@ func TestKillUnderLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ring digest.KeyRing
-	ring.Add(signer.PublicKey())
+	ring.Add(publicKey(t, signer))
 	rep, err := digest.Validate(ctx, store, digest.ValidateOptions{
 		DigestChain: logfile.DigestChain{Location: logfile.Location{Bucket: bucket}},
 		TrailARN:    "arn:aws:cloudtrail:" + region + ":" + account + ":trail/auditlog",

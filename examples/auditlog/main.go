@@ -51,7 +51,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/trailkit/trailkit/digest"
 	"github.com/trailkit/trailkit/event"
 	"github.com/trailkit/trailkit/logfile"
 	"github.com/trailkit/trailkit/logging"
@@ -276,7 +275,7 @@ func serve(addr, dir, bucket, account, region, trailName, keyPath, certFile, key
 
 // loadSigner reads a PEM RSA private key, generating and saving one when
 // the file does not exist.
-func loadSigner(path string) (*digest.RSASigner, error) {
+func loadSigner(path string) (*rsa.PrivateKey, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		key, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -287,7 +286,7 @@ func loadSigner(path string) (*digest.RSASigner, error) {
 		if err := os.WriteFile(path, b, 0o600); err != nil {
 			return nil, err
 		}
-		return digest.NewRSASigner(key)
+		return key, nil
 	}
 	if err != nil {
 		return nil, err
@@ -300,5 +299,5 @@ func loadSigner(path string) (*digest.RSASigner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return digest.NewRSASigner(key)
+	return key, nil
 }

@@ -102,6 +102,11 @@ func runDemo(e *env, args []string) int {
 	if err != nil {
 		return ioError(e, "demo", err)
 	}
+	pk, err := publicKey(signer)
+	if err != nil {
+		return ioError(e, "demo", err)
+	}
+	fingerprint := pk.Fingerprint
 	pub, err := publicKeysJSON(signer, a.Start, out.Finish)
 	if err != nil {
 		return ioError(e, "demo", err)
@@ -154,7 +159,7 @@ func runDemo(e *env, args []string) int {
 	fmt.Fprintf(w, "Records     %d generated, %d recorded (%d management, %d S3 data), %d left out by the selectors\n",
 		out.Generated, out.Recorded, out.RecordedByCategory[event.CategoryManagement], out.RecordedByCategory[event.CategoryData], out.Generated-out.Recorded)
 	fmt.Fprintf(w, "Log files   %d in %d Regions (%s gzip, %s JSON)\n", out.LogFiles, len(out.DeliveringRegions), size(out.LogBytes), size(out.JSONBytes))
-	fmt.Fprintf(w, "Digests     %d, hourly per Region, signed by key %s\n", out.Digests, signer.Fingerprint())
+	fmt.Fprintf(w, "Digests     %d, hourly per Region, signed by key %s\n", out.Digests, fingerprint)
 	fmt.Fprintf(w, "Insights    %d records in %d Insights files\n", len(out.InsightRecords), out.InsightFiles)
 	writeInsightSummary(w, out.InsightRecords)
 	fmt.Fprintf(w, "Injected    ")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/rsa"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/trailkit/trailkit/digest"
 	"github.com/trailkit/trailkit/internal/termsafe"
 	"github.com/trailkit/trailkit/logfile"
 )
@@ -169,7 +169,7 @@ func (t *trailFlags) chain(loc *bucketFlags, account, region string) logfile.Dig
 
 // signer reads the --signing-key file and, with --public-keys, writes the
 // key's list-public-keys JSON.
-func (t *trailFlags) signer() (*digest.RSASigner, error) {
+func (t *trailFlags) signer() (*rsa.PrivateKey, error) {
 	b, err := os.ReadFile(t.keyPath)
 	if err != nil {
 		return nil, err

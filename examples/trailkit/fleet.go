@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rsa"
 	"errors"
 	"flag"
 	"fmt"
@@ -94,7 +95,7 @@ func runEmit(e *env, args []string) int {
 	if err := logfile.CheckKey(loc.Bucket, loc.Location.Dir(*account, logfile.KindLog, *region)+"x"); err != nil {
 		return usageError(e, fs, "%v", err)
 	}
-	var signer *digest.RSASigner
+	var signer *rsa.PrivateKey
 	if withTrail {
 		if err := trailname.Err(tf.name); err != nil {
 			return usageError(e, fs, "--trail %q: %v", tf.name, err)

@@ -20,7 +20,7 @@ import (
 // (PKCS#1 "RSA PRIVATE KEY" or PKCS#8 "PRIVATE KEY"). When the file does not
 // exist it generates a 2048-bit key and writes it there (PKCS#1, mode 0600),
 // and created is true.
-func loadOrCreateSigner(path string) (s *digest.RSASigner, created bool, err error) {
+func loadOrCreateSigner(path string) (s *rsa.PrivateKey, created bool, err error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		key, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -30,8 +30,7 @@ func loadOrCreateSigner(path string) (s *digest.RSASigner, created bool, err err
 		if err := writeSigningKey(path, key); err != nil {
 			return nil, false, err
 		}
-		s, err := digest.NewRSASigner(key)
-		return s, err == nil, err
+		return key, true, nil
 	}
 	if err != nil {
 		return nil, false, err
@@ -44,7 +43,7 @@ func loadOrCreateSigner(path string) (s *digest.RSASigner, created bool, err err
 }
 
 // parseSigningKey parses a PEM RSA private key.
-func parseSigningKey(b []byte) (*digest.RSASigner, error) {
+func parseSigningKey(b []byte) (*rsa.PrivateKey, error) {
 	blk, _ := pem.Decode(b)
 	if blk == nil {
 		return nil, errors.New("no PEM block found (want an RSA private key)")
@@ -70,7 +69,16 @@ func parseSigningKey(b []byte) (*digest.RSASigner, error) {
 	default:
 		return nil, fmt.Errorf("PEM block %q is not a private key", blk.Type)
 	}
-	return digest.NewRSASigner(key)
+	if n := key.N.BitLen(); n < 2048 {
+		return nil, fmt.Errorf("RSA key of %d bits; need at least 2048", n)
+	}
+	return key, nil
+}
+
+// publicKey returns the public half of s as digests name it: its
+// fingerprint is that of the PKCS#1 DER.
+func publicKey(s *rsa.PrivateKey) (*digest.PublicKey, error) {
+	return digest.ParsePublicKey(x509.MarshalPKCS1PublicKey(&s.PublicKey))
 }
 
 // writeSigningKey writes key to path as PKCS#1 PEM, readable only by its
@@ -87,8 +95,8 @@ func writeSigningKey(path string, key *rsa.PrivateKey) error {
 
 // publicKeysJSON returns the list-public-keys JSON for s, with a validity
 // window covering [start, end] (at least the 30 days CloudTrail's keys last).
-func publicKeysJSON(s *digest.RSASigner, start, end time.Time) ([]byte, error) {
-	pk, err := digest.ParsePublicKey(s.PublicKey().Value)
+func publicKeysJSON(s *rsa.PrivateKey, start, end time.Time) ([]byte, error) {
+	pk, err := publicKey(s)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +116,7 @@ func publicKeysJSON(s *digest.RSASigner, start, end time.Time) ([]byte, error) {
 
 // writePublicKeys writes the list-public-keys JSON for s to path, valid
 // from a day ago to 30 days ahead ('trailkit validate --public-keys').
-func writePublicKeys(path string, s *digest.RSASigner) error {
+func writePublicKeys(path string, s *rsa.PrivateKey) error {
 	now := time.Now()
 	j, err := publicKeysJSON(s, now.Add(-24*time.Hour), now.Add(30*24*time.Hour))
 	if err != nil {

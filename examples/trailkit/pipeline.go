@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -9,7 +10,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/trailkit/trailkit/digest"
 	"github.com/trailkit/trailkit/event/eventtest"
 	"github.com/trailkit/trailkit/event/eventtest/fixture"
 	"github.com/trailkit/trailkit/insights"
@@ -30,7 +30,7 @@ type activity struct {
 	Anomalies int
 	Attacks   []eventtest.Attack // techniques executed inside the activity
 	Seed      int64
-	Signer    digest.Signer
+	Signer    crypto.Signer
 	// Insights, when not nil, runs the detector with these options over
 	// the recorded events and writes its records as Insights files.
 	Insights *insights.Options
