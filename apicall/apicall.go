@@ -31,8 +31,8 @@
 //     bytes or less are kept. Recorder.OnError then receives a
 //     *ReducedError naming the members replaced.
 //
-// With a logfile.Writer that has a Spool, a recorded call is durable before
-// the client gets its response.
+// With a logfile.Writer with a spool (WriterOptions.SpoolDir), a recorded
+// call is durable before the client gets its response.
 package apicall
 
 import (

@@ -270,7 +270,7 @@ func BenchmarkReaderPeakHeap50MB(b *testing.B) {
 
 // BenchmarkWriterSpool: 64 goroutines (b.SetParallelism 32 per GOMAXPROCS
 // on 2 cores) writing through a Writer with no spool ("memory") and with a
-// Spool in a temporary directory at each SyncPolicy: SyncAlways (fsync per
+// spool in a temporary directory at each SyncPolicy: SyncAlways (fsync per
 // write, concurrent writes share an fsync), SyncInterval at 10 ms and 2 ms,
 // and SyncProcess (write(2) only). records/s is the acknowledged rate.
 func BenchmarkWriterSpool(b *testing.B) {
@@ -278,23 +278,18 @@ func BenchmarkWriterSpool(b *testing.B) {
 	ctx := context.Background()
 	for _, c := range []struct {
 		name string
-		opts *SpoolOptions
+		opts *spoolOptions
 	}{
 		{"memory", nil},
-		{"always", &SpoolOptions{Sync: SyncAlways}},
-		{"interval=10ms", &SpoolOptions{Sync: SyncInterval, Interval: 10 * time.Millisecond}},
-		{"interval=2ms", &SpoolOptions{Sync: SyncInterval, Interval: 2 * time.Millisecond}},
-		{"process", &SpoolOptions{Sync: SyncProcess}},
+		{"always", &spoolOptions{Sync: SyncAlways}},
+		{"interval=10ms", &spoolOptions{Sync: SyncInterval, Interval: 10 * time.Millisecond}},
+		{"interval=2ms", &spoolOptions{Sync: SyncInterval, Interval: 2 * time.Millisecond}},
+		{"process", &spoolOptions{Sync: SyncProcess}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			opts := WriterOptions{ManualTick: true, Location: Location{Bucket: "b"}, Now: time.Now}
-			var sp *Spool
 			if c.opts != nil {
-				var err error
-				if sp, err = OpenSpool(b.TempDir(), *c.opts); err != nil {
-					b.Fatal(err)
-				}
-				opts.Spool = sp
+				opts.SpoolDir, opts.Sync, opts.SyncInterval = b.TempDir(), c.opts.Sync, c.opts.Interval
 			}
 			w, err := NewWriter(&nullStore{}, opts)
 			if err != nil {
@@ -319,9 +314,6 @@ func BenchmarkWriterSpool(b *testing.B) {
 			b.StopTimer()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
 			w.Close(ctx)
-			if sp != nil {
-				sp.Close()
-			}
 		})
 	}
 }

@@ -60,9 +60,9 @@ var (
 	ErrDeliveryFailed = errors.New("log file delivery failed")
 	// ErrClosed: Write was called after Close.
 	ErrClosed = errors.New("writer closed")
-	// ErrSpool: a Spool failed to open, lock, write, sync or read its
-	// directory; the cause is an *fs.PathError naming the operation and
-	// the file. After a write or sync failure the Spool is broken and
+	// ErrSpool: a Writer's spool (WriterOptions.SpoolDir) failed to open,
+	// lock, write, sync or read its directory; the cause is an *fs.PathError naming the operation and
+	// the file. After a write or sync failure the spool is broken and
 	// every later Write fails too. A Write that returns it did not make
 	// its record durable: treat the operation the record describes as
 	// failed, not as unrecorded.

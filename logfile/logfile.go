@@ -34,10 +34,10 @@
 // A Writer batches records into log files per (account, Region), puts them
 // in a Store and reports each Delivery to its subscribers (the digest chain).
 // Write refuses a record whose encoding would not read back as itself
-// (ErrInvalidRecord). With a Spool (OpenSpool) Write returns only once the
-// record is durable, and Writer.Replay delivers after a crash, exactly once,
-// what was acknowledged but not delivered; the spool's file format is in
-// the Spool documentation.
+// (ErrInvalidRecord). With a spool (WriterOptions.SpoolDir) Write returns
+// only once the record is durable, and Writer.Replay delivers after a
+// crash, exactly once, what was acknowledged but not delivered (see Spool
+// below).
 // ReadRecords streams the records of one file with bounded memory; Scan
 // finds and reads the files of an account, Region and time range, ScanAll
 // those of several or all accounts and Regions in parallel.
@@ -46,6 +46,40 @@
 // log file over any io.Writer; Writer builds its files with it.
 // Store.Open reads an object as a stream (Scan and digest.Validate use it),
 // and every store refuses objects above its size limit (ErrTooLarge).
+//
+// # Spool
+//
+// A spool is a write-ahead log of a Writer's records in a local directory
+// (WriterOptions.SpoolDir): Write returns only once the record is durable
+// by WriterOptions.Sync, and after a crash Writer.Replay delivers every
+// spooled record that was not delivered, exactly once.
+//
+// The directory holds segment files named <20-digit number>.spool and a
+// lock file, LOCK, held with flock(2) (on Unix) from NewWriter until Close
+// releases the spool, so that two Writers cannot share it. A segment is a sequence of
+// frames:
+//
+//	length  uint32 little-endian, bytes of body
+//	crc     uint32 little-endian, CRC-32C (Castagnoli) of body
+//	body    type byte, batch id as a uvarint, then
+//	        'R': one record's JSON, as it is in the log file
+//	        'K': the S3 key chosen for the batch (written and fsynced before
+//	             the batch is first put)
+//	        'D': nothing: the batch was stored and its subscribers ran
+//
+// A batch is one future log file: its records are the 'R' frames with its
+// id, in spool order. Reading stops at the first frame of a segment that is
+// short or fails its CRC (a write torn by a crash; its record was never
+// acknowledged). A segment is deleted when every batch with a record in it
+// or an older segment has its 'D' frame.
+//
+// Replay rebuilds every batch without a 'D' frame from its records, in batch
+// order. A batch with a 'K' frame keeps its key: if the store already holds
+// that key (the Put succeeded before the crash), the batch is not put again
+// and its subscribers are not called (digest.Chain.Resume finds the file);
+// else it is put under that key. A batch without 'K' was never put and gets
+// a new key. No record is delivered twice and no acknowledged record is
+// lost, whatever moment the process was killed at.
 //
 // # Errors
 //
@@ -66,8 +100,7 @@
 //
 // Every constructor takes its options as a struct value, last:
 // NewWriter(store, WriterOptions), NewDirStore(root, DirStoreOptions),
-// ReadRecords(r, ReadOptions), Scan(ctx, store, ScanOptions),
-// OpenSpool(dir, SpoolOptions). The zero value of every field selects the
+// ReadRecords(r, ReadOptions), Scan(ctx, store, ScanOptions). The zero value of every field selects the
 // documented default; the fields that are required say so. Package digest
 // follows the same convention.
 package logfile

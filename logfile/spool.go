@@ -15,8 +15,8 @@ import (
 	"time"
 )
 
-// SyncPolicy says when a Spool makes appended records durable, that is when
-// a Writer's Write returns.
+// SyncPolicy says when a Writer with a spool (WriterOptions.SpoolDir) makes
+// a record durable, that is when its Write returns.
 type SyncPolicy int
 
 const (
@@ -26,7 +26,7 @@ const (
 	// the process, of the kernel and a power loss.
 	SyncAlways SyncPolicy = iota
 	// SyncInterval: a background goroutine writes and fsyncs the spool every
-	// SpoolOptions.Interval; Write returns after the fsync that covers its
+	// WriterOptions.SyncInterval; Write returns after the fsync that covers its
 	// record, so it waits up to Interval, and all Writes of an interval
 	// share one fsync. Same durability as SyncAlways, more throughput with
 	// many concurrent writers, more latency.
@@ -51,16 +51,17 @@ func (p SyncPolicy) String() string {
 	return "SyncPolicy(" + strconv.Itoa(int(p)) + ")"
 }
 
-// SpoolOptions configures OpenSpool. The zero value is SyncAlways.
-type SpoolOptions struct {
+// spoolOptions configures openSpool, from WriterOptions.
+type spoolOptions struct {
 	Sync SyncPolicy
 	// Interval is SyncInterval's group-commit period; zero means 10 ms.
 	Interval time.Duration
-	// SegmentSize is the size at which the spool starts a new segment file
-	// (default 64 MiB). Segments are deleted once every record in them was
-	// delivered.
-	SegmentSize int64
 }
+
+// spoolSegmentSize is the size at which a spool starts a new segment file.
+// Segments are deleted once every record in them was delivered. A
+// variable so that the SIGKILL test can make segments small.
+var spoolSegmentSize int64 = 64 << 20
 
 // spoolError returns the *Error for a failure of the spool's operation op
 // (open, lock, write, sync, read, remove) on path.
@@ -68,46 +69,15 @@ func spoolError(op, path string, err error) error {
 	return &Error{Op: "spool", Err: detail(ErrSpool, "", &fs.PathError{Op: op, Path: path, Err: err})}
 }
 
-// errNotReplayed is returned by Write on a Writer with a Spool until
+// errNotReplayed is returned by Write on a Writer with a spool until
 // Replay has been called.
 var errNotReplayed = &Error{Op: "write", Err: errors.New("writer with a spool: call Replay before Write")}
 
-// Spool is a write-ahead log of a Writer's records in a local directory: a
-// Writer with WriterOptions.Spool returns from Write only once the record is
-// durable by the spool's SyncPolicy, and after a crash Writer.Replay
-// delivers every spooled record that was not delivered, exactly once.
-//
-// # Format
-//
-// The directory holds segment files named <20-digit number>.spool and a
-// lock file, LOCK, held with flock(2) (on Unix) while the Spool is open, so
-// that two processes cannot share a spool. A segment is a sequence of
-// frames:
-//
-//	length  uint32 little-endian, bytes of body
-//	crc     uint32 little-endian, CRC-32C (Castagnoli) of body
-//	body    type byte, batch id as a uvarint, then
-//	        'R': one record's JSON, as it is in the log file
-//	        'K': the S3 key chosen for the batch (written and fsynced before
-//	             the batch is first put)
-//	        'D': nothing: the batch was stored and its subscribers ran
-//
-// A batch is one future log file: its records are the 'R' frames with its
-// id, in spool order. Reading stops at the first frame of a segment that is
-// short or fails its CRC (a write torn by a crash; its record was never
-// acknowledged). A segment is deleted when every batch with a record in it
-// or an older segment has its 'D' frame.
-//
-// Replay rebuilds every batch without a 'D' frame from its records, in batch
-// order. A batch with a 'K' frame keeps its key: if the store already holds
-// that key (the Put succeeded before the crash), the batch is not put again
-// and its subscribers are not called (digest.Chain.Resume finds the file);
-// else it is put under that key. A batch without 'K' was never put and gets
-// a new key. No record is delivered twice and no acknowledged record is
-// lost, whatever moment the process was killed at.
-type Spool struct {
+// spool is a Writer's write-ahead log in a local directory
+// (WriterOptions.SpoolDir); its format is in the package doc.
+type spool struct {
 	dir  string
-	opts SpoolOptions
+	opts spoolOptions
 	lock *os.File
 
 	mu      sync.Mutex // guards buf, seq, nextID, firstSeg, curSeg, err
@@ -146,20 +116,17 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 const spoolExt = ".spool"
 
-// OpenSpool opens (creating it if needed) the spool in dir, takes its lock,
-// and reads the batches left undelivered by an earlier process. Pass it as
-// WriterOptions.Spool to exactly one Writer, then call Writer.Replay.
-func OpenSpool(dir string, opts SpoolOptions) (*Spool, error) {
+// openSpool opens (creating it if needed) the spool in dir, takes its lock,
+// and reads the batches left undelivered by an earlier process, for
+// Writer.Replay.
+func openSpool(dir string, opts spoolOptions) (*spool, error) {
 	if opts.Interval <= 0 {
 		opts.Interval = 10 * time.Millisecond
 	}
-	if opts.SegmentSize <= 0 {
-		opts.SegmentSize = 64 << 20
-	}
 	if opts.Sync < SyncAlways || opts.Sync > SyncProcess {
-		return nil, fmt.Errorf("logfile: OpenSpool: unknown %v", opts.Sync)
+		return nil, fmt.Errorf("logfile: NewWriter: unknown %v", opts.Sync)
 	}
-	fail := func(op string, err error) (*Spool, error) { return nil, spoolError(op, dir, err) }
+	fail := func(op string, err error) (*spool, error) { return nil, spoolError(op, dir, err) }
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fail("open", err)
 	}
@@ -171,7 +138,7 @@ func OpenSpool(dir string, opts SpoolOptions) (*Spool, error) {
 		lock.Close()
 		return fail("lock", err)
 	}
-	sp := &Spool{dir: dir, opts: opts, lock: lock, firstSeg: map[uint64]uint64{}}
+	sp := &spool{dir: dir, opts: opts, lock: lock, firstSeg: map[uint64]uint64{}}
 	sp.cond = sync.NewCond(&sp.mu)
 	segs, err := sp.segments()
 	if err != nil {
@@ -230,7 +197,7 @@ func int64cmp(a, b uint64) int {
 
 func segName(n uint64) string { return fmt.Sprintf("%020d%s", n, spoolExt) }
 
-func (sp *Spool) segments() ([]uint64, error) {
+func (sp *spool) segments() ([]uint64, error) {
 	ents, err := os.ReadDir(sp.dir)
 	if err != nil {
 		return nil, err
@@ -251,7 +218,7 @@ func (sp *Spool) segments() ([]uint64, error) {
 	return segs, nil
 }
 
-func (sp *Spool) readSegment(seg uint64, batches map[uint64]*spooledBatch, maxID *uint64) error {
+func (sp *spool) readSegment(seg uint64, batches map[uint64]*spooledBatch, maxID *uint64) error {
 	data, err := os.ReadFile(filepath.Join(sp.dir, segName(seg)))
 	if err != nil {
 		return err
@@ -293,7 +260,7 @@ func (sp *Spool) readSegment(seg uint64, batches map[uint64]*spooledBatch, maxID
 	return nil
 }
 
-func (sp *Spool) openSegment() error {
+func (sp *spool) openSegment() error {
 	f, err := os.OpenFile(filepath.Join(sp.dir, segName(sp.curSeg)), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return spoolError("open", sp.dir, err)
@@ -309,7 +276,7 @@ func (sp *Spool) openSegment() error {
 }
 
 // newBatch returns a fresh batch id.
-func (sp *Spool) newBatch() uint64 {
+func (sp *spool) newBatch() uint64 {
 	sp.mu.Lock()
 	id := sp.nextID
 	sp.nextID++
@@ -319,7 +286,7 @@ func (sp *Spool) newBatch() uint64 {
 }
 
 // append queues one frame and returns its sequence number; no I/O.
-func (sp *Spool) append(typ byte, id uint64, payload []byte) (uint64, error) {
+func (sp *spool) append(typ byte, id uint64, payload []byte) (uint64, error) {
 	var hdr [8 + 1 + binary.MaxVarintLen64]byte
 	hdr[8] = typ
 	k := binary.PutUvarint(hdr[9:], id)
@@ -344,7 +311,7 @@ func (sp *Spool) append(typ byte, id uint64, payload []byte) (uint64, error) {
 
 // wait returns once frame seq is durable by the policy (sync forces an
 // fsync whatever the policy).
-func (sp *Spool) wait(seq uint64, sync bool) error {
+func (sp *spool) wait(seq uint64, sync bool) error {
 	if sync || sp.opts.Sync == SyncAlways {
 		return sp.flush(seq, true)
 	}
@@ -361,7 +328,7 @@ func (sp *Spool) wait(seq uint64, sync bool) error {
 
 // flush writes the queued frames up to at least seq, and fsyncs them when
 // sync is set. Concurrent callers share the work.
-func (sp *Spool) flush(seq uint64, sync bool) error {
+func (sp *spool) flush(seq uint64, sync bool) error {
 	sp.flushMu.Lock()
 	defer sp.flushMu.Unlock()
 	sp.mu.Lock()
@@ -394,19 +361,19 @@ func (sp *Spool) flush(seq uint64, sync bool) error {
 }
 
 // writeOut writes buf to the current segment; called with flushMu held.
-func (sp *Spool) writeOut(buf []byte, sync bool) error {
+func (sp *spool) writeOut(buf []byte, sync bool) error {
 	if len(buf) > 0 {
 		if _, err := sp.f.Write(buf); err != nil {
 			return spoolError("write", sp.dir, err)
 		}
 		sp.size += int64(len(buf))
 	}
-	if sync || sp.size >= sp.opts.SegmentSize {
+	if sync || sp.size >= spoolSegmentSize {
 		if err := sp.f.Sync(); err != nil {
 			return spoolError("sync", sp.dir, err)
 		}
 	}
-	if sp.size >= sp.opts.SegmentSize {
+	if sp.size >= spoolSegmentSize {
 		if err := sp.f.Close(); err != nil {
 			return spoolError("write", sp.dir, err)
 		}
@@ -420,7 +387,7 @@ func (sp *Spool) writeOut(buf []byte, sync bool) error {
 	return nil
 }
 
-func (sp *Spool) background() {
+func (sp *spool) background() {
 	defer close(sp.done)
 	t := time.NewTicker(sp.opts.Interval)
 	defer t.Stop()
@@ -440,7 +407,7 @@ func (sp *Spool) background() {
 // delivered records that batch id was stored: it appends its 'D' frame
 // (without waiting for it) and deletes the segments no undelivered batch
 // needs any more.
-func (sp *Spool) delivered(id uint64) {
+func (sp *spool) delivered(id uint64) {
 	if _, err := sp.append('D', id, nil); err != nil {
 		return
 	}
@@ -453,7 +420,7 @@ func (sp *Spool) delivered(id uint64) {
 // collect deletes segments older than every undelivered batch's first
 // segment and older than the current one; called with mu held. A failed
 // remove is retried at the next collect.
-func (sp *Spool) collect() {
+func (sp *spool) collect() {
 	keep := sp.curSeg
 	for _, s := range sp.firstSeg {
 		keep = min(keep, s)
@@ -466,9 +433,9 @@ func (sp *Spool) collect() {
 	}
 }
 
-// Close writes and fsyncs what is queued and releases the directory. The
-// Writer using the spool must be closed first.
-func (sp *Spool) Close() error {
+// close writes and fsyncs what is queued and releases the directory. The
+// Writer closes its spool once everything was delivered.
+func (sp *spool) close() error {
 	sp.mu.Lock()
 	if sp.closed {
 		sp.mu.Unlock()

@@ -19,7 +19,7 @@ import (
 
 // abandon simulates the process dying: the spool's files are closed
 // without writing what is queued, and the Writer is dropped unclosed.
-func (sp *Spool) abandon() {
+func (sp *spool) abandon() {
 	if sp.stop != nil {
 		close(sp.stop)
 		<-sp.done
@@ -52,18 +52,15 @@ func storedIDs(t testing.TB, store Store, bucket string) map[string]int {
 	return ids
 }
 
-func openSpoolWriter(t testing.TB, dir string, store Store, opts SpoolOptions, wo WriterOptions) (*Writer, *Spool) {
+// openSpoolWriter returns a Writer with its spool in dir, and the spool.
+func openSpoolWriter(t testing.TB, dir string, store Store, opts spoolOptions, wo WriterOptions) (*Writer, *spool) {
 	t.Helper()
-	sp, err := OpenSpool(dir, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wo.Bucket, wo.Spool = "b", sp
+	wo.Bucket, wo.SpoolDir, wo.Sync, wo.SyncInterval = "b", dir, opts.Sync, opts.Interval
 	w, err := NewWriter(store, wo)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return w, sp
+	return w, w.sp
 }
 
 // TestSpoolReplay: records acknowledged by Write and never delivered (the
@@ -78,7 +75,7 @@ func TestSpoolReplay(t *testing.T) {
 			store := NewMemStore()
 			clock := &fakeClock{t: time.Date(2024, 1, 2, 3, 0, 0, 0, time.UTC)}
 			// 1. Everything in memory when the process dies.
-			w, sp := openSpoolWriter(t, dir, store, SpoolOptions{Sync: pol, Interval: time.Millisecond}, WriterOptions{ManualTick: true, MaxRecords: 40, Now: clock.Now})
+			w, sp := openSpoolWriter(t, dir, store, spoolOptions{Sync: pol, Interval: time.Millisecond}, WriterOptions{ManualTick: true, MaxRecords: 40, Now: clock.Now})
 			if err := w.Write(ctx, genRecord(1, 0, "111122223333", "us-east-1", clock.Now())); err != errNotReplayed {
 				t.Fatalf("Write before Replay = %v", err)
 			}
@@ -104,7 +101,7 @@ func TestSpoolReplay(t *testing.T) {
 			// 2. A batch sealed and put, but its delivery note lost: the
 			// store has it; the spool has its key.
 			sp.abandon()
-			w2, sp2 := openSpoolWriter(t, dir, store, SpoolOptions{Sync: pol}, WriterOptions{ManualTick: true, MaxRecords: 40, Now: clock.Now})
+			w2, _ := openSpoolWriter(t, dir, store, spoolOptions{Sync: pol}, WriterOptions{ManualTick: true, MaxRecords: 40, Now: clock.Now})
 			var subs int
 			w2.Subscribe(func(d Delivery) { subs += d.Records })
 			n, err := w2.Replay(ctx)
@@ -129,11 +126,8 @@ func TestSpoolReplay(t *testing.T) {
 			if err := w2.Close(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if err := sp2.Close(); err != nil {
-				t.Fatal(err)
-			}
 			// 3. A clean restart replays nothing, and old segments are gone.
-			w3, sp3 := openSpoolWriter(t, dir, store, SpoolOptions{Sync: pol}, WriterOptions{ManualTick: true, Now: clock.Now})
+			w3, _ := openSpoolWriter(t, dir, store, spoolOptions{Sync: pol}, WriterOptions{ManualTick: true, Now: clock.Now})
 			if n, err := w3.Replay(ctx); n != 0 || err != nil {
 				t.Errorf("Replay after a clean close = %d, %v", n, err)
 			}
@@ -141,8 +135,9 @@ func TestSpoolReplay(t *testing.T) {
 			if len(segs) != 1 {
 				t.Errorf("%d segments after a clean restart, want 1: %v", len(segs), segs)
 			}
-			w3.Close(ctx)
-			sp3.Close()
+			if err := w3.Close(ctx); err != nil {
+				t.Fatal(err)
+			}
 		})
 	}
 }
@@ -156,7 +151,7 @@ func TestSpoolKeyReuse(t *testing.T) {
 		dir := t.TempDir()
 		store := &flakyStore{Store: NewMemStore()}
 		clock := &fakeClock{t: time.Date(2024, 1, 2, 3, 0, 0, 0, time.UTC)}
-		w, sp := openSpoolWriter(t, dir, store, SpoolOptions{}, WriterOptions{ManualTick: true, MaxRecords: 10, Now: clock.Now})
+		w, sp := openSpoolWriter(t, dir, store, spoolOptions{}, WriterOptions{ManualTick: true, MaxRecords: 10, Now: clock.Now})
 		w.Replay(ctx)
 		store.fail.Store(true)
 		var key string
@@ -179,7 +174,7 @@ func TestSpoolKeyReuse(t *testing.T) {
 			b := w.streams[streamID{"111122223333", "us-east-1"}].sealed[0]
 			store.Store.Put(ctx, Object{Bucket: "b", Key: key, Body: b.buf.Bytes()})
 		}
-		w2, sp2 := openSpoolWriter(t, dir, store, SpoolOptions{}, WriterOptions{ManualTick: true, Now: clock.Now})
+		w2, _ := openSpoolWriter(t, dir, store, spoolOptions{}, WriterOptions{ManualTick: true, Now: clock.Now})
 		var got []Delivery
 		w2.Subscribe(func(d Delivery) { got = append(got, d) })
 		if _, err := w2.Replay(ctx); err != nil {
@@ -195,8 +190,9 @@ func TestSpoolKeyReuse(t *testing.T) {
 		if ids := storedIDs(t, store, "b"); len(ids) != 10 {
 			t.Errorf("%d records stored", len(ids))
 		}
-		w2.Close(ctx)
-		sp2.Close()
+		if err := w2.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -207,7 +203,7 @@ func TestSpoolTornTail(t *testing.T) {
 	dir := t.TempDir()
 	store := NewMemStore()
 	clock := &fakeClock{t: time.Date(2024, 1, 2, 3, 0, 0, 0, time.UTC)}
-	w, sp := openSpoolWriter(t, dir, store, SpoolOptions{}, WriterOptions{ManualTick: true, Now: clock.Now})
+	w, sp := openSpoolWriter(t, dir, store, spoolOptions{}, WriterOptions{ManualTick: true, Now: clock.Now})
 	w.Replay(ctx)
 	for i := range 5 {
 		r := genRecord(3, i, "111122223333", "us-east-1", clock.Now())
@@ -222,24 +218,33 @@ func TestSpoolTornTail(t *testing.T) {
 	// Cut the last frame in half, then add junk.
 	last := len(data) - 10
 	os.WriteFile(segs[len(segs)-1], append(data[:last:last], "\x05\x00\x00\x00junkjunk"...), 0o600)
-	w2, sp2 := openSpoolWriter(t, dir, store, SpoolOptions{}, WriterOptions{ManualTick: true, Now: clock.Now})
+	w2, _ := openSpoolWriter(t, dir, store, spoolOptions{}, WriterOptions{ManualTick: true, Now: clock.Now})
 	if n, err := w2.Replay(ctx); n != 4 || err != nil {
 		t.Fatalf("Replay = %d, %v; want the 4 whole frames", n, err)
 	}
 	if ids := storedIDs(t, store, "b"); len(ids) != 4 {
 		t.Errorf("%d records stored, want 4", len(ids))
 	}
-	w2.Close(ctx)
-	sp2.Close()
-	// A second process cannot open a spool that is open.
-	sp3, err := OpenSpool(dir, SpoolOptions{})
+	if err := w2.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A second Writer, in this process or another, cannot open a spool
+	// that is open; Close releases it.
+	w3, err := NewWriter(store, WriterOptions{Location: Location{Bucket: "b"}, SpoolDir: dir, ManualTick: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenSpool(dir, SpoolOptions{}); !errors.Is(err, ErrSpool) {
-		t.Errorf("second OpenSpool = %v, want ErrSpool", err)
+	if _, err := NewWriter(store, WriterOptions{Location: Location{Bucket: "b"}, SpoolDir: dir, ManualTick: true}); !errors.Is(err, ErrSpool) {
+		t.Errorf("second NewWriter on an open spool = %v, want ErrSpool", err)
 	}
-	sp3.Close()
+	if err := w3.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w4, err := NewWriter(store, WriterOptions{Location: Location{Bucket: "b"}, SpoolDir: dir, ManualTick: true})
+	if err != nil {
+		t.Fatalf("NewWriter after Close released the spool: %v", err)
+	}
+	w4.Close(ctx)
 }
 
 // spoolChildEnv makes the test binary a writer process for
@@ -262,14 +267,11 @@ func spoolChild(dir string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	sp, err := OpenSpool(filepath.Join(dir, "spool"), SpoolOptions{Sync: SyncAlways, SegmentSize: 64 << 10})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 2
-	}
+	spoolSegmentSize = 64 << 10 // segments rotate and are deleted during the run
 	w, err := NewWriter(store, WriterOptions{
 		Location:   Location{Bucket: "b"},
-		Spool:      sp,
+		SpoolDir:   filepath.Join(dir, "spool"),
+		Sync:       SyncAlways,
 		MaxRecords: 37,
 		MaxAge:     150 * time.Millisecond,
 		OnError:    func(err error) { fmt.Fprintln(os.Stderr, err) },
@@ -285,10 +287,6 @@ func spoolChild(dir string) int {
 	out := bufio.NewWriter(os.Stdout)
 	if run < 0 { // drain: replay and close
 		if err := w.Close(ctx); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 2
-		}
-		if err := sp.Close(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 2
 		}
@@ -418,5 +416,77 @@ func TestSpoolSIGKILL(t *testing.T) {
 	}
 	if segs, _ := filepath.Glob(filepath.Join(dir, "spool", "*.spool")); len(segs) != 1 {
 		t.Errorf("%d spool segments left after the drain, want 1", len(segs))
+	}
+}
+
+// TestSpoolCloseRetry: a Close whose delivery fails keeps the spool open
+// and locked with the records in it; a retried Close that delivers
+// releases it, and the next Writer has nothing to replay. A process that
+// gives up after the failed Close leaves the records to the next Replay.
+func TestSpoolCloseRetry(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	store := &flakyStore{Store: NewMemStore()}
+	clock := &fakeClock{t: time.Date(2024, 1, 2, 3, 0, 0, 0, time.UTC)}
+	open := func() (*Writer, error) {
+		return NewWriter(store, WriterOptions{Location: Location{Bucket: "b"}, SpoolDir: dir, ManualTick: true, Now: clock.Now})
+	}
+	w, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Replay(ctx)
+	for i := range 3 {
+		r := genRecord(7, i, "111122223333", "us-east-1", clock.Now())
+		r.EventID = spoolID(7, i)
+		if err := w.Write(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	store.fail.Store(true)
+	if err := w.Close(ctx); !errors.Is(err, ErrDeliveryFailed) {
+		t.Fatalf("Close with the store down = %v, want ErrDeliveryFailed", err)
+	}
+	if _, err := open(); !errors.Is(err, ErrSpool) {
+		t.Fatalf("NewWriter after a failed Close = %v, want ErrSpool (the spool stays locked)", err)
+	}
+	store.fail.Store(false)
+	if err := w.Close(ctx); err != nil {
+		t.Fatalf("retried Close: %v", err)
+	}
+	if ids := storedIDs(t, store, "b"); len(ids) != 3 {
+		t.Errorf("%d records stored after the retried Close, want 3", len(ids))
+	}
+	w2, err := open()
+	if err != nil {
+		t.Fatalf("NewWriter after Close released the spool: %v", err)
+	}
+	if n, err := w2.Replay(ctx); n != 0 || err != nil {
+		t.Errorf("Replay after a clean Close = %d, %v; want 0", n, err)
+	}
+	// Give up after a failed Close (the process ends): the next Writer
+	// replays the records.
+	r := genRecord(8, 0, "111122223333", "us-east-1", clock.Now())
+	if err := w2.Write(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	store.fail.Store(true)
+	if err := w2.Close(ctx); !errors.Is(err, ErrDeliveryFailed) {
+		t.Fatalf("Close with the store down = %v", err)
+	}
+	w2.sp.abandon()
+	store.fail.Store(false)
+	w3, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w3.Replay(ctx); n != 1 || err != nil {
+		t.Errorf("Replay after an abandoned failed Close = %d, %v; want 1", n, err)
+	}
+	if err := w3.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ids := storedIDs(t, store, "b"); len(ids) != 4 || ids[r.EventID] != 1 {
+		t.Errorf("stored %d records (%q: %d), want 4 with the replayed one once", len(ids), r.EventID, ids[r.EventID])
 	}
 }

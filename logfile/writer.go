@@ -134,14 +134,22 @@ type WriterOptions struct {
 	// OnError, if set, receives the errors of the background goroutine's
 	// deliveries (only in real-time mode). The batches are kept either way.
 	OnError func(error)
-	// Spool, if set, makes records durable before Write returns: each
-	// record is appended to the spool and Write waits as the spool's
-	// SyncPolicy says; each batch's key is fsynced to the spool before its
-	// first Put, and its delivery noted after. Call Replay once, after
-	// Subscribe and before the first Write, to deliver what an earlier
-	// process left in the spool. One Spool serves one Writer; close the
-	// Writer, then the Spool.
-	Spool *Spool
+	// SpoolDir, if set, is the directory of the Writer's write-ahead
+	// spool (created if needed; its format is in the package doc), which
+	// makes records durable before Write returns: each record is appended
+	// to the spool and Write waits as Sync says; each batch's key is
+	// fsynced to the spool before its first Put, and its delivery noted
+	// after. NewWriter opens the spool and locks it, so that no other
+	// Writer, in this process or another, uses it; Close releases it once
+	// everything was delivered. Call Replay once, after Subscribe and
+	// before the first Write, to deliver what an earlier process left in
+	// the spool.
+	SpoolDir string
+	// Sync says when a spooled record is durable (zero is SyncAlways);
+	// SyncInterval is SyncInterval's group-commit period (zero means
+	// 10 ms).
+	Sync         SyncPolicy
+	SyncInterval time.Duration
 }
 
 // Writer batches records into CloudTrail log files and puts them in a Store.
@@ -186,7 +194,8 @@ type Writer struct {
 	stopOnce sync.Once
 	stop     chan struct{}
 	done     chan struct{}
-	replayed atomic.Bool // Replay ran (only matters with a Spool)
+	replayed atomic.Bool // Replay ran (only matters with a spool)
+	sp       *spool      // nil without WriterOptions.SpoolDir
 }
 
 type streamID struct{ account, region string }
@@ -208,7 +217,7 @@ type batch struct {
 	created  time.Time
 	writeErr error
 	key      string // chosen at the first delivery attempt, kept for retries
-	id       uint64 // the spool's batch id (with a Spool)
+	id       uint64 // the spool's batch id (with a spool)
 	// replayed is set on a batch rebuilt by Replay whose key the spool
 	// holds: the store may already have it, so it is checked before the Put.
 	replayed bool
@@ -242,7 +251,9 @@ func encodeRecord(r *event.Record, bp *[]byte) ([]byte, error) {
 }
 
 // NewWriter returns a Writer that puts files in store. It returns an error
-// when opts has no Bucket, an invalid Prefix, OrgID or Kind.
+// when opts has no Bucket, an invalid Prefix, OrgID, Kind or Sync, and an
+// *Error wrapping ErrSpool when the spool in SpoolDir cannot be opened or
+// is locked by another Writer.
 func NewWriter(store Store, opts WriterOptions) (*Writer, error) {
 	if store == nil {
 		return nil, errors.New("logfile: NewWriter: nil store")
@@ -280,6 +291,13 @@ func NewWriter(store Store, opts WriterOptions) (*Writer, error) {
 	w := &Writer{store: store, opts: opts, now: opts.Now, streams: map[streamID]*stream{}}
 	if w.now == nil {
 		w.now = time.Now
+	}
+	if opts.SpoolDir != "" {
+		sp, err := openSpool(opts.SpoolDir, spoolOptions{Sync: opts.Sync, Interval: opts.SyncInterval})
+		if err != nil {
+			return nil, err
+		}
+		w.sp = sp
 	}
 	if !opts.ManualTick {
 		w.stop = make(chan struct{})
@@ -335,7 +353,7 @@ func (w *Writer) Subscribe(fn func(Delivery)) {
 // Offset where the read-back differs, and Err also wraps the
 // *event.EncodeError or *event.SyntaxError), or wrapping ErrTooLarge when
 // the JSON is over event.MaxRecordSize (256 KiB, CloudTrail's limit). With
-// a Spool, an error wrapping ErrSpool
+// a spool, an error wrapping ErrSpool
 // when the record could not be made durable, and an error until Replay was
 // called. ctx's error when ctx is done. In these cases the record was not
 // accepted. An *Error wrapping ErrDeliveryFailed (Bucket and Key name the
@@ -345,7 +363,7 @@ func (w *Writer) Write(ctx context.Context, r *event.Record) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	sp := w.opts.Spool
+	sp := w.sp
 	if sp != nil && !w.replayed.Load() {
 		return errNotReplayed
 	}
@@ -431,11 +449,11 @@ func unroutable(eventID, field, v string) error {
 		Err: detail(ErrInvalidRecord, fmt.Sprintf("%q cannot name a log file", v), nil)}
 }
 
-// newBatch starts a batch; with a Spool it gets the batch id spoolID, or a
+// newBatch starts a batch; with a spool it gets the batch id spoolID, or a
 // new one when spoolID is 0.
 func (w *Writer) newBatch(spoolID uint64) *batch {
 	b := &batch{created: w.now(), id: spoolID}
-	if sp := w.opts.Spool; sp != nil && spoolID == 0 {
+	if sp := w.sp; sp != nil && spoolID == 0 {
 		b.id = sp.newBatch()
 	}
 	// Writes to a bytes.Buffer: no error short of a panic; the level was
@@ -517,7 +535,7 @@ func (w *Writer) deliver(ctx context.Context, id streamID, b *batch) error {
 		}
 		key := Key{Kind: w.opts.Kind, Prefix: w.opts.Prefix, OrgID: w.opts.OrgID, Account: id.account,
 			Region: id.region, Time: at.Truncate(time.Minute), Unique: unique}.String()
-		if sp := w.opts.Spool; sp != nil {
+		if sp := w.sp; sp != nil {
 			// The key must be durable before the first Put: a replay
 			// after a crash then puts the batch under the same key.
 			seq, err := sp.append('K', b.id, []byte(key))
@@ -541,7 +559,7 @@ func (w *Writer) deliver(ctx context.Context, id streamID, b *batch) error {
 		// it again would list it twice.
 		_, err := w.store.Get(ctx, w.opts.Bucket, key)
 		if err == nil {
-			w.opts.Spool.delivered(b.id)
+			w.sp.delivered(b.id)
 			return nil
 		}
 		if !errors.Is(err, ErrNotFound) {
@@ -562,22 +580,22 @@ func (w *Writer) deliver(ctx context.Context, id streamID, b *batch) error {
 		fn(d)
 	}
 	w.subMu.Unlock()
-	if sp := w.opts.Spool; sp != nil {
+	if sp := w.sp; sp != nil {
 		sp.delivered(b.id)
 	}
 	return nil
 }
 
-// Replay delivers the records an earlier process left in the Spool: every
+// Replay delivers the records an earlier process left in the spool: every
 // batch without a delivery note is rebuilt from its records, in the order
-// they were written, and delivered like a sealed batch (see Spool for how
-// keys are reused so that nothing is stored twice). It returns the number
+// they were written, and delivered like a sealed batch (the package doc says how keys
+// are reused so that nothing is stored twice). It returns the number
 // of records replayed. Delivery failures are returned as with Flush; the
-// batches are kept and retried by Tick, Flush and Close. Without a Spool it
+// batches are kept and retried by Tick, Flush and Close. Without a spool it
 // does nothing. Call it once, after Subscribe and before the first Write;
 // Write fails until it was called.
 func (w *Writer) Replay(ctx context.Context) (int, error) {
-	sp := w.opts.Spool
+	sp := w.sp
 	if sp == nil {
 		return 0, nil
 	}
@@ -668,7 +686,12 @@ func (w *Writer) sealAndDeliver(ctx context.Context, due func(*batch) bool) erro
 
 // Close stops accepting records, stops the background goroutine and
 // delivers everything (like Flush). If a delivery fails, Close returns the
-// error and keeps the batches; call Close or Flush again to retry.
+// error and keeps the batches; call Close or Flush again to retry. With a
+// spool, a Close that delivered everything then releases the spool (an
+// error wrapping ErrSpool if its last write fails); after a failed
+// delivery the spool stays open and locked, holding the undelivered
+// records for the retry or, if the process ends, for the next Writer's
+// Replay.
 func (w *Writer) Close(ctx context.Context) error {
 	w.mu.Lock()
 	w.closed = true
@@ -677,7 +700,13 @@ func (w *Writer) Close(ctx context.Context) error {
 		w.stopOnce.Do(func() { close(w.stop) })
 		<-w.done
 	}
-	return w.Flush(ctx)
+	if err := w.Flush(ctx); err != nil {
+		return err
+	}
+	if w.sp != nil {
+		return w.sp.close()
+	}
+	return nil
 }
 
 // Pending returns the number of records accepted but not yet delivered.

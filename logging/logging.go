@@ -71,7 +71,7 @@ type Options struct {
 	SigningKeyPEM []byte
 	Signer        crypto.Signer
 	// SpoolDir, if set, is the write-ahead spool's directory (see
-	// logfile.Spool): Write returns once the record is durable by Sync and
+	// logfile.WriterOptions.SpoolDir): Write returns once the record is durable by Sync and
 	// SyncInterval. Without it, records wait in memory until delivered and
 	// a crash loses them.
 	SpoolDir     string
@@ -90,7 +90,6 @@ type Options struct {
 // Trail is a running trail. Write is safe for concurrent use.
 type Trail struct {
 	w    *logfile.Writer
-	sp   *logfile.Spool
 	set  *digest.Chain
 	cfg  Options
 	stop chan struct{}
@@ -148,21 +147,13 @@ func Start(ctx context.Context, cfg Options) (_ *Trail, err error) {
 		}
 	}
 	t := &Trail{cfg: cfg, stop: make(chan struct{}), done: make(chan struct{})}
-	if cfg.SpoolDir != "" {
-		if t.sp, err = logfile.OpenSpool(cfg.SpoolDir, logfile.SpoolOptions{Sync: cfg.Sync, Interval: cfg.SyncInterval}); err != nil {
-			return nil, err
-		}
-		defer func() {
-			if err != nil {
-				t.sp.Close()
-			}
-		}()
-	}
 	t.w, err = logfile.NewWriter(cfg.Store, logfile.WriterOptions{
-		Location: cfg.Location,
-		MaxAge:   cfg.MaxAge,
-		Spool:    t.sp,
-		OnError:  cfg.OnError,
+		Location:     cfg.Location,
+		MaxAge:       cfg.MaxAge,
+		SpoolDir:     cfg.SpoolDir,
+		Sync:         cfg.Sync,
+		SyncInterval: cfg.SyncInterval,
+		OnError:      cfg.OnError,
 	})
 	if err != nil {
 		return nil, err
@@ -235,11 +226,6 @@ func (t *Trail) Stop(ctx context.Context) error {
 	})
 	if err := t.w.Close(ctx); err != nil {
 		return err
-	}
-	if t.sp != nil {
-		if err := t.sp.Close(); err != nil {
-			return err
-		}
 	}
 	return t.set.Close(ctx)
 }

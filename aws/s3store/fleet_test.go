@@ -83,14 +83,10 @@ func fleetEmit(ctx context.Context, store logfile.Store, bucket, spoolDir, acks 
 		return err
 	}
 	defer ackFile.Close()
-	sp, err := logfile.OpenSpool(spoolDir, logfile.SpoolOptions{})
-	if err != nil {
-		return err
-	}
 	w, err := logfile.NewWriter(store, logfile.WriterOptions{
 		Location: logfile.Location{Bucket: bucket, Prefix: fleetPrefix},
 		MaxAge:   2 * time.Second,
-		Spool:    sp,
+		SpoolDir: spoolDir,
 		OnError:  func(err error) { fmt.Fprintln(os.Stderr, err) },
 	})
 	if err != nil {
@@ -122,10 +118,7 @@ func fleetEmit(ctx context.Context, store logfile.Store, bucket, spoolDir, acks 
 		acked++
 	}
 	fmt.Fprintf(os.Stderr, "%d records acknowledged", acked)
-	if err := w.Close(context.Background()); err != nil {
-		return err
-	}
-	return sp.Close()
+	return w.Close(context.Background())
 }
 
 // fleetDigest ticks a Digester just after every window until ctx ends,

@@ -141,18 +141,13 @@ func runEmit(e *env, args []string) int {
 		// Stop delivers, closes the spool, then writes the final digest.
 		w, shutdown = t, t.Stop
 	} else {
-		sp, err := logfile.OpenSpool(*spoolDir, logfile.SpoolOptions{})
-		if err != nil {
-			return ioError(e, "emit", err)
-		}
 		lw, err := logfile.NewWriter(store, logfile.WriterOptions{
 			Location: loc.Location,
 			MaxAge:   *maxAge,
-			Spool:    sp,
+			SpoolDir: *spoolDir,
 			OnError:  onError,
 		})
 		if err != nil {
-			sp.Close()
 			return ioError(e, "emit", err)
 		}
 		// Deliver what an earlier process left in the spool; failed
@@ -165,7 +160,7 @@ func runEmit(e *env, args []string) int {
 			fmt.Fprintf(e.stderr, "trailkit emit: replayed %d records from the spool\n", n)
 		}
 		w = lw
-		shutdown = func(ctx context.Context) error { return errors.Join(lw.Close(ctx), sp.Close()) }
+		shutdown = lw.Close // delivers, then releases the spool
 	}
 
 	rng := rand.New(rand.NewPCG(*seed, 0x7472_6169_6c6b_6974))
