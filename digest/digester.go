@@ -136,8 +136,9 @@ type DigesterStats struct {
 	Next    time.Time
 }
 
-// NewDigester returns a Digester for cfg. It does no I/O.
-func NewDigester(cfg DigesterOptions) (*Digester, error) {
+// NewDigester returns a Digester for opts. It does no I/O.
+func NewDigester(opts DigesterOptions) (*Digester, error) {
+	cfg := opts
 	cc := ChainOptions{DigestChain: cfg.DigestChain, Signer: cfg.Signer, Store: cfg.Store, Interval: cfg.Interval}
 	if err := cc.check(); err != nil {
 		return nil, err
