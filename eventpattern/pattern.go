@@ -11,6 +11,7 @@ import (
 
 	"github.com/trailkit/trailkit/event"
 	"github.com/trailkit/trailkit/internal/jsontree"
+	"github.com/trailkit/trailkit/internal/wildcard"
 )
 
 // maxPatternLen is the longest event pattern EventBridge accepts (PutRule's
@@ -600,42 +601,12 @@ func (m *matcher) match(d *jsontree.Doc, n int) bool {
 		}
 		return string(s[len(s)-len(m.s):]) == m.s
 	case mWildcard:
-		return wildMatch(s, m.parts)
+		return wildcard.Match(s, m.parts)
 	case mCIDR:
 		a, ok := parseAddr(s)
 		return ok && m.cidr.Contains(a)
 	}
 	return false
-}
-
-// wildMatch matches s against a wildcard split at its '*'s: parts[0] is a
-// prefix, the last part a suffix and the others appear in order between.
-func wildMatch(s []byte, parts []string) bool {
-	first, last := parts[0], parts[len(parts)-1]
-	if len(parts) == 1 {
-		return string(s) == first
-	}
-	if len(s) < len(first)+len(last) || string(s[:len(first)]) != first || string(s[len(s)-len(last):]) != last {
-		return false
-	}
-	s = s[len(first) : len(s)-len(last)]
-	for _, p := range parts[1 : len(parts)-1] {
-		i := indexOf(s, p)
-		if i < 0 {
-			return false
-		}
-		s = s[i+len(p):]
-	}
-	return true
-}
-
-func indexOf(s []byte, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if string(s[i:i+len(sub)]) == sub {
-			return i
-		}
-	}
-	return -1
 }
 
 // equalFold is strings.EqualFold(string(b), s) without converting b.

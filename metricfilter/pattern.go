@@ -9,6 +9,7 @@ import (
 
 	"github.com/trailkit/trailkit/event"
 	"github.com/trailkit/trailkit/internal/jsontree"
+	"github.com/trailkit/trailkit/internal/wildcard"
 )
 
 // maxPatternLen is the longest filter pattern CloudWatch Logs accepts
@@ -641,7 +642,7 @@ func (k *cond) equal(d *jsontree.Doc, n int, kind jsontree.Kind) (eq, comparable
 			return true, true
 		}
 		if k.wildcard {
-			return wildMatch(s, k.parts), true
+			return wildcard.Match(s, k.parts), true
 		}
 		return string(s) == k.str, true
 	case jsontree.Number:
@@ -655,7 +656,7 @@ func (k *cond) equal(d *jsontree.Doc, n int, kind jsontree.Kind) (eq, comparable
 			return d.Float(n) == k.num, true
 		}
 		if k.wildcard {
-			return wildMatch(d.Raw(n), k.parts), true
+			return wildcard.Match(d.Raw(n), k.parts), true
 		}
 		return string(d.Raw(n)) == k.str, true
 	case jsontree.True, jsontree.False:
@@ -668,31 +669,4 @@ func (k *cond) equal(d *jsontree.Doc, n int, kind jsontree.Kind) (eq, comparable
 		return string(d.Raw(n)) == k.str, true
 	}
 	return false, false
-}
-
-// wildMatch matches s against a wildcard split at its '*'s: parts[0] is a
-// prefix, the last part a suffix and the others appear in order between.
-func wildMatch(s []byte, parts []string) bool {
-	first, last := parts[0], parts[len(parts)-1]
-	if len(s) < len(first)+len(last) || string(s[:len(first)]) != first || string(s[len(s)-len(last):]) != last {
-		return false
-	}
-	s = s[len(first) : len(s)-len(last)]
-	for _, m := range parts[1 : len(parts)-1] {
-		i := indexOf(s, m)
-		if i < 0 {
-			return false
-		}
-		s = s[i+len(m):]
-	}
-	return true
-}
-
-func indexOf(s []byte, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if string(s[i:i+len(sub)]) == sub {
-			return i
-		}
-	}
-	return -1
 }
