@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/trailkit/trailkit/event"
+	"github.com/trailkit/trailkit/internal/randdist"
 )
 
 // Generator produces the activity a Config describes. It is immutable after
@@ -571,7 +572,7 @@ func (g *Generator) count(pcg *rand.PCG, s *series, m int) int {
 		return 0
 	}
 	pcg.Seed(uint64(g.cfg.Seed), splitmix(s.key+uint64(m)*0x9e3779b97f4a7c15))
-	return poisson(pcg, lam)
+	return randdist.Poisson(func() float64 { return uniform(pcg) }, lam)
 }
 
 // Counts yields the number of records of every series in every minute where
@@ -894,42 +895,3 @@ func splitmix(x uint64) uint64 {
 }
 
 func uniform(src *rand.PCG) float64 { return float64(src.Uint64()>>11) * 0x1p-53 }
-
-// poisson draws from a Poisson distribution of mean lam: by inversion below
-// 30, by Hörmann's PTRS transformed rejection above.
-func poisson(src *rand.PCG, lam float64) int {
-	if lam < 30 {
-		u := uniform(src)
-		p := math.Exp(-lam)
-		f := p
-		k := 0
-		for u > f && k < 1000 {
-			k++
-			p *= lam / float64(k)
-			f += p
-		}
-		return k
-	}
-	slam := math.Sqrt(lam)
-	loglam := math.Log(lam)
-	b := 0.931 + 2.53*slam
-	a := -0.059 + 0.02483*b
-	invalpha := 1.1239 + 1.1328/(b-3.4)
-	vr := 0.9277 - 3.6224/(b-2)
-	for {
-		u := uniform(src) - 0.5
-		v := uniform(src)
-		us := 0.5 - math.Abs(u)
-		k := math.Floor((2*a/us+b)*u + lam + 0.43)
-		if us >= 0.07 && v <= vr {
-			return int(k)
-		}
-		if k < 0 || (us < 0.013 && v > us) {
-			continue
-		}
-		lg, _ := math.Lgamma(k + 1)
-		if math.Log(v)+math.Log(invalpha)-math.Log(a/(us*us)+b) <= -lam+k*loglam-lg {
-			return int(k)
-		}
-	}
-}

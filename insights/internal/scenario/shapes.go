@@ -9,6 +9,7 @@ import (
 
 	"github.com/trailkit/trailkit/event"
 	"github.com/trailkit/trailkit/insights"
+	"github.com/trailkit/trailkit/internal/randdist"
 )
 
 // A Shape is a family of series with one kind of normal traffic, fed to a
@@ -176,7 +177,7 @@ func Draw(r *rand.Rand, mean, disp float64) int {
 		// mean·(disp-1), which the Poisson draw raises by mean.
 		mean = gamma(r, mean/(disp-1)) * (disp - 1)
 	}
-	return poisson(r, mean)
+	return randdist.Poisson(r.Float64, mean)
 }
 
 // gamma draws Gamma(k, 1) (Marsaglia and Tsang; k < 1 by boosting).
@@ -196,45 +197,6 @@ func gamma(r *rand.Rand, k float64) float64 {
 		u := r.Float64()
 		if math.Log(u) < 0.5*x*x+d-d*v+d*math.Log(v) {
 			return d * v
-		}
-	}
-}
-
-// poisson draws Poisson(lam): by inversion below 30, by Hörmann's PTRS
-// transformed rejection above.
-func poisson(r *rand.Rand, lam float64) int {
-	if lam < 30 {
-		u := r.Float64()
-		p := math.Exp(-lam)
-		f := p
-		k := 0
-		for u > f && k < 1000 {
-			k++
-			p *= lam / float64(k)
-			f += p
-		}
-		return k
-	}
-	slam := math.Sqrt(lam)
-	loglam := math.Log(lam)
-	b := 0.931 + 2.53*slam
-	a := -0.059 + 0.02483*b
-	invalpha := 1.1239 + 1.1328/(b-3.4)
-	vr := 0.9277 - 3.6224/(b-2)
-	for {
-		u := r.Float64() - 0.5
-		v := r.Float64()
-		us := 0.5 - math.Abs(u)
-		k := math.Floor((2*a/us+b)*u + lam + 0.43)
-		if us >= 0.07 && v <= vr {
-			return int(k)
-		}
-		if k < 0 || (us < 0.013 && v > us) {
-			continue
-		}
-		lg, _ := math.Lgamma(k + 1)
-		if math.Log(v)+math.Log(invalpha)-math.Log(a/(us*us)+b) <= -lam+k*loglam-lg {
-			return int(k)
 		}
 	}
 }
