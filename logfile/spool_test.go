@@ -10,11 +10,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/trailkit/trailkit/internal/testenv"
 )
 
 // abandon simulates the process dying: the spool's files are closed
@@ -340,54 +340,19 @@ func TestSpoolSIGKILL(t *testing.T) {
 			r = -1
 		}
 		cmd.Env = append(os.Environ(), spoolChildEnv+"="+dir, spoolChildEnv+"_RUN="+strconv.Itoa(r))
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		lines := make(chan string, 1024)
-		go func() {
-			sc := bufio.NewScanner(stdout)
-			for sc.Scan() {
-				lines <- sc.Text()
-			}
-			close(lines)
-		}()
+		var kill time.Duration // the drain process runs to its end
 		if run < 11 {
-			wait := time.Duration(100+rng.IntN(400)) * time.Millisecond
+			kill = time.Duration(100+rng.IntN(400)) * time.Millisecond
 			if raceEnabled {
-				wait *= 3
-			}
-			kill := time.After(wait)
-		read:
-			for {
-				select {
-				case l, ok := <-lines:
-					if !ok {
-						break read
-					}
-					acked[l] = true
-				case <-kill:
-					cmd.Process.Signal(syscall.SIGKILL)
-					kill = nil
-				}
-			}
-			if err := cmd.Wait(); kill != nil || !strings.Contains(fmt.Sprint(err), "killed") {
-				t.Fatalf("run %d ended before the kill: %v\n%s", run, err, stderr.String())
-			}
-		} else {
-			for range lines {
-			}
-			if err := cmd.Wait(); err != nil {
-				t.Fatalf("drain process: %v\n%s", err, stderr.String())
+				kill *= 3
 			}
 		}
-		if s := stderr.String(); s != "" && run == 11 {
-			t.Logf("run %d stderr: %s", run, s)
+		lines, stderr := testenv.RunChild(t, cmd, kill)
+		for _, l := range lines {
+			acked[l] = true
+		}
+		if stderr != "" && run == 11 {
+			t.Logf("run %d stderr: %s", run, stderr)
 		}
 	}
 	store, err := NewDirStore(filepath.Join(dir, "store"), DirStoreOptions{})

@@ -10,14 +10,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/trailkit/trailkit/digest"
 	"github.com/trailkit/trailkit/digest/awscli"
+	"github.com/trailkit/trailkit/internal/testenv"
 	"github.com/trailkit/trailkit/logfile"
 	"github.com/trailkit/trailkit/logging"
 )
@@ -112,44 +111,13 @@ func TestSIGKILLTenTimes(t *testing.T) {
 		}
 		cmd := exec.Command(exe, "-test.run=^$")
 		cmd.Env = append(os.Environ(), childEnv+"="+dir, childEnv+"_RUN="+name)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		stdout, _ := cmd.StdoutPipe()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
+		var kill time.Duration // the drain process runs to its end
+		if name != "drain" {
+			kill = time.Duration(300+rng.IntN(1200)) * time.Millisecond
 		}
-		lines := make(chan string, 1024)
-		go func() {
-			sc := bufio.NewScanner(stdout)
-			for sc.Scan() {
-				lines <- sc.Text()
-			}
-			close(lines)
-		}()
-		if name == "drain" {
-			for range lines {
-			}
-			if err := cmd.Wait(); err != nil {
-				t.Fatalf("drain: %v\n%s", err, stderr.String())
-			}
-			break
-		}
-		kill := time.After(time.Duration(300+rng.IntN(1200)) * time.Millisecond)
-	read:
-		for {
-			select {
-			case l, ok := <-lines:
-				if !ok {
-					break read
-				}
-				acked[l] = true
-			case <-kill:
-				cmd.Process.Signal(syscall.SIGKILL)
-				kill = nil
-			}
-		}
-		if err := cmd.Wait(); kill != nil || !strings.Contains(fmt.Sprint(err), "killed") {
-			t.Fatalf("run %d ended before the kill: %v\n%s", run, err, stderr.String())
+		lines, _ := testenv.RunChild(t, cmd, kill)
+		for _, l := range lines {
+			acked[l] = true
 		}
 	}
 	ctx := context.Background()
