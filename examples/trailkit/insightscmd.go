@@ -13,6 +13,7 @@ import (
 
 	"github.com/trailkit/trailkit/event"
 	"github.com/trailkit/trailkit/insights"
+	"github.com/trailkit/trailkit/internal/randdist"
 	"github.com/trailkit/trailkit/logfile"
 )
 
@@ -106,7 +107,7 @@ func runInsights(e *env, args []string) int {
 		return usageError(e, fs, "%v", err)
 	}
 	if *seed != 0 {
-		o.NewID = seededIDs(*seed, "insights")
+		o.NewID = randdist.UUIDs(*seed, "insights")
 	}
 	// The detector scores a minute once the watermark has passed it by the
 	// lateness (rounded up to whole minutes): advancing to the end plus

@@ -3,10 +3,6 @@ package main
 import (
 	"context"
 	"crypto"
-	"encoding/binary"
-	"fmt"
-	"io"
-	"math/rand/v2"
 	"os"
 	"time"
 
@@ -109,26 +105,4 @@ func generate(ctx context.Context, a *activity) (*outcome, error) {
 	}
 	a.Progress.done()
 	return out, nil
-}
-
-// seededReader returns a deterministic byte stream for the given purpose.
-func seededReader(seed int64, purpose string, n int) io.Reader {
-	var s [32]byte
-	binary.LittleEndian.PutUint64(s[:], uint64(seed))
-	copy(s[8:], purpose)
-	binary.LittleEndian.PutUint64(s[24:], uint64(n))
-	return rand.NewChaCha8(s)
-}
-
-// seededIDs returns a function producing version 4 UUIDs from a seeded
-// stream.
-func seededIDs(seed int64, purpose string) func() string {
-	r := seededReader(seed, purpose, 0)
-	return func() string {
-		var b [16]byte
-		r.Read(b[:])
-		b[6] = b[6]&0x0f | 0x40
-		b[8] = b[8]&0x3f | 0x80
-		return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-	}
 }

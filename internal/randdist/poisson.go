@@ -1,5 +1,6 @@
-// Package randdist draws from the distributions that trailkit's activity
-// generators share (event/eventtest, and the insights test scenarios). It
+// Package randdist holds the randomness trailkit's generators share: the
+// Poisson sampler of event/eventtest and the insights test scenarios, and
+// the seeded streams and UUIDs of the fixtures and the CLI. It
 // imports nothing of trailkit, so eventtest can use it without an import
 // cycle.
 package randdist
